@@ -1,0 +1,93 @@
+/**
+ * The one definition of every DynamoDB table: keys, secondary indexes and the single TTL attribute.
+ * The local bootstrap (`create-tables.ts`) and the Pulumi data component both read these objects, so the
+ * emulator and the global tables in AWS can never drift apart. Plain data: no SDK or Pulumi types here.
+ */
+export type KeyType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** ALL keeps reads to one round trip; the indexed item sets are small. */
+  readonly projection: 'ALL' | 'KEYS_ONLY';
+}
+
+export interface TableDefinition {
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly globalSecondaryIndexes: readonly IndexDefinition[];
+  /** At most one TTL attribute per table (DynamoDB allows one); TTL is garbage collection, never correctness. */
+  readonly ttlAttribute?: string;
+  readonly purpose: string;
+}
+
+const S = (name: string): KeyAttribute => ({ name, type: 'S' });
+
+export const TABLES = {
+  performances: {
+    purpose: 'Performance catalog entries (title, genre, grades, grade rules, cast).',
+    partitionKey: S('pk'),
+    globalSecondaryIndexes: [],
+  },
+  venues: {
+    purpose: 'Venue layouts: floors → sections → rows; seats are derived from the layout.',
+    partitionKey: S('pk'),
+    globalSecondaryIndexes: [],
+  },
+  schedules: {
+    purpose: 'Show slots; byPerformance lists a performance’s slots in start order.',
+    partitionKey: S('pk'),
+    globalSecondaryIndexes: [
+      { name: 'byPerformance', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'ALL' },
+    ],
+  },
+  bookings: {
+    purpose:
+      'Seat state (one item per schedule and seat), holds, reservations and the per-user active-hold pointer. ' +
+      'byUser lists a user’s reservations newest first; liveHolds (sharded, sparse) finds holds for DR recovery.',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    globalSecondaryIndexes: [
+      { name: 'byUser', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'ALL' },
+      { name: 'liveHolds', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk'), projection: 'ALL' },
+    ],
+    ttlAttribute: 'ttl',
+  },
+  users: {
+    purpose: 'Accounts: an email-claim item and a user item, written together so one email yields one account.',
+    partitionKey: S('pk'),
+    globalSecondaryIndexes: [],
+  },
+  sessions: {
+    purpose: 'Server-side login sessions (keyed by a hash of the token) and assistant conversation state.',
+    partitionKey: S('pk'),
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'ttl',
+  },
+  audit: {
+    purpose: 'Append-only audit trail of every hold and reservation state change (who, what, when, region).',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    globalSecondaryIndexes: [],
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableName = keyof typeof TABLES;
+export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
+
+/** Physical name of a logical table, e.g. `megaticket-bookings`. */
+export function physicalTableName(prefix: string, table: TableName): string {
+  return `${prefix}-${table}`;
+}
+
+export type TableNames = Readonly<Record<TableName, string>>;
+
+export function tableNamesFor(prefix: string): TableNames {
+  return Object.fromEntries(TABLE_NAMES.map((t) => [t, physicalTableName(prefix, t)])) as Record<TableName, string>;
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Parsed once at start; a missing or malformed value stops the process with the
+ * variable's name. AWS endpoints use the SDK's own variables (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB,
+ * AWS_ENDPOINT_URL_BEDROCK_RUNTIME), which the SDK reads itself, so emulators plug in without special code.
+ */
+export const ROLES = ['web', 'api', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+export const configSchema = z
+  .object({
+    MEGATICKET_ROLE: z.enum(ROLES).default('all'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    WEB_PORT: port.default(3000),
+    API_PORT: port.default(3001),
+    /** The web tier's only way to the API: the region-local internal URL (the NLB in AWS). */
+    API_URL: z.url().optional(),
+    AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as ap-northeast-2').default('ap-northeast-2'),
+    PRIMARY_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default('ap-northeast-2'),
+    TABLE_PREFIX: z.string().regex(/^[a-zA-Z0-9_.-]{3,200}$/).default('megaticket'),
+    /** embedded: start DynamoDB Local from the npm package; external: use AWS_ENDPOINT_URL_DYNAMODB or real AWS. */
+    DYNAMODB_MODE: z.enum(['embedded', 'external']).default('embedded'),
+    /** Directory for an on-disk DynamoDB Local database; in-memory when unset. */
+    DYNAMODB_LOCAL_DIR: z.string().min(1).optional(),
+    DYNAMODB_LOCAL_PORT: port.default(0),
+    AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+    /** Create tables and seed the demo catalog when they are missing (local runs; never in AWS). */
+    BOOTSTRAP_TABLES: bool.optional(),
+    HOLD_SECONDS: positiveInt.default(600),
+    BOOKING_FEE_KRW: z.coerce.number().int().min(0).default(2000),
+    DR_GRACE_SECONDS: positiveInt.default(1800),
+    /** ssm: AWS SSM parameter written by the failover workflow; file: a JSON file written by `npm run dr`. */
+    DR_STATE_SOURCE: z.enum(['ssm', 'file']).default('file'),
+    DR_PARAMETER_NAME: z.string().startsWith('/').default('/megaticket/dr'),
+    DR_STATE_FILE: z.string().min(1).default('.megaticket/dr-state.json'),
+    DR_STATE_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
+    SESSION_DAYS: positiveInt.default(14),
+    ASSISTANT_MODE: z.enum(['bedrock', 'offline', 'auto']).default('auto'),
+    BEDROCK_PRIMARY_MODEL_ID: z.string().min(1).default('global.anthropic.claude-haiku-4-5-20251001-v1:0'),
+    BEDROCK_FALLBACK_MODEL_ID: z.string().min(1).default('apac.amazon.nova-lite-v1:0'),
+    COOKIE_SECURE: bool.optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .transform((env) => ({
+    role: env.MEGATICKET_ROLE,
+    host: env.HOST,
+    web: { port: env.WEB_PORT, apiUrl: env.API_URL, cookieSecure: env.COOKIE_SECURE ?? false },
+    api: { port: env.API_PORT },
+    aws: { region: env.AWS_REGION, primaryRegion: env.PRIMARY_REGION },
+    dynamodb: {
+      mode: env.DYNAMODB_MODE,
+      localDir: env.DYNAMODB_LOCAL_DIR,
+      localPort: env.DYNAMODB_LOCAL_PORT,
+      endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
+      tablePrefix: env.TABLE_PREFIX,
+      bootstrap: env.BOOTSTRAP_TABLES ?? env.DYNAMODB_MODE === 'embedded',
+    },
+    booking: {
+      holdSeconds: env.HOLD_SECONDS,
+      bookingFeeKrw: env.BOOKING_FEE_KRW,
+      drGraceSeconds: env.DR_GRACE_SECONDS,
+    },
+    dr: {
+      source: env.DR_STATE_SOURCE,
+      parameterName: env.DR_PARAMETER_NAME,
+      file: env.DR_STATE_FILE,
+      cacheSeconds: env.DR_STATE_CACHE_SECONDS,
+    },
+    sessions: { days: env.SESSION_DAYS },
+    assistant: {
+      mode: env.ASSISTANT_MODE,
+      primaryModelId: env.BEDROCK_PRIMARY_MODEL_ID,
+      fallbackModelId: env.BEDROCK_FALLBACK_MODEL_ID,
+    },
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, so `FOO=` in an env file means "use the default", not "invalid". */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const config = parsed.data;
+  if (config.role === 'web' && !config.web.apiUrl) {
+    throw new ConfigError(['API_URL: required when MEGATICKET_ROLE=web (the region-local internal API URL)']);
+  }
+  return config;
+}
