@@ -1,0 +1,408 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry, Cancellation, Hold, Reservation } from '../../booking/model.js';
+import {
+  SeatConflict,
+  WriteRaced,
+  type BookingStore,
+  type ConfirmHoldCommand,
+  type CreateHoldCommand,
+  type Page,
+} from '../../booking/ports.js';
+import type { SeatRecord } from '../../booking/seat-state.js';
+import type { EpochMs } from '../../shared/time.js';
+import { payableCondition, takeableCondition } from './conditions.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { toHold, toReservation, toSeatRecord } from './items.js';
+import { keys, sortableInstant, ttlSeconds } from './keys.js';
+import type { TableNames } from './tables.js';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/** Seat items outlive their hold's expiry by a day before TTL collects them: longer than any DR grace window. */
+const SEAT_ITEM_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Hold items are history (the reservation and audit trail are the records); TTL collects them after 30 days. */
+const HOLD_ITEM_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const STATUS = { '#status': 'status' };
+
+export class DynamoBookingStore implements BookingStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: TableNames,
+  ) {}
+
+  async seatRecords(scheduleId: string): Promise<readonly SeatRecord[]> {
+    const records: SeatRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tables.bookings,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seat)',
+          ExpressionAttributeValues: { ':pk': keys.seatPartition(scheduleId), ':seat': keys.seatSortPrefix },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(toSeatRecord(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  async getHold(holdId: string): Promise<Hold | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.bookings, Key: keys.hold(holdId), ConsistentRead: true }),
+    );
+    return Item ? toHold(Item) : undefined;
+  }
+
+  async activeHoldIdOf(userId: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.bookings, Key: keys.activeHold(userId), ConsistentRead: true }),
+    );
+    return typeof Item?.holdId === 'string' ? Item.holdId : undefined;
+  }
+
+  async createHold({ hold, replacing, pointerWas, protection, now, audit }: CreateHoldCommand): Promise<void> {
+    const newSeatIds = new Set(hold.seats.map((s) => s.seatId));
+    const replacingHere = replacing?.scheduleId === hold.scheduleId ? replacing.holdId : undefined;
+    const takeable = takeableCondition(now, protection, replacingHere);
+    const seatPuts: TransactItem[] = hold.seats.map((seat) => ({
+      Put: {
+        TableName: this.tables.bookings,
+        Item: {
+          ...keys.seat(hold.scheduleId, seat.seatId),
+          seatId: seat.seatId,
+          status: 'HOLDING',
+          holdId: hold.holdId,
+          userId: hold.userId,
+          region: hold.region,
+          createdAt: hold.createdAt,
+          expiresAt: hold.expiresAt,
+          ttl: ttlSeconds(hold.expiresAt + SEAT_ITEM_RETENTION_MS),
+        },
+        ConditionExpression: takeable.expression,
+        ExpressionAttributeNames: takeable.names,
+        ExpressionAttributeValues: takeable.values,
+      },
+    }));
+    const others: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tables.bookings,
+          Item: this.holdItem(hold),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tables.bookings,
+          Item: { ...keys.activeHold(hold.userId), holdId: hold.holdId, ttl: ttlSeconds(hold.expiresAt + SEAT_ITEM_RETENTION_MS) },
+          ConditionExpression: pointerWas ? 'holdId = :was' : 'attribute_not_exists(pk)',
+          ExpressionAttributeValues: pointerWas ? { ':was': pointerWas } : undefined,
+        },
+      },
+    ];
+    if (replacing) {
+      others.push(this.endHold(replacing, 'RELEASED', now));
+      for (const seat of replacing.seats) {
+        if (replacing.scheduleId === hold.scheduleId && newSeatIds.has(seat.seatId)) continue; // re-held in place
+        others.push({
+          Delete: {
+            TableName: this.tables.bookings,
+            Key: keys.seat(replacing.scheduleId, seat.seatId),
+            ConditionExpression: 'holdId = :h AND #status = :holding',
+            ExpressionAttributeNames: STATUS,
+            ExpressionAttributeValues: { ':h': replacing.holdId, ':holding': 'HOLDING' },
+          },
+        });
+      }
+    }
+    others.push(...audit.map((entry) => this.auditPut(entry)));
+
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...seatPuts, ...others] }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const takenSeats = hold.seats
+        .filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed')
+        .map((s) => s.seatId);
+      if (takenSeats.length > 0) throw new SeatConflict(takenSeats);
+      // Lost a race (transaction conflict on a contested seat, or this user's pointer moved): re-read and retry.
+      throw new WriteRaced(reasons.map((r) => r?.Code ?? 'None').join(','));
+    }
+  }
+
+  async releaseHold(hold: Hold, at: EpochMs, audit: AuditEntry): Promise<boolean> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [this.endHold(hold, 'RELEASED', at), this.auditPut(audit)] }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+    // Each seat goes only if it still carries this hold and is not paid: a release can never free a sold seat,
+    // nor one that someone else took after this hold expired.
+    await Promise.all(
+      hold.seats.map((seat) =>
+        this.db
+          .send(
+            new DeleteCommand({
+              TableName: this.tables.bookings,
+              Key: keys.seat(hold.scheduleId, seat.seatId),
+              ConditionExpression: 'holdId = :h AND #status IN (:holding, :recovered)',
+              ExpressionAttributeNames: STATUS,
+              ExpressionAttributeValues: { ':h': hold.holdId, ':holding': 'HOLDING', ':recovered': 'DR_RECOVERED' },
+            }),
+          )
+          .catch((error: unknown) => {
+            if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+          }),
+      ),
+    );
+    return true;
+  }
+
+  async confirmHold({ hold, reservation, protection, now, audit }: ConfirmHoldCommand): Promise<boolean> {
+    const payable = payableCondition(hold.holdId, hold.userId, now, protection);
+    const seatUpdates: TransactItem[] = hold.seats.map((seat) => ({
+      Update: {
+        TableName: this.tables.bookings,
+        Key: keys.seat(hold.scheduleId, seat.seatId),
+        UpdateExpression: 'SET #status = :sold, reservationId = :r REMOVE #ttl',
+        ConditionExpression: payable.expression,
+        ExpressionAttributeNames: { ...payable.names, '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ...payable.values, ':sold': reservation.status, ':r': reservation.reservationId },
+      },
+    }));
+    const items: TransactItem[] = [
+      ...seatUpdates,
+      {
+        Update: {
+          TableName: this.tables.bookings,
+          Key: keys.hold(hold.holdId),
+          UpdateExpression: 'SET #status = :confirmed, reservationId = :r REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
+          ConditionExpression: 'userId = :u AND #status IN (:holding, :recovered)',
+          ExpressionAttributeNames: STATUS,
+          ExpressionAttributeValues: {
+            ':confirmed': 'CONFIRMED',
+            ':r': reservation.reservationId,
+            ':u': hold.userId,
+            ':holding': 'HOLDING',
+            ':recovered': 'DR_RECOVERED',
+          },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tables.bookings,
+          Item: this.reservationItem(reservation),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      this.auditPut(audit),
+    ];
+    return this.transactOrRefuse(items);
+  }
+
+  async getReservation(reservationId: string): Promise<Reservation | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.bookings, Key: keys.reservation(reservationId), ConsistentRead: true }),
+    );
+    return Item ? toReservation(Item) : undefined;
+  }
+
+  async listReservations(userId: string, limit: number, cursor?: string): Promise<Page<Reservation>> {
+    const partition = keys.reservationsOf(userId);
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.bookings,
+        IndexName: 'byUser',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: cursor ? decodeCursor(cursor, partition) : undefined,
+      }),
+    );
+    return {
+      items: (page.Items ?? []).map(toReservation),
+      nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
+    };
+  }
+
+  async listRecoveredHolds(userId: string): Promise<readonly Hold[]> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.bookings,
+        IndexName: 'byUser',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.recoveredHoldsOf(userId) },
+        ScanIndexForward: false,
+      }),
+    );
+    return (page.Items ?? []).map(toHold);
+  }
+
+  async cancelReservation(reservation: Reservation, cancellation: Cancellation, audit: AuditEntry): Promise<boolean> {
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tables.bookings,
+          Key: keys.reservation(reservation.reservationId),
+          UpdateExpression: 'SET #status = :cancelled, cancellation = :c',
+          ConditionExpression: 'userId = :u AND #status IN (:confirmed, :drReserved)',
+          ExpressionAttributeNames: STATUS,
+          ExpressionAttributeValues: {
+            ':cancelled': 'CANCELLED',
+            ':c': cancellation,
+            ':u': reservation.userId,
+            ':confirmed': 'CONFIRMED',
+            ':drReserved': 'DR_RESERVED',
+          },
+        },
+      },
+      // Seats are freed in the same transaction, so another user can hold them the moment this returns.
+      ...reservation.seats.map(
+        (seat): TransactItem => ({
+          Delete: {
+            TableName: this.tables.bookings,
+            Key: keys.seat(reservation.scheduleId, seat.seatId),
+            ConditionExpression: 'attribute_not_exists(pk) OR reservationId = :r',
+            ExpressionAttributeValues: { ':r': reservation.reservationId },
+          },
+        }),
+      ),
+      this.auditPut(audit),
+    ];
+    return this.transactOrRefuse(items);
+  }
+
+  async holdsExpiringAfter(since: EpochMs): Promise<readonly Hold[]> {
+    const pages = await Promise.all(
+      keys.allLiveHoldShards().map(async (shard) => {
+        const holds: Hold[] = [];
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.db.send(
+            new QueryCommand({
+              TableName: this.tables.bookings,
+              IndexName: 'liveHolds',
+              KeyConditionExpression: 'gsi2pk = :shard AND gsi2sk > :since',
+              ExpressionAttributeValues: { ':shard': shard, ':since': sortableInstant(since) },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          holds.push(...(page.Items ?? []).map(toHold));
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return holds;
+      }),
+    );
+    return pages.flat();
+  }
+
+  async recoverHold(hold: Hold, graceUntil: EpochMs, audit: AuditEntry): Promise<boolean> {
+    const ttl = ttlSeconds(graceUntil + SEAT_ITEM_RETENTION_MS);
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tables.bookings,
+          Key: keys.hold(hold.holdId),
+          UpdateExpression:
+            'SET #status = :recovered, graceUntil = :grace, gsi1pk = :owner, gsi1sk = :created REMOVE gsi2pk, gsi2sk',
+          ConditionExpression: '#status = :holding',
+          ExpressionAttributeNames: STATUS,
+          ExpressionAttributeValues: {
+            ':recovered': 'DR_RECOVERED',
+            ':holding': 'HOLDING',
+            ':grace': graceUntil,
+            ':owner': keys.recoveredHoldsOf(hold.userId),
+            ':created': sortableInstant(hold.createdAt),
+          },
+        },
+      },
+      ...hold.seats.map(
+        (seat): TransactItem => ({
+          Update: {
+            TableName: this.tables.bookings,
+            Key: keys.seat(hold.scheduleId, seat.seatId),
+            UpdateExpression: 'SET #status = :recovered, graceUntil = :grace, #ttl = :ttl',
+            ConditionExpression: 'holdId = :h AND #status = :holding',
+            ExpressionAttributeNames: { ...STATUS, '#ttl': 'ttl' },
+            ExpressionAttributeValues: {
+              ':recovered': 'DR_RECOVERED',
+              ':holding': 'HOLDING',
+              ':grace': graceUntil,
+              ':ttl': ttl,
+              ':h': hold.holdId,
+            },
+          },
+        }),
+      ),
+      this.auditPut(audit),
+    ];
+    return this.transactOrRefuse(items);
+  }
+
+  private async transactOrRefuse(items: TransactItem[]): Promise<boolean> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
+  private endHold(hold: Hold, status: 'RELEASED', at: EpochMs): TransactItem {
+    return {
+      Update: {
+        TableName: this.tables.bookings,
+        Key: keys.hold(hold.holdId),
+        UpdateExpression: 'SET #status = :to, releasedAt = :at REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
+        ConditionExpression: 'userId = :u AND #status = :from',
+        ExpressionAttributeNames: STATUS,
+        ExpressionAttributeValues: { ':to': status, ':at': at, ':u': hold.userId, ':from': hold.status },
+      },
+    };
+  }
+
+  private holdItem(hold: Hold): Record<string, unknown> {
+    return {
+      ...keys.hold(hold.holdId),
+      ...hold,
+      gsi2pk: keys.liveHoldShard(hold.holdId),
+      gsi2sk: sortableInstant(hold.expiresAt),
+      ttl: ttlSeconds(hold.expiresAt + HOLD_ITEM_RETENTION_MS),
+    };
+  }
+
+  private reservationItem(reservation: Reservation): Record<string, unknown> {
+    return {
+      ...keys.reservation(reservation.reservationId),
+      ...reservation,
+      gsi1pk: keys.reservationsOf(reservation.userId),
+      gsi1sk: `${sortableInstant(reservation.bookedAt)}#${reservation.reservationId}`,
+    };
+  }
+
+  private auditPut(entry: AuditEntry): TransactItem {
+    return {
+      Put: {
+        TableName: this.tables.audit,
+        Item: {
+          pk: keys.auditPartition(entry.entityId),
+          sk: `${sortableInstant(entry.at)}#${entry.action}#${Math.random().toString(36).slice(2, 8)}`,
+          ...entry,
+        },
+      },
+    };
+  }
+}

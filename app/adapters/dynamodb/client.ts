@@ -1,0 +1,27 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoConnection {
+  readonly region: string;
+  /** Set for DynamoDB Local; otherwise the SDK resolves AWS_ENDPOINT_URL_DYNAMODB or the regional endpoint. */
+  readonly endpoint?: string;
+}
+
+/** DynamoDB Local accepts any credentials, but the SDK insists on having some. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function createDynamoClient(connection: DynamoConnection): DynamoDBClient {
+  const isLocal = connection.endpoint !== undefined && /\/\/(localhost|127\.|\[::1\])/.test(connection.endpoint);
+  return new DynamoDBClient({
+    region: connection.region,
+    ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
+    ...(isLocal ? { credentials: LOCAL_CREDENTIALS } : {}),
+    maxAttempts: 4,
+  });
+}
+
+export function createDocumentClient(connection: DynamoConnection): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoClient(connection), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}

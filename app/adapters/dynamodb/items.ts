@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { HOLD_STATUSES, RESERVATION_STATUSES, SEAT_ITEM_STATUSES } from '../../booking/model.js';
+import type { Hold, Reservation } from '../../booking/model.js';
+import type { SeatRecord } from '../../booking/seat-state.js';
+
+/**
+ * Runtime validation of items read back from DynamoDB: a malformed item (hand edit, old version, bug) is an error
+ * naming the item, never a silently wrong seat map.
+ */
+const localized = z.object({ ko: z.string(), en: z.string() });
+const pricedSeat = z.object({
+  seatId: z.string(),
+  label: localized,
+  grade: z.string(),
+  gradeName: localized,
+  price: z.number().int().nonnegative(),
+});
+
+const seatItem = z.object({
+  seatId: z.string(),
+  status: z.enum(SEAT_ITEM_STATUSES),
+  holdId: z.string(),
+  userId: z.string(),
+  region: z.string(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  graceUntil: z.number().optional(),
+  reservationId: z.string().optional(),
+});
+
+const holdItem = z.object({
+  holdId: z.string(),
+  userId: z.string(),
+  scheduleId: z.string(),
+  performanceId: z.string(),
+  seats: z.array(pricedSeat).min(1).max(4),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  status: z.enum(HOLD_STATUSES),
+  graceUntil: z.number().optional(),
+  region: z.string(),
+  reservationId: z.string().optional(),
+  releasedAt: z.number().optional(),
+});
+
+const reservationItem = z.object({
+  reservationId: z.string(),
+  holdId: z.string(),
+  userId: z.string(),
+  scheduleId: z.string(),
+  performanceId: z.string(),
+  showStartsAt: z.number(),
+  seats: z.array(pricedSeat).min(1).max(4),
+  ticketTotal: z.number().int(),
+  bookingFee: z.number().int(),
+  total: z.number().int(),
+  status: z.enum(RESERVATION_STATUSES),
+  bookedAt: z.number(),
+  region: z.string(),
+  paymentReference: z.string(),
+  cancellation: z
+    .object({
+      cancelledAt: z.number(),
+      tier: z.string(),
+      cancellationFee: z.number().int(),
+      ticketRefund: z.number().int(),
+      bookingFeeRefund: z.number().int(),
+      refundTotal: z.number().int(),
+    })
+    .optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, kind: string, item: Record<string, unknown>): T {
+  const result = schema.safeParse(item);
+  if (!result.success) {
+    const where = `${String(item.pk)}/${String(item.sk ?? '')}`;
+    throw new Error(`Malformed ${kind} item ${where}: ${result.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  }
+  return result.data;
+}
+
+export const toSeatRecord = (item: Record<string, unknown>): SeatRecord => parse(seatItem, 'seat', item);
+export const toHold = (item: Record<string, unknown>): Hold => parse(holdItem, 'hold', item);
+export const toReservation = (item: Record<string, unknown>): Reservation =>
+  parse(reservationItem, 'reservation', item);

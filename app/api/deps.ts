@@ -1,0 +1,21 @@
+import type { AccountService } from '../accounts/service.js';
+import type { CancellationPolicy } from '../booking/cancellation-policy.js';
+import type { CatalogReader, DrStateSource } from '../booking/ports.js';
+import type { BookingService } from '../booking/service.js';
+import type { Clock } from '../shared/clock.js';
+import type { RateLimiter } from '../shared/rate-limiter.js';
+
+export interface ApiDeps {
+  readonly region: string;
+  readonly booking: BookingService;
+  readonly accounts: AccountService;
+  readonly catalog: CatalogReader;
+  readonly drState: DrStateSource;
+  readonly drGraceMs: number;
+  readonly cancellationPolicy: CancellationPolicy;
+  readonly clock: Clock;
+  /** Deep readiness (DynamoDB reachable); liveness never calls it. */
+  readonly ready: () => Promise<void>;
+  readonly limits: { readonly login: RateLimiter; readonly signup: RateLimiter; readonly holds: RateLimiter };
+  readonly log: (message: string, error?: unknown) => void;
+}

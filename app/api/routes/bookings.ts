@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../deps.js';
+import { limit, parseInput, requireUser } from '../http.js';
+
+const id = z.string().min(1).max(120).regex(/^[A-Za-z0-9_.-]+$/, 'not a valid id');
+/** Only seat ids are read: any price or total a client sends is dropped here and never reaches the domain. */
+const holdBody = z.object({
+  scheduleId: id,
+  seatIds: z.array(z.string().max(64)).max(50, 'Choose at most 4 seats.'),
+});
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(50).optional(),
+  cursor: z.string().max(1000).optional(),
+});
+
+export function bookingRoutes(deps: ApiDeps): Router {
+  const router = Router();
+
+  router.post('/v1/holds', async (req, res) => {
+    const user = requireUser(res);
+    limit(deps.limits.holds, `holds:${user.userId}`);
+    const { scheduleId, seatIds } = parseInput(holdBody, req.body);
+    res.status(201).json({ hold: await deps.booking.hold(user.userId, scheduleId, seatIds) });
+  });
+
+  router.get('/v1/holds/:id', async (req, res) => {
+    res.json({ hold: await deps.booking.getHold(requireUser(res).userId, parseInput(id, req.params.id)) });
+  });
+
+  router.delete('/v1/holds/:id', async (req, res) => {
+    await deps.booking.release(requireUser(res).userId, parseInput(id, req.params.id));
+    res.status(204).end();
+  });
+
+  router.post('/v1/holds/:id/confirm', async (req, res) => {
+    const reservation = await deps.booking.confirm(requireUser(res).userId, parseInput(id, req.params.id));
+    res.status(201).json({ reservation });
+  });
+
+  router.get('/v1/reservations', async (req, res) => {
+    const query = parseInput(listQuery, req.query);
+    res.json(await deps.booking.myReservations(requireUser(res).userId, query));
+  });
+
+  router.get('/v1/reservations/:id', async (req, res) => {
+    res.json({ reservation: await deps.booking.getReservation(requireUser(res).userId, parseInput(id, req.params.id)) });
+  });
+
+  router.get('/v1/reservations/:id/cancellation-quote', async (req, res) => {
+    res.json(await deps.booking.quote(requireUser(res).userId, parseInput(id, req.params.id)));
+  });
+
+  router.post('/v1/reservations/:id/cancel', async (req, res) => {
+    const reservation = await deps.booking.cancel(requireUser(res).userId, parseInput(id, req.params.id));
+    res.json({ reservation });
+  });
+
+  return router;
+}

@@ -1,0 +1,73 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { describeCancellationPolicy } from '../../booking/cancellation-policy.js';
+import { priceTable, startingPrice } from '../../catalog/grades.js';
+import { searchPerformances } from '../../catalog/search.js';
+import { totalSeats } from '../../catalog/seats.js';
+import { GENRES, type Performance } from '../../catalog/types.js';
+import { DomainError } from '../../shared/errors.js';
+import type { ApiDeps } from '../deps.js';
+import { currentUser, parseInput } from '../http.js';
+
+const id = z.string().min(1).max(120).regex(/^[A-Za-z0-9_.-]+$/, 'not a valid id');
+const listQuery = z.object({
+  q: z.string().max(100).optional(),
+  genre: z.enum(GENRES).optional(),
+  date: z.iso.date().optional(),
+});
+
+export function catalogRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const performanceOr404 = async (performanceId: string): Promise<Performance> => {
+    const performance = await deps.catalog.getPerformance(parseInput(id, performanceId));
+    if (!performance) throw new DomainError('NOT_FOUND', 'No such performance.');
+    return performance;
+  };
+
+  router.get('/v1/performances', async (req, res) => {
+    const query = parseInput(listQuery, req.query);
+    const all = await deps.catalog.listPerformances();
+    const schedules = query.date
+      ? new Map(await Promise.all(all.map(async (p) => [p.id, await deps.catalog.listSchedules(p.id)] as const)))
+      : undefined;
+    const found = searchPerformances(all, query, schedules && ((pid) => schedules.get(pid) ?? []));
+    res.json({ performances: found.map((p) => ({ ...p, startingPrice: startingPrice(p) })) });
+  });
+
+  router.get('/v1/performances/:id', async (req, res) => {
+    const performance = await performanceOr404(req.params.id);
+    const venue = await deps.catalog.getVenue(performance.venueId);
+    res.json({
+      performance: { ...performance, startingPrice: startingPrice(performance) },
+      venue: venue && { id: venue.id, name: venue.name, address: venue.address, totalSeats: totalSeats(venue) },
+      priceTable: venue ? priceTable(performance, venue) : priceTable(performance),
+      cancellationPolicy: {
+        ko: describeCancellationPolicy(deps.cancellationPolicy, 'ko', performance.genre),
+        en: describeCancellationPolicy(deps.cancellationPolicy, 'en', performance.genre),
+      },
+    });
+  });
+
+  router.get('/v1/performances/:id/schedules', async (req, res) => {
+    const performance = await performanceOr404(req.params.id);
+    res.json({ schedules: await deps.booking.schedulesWithAvailability(performance.id) });
+  });
+
+  router.get('/v1/venues/:id', async (req, res) => {
+    const venue = await deps.catalog.getVenue(parseInput(id, req.params.id));
+    if (!venue) throw new DomainError('NOT_FOUND', 'No such venue.');
+    res.json({ venue: { ...venue, totalSeats: totalSeats(venue) } });
+  });
+
+  router.get('/v1/schedules/:id', async (req, res) => {
+    const schedule = await deps.catalog.getSchedule(parseInput(id, req.params.id));
+    if (!schedule) throw new DomainError('NOT_FOUND', 'No such show slot.');
+    res.json({ schedule });
+  });
+
+  router.get('/v1/schedules/:id/seats', async (req, res) => {
+    res.json({ seatMap: await deps.booking.seatMap(parseInput(id, req.params.id), currentUser(res)?.userId) });
+  });
+
+  return router;
+}

@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import { drProtectionOf } from '../../booking/dr.js';
+import type { ApiDeps } from '../deps.js';
+
+export function systemRoutes(deps: ApiDeps): Router {
+  const router = Router();
+
+  /** Liveness: the process answers. It never touches DynamoDB, so a DynamoDB hiccup cannot trigger a failover. */
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok', role: 'api', region: deps.region });
+  });
+
+  /** Readiness: the data plane is reachable from this instance. */
+  router.get('/health/ready', async (_req, res) => {
+    try {
+      await deps.ready();
+      res.json({ status: 'ready', region: deps.region });
+    } catch (error) {
+      deps.log('readiness check failed', error);
+      res.status(503).json({ status: 'unavailable', region: deps.region });
+    }
+  });
+
+  router.get('/v1/dr', async (_req, res) => {
+    const state = await deps.drState.current();
+    const protection = drProtectionOf(state, deps.drGraceMs, deps.region);
+    res.json({
+      region: deps.region,
+      active: state.active,
+      since: state.since,
+      graceUntil: protection?.graceUntil,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,385 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Performance, Schedule, Venue } from '../catalog/types.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { formatKst, type EpochMs } from '../shared/time.js';
+import { quoteCancellation, type CancellationPolicy, type CancellationQuote } from './cancellation-policy.js';
+import { confirmedStatusFor, drProtectionOf, wasLiveAtFailover, type DrProtection } from './dr.js';
+import { holdDeadline, isHoldLive } from './holds.js';
+import type { AuditAction, AuditEntry, Hold, Reservation } from './model.js';
+import { priceSeats, totalsOf } from './pricing.js';
+import { availabilityOf, buildSeatMap, type SeatMap } from './seat-map.js';
+import {
+  SeatConflict,
+  WriteRaced,
+  type BookingStore,
+  type CatalogReader,
+  type DrStateSource,
+  type Page,
+  type PaymentProvider,
+} from './ports.js';
+
+export interface BookingSettings {
+  readonly holdMs: number;
+  readonly bookingFeePerTicket: number;
+  readonly drGraceMs: number;
+  /** The region this process serves from (recorded on holds, reservations and audit entries). */
+  readonly region: string;
+  readonly primaryRegion: string;
+  readonly cancellationPolicy: CancellationPolicy;
+}
+
+export interface BookingDeps {
+  readonly catalog: CatalogReader;
+  readonly store: BookingStore;
+  readonly payments: PaymentProvider;
+  readonly clock: Clock;
+  readonly drState: DrStateSource;
+  readonly settings: BookingSettings;
+}
+
+export interface HoldView extends Hold {
+  readonly live: boolean;
+  readonly deadline: EpochMs;
+  readonly ticketTotal: number;
+  readonly bookingFee: number;
+  readonly total: number;
+}
+
+export interface CancellationQuoteView {
+  readonly reservationId: string;
+  readonly quote: CancellationQuote;
+  readonly deadlineText: { readonly ko: string; readonly en: string };
+}
+
+/** A reservation's number is derived from its hold, so confirming one hold twice can only ever write one. */
+export function reservationIdFor(holdId: string): string {
+  const digest = createHash('sha256').update(holdId).digest('base64url').replace(/[-_]/g, '').slice(0, 10);
+  return `MT${digest.toUpperCase()}`;
+}
+
+const MAX_WRITE_ATTEMPTS = 6;
+
+/** Holds, payment, reservations, cancellation and DR recovery: SPEC §3, against ports only. */
+export class BookingService {
+  constructor(private readonly deps: BookingDeps) {}
+
+  private get settings(): BookingSettings {
+    return this.deps.settings;
+  }
+
+  async protection(): Promise<DrProtection | undefined> {
+    const state = await this.deps.drState.current();
+    return drProtectionOf(state, this.settings.drGraceMs, this.settings.primaryRegion);
+  }
+
+  async seatMap(scheduleId: string, viewerUserId?: string): Promise<SeatMap> {
+    const { schedule, performance, venue } = await this.slot(scheduleId);
+    const [records, protection] = await Promise.all([this.deps.store.seatRecords(scheduleId), this.protection()]);
+    return buildSeatMap({ schedule, performance, venue, records, viewerUserId, now: this.deps.clock.now(), protection });
+  }
+
+  /** Upcoming slots of a performance with live availability (sold-out slots can be disabled). */
+  async schedulesWithAvailability(
+    performanceId: string,
+  ): Promise<readonly (Schedule & { sellable: number; available: number })[]> {
+    const performance = await this.deps.catalog.getPerformance(performanceId);
+    const venue = performance && (await this.deps.catalog.getVenue(performance.venueId));
+    if (!performance || !venue) throw new DomainError('NOT_FOUND', 'No such performance.', { performanceId });
+    const now = this.deps.clock.now();
+    const [schedules, protection] = await Promise.all([
+      this.deps.catalog.listSchedules(performanceId),
+      this.protection(),
+    ]);
+    const upcoming = schedules.filter((s) => s.startsAt > now);
+    return mapLimited(upcoming, 16, async (schedule) => ({
+      ...schedule,
+      ...availabilityOf(performance, venue, await this.deps.store.seatRecords(schedule.id), now, protection),
+    }));
+  }
+
+  async hold(userId: string, scheduleId: string, seatIds: readonly string[]): Promise<HoldView> {
+    const { schedule, performance, venue } = await this.onSale(scheduleId);
+    const seats = priceSeats(performance, venue, seatIds);
+    const protection = await this.protection();
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+      const now = this.deps.clock.now();
+      const pointer = await this.deps.store.activeHoldIdOf(userId);
+      const previous = pointer ? await this.deps.store.getHold(pointer) : undefined;
+      const replacing = previous?.status === 'HOLDING' && previous.expiresAt > now ? previous : undefined;
+      const hold: Hold = {
+        holdId: randomUUID(),
+        userId,
+        scheduleId: schedule.id,
+        performanceId: performance.id,
+        seats,
+        createdAt: now,
+        expiresAt: now + this.settings.holdMs,
+        status: 'HOLDING',
+        region: this.settings.region,
+      };
+      const audit = [this.audit(hold.holdId, 'HOLD_CREATED', userId, now, undefined, 'HOLDING', { seatIds })];
+      if (replacing) audit.push(this.audit(replacing.holdId, 'HOLD_REPLACED', userId, now, 'HOLDING', 'RELEASED'));
+      try {
+        await this.deps.store.createHold({ hold, replacing, pointerWas: pointer, protection, now, audit });
+        return this.view(hold, protection, now);
+      } catch (error) {
+        if (error instanceof SeatConflict) throw seatsUnavailable(error.seatIds, seats);
+        if (!(error instanceof WriteRaced) || attempt === MAX_WRITE_ATTEMPTS) throw error;
+        await backoff(attempt);
+      }
+    }
+    throw new DomainError('CONCURRENT_UPDATE', 'Too many simultaneous changes; please try again.');
+  }
+
+  async getHold(userId: string, holdId: string): Promise<HoldView> {
+    const hold = await this.ownHold(userId, holdId);
+    return this.view(hold, await this.protection(), this.deps.clock.now());
+  }
+
+  async release(userId: string, holdId: string): Promise<void> {
+    const hold = await this.ownHold(userId, holdId);
+    if (hold.status === 'CONFIRMED') {
+      throw new DomainError('HOLD_NOT_ACTIVE', 'This hold has been paid; cancel the reservation instead.', {
+        reservationId: hold.reservationId,
+      });
+    }
+    if (hold.status === 'RELEASED') return;
+    const now = this.deps.clock.now();
+    const audit = this.audit(hold.holdId, 'HOLD_RELEASED', userId, now, hold.status, 'RELEASED');
+    if (!(await this.deps.store.releaseHold(hold, now, audit))) {
+      const current = await this.deps.store.getHold(holdId);
+      if (current?.status === 'RELEASED') return;
+      throw new DomainError('HOLD_NOT_ACTIVE', 'This hold can no longer be released.', { status: current?.status });
+    }
+  }
+
+  async confirm(userId: string, holdId: string): Promise<Reservation> {
+    const hold = await this.ownHold(userId, holdId);
+    if (hold.status === 'CONFIRMED') return this.reservationOf(hold);
+    if (hold.status === 'RELEASED') throw new DomainError('HOLD_NOT_ACTIVE', 'This hold was released.');
+    const now = this.deps.clock.now();
+    const dr = await this.deps.drState.current();
+    const protection = drProtectionOf(dr, this.settings.drGraceMs, this.settings.primaryRegion);
+    if (!isHoldLive(hold, protection, now)) throw holdExpired();
+    const schedule = await this.deps.catalog.getSchedule(hold.scheduleId);
+    if (!schedule) throw new DomainError('NOT_FOUND', 'This show slot no longer exists.');
+    const totals = totalsOf(hold.seats, this.settings.bookingFeePerTicket);
+    const payment = await this.deps.payments.charge({
+      idempotencyKey: `hold:${hold.holdId}`,
+      amount: totals.total,
+      currency: 'KRW',
+      description: `MegaTicket ${schedule.id} × ${hold.seats.length}`,
+    });
+    if (!payment.approved) throw new DomainError('PAYMENT_DECLINED', `Payment was declined: ${payment.reason}`);
+    const status = confirmedStatusFor(dr);
+    const reservation: Reservation = {
+      reservationId: reservationIdFor(hold.holdId),
+      holdId: hold.holdId,
+      userId,
+      scheduleId: hold.scheduleId,
+      performanceId: hold.performanceId,
+      showStartsAt: schedule.startsAt,
+      seats: hold.seats,
+      ...totals,
+      status,
+      bookedAt: now,
+      region: this.settings.region,
+      paymentReference: payment.reference,
+    };
+    const audit = this.audit(reservation.reservationId, 'RESERVATION_CONFIRMED', userId, now, hold.status, status, {
+      holdId: hold.holdId,
+      total: totals.total,
+    });
+    if (await this.deps.store.confirmHold({ hold, reservation, protection, now, audit })) return reservation;
+    // Refused: either a concurrent confirm of the same hold won (idempotent success) or the hold ran out.
+    const current = await this.deps.store.getHold(holdId);
+    if (current?.status === 'CONFIRMED') return this.reservationOf(current);
+    await this.deps.payments.refund(payment.reference, totals.total, `refund:${hold.holdId}`);
+    throw holdExpired();
+  }
+
+  async quote(userId: string, reservationId: string): Promise<CancellationQuoteView> {
+    const reservation = await this.ownReservation(userId, reservationId);
+    return this.quoteFor(reservation, this.deps.clock.now());
+  }
+
+  async cancel(userId: string, reservationId: string): Promise<Reservation> {
+    const reservation = await this.ownReservation(userId, reservationId);
+    if (reservation.status === 'CANCELLED') {
+      throw new DomainError('ALREADY_CANCELLED', 'This reservation is already cancelled.');
+    }
+    const now = this.deps.clock.now();
+    const { quote, deadlineText } = await this.quoteFor(reservation, now);
+    if (!quote.cancellable) {
+      throw new DomainError('CANCELLATION_CLOSED', `Cancellation closed at ${deadlineText.en}.`, {
+        deadline: quote.deadline,
+      });
+    }
+    const cancellation = {
+      cancelledAt: now,
+      tier: quote.tier,
+      cancellationFee: quote.cancellationFee,
+      ticketRefund: quote.ticketRefund,
+      bookingFeeRefund: quote.bookingFeeRefund,
+      refundTotal: quote.refundTotal,
+    };
+    const audit = this.audit(reservationId, 'RESERVATION_CANCELLED', userId, now, reservation.status, 'CANCELLED', {
+      refundTotal: quote.refundTotal,
+    });
+    if (!(await this.deps.store.cancelReservation(reservation, cancellation, audit))) {
+      throw new DomainError('ALREADY_CANCELLED', 'This reservation is already cancelled.');
+    }
+    await this.deps.payments.refund(reservation.paymentReference, quote.refundTotal, `cancel:${reservationId}`);
+    return { ...reservation, status: 'CANCELLED', cancellation };
+  }
+
+  async getReservation(userId: string, reservationId: string): Promise<Reservation> {
+    return this.ownReservation(userId, reservationId);
+  }
+
+  /** Newest first, plus any DR-recovered holds awaiting payment (they come first: they have a deadline). */
+  async myReservations(
+    userId: string,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<{ reservations: Page<Reservation>; awaitingPayment: readonly HoldView[] }> {
+    const limit = Math.min(Math.max(options.limit ?? 10, 1), 50);
+    const [reservations, recovered, protection] = await Promise.all([
+      this.deps.store.listReservations(userId, limit, options.cursor),
+      options.cursor ? Promise.resolve([]) : this.deps.store.listRecoveredHolds(userId),
+      this.protection(),
+    ]);
+    const now = this.deps.clock.now();
+    const awaitingPayment = recovered.map((h) => this.view(h, protection, now)).filter((h) => h.live);
+    return { reservations, awaitingPayment };
+  }
+
+  /**
+   * DR activation: the primary region's holds that were live at `since` become DR_RECOVERED with the grace
+   * deadline `since + grace`. Idempotent and safe to repeat (global-table replication can deliver late holds).
+   */
+  async recoverHoldsForDr(): Promise<number> {
+    const protection = await this.protection();
+    if (!protection) return 0;
+    const now = this.deps.clock.now();
+    if (now >= protection.graceUntil) return 0;
+    const candidates = await this.deps.store.holdsExpiringAfter(protection.since);
+    let recovered = 0;
+    for (const hold of candidates) {
+      if (hold.status !== 'HOLDING' || !wasLiveAtFailover(hold, protection)) continue;
+      const audit = this.audit(hold.holdId, 'HOLD_DR_RECOVERED', 'system:dr', now, 'HOLDING', 'DR_RECOVERED', {
+        since: protection.since,
+        graceUntil: protection.graceUntil,
+      });
+      if (await this.deps.store.recoverHold(hold, protection.graceUntil, audit)) recovered++;
+    }
+    return recovered;
+  }
+
+  private async slot(scheduleId: string): Promise<{ schedule: Schedule; performance: Performance; venue: Venue }> {
+    const schedule = await this.deps.catalog.getSchedule(scheduleId);
+    if (!schedule) throw new DomainError('NOT_FOUND', 'No such show slot.', { scheduleId });
+    const performance = await this.deps.catalog.getPerformance(schedule.performanceId);
+    const venue = performance && (await this.deps.catalog.getVenue(performance.venueId));
+    if (!performance || !venue) throw new DomainError('NOT_FOUND', 'No such performance.', { scheduleId });
+    return { schedule, performance, venue };
+  }
+
+  private async onSale(scheduleId: string): Promise<{ schedule: Schedule; performance: Performance; venue: Venue }> {
+    const { schedule, performance, venue } = await this.slot(scheduleId);
+    if (performance.status !== 'ACTIVE' || schedule.status !== 'ON_SALE') {
+      throw new DomainError('NOT_ON_SALE', 'This show slot is not on sale.');
+    }
+    if (schedule.startsAt <= this.deps.clock.now()) {
+      throw new DomainError('NOT_ON_SALE', 'This show has already started; sales are closed.');
+    }
+    return { schedule, performance, venue };
+  }
+
+  private async ownHold(userId: string, holdId: string): Promise<Hold> {
+    const hold = await this.deps.store.getHold(holdId);
+    // Someone else's hold answers exactly like a missing one: ids are not an oracle.
+    if (!hold || hold.userId !== userId) throw new DomainError('NOT_FOUND', 'No such hold for your account.');
+    return hold;
+  }
+
+  private async ownReservation(userId: string, reservationId: string): Promise<Reservation> {
+    const reservation = await this.deps.store.getReservation(reservationId);
+    if (!reservation || reservation.userId !== userId) {
+      throw new DomainError('NOT_FOUND', 'No such reservation for your account.');
+    }
+    return reservation;
+  }
+
+  private async reservationOf(hold: Hold): Promise<Reservation> {
+    const reservation = hold.reservationId && (await this.deps.store.getReservation(hold.reservationId));
+    if (!reservation) throw new DomainError('INTERNAL', 'The reservation for this hold could not be read.');
+    return reservation;
+  }
+
+  private async quoteFor(reservation: Reservation, now: EpochMs): Promise<CancellationQuoteView> {
+    const performance = await this.deps.catalog.getPerformance(reservation.performanceId);
+    if (!performance) throw new DomainError('NOT_FOUND', 'The performance of this reservation no longer exists.');
+    const quote = quoteCancellation(this.settings.cancellationPolicy, {
+      bookedAt: reservation.bookedAt,
+      showStartsAt: reservation.showStartsAt,
+      now,
+      genre: performance.genre,
+      tickets: reservation.seats,
+      bookingFeePerTicket: reservation.bookingFee / Math.max(reservation.seats.length, 1),
+    });
+    return {
+      reservationId: reservation.reservationId,
+      quote,
+      deadlineText: { ko: formatKst(quote.deadline, 'ko'), en: formatKst(quote.deadline, 'en') },
+    };
+  }
+
+  private view(hold: Hold, protection: DrProtection | undefined, now: EpochMs): HoldView {
+    return {
+      ...hold,
+      ...totalsOf(hold.seats, this.settings.bookingFeePerTicket),
+      live: isHoldLive(hold, protection, now),
+      deadline: holdDeadline(hold, protection, now),
+    };
+  }
+
+  private audit(
+    entityId: string,
+    action: AuditAction,
+    actorUserId: string,
+    at: EpochMs,
+    from: string | undefined,
+    to: string,
+    details?: Record<string, unknown>,
+  ): AuditEntry {
+    return { entityId, action, actorUserId, at, region: this.settings.region, from, to, details };
+  }
+}
+
+function seatsUnavailable(seatIds: readonly string[], requested: readonly { seatId: string; label: { en: string } }[]) {
+  const labels = seatIds.map((id) => requested.find((s) => s.seatId === id)?.label.en ?? id);
+  return new DomainError('SEATS_UNAVAILABLE', `Already taken: ${labels.join('; ')}. Nothing was held.`, { seatIds });
+}
+
+function holdExpired() {
+  return new DomainError('HOLD_EXPIRED', 'This hold has expired and its seats were released; nothing was charged.');
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * 15 * 2 ** attempt;
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

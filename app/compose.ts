@@ -1,0 +1,92 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { AccountService } from './accounts/service.js';
+import { DEFAULT_CANCELLATION_POLICY } from './booking/cancellation-policy.js';
+import { DemoPaymentProvider } from './booking/demo-payments.js';
+import type { DrStateSource } from './booking/ports.js';
+import { BookingService } from './booking/service.js';
+import { CachedCatalog } from './adapters/cached-catalog.js';
+import { CachedDrStateSource, FileDrStateSource, SsmDrStateSource } from './adapters/dr/dr-state-sources.js';
+import { DynamoSessionStore, DynamoUserStore } from './adapters/dynamodb/account-stores.js';
+import { DynamoBookingStore } from './adapters/dynamodb/booking-store.js';
+import { DynamoCatalog } from './adapters/dynamodb/catalog-store.js';
+import { createDocumentClient } from './adapters/dynamodb/client.js';
+import { tableNamesFor } from './adapters/dynamodb/tables.js';
+import type { ApiDeps } from './api/deps.js';
+import type { Config } from './config.js';
+import type { Clock } from './shared/clock.js';
+import { RateLimiter } from './shared/rate-limiter.js';
+import type { ScryptParams } from './accounts/passwords.js';
+
+export interface ComposeOptions {
+  readonly config: Config;
+  readonly clock: Clock;
+  /** Where DynamoDB answers (DynamoDB Local); undefined lets the SDK resolve AWS_ENDPOINT_URL_DYNAMODB or AWS. */
+  readonly dynamoEndpoint?: string;
+  /** Tests inject a DR source they control; otherwise the configured one is used. */
+  readonly drState?: DrStateSource;
+  readonly scrypt?: ScryptParams;
+  readonly log?: (message: string, error?: unknown) => void;
+}
+
+/** Builds the API role's object graph: clients → adapters → services. No I/O happens here. */
+export function composeApi(options: ComposeOptions) {
+  const { config, clock } = options;
+  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const db = createDocumentClient({ region: config.aws.region, endpoint: options.dynamoEndpoint ?? config.dynamodb.endpoint });
+  const tables = tableNamesFor(config.dynamodb.tablePrefix);
+  const dynamoCatalog = new DynamoCatalog(db, tables);
+  const catalog = new CachedCatalog(dynamoCatalog, clock);
+  const drSource =
+    options.drState ??
+    (config.dr.source === 'ssm'
+      ? new SsmDrStateSource(new SSMClient({ region: config.aws.region }), config.dr.parameterName)
+      : new FileDrStateSource(config.dr.file));
+  const drState = new CachedDrStateSource(drSource, clock, config.dr.cacheSeconds * 1000);
+  const store = new DynamoBookingStore(db, tables);
+  const payments = new DemoPaymentProvider();
+  const booking = new BookingService({
+    catalog,
+    store,
+    payments,
+    clock,
+    drState,
+    settings: {
+      holdMs: config.booking.holdSeconds * 1000,
+      bookingFeePerTicket: config.booking.bookingFeeKrw,
+      drGraceMs: config.booking.drGraceSeconds * 1000,
+      region: config.aws.region,
+      primaryRegion: config.aws.primaryRegion,
+      cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
+    },
+  });
+  const accounts = new AccountService({
+    users: new DynamoUserStore(db, tables),
+    sessions: new DynamoSessionStore(db, tables),
+    clock,
+    sessionMs: config.sessions.days * 24 * 60 * 60 * 1000,
+    scrypt: options.scrypt,
+  });
+  const apiDeps: ApiDeps = {
+    region: config.aws.region,
+    booking,
+    accounts,
+    catalog,
+    drState,
+    drGraceMs: config.booking.drGraceSeconds * 1000,
+    cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
+    clock,
+    ready: async () => {
+      await db.send(new DescribeTableCommand({ TableName: tables.bookings }));
+    },
+    limits: {
+      login: new RateLimiter(clock, 10, 60_000),
+      signup: new RateLimiter(clock, 5, 60_000),
+      holds: new RateLimiter(clock, 30, 60_000),
+    },
+    log,
+  };
+  return { db, tables, dynamoCatalog, catalog, store, payments, booking, accounts, drState, apiDeps };
+}
+
+export type ComposedApi = ReturnType<typeof composeApi>;

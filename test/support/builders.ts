@@ -1,0 +1,44 @@
+import { demoVenues } from '../../app/catalog/index.js';
+import type { Schedule } from '../../app/catalog/types.js';
+import type { HoldView } from '../../app/booking/service.js';
+import { hashToken } from '../../app/accounts/service.js';
+import { kstDateOf, KST_OFFSET_MS } from '../../app/shared/time.js';
+import type { Fixture } from './fixture.js';
+
+export const MOONLIGHT = 'perf-moonlight-garden'; // reference theatre, sells OP
+export const BOY = 'perf-boy-who-swallowed-stars'; // reference theatre, no OP
+export const HAMLET = 'perf-hamlet'; // a play
+export const THEATRE = demoVenues[0]!;
+
+let slotCounter = 0;
+
+/** Adds a show slot at an exact instant, so timing-sensitive tests do not depend on the demo calendar. */
+export async function addSlot(fx: Fixture, performanceId: string, startsAt: number): Promise<Schedule> {
+  slotCounter++;
+  const iso = new Date(startsAt + KST_OFFSET_MS).toISOString();
+  const schedule: Schedule = {
+    id: `${performanceId}-test-${slotCounter}-${process.pid}`,
+    performanceId,
+    startsAt,
+    date: kstDateOf(startsAt),
+    time: iso.slice(11, 16),
+    casting: [],
+    status: 'ON_SALE',
+  };
+  await fx.dynamoCatalog.put({ venues: [], performances: [], schedules: [schedule] });
+  return schedule;
+}
+
+export const DAY = 24 * 60 * 60 * 1000;
+export const MINUTE = 60 * 1000;
+
+/** A user with a session, created directly through the account service. */
+export async function signUp(fx: Fixture, name = 'user'): Promise<{ userId: string; token: string; email: string }> {
+  const email = `${name}-${Math.random().toString(36).slice(2, 10)}@example.com`;
+  const { user, token } = await fx.accounts.signup({ email, password: 'correct horse battery' });
+  return { userId: user.userId, token, email };
+}
+
+export { hashToken };
+
+export type { HoldView };

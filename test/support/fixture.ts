@@ -1,0 +1,55 @@
+import { createDynamoClient } from '../../app/adapters/dynamodb/client.js';
+import { ensureTables } from '../../app/adapters/dynamodb/create-tables.js';
+import { seedDemoCatalog } from '../../app/adapters/local/seed.js';
+import type { DrState } from '../../app/booking/dr.js';
+import type { DrStateSource } from '../../app/booking/ports.js';
+import { composeApi, type ComposedApi } from '../../app/compose.js';
+import { loadConfig, type Config } from '../../app/config.js';
+import { ManualClock } from '../../app/shared/clock.js';
+import { dynamoLocal, uniquePrefix } from './dynamo.js';
+
+/** A DR state source a test flips by hand (the file/SSM sources have their own tests). */
+export class SettableDrState implements DrStateSource {
+  state: DrState = { active: false };
+  async current(): Promise<DrState> {
+    return this.state;
+  }
+}
+
+export interface Fixture extends ComposedApi {
+  readonly clock: ManualClock;
+  readonly dr: SettableDrState;
+  readonly config: Config;
+  readonly endpoint: string;
+}
+
+/** Cheap scrypt for tests that sign up many users; the production parameters have their own test. */
+export const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
+
+/**
+ * A full API object graph over real DynamoDB Local with fresh tables and the seeded demo catalog.
+ * The clock starts at the real now and only moves when the test moves it.
+ */
+export async function createFixture(name: string, env: Record<string, string> = {}): Promise<Fixture> {
+  const local = await dynamoLocal();
+  const config = loadConfig({
+    TABLE_PREFIX: uniquePrefix(name),
+    DYNAMODB_MODE: 'external',
+    DR_STATE_CACHE_SECONDS: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const clock = new ManualClock(Date.now());
+  const dr = new SettableDrState();
+  const composed = composeApi({
+    config,
+    clock,
+    dynamoEndpoint: local.endpoint,
+    drState: dr,
+    scrypt: TEST_SCRYPT,
+    log: () => {},
+  });
+  await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: local.endpoint }), composed.tables);
+  await seedDemoCatalog(composed.dynamoCatalog, clock);
+  return { ...composed, clock, dr, config, endpoint: local.endpoint };
+}
