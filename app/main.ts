@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from './config.js';
+import { JavaMissingError } from './adapters/local/dynamodb-local.js';
+import { startApp } from './runtime.js';
+
+/** Composition root for `npm start` and the production service: config → app → signals. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await startApp(config);
+  if (app.apiUrl) console.log(`MegaTicket API (${config.aws.region}) on ${app.apiUrl}`);
+  if (app.dynamoEndpoint && config.dynamodb.mode === 'embedded') {
+    console.log(`DynamoDB Local on ${app.dynamoEndpoint} (${config.dynamodb.localDir ? `data in ${config.dynamodb.localDir}` : 'in memory'})`);
+  }
+  if (app.webUrl) console.log(`\n  MegaTicket is running: ${app.webUrl}\n`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    app.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof JavaMissingError) {
+    console.error(error.message);
+  } else {
+    console.error('MegaTicket failed to start:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+import { createApiApp } from './api/app.js';
+import { createDynamoClient } from './adapters/dynamodb/client.js';
+import { ensureTables } from './adapters/dynamodb/create-tables.js';
+import { startDynamoLocal, type DynamoLocal } from './adapters/local/dynamodb-local.js';
+import { seedDemoCatalog } from './adapters/local/seed.js';
+import { startDrRecoveryLoop } from './booking/dr-recovery-loop.js';
+import type { DrStateSource } from './booking/ports.js';
+import { composeApi, type ComposedApi } from './compose.js';
+import type { Config } from './config.js';
+import { assetDirs } from './paths.js';
+import { listen, type RunningServer } from './server.js';
+import type { Clock } from './shared/clock.js';
+import { systemClock } from './shared/clock.js';
+import { ApiClient } from './web/api-client.js';
+import { createWebApp } from './web/app.js';
+import { Renderer } from './web/render.js';
+import type { ScryptParams } from './accounts/passwords.js';
+
+export interface RunningApp {
+  readonly webUrl?: string;
+  readonly apiUrl?: string;
+  readonly dynamoEndpoint?: string;
+  readonly api?: ComposedApi;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly drState?: DrStateSource;
+  readonly scrypt?: ScryptParams;
+  readonly log?: (message: string, error?: unknown) => void;
+  /** Reuse an already running DynamoDB Local instead of starting one (tests, benchmarks). */
+  readonly dynamoEndpoint?: string;
+}
+
+/**
+ * Starts what the role asks for: DynamoDB Local when embedded, tables and demo catalog when bootstrapping, the API,
+ * and the web tier talking to the API over HTTP — the same hop as production, even when both run in one process.
+ */
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? ((message: string, error?: unknown) => console.error(`[megaticket] ${message}`, error ?? ''));
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((e: unknown) => log('shutdown step failed', e));
+  };
+  try {
+    let dynamoEndpoint = options.dynamoEndpoint ?? config.dynamodb.endpoint;
+    let api: ComposedApi | undefined;
+    let apiServer: RunningServer | undefined;
+    if (config.role !== 'web') {
+      if (!dynamoEndpoint && config.dynamodb.mode === 'embedded') {
+        const local: DynamoLocal = await startDynamoLocal({ port: config.dynamodb.localPort, dir: config.dynamodb.localDir });
+        stops.push(() => local.stop());
+        dynamoEndpoint = local.endpoint;
+      }
+      api = composeApi({ config, clock, dynamoEndpoint, drState: options.drState, scrypt: options.scrypt, log });
+      if (config.dynamodb.bootstrap) {
+        await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: dynamoEndpoint }), api.tables);
+        await seedDemoCatalog(api.dynamoCatalog, clock);
+      }
+      apiServer = await listen(createApiApp(api.apiDeps), config.host, config.api.port);
+      stops.push(() => apiServer!.close());
+      const stopLoop = startDrRecoveryLoop(api.booking, Math.max(config.dr.cacheSeconds, 5) * 1000, log);
+      stops.push(async () => stopLoop());
+    }
+    let webServer: RunningServer | undefined;
+    if (config.role !== 'api') {
+      const apiUrl = config.web.apiUrl ?? apiServer?.url;
+      if (!apiUrl) throw new Error('API_URL is required for the web role');
+      const dirs = assetDirs();
+      const webApp = createWebApp({
+        api: new ApiClient(apiUrl),
+        render: new Renderer(dirs.views, process.env.NODE_ENV === 'production'),
+        region: config.aws.region,
+        viewsDir: dirs.views,
+        publicDir: dirs.public,
+        htmxDir: dirs.htmx,
+        cookieSecure: config.web.cookieSecure,
+        log,
+      });
+      webServer = await listen(webApp, config.host, config.web.port);
+      stops.push(() => webServer!.close());
+    }
+    return { webUrl: webServer?.url, apiUrl: apiServer?.url, dynamoEndpoint, api, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,133 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { StackRole, TierCapacity } from '../config.js';
+import { childName, type Tier } from '../naming.js';
+
+export interface ComputeTierArgs {
+  readonly tier: Tier;
+  readonly role: StackRole;
+  readonly capacity: TierCapacity;
+  readonly instanceType: string;
+  /** SSM public parameter of the AMI, resolved by EC2 at launch (`resolve:ssm:`). */
+  readonly amiParameter: string;
+  readonly subnetIds: pulumi.Input<string>[];
+  readonly securityGroupId: pulumi.Input<string>;
+  readonly targetGroupArn: pulumi.Input<string>;
+  /** Plain-text user data (a pure function of this stack's outputs); base64-encoded here for the launch template. */
+  readonly userData: pulumi.Input<string>;
+  /** The tier's inline IAM policy document (JSON). */
+  readonly policy: pulumi.Input<string>;
+  readonly partition: pulumi.Input<string>;
+}
+
+/**
+ * One tier: instance role and profile, launch template, ASG and a CPU target-tracking policy.
+ *
+ * The ASG pins the launch template version Pulumi just created (`latestVersion`), never `$Latest` or `$Default`, and
+ * an instance refresh rolls the group whenever that version changes (new artifact, new env, new AMI parameter). No
+ * runtime process edits templates.
+ *
+ * Capacity ownership: on the primary, the scaling policy owns DesiredCapacity after creation. On the standby, the
+ * failover workflow raises MinSize/DesiredCapacity; `ignoreChanges` keeps a later `pulumi up` from scaling a live
+ * DR region back to zero.
+ */
+export class ComputeTier extends pulumi.ComponentResource {
+  readonly asgName: pulumi.Output<string>;
+  readonly asgArn: pulumi.Output<string>;
+  readonly launchTemplateId: pulumi.Output<string>;
+  readonly roleName: pulumi.Output<string>;
+
+  static ignoredCapacityFields(role: StackRole): string[] {
+    return role === 'standby' ? ['desiredCapacity', 'minSize'] : ['desiredCapacity'];
+  }
+
+  constructor(name: string, args: ComputeTierArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('megaticket:compute:ComputeTier', name, {}, opts);
+    const parent = { parent: this };
+
+    const role = new aws.iam.Role(
+      childName(name, 'role'),
+      {
+        description: `MegaTicket ${args.tier} instances`,
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      },
+      parent,
+    );
+    // Session Manager instead of SSH (no key pairs, no port 22).
+    new aws.iam.RolePolicyAttachment(
+      childName(name, 'ssm-core'),
+      {
+        role: role.name,
+        policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+      },
+      parent,
+    );
+    new aws.iam.RolePolicy(childName(name, 'policy'), { role: role.id, policy: args.policy }, parent);
+    const profile = new aws.iam.InstanceProfile(childName(name, 'profile'), { role: role.name }, parent);
+
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+      childName(name, 'lt'),
+      {
+        description: `MegaTicket ${args.tier} tier`,
+        imageId: `resolve:ssm:${args.amiParameter}`,
+        instanceType: args.instanceType,
+        iamInstanceProfile: { arn: profile.arn },
+        vpcSecurityGroupIds: [args.securityGroupId],
+        userData: pulumi.output(args.userData).apply((text) => Buffer.from(text, 'utf8').toString('base64')),
+        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+        blockDeviceMappings: [
+          {
+            deviceName: '/dev/xvda',
+            ebs: { volumeSize: 20, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+          },
+        ],
+        monitoring: { enabled: true },
+        tagSpecifications: [{ resourceType: 'instance', tags: { Name: name, Tier: args.tier } }],
+      },
+      parent,
+    );
+
+    const asg = new aws.autoscaling.Group(
+      childName(name, 'asg'),
+      {
+        vpcZoneIdentifiers: args.subnetIds,
+        minSize: args.capacity.minSize,
+        maxSize: args.capacity.maxSize,
+        desiredCapacity: args.capacity.desiredCapacity,
+        launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+        targetGroupArns: [args.targetGroupArn],
+        healthCheckType: 'ELB',
+        healthCheckGracePeriod: 180,
+        defaultInstanceWarmup: 120,
+        instanceRefresh: {
+          strategy: 'Rolling',
+          preferences: { minHealthyPercentage: 50, instanceWarmup: '120', autoRollback: false },
+        },
+        tags: [{ key: 'Name', value: name, propagateAtLaunch: true }],
+      },
+      { parent: this, ignoreChanges: ComputeTier.ignoredCapacityFields(args.role) },
+    );
+
+    new aws.autoscaling.Policy(
+      childName(name, 'cpu-target'),
+      {
+        autoscalingGroupName: asg.name,
+        policyType: 'TargetTrackingScaling',
+        targetTrackingConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' },
+          targetValue: 60,
+        },
+      },
+      parent,
+    );
+
+    this.asgName = asg.name;
+    this.asgArn = asg.arn;
+    this.launchTemplateId = launchTemplate.id;
+    this.roleName = role.name;
+    this.registerOutputs({ asgName: this.asgName, launchTemplateId: this.launchTemplateId });
+  }
+}

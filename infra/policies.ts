@@ -1,0 +1,231 @@
+import { TABLES, physicalTableName, type TableName } from '../app/adapters/dynamodb/tables.js';
+import { ssmParameterResource } from './naming.js';
+
+/**
+ * IAM policy documents as pure data. Every ARN is built from the partition, region and account that the caller
+ * passes in (resolved from `aws.getPartition` / `aws.getCallerIdentity` at deploy time), so no account id is ever
+ * hard-coded and a policy can only name the region of the stack that builds it.
+ */
+export interface Statement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: readonly string[];
+  readonly Resource: readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly Statement[];
+}
+
+export interface ArnContext {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+const doc = (...statements: Statement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
+
+/** Trust policy for a service principal; `aws:SourceAccount` guards against the confused-deputy problem. */
+export function renderTrustPolicy(service: string, accountId?: string): string {
+  const statement = {
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+    ...(accountId ? { Condition: { StringEquals: { 'aws:SourceAccount': accountId } } } : {}),
+  };
+  return JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+}
+
+/**
+ * Exactly the item-level actions the app's stores use. TransactWriteItems is authorised per item as
+ * PutItem/UpdateItem/DeleteItem/ConditionCheckItem and TransactGetItems as GetItem, so neither appears here.
+ * No Scan, no table management: tables are created by Pulumi, never by the app in AWS (BOOTSTRAP_TABLES=false).
+ */
+export const DYNAMODB_APP_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+] as const;
+
+/** Table ARNs plus exact index ARNs, all in `ctx.region` (the replica the stack's instances talk to). */
+export function dynamoDbResources(ctx: ArnContext, tablePrefix: string): string[] {
+  const base = `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/`;
+  return (Object.keys(TABLES) as TableName[]).flatMap((table) => {
+    const name = physicalTableName(tablePrefix, table);
+    const indexes = TABLES[table].globalSecondaryIndexes.map((gsi) => `${base}${name}/index/${gsi.name}`);
+    return [`${base}${name}`, ...indexes];
+  });
+}
+
+/** Converse and ConverseStream are authorised as InvokeModel and InvokeModelWithResponseStream. */
+export const BEDROCK_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'] as const;
+
+/** Geography prefixes of system-defined cross-region inference profiles ("global." routes to any commercial region). */
+const PROFILE_PREFIXES = ['global', 'apac', 'us', 'eu', 'jp', 'au', 'ca', 'us-gov'] as const;
+
+export interface ModelGrant {
+  readonly statements: readonly Statement[];
+}
+
+/**
+ * Statements that let a role invoke one configured model id.
+ *
+ * - An inference-profile id (`global.…`, `apac.…`): the profile ARN in the stack's own region (the source region the
+ *   SDK calls), plus the foundation model in any region *only when reached through that profile*
+ *   (`bedrock:InferenceProfileArn` condition). For global profiles AWS documents three resources: the regional
+ *   profile, the regional foundation model, and the region-less `arn:aws:bedrock:::foundation-model/<model>`
+ *   ("IAM policy requirements for global cross-Region inference",
+ *   https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html). IAM's `*` matches the
+ *   empty region too, so `arn:aws:bedrock:*::foundation-model/<model>` covers both foundation-model forms and the
+ *   APAC destinations of a geographic profile without naming any other region; the condition keeps it from being a
+ *   direct grant on the model.
+ * - A plain foundation-model id: that model in the stack's region only.
+ */
+export function bedrockModelStatements(ctx: ArnContext, modelId: string, sid: string): Statement[] {
+  const dot = modelId.indexOf('.');
+  const prefix = dot > 0 ? modelId.slice(0, dot) : '';
+  if ((PROFILE_PREFIXES as readonly string[]).includes(prefix)) {
+    const profileArn = `arn:${ctx.partition}:bedrock:${ctx.region}:${ctx.accountId}:inference-profile/${modelId}`;
+    const foundationModel = modelId.slice(dot + 1);
+    return [
+      { Sid: `${sid}Profile`, Effect: 'Allow', Action: [...BEDROCK_INVOKE_ACTIONS], Resource: [profileArn] },
+      {
+        Sid: `${sid}ModelViaProfile`,
+        Effect: 'Allow',
+        Action: [...BEDROCK_INVOKE_ACTIONS],
+        Resource: [`arn:${ctx.partition}:bedrock:*::foundation-model/${foundationModel}`],
+        Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
+      },
+    ];
+  }
+  return [
+    {
+      Sid: `${sid}Model`,
+      Effect: 'Allow',
+      Action: [...BEDROCK_INVOKE_ACTIONS],
+      Resource: [`arn:${ctx.partition}:bedrock:${ctx.region}::foundation-model/${modelId}`],
+    },
+  ];
+}
+
+export function ssmParameterArn(ctx: ArnContext, name: string): string {
+  return `arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:${ssmParameterResource(name)}`;
+}
+
+export function logGroupArn(ctx: ArnContext, group: string): string {
+  return `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${group}`;
+}
+
+function logsStatement(ctx: ArnContext, group: string): Statement {
+  const arn = logGroupArn(ctx, group);
+  return {
+    Sid: 'ShipAppLog',
+    Effect: 'Allow',
+    // What the CloudWatch agent needs to write into a log group Pulumi already created.
+    Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+    Resource: [arn, `${arn}:log-stream:*`],
+  };
+}
+
+function artifactStatement(ctx: ArnContext, bucket: string): Statement {
+  return {
+    Sid: 'ReadAppArtifact',
+    Effect: 'Allow',
+    Action: ['s3:GetObject'],
+    Resource: [`arn:${ctx.partition}:s3:::${bucket}/artifacts/*`],
+  };
+}
+
+export interface InstancePolicyInput {
+  readonly ctx: ArnContext;
+  readonly artifactBucket: string;
+  readonly logGroup: string;
+}
+
+/** Web tier: fetch its artifact and ship its log. No DynamoDB, no Bedrock, no SSM parameters: it only calls the API. */
+export function webInstancePolicy(input: InstancePolicyInput): PolicyDocument {
+  return doc(artifactStatement(input.ctx, input.artifactBucket), logsStatement(input.ctx, input.logGroup));
+}
+
+export interface ApiInstancePolicyInput extends InstancePolicyInput {
+  readonly tablePrefix: string;
+  readonly drParameterName: string;
+  readonly bedrockModelIds: readonly string[];
+}
+
+export function apiInstancePolicy(input: ApiInstancePolicyInput): PolicyDocument {
+  const { ctx } = input;
+  const models = [...new Set(input.bedrockModelIds)].flatMap((id, i) =>
+    bedrockModelStatements(ctx, id, i === 0 ? 'BedrockPrimary' : `BedrockFallback${i > 1 ? i : ''}`),
+  );
+  return doc(
+    artifactStatement(ctx, input.artifactBucket),
+    logsStatement(ctx, input.logGroup),
+    {
+      Sid: 'AppTables',
+      Effect: 'Allow',
+      Action: [...DYNAMODB_APP_ACTIONS],
+      Resource: dynamoDbResources(ctx, input.tablePrefix),
+    },
+    {
+      // The catalog store lists performances with a Scan (a small table); no other table may be scanned.
+      Sid: 'CatalogScan',
+      Effect: 'Allow',
+      Action: ['dynamodb:Scan'],
+      Resource: [
+        `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${physicalTableName(input.tablePrefix, 'performances')}`,
+      ],
+    },
+    {
+      Sid: 'ReadDrState',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: [ssmParameterArn(ctx, input.drParameterName)],
+    },
+    ...models,
+  );
+}
+
+export interface FailoverPolicyInput {
+  readonly ctx: ArnContext;
+  readonly drParameterName: string;
+  readonly autoScalingGroupArns: readonly string[];
+}
+
+/** The failover state machine may read/write the DR parameter and resize the standby ASGs; nothing else. */
+export function failoverWorkflowPolicy(input: FailoverPolicyInput): PolicyDocument {
+  return doc(
+    {
+      Sid: 'DrState',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter', 'ssm:PutParameter'],
+      Resource: [ssmParameterArn(input.ctx, input.drParameterName)],
+    },
+    {
+      Sid: 'RaiseStandbyCapacity',
+      Effect: 'Allow',
+      Action: ['autoscaling:UpdateAutoScalingGroup'],
+      Resource: [...input.autoScalingGroupArns],
+    },
+  );
+}
+
+export function putEventsPolicy(eventBusArn: string): PolicyDocument {
+  return doc({ Sid: 'ForwardToStandbyBus', Effect: 'Allow', Action: ['events:PutEvents'], Resource: [eventBusArn] });
+}
+
+export function startExecutionPolicy(stateMachineArn: string): PolicyDocument {
+  return doc({ Sid: 'StartFailover', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [stateMachineArn] });
+}
+
+/** Renders a document for `aws.iam.*Policy` inputs. */
+export function renderPolicy(policy: PolicyDocument): string {
+  return JSON.stringify(policy);
+}

@@ -1,0 +1,250 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { TABLE_NAMES } from '../app/adapters/dynamodb/tables.js';
+import type { Artifact } from './artifact.js';
+import { ArtifactStore } from './components/artifact-store.js';
+import { DataTables } from './components/data.js';
+import { FailoverDns } from './components/dns.js';
+import { DrState } from './components/dr-state.js';
+import { Failover } from './components/failover.js';
+import { LoadBalancers } from './components/load-balancers.js';
+import { Logging } from './components/logging.js';
+import { Monitoring } from './components/monitoring.js';
+import { Network } from './components/network.js';
+import { SecurityGroups } from './components/security.js';
+import { ComputeTier } from './components/tier.js';
+import type { StackConfig } from './config.js';
+import { childName, type Tier } from './naming.js';
+import { apiInstancePolicy, webInstancePolicy, type ArnContext } from './policies.js';
+import { API_PORT, WEB_PORT, renderUserData } from './user-data.js';
+
+export interface StackDeps {
+  /** The bundled app (real file for `pulumi up`, a placeholder under mocks). */
+  readonly artifact: Artifact;
+}
+
+export interface StackOutputs {
+  readonly role: string;
+  readonly region: string;
+  readonly vpcId: pulumi.Output<string>;
+  readonly albDnsName: pulumi.Output<string>;
+  readonly albZoneId: pulumi.Output<string>;
+  /** Read by the standby stack to build the primary's health check. */
+  readonly albProtocol: string;
+  readonly nlbDnsName: pulumi.Output<string>;
+  readonly artifactBucket: pulumi.Output<string>;
+  readonly artifactKey: pulumi.Output<string>;
+  readonly tableNames: Readonly<Record<string, string>>;
+  readonly drParameterName: pulumi.Output<string>;
+  readonly webAsgName: pulumi.Output<string>;
+  readonly apiAsgName: pulumi.Output<string>;
+  readonly dashboardName: pulumi.Output<string>;
+  readonly alertsTopicArn: pulumi.Output<string>;
+  readonly failoverStateMachineArn?: pulumi.Output<string>;
+  readonly primaryHealthCheckId?: pulumi.Output<string>;
+}
+
+/**
+ * The whole stack as one root component, so a caller (tests) can attach transformations that see every resource's
+ * options, including `ignoreChanges` and `protect`, which Pulumi mocks do not report.
+ *
+ * Role decides ownership: the primary owns the global tables; the standby owns failover DNS and the failover
+ * workflow. Everything else (network, load balancers, tiers, artifact bucket, DR parameter, monitoring) exists in
+ * both, each built only from its own stack's values.
+ */
+export class MegaTicketStack extends pulumi.ComponentResource {
+  readonly outputs: StackOutputs;
+
+  constructor(config: StackConfig, deps: StackDeps, opts?: pulumi.ComponentResourceOptions) {
+    super('megaticket:index:Stack', config.namePrefix, {}, opts);
+    const p = config.namePrefix;
+    const child = { parent: this };
+    const tls = config.certificateArn !== undefined;
+
+    const partition = aws.getPartitionOutput({}, child).partition;
+    const accountId = aws.getCallerIdentityOutput({}, child).accountId;
+    const ctx: pulumi.Output<ArnContext> = pulumi
+      .all([partition, accountId])
+      .apply(([part, account]) => ({ partition: part, region: config.region, accountId: account }));
+
+    const network = new Network(childName(p, 'net'), { vpcCidr: config.vpcCidr, region: config.region }, child);
+    const groups = new SecurityGroups(
+      childName(p, 'sg'),
+      { vpcId: network.vpcId, tls, webPort: WEB_PORT, apiPort: API_PORT },
+      child,
+    );
+    const lbs = new LoadBalancers(
+      childName(p, 'lb'),
+      {
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnetIds,
+        privateSubnetIds: network.privateSubnetIds,
+        albSecurityGroupId: groups.ids.alb,
+        nlbSecurityGroupId: groups.ids.nlb,
+        webPort: WEB_PORT,
+        apiPort: API_PORT,
+        certificateArn: config.certificateArn,
+      },
+      child,
+    );
+    const logging = new Logging(
+      childName(p, 'logs'),
+      { prefix: config.namePrefix, retentionDays: config.logRetentionDays },
+      child,
+    );
+    const artifacts = new ArtifactStore(childName(p, 'artifacts'), { artifact: deps.artifact }, child);
+    const data = new DataTables(
+      childName(p, 'data'),
+      { tablePrefix: config.tablePrefix, owner: config.role === 'primary', replicaRegion: config.standbyRegion },
+      child,
+    );
+    const dr = new DrState(childName(p, 'dr'), { parameterName: config.drParameterName }, child);
+
+    const userData = (tier: Tier) =>
+      pulumi.all([lbs.nlbDnsName, artifacts.bucketName, artifacts.objectKey]).apply(([nlbDnsName, bucket, key]) =>
+        renderUserData({
+          tier,
+          region: config.region,
+          primaryRegion: config.primaryRegion,
+          tablePrefix: config.tablePrefix,
+          drParameterName: config.drParameterName,
+          nlbDnsName,
+          bedrockPrimaryModelId: config.bedrockPrimaryModelId,
+          bedrockFallbackModelId: config.bedrockFallbackModelId,
+          tls,
+          artifactBucket: bucket,
+          artifactKey: key,
+          artifactSha256: deps.artifact.sha256,
+          logGroup: logging.groupNames[tier],
+        }),
+      );
+    const policies: Record<Tier, pulumi.Output<string>> = {
+      web: pulumi
+        .all([ctx, artifacts.bucketName])
+        .apply(([c, bucket]) =>
+          JSON.stringify(webInstancePolicy({ ctx: c, artifactBucket: bucket, logGroup: logging.groupNames.web })),
+        ),
+      api: pulumi.all([ctx, artifacts.bucketName]).apply(([c, bucket]) =>
+        JSON.stringify(
+          apiInstancePolicy({
+            ctx: c,
+            artifactBucket: bucket,
+            logGroup: logging.groupNames.api,
+            tablePrefix: config.tablePrefix,
+            drParameterName: config.drParameterName,
+            bedrockModelIds: [config.bedrockPrimaryModelId, config.bedrockFallbackModelId],
+          }),
+        ),
+      ),
+    };
+    const tier = (name: Tier, subnetGroup: 'web' | 'api', targetGroupArn: pulumi.Output<string>) =>
+      new ComputeTier(
+        childName(p, name),
+        {
+          tier: name,
+          role: config.role,
+          capacity: config[name],
+          instanceType: config.instanceType,
+          amiParameter: config.amiParameter,
+          subnetIds: network.privateSubnetIds,
+          securityGroupId: groups.ids[subnetGroup],
+          targetGroupArn,
+          userData: userData(name),
+          policy: policies[name],
+          partition,
+        },
+        // Instances need their log group, the DR parameter and (on the primary) the tables before they boot.
+        { parent: this, dependsOn: [logging, dr, data] },
+      );
+    const api = tier('api', 'api', lbs.apiTargetGroupArn);
+    const web = tier('web', 'web', lbs.webTargetGroupArn);
+
+    const tableNames = TABLE_NAMES.map((t) => data.tableNames[t]);
+    const monitoring = new Monitoring(
+      childName(p, 'monitoring'),
+      {
+        region: config.region,
+        albArnSuffix: lbs.albArnSuffix,
+        webTargetGroupArnSuffix: lbs.webTargetGroupArnSuffix,
+        nlbArnSuffix: lbs.nlbArnSuffix,
+        apiTargetGroupArnSuffix: lbs.apiTargetGroupArnSuffix,
+        webAsgName: web.asgName,
+        apiAsgName: api.asgName,
+        tableNames,
+        alarmEmail: config.alarmEmail,
+      },
+      child,
+    );
+
+    let failoverStateMachineArn: pulumi.Output<string> | undefined;
+    let primaryHealthCheckId: pulumi.Output<string> | undefined;
+    if (config.role === 'standby') {
+      if (config.domainName && config.hostedZoneId) {
+        const primary = new pulumi.StackReference(
+          childName(p, 'primary'),
+          { name: config.primaryStackReference },
+          child,
+        );
+        const dns = new FailoverDns(
+          childName(p, 'dns'),
+          {
+            domainName: config.domainName,
+            hostedZoneId: config.hostedZoneId,
+            primary: {
+              dnsName: primary.requireOutput('albDnsName') as pulumi.Output<string>,
+              zoneId: primary.requireOutput('albZoneId') as pulumi.Output<string>,
+              protocol: primary.requireOutput('albProtocol') as pulumi.Output<string>,
+            },
+            secondary: { dnsName: lbs.albDnsName, zoneId: lbs.albZoneId },
+          },
+          child,
+        );
+        primaryHealthCheckId = dns.healthCheckId;
+      }
+      const failover = new Failover(
+        childName(p, 'failover'),
+        {
+          ctx,
+          drParameterName: config.drParameterName,
+          // API first: web instances that come up before any API instance would only serve errors.
+          groups: [
+            { name: api.asgName, arn: api.asgArn, drMinSize: config.api.drMinSize },
+            { name: web.asgName, arn: web.asgArn, drMinSize: config.web.drMinSize },
+          ],
+          healthCheckId: primaryHealthCheckId,
+        },
+        { parent: this, dependsOn: [dr] },
+      );
+      failoverStateMachineArn = failover.stateMachineArn;
+    }
+
+    this.outputs = {
+      role: config.role,
+      region: config.region,
+      vpcId: network.vpcId,
+      albDnsName: lbs.albDnsName,
+      albZoneId: lbs.albZoneId,
+      albProtocol: lbs.albProtocol,
+      nlbDnsName: lbs.nlbDnsName,
+      artifactBucket: artifacts.bucketName,
+      artifactKey: artifacts.objectKey,
+      tableNames: data.tableNames,
+      drParameterName: dr.parameterName,
+      webAsgName: web.asgName,
+      apiAsgName: api.asgName,
+      dashboardName: monitoring.dashboardName,
+      alertsTopicArn: monitoring.topicArn,
+      ...(failoverStateMachineArn ? { failoverStateMachineArn } : {}),
+      ...(primaryHealthCheckId ? { primaryHealthCheckId } : {}),
+    };
+    this.registerOutputs({ ...this.outputs });
+  }
+}
+
+export function createStack(
+  config: StackConfig,
+  deps: StackDeps,
+  opts?: pulumi.ComponentResourceOptions,
+): StackOutputs {
+  return new MegaTicketStack(config, deps, opts).outputs;
+}

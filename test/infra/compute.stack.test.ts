@@ -1,0 +1,177 @@
+import { expect } from 'chai';
+import type { OfflineRun } from '../../infra/offline/run.js';
+import { envOf, named, nameOf, ofType, scenario, userDataOf } from '../support/pulumi-mocks.js';
+
+// Launch templates, ASGs and user data as the program builds them from each stack's own outputs. Does not prove an
+// instance boots (AMI, packages, S3 access at boot) or that AWS runs the instance refresh as configured.
+describe('compute tiers (mocks, seoul and tokyo)', () => {
+  let seoul: OfflineRun;
+  let tokyo: OfflineRun;
+  before(async () => {
+    seoul = await scenario('seoul');
+    tokyo = await scenario('tokyo');
+  });
+  const nlbDns = (run: OfflineRun) =>
+    String(named(run, 'aws:lb/loadBalancer:LoadBalancer', 'megaticket-lb-nlb').state['dnsName']);
+
+  /** Ids, ARNs, DNS and bucket names of `run`'s resources that `self` does not also have (names like /megaticket/dr are shared by design). */
+  const identifiersOnlyIn = (run: OfflineRun, self: OfflineRun) => {
+    const own = new Set(identifiersOf(self));
+    return identifiersOf(run).filter((v) => !own.has(v));
+  };
+  const identifiersOf = (run: OfflineRun) =>
+    run.resources
+      .filter((r) => r.custom)
+      .flatMap((r) => [r.id, r.state['dnsName'], r.state['arn'], r.state['bucket']])
+      .filter((v): v is string => typeof v === 'string' && v.length > 12 && !v.startsWith('megaticket-'))
+      .concat([nlbDns(run), String(run.outputs['artifactBucket'])]);
+
+  it('tokyo web: API_URL is the tokyo NLB; its user data contains nothing from the seoul stack', () => {
+    expect(envOf(tokyo, 'web')['API_URL']).to.equal(`http://${nlbDns(tokyo)}:3001`);
+    expect(nlbDns(tokyo)).to.contain('.elb.ap-northeast-1.amazonaws.com');
+    const ud = userDataOf(tokyo, 'web');
+    const seoulOnly = identifiersOnlyIn(seoul, tokyo);
+    expect(seoulOnly).to.include(nlbDns(seoul));
+    for (const value of seoulOnly) expect(ud, value).not.to.include(value);
+    // The primary region's name appears exactly once: as PRIMARY_REGION, which the app needs to label DR.
+    expect(ud.match(/ap-northeast-2/g)).to.deep.equal(['ap-northeast-2']);
+    expect(ud).to.include('PRIMARY_REGION=ap-northeast-2\n');
+  });
+
+  it('seoul web: API_URL is the seoul NLB; its user data contains nothing from the tokyo stack', () => {
+    expect(envOf(seoul, 'web')['API_URL']).to.equal(`http://${nlbDns(seoul)}:3001`);
+    const ud = userDataOf(seoul, 'web');
+    const tokyoOnly = identifiersOnlyIn(tokyo, seoul);
+    expect(tokyoOnly).to.include(nlbDns(tokyo));
+    for (const value of tokyoOnly) expect(ud, value).not.to.include(value);
+    expect(ud).not.to.include('ap-northeast-1');
+  });
+
+  it('API user data: the stack’s own region, the DR parameter, SSM as DR source, external DynamoDB, Bedrock models', () => {
+    for (const [run, region] of [
+      [seoul, 'ap-northeast-2'],
+      [tokyo, 'ap-northeast-1'],
+    ] as const) {
+      expect(envOf(run, 'api')).to.deep.equal({
+        MEGATICKET_ROLE: 'api',
+        NODE_ENV: 'production',
+        HOST: '0.0.0.0',
+        WEB_PORT: '3000',
+        API_PORT: '3001',
+        AWS_REGION: region,
+        PRIMARY_REGION: 'ap-northeast-2',
+        TABLE_PREFIX: 'megaticket',
+        DYNAMODB_MODE: 'external',
+        BOOTSTRAP_TABLES: 'false',
+        DR_STATE_SOURCE: 'ssm',
+        DR_PARAMETER_NAME: '/megaticket/dr',
+        ASSISTANT_MODE: 'bedrock',
+        BEDROCK_PRIMARY_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
+        BEDROCK_FALLBACK_MODEL_ID: 'apac.amazon.nova-lite-v1:0',
+      });
+    }
+  });
+
+  it('user data fetches the artifact Pulumi uploaded to this stack’s own bucket (same key, hash in the key)', () => {
+    for (const run of [seoul, tokyo]) {
+      const object = named(run, 'aws:s3/bucketObjectv2:BucketObjectv2', 'megaticket-artifacts-app');
+      expect(nameOf(run, object.inputs['bucket'])).to.equal('megaticket-artifacts-bucket');
+      expect(String(object.inputs['key'])).to.match(/^artifacts\/megaticket-app-[0-9a-f]{16}\.tar\.gz$/);
+      for (const tier of ['web', 'api'] as const) {
+        expect(userDataOf(run, tier)).to.include(
+          `'s3://${String(run.outputs['artifactBucket'])}/${String(object.inputs['key'])}'`,
+        );
+        expect(userDataOf(run, tier)).to.include(`aws s3 cp --region ${run.config.region} `);
+      }
+      const pab = named(
+        run,
+        'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
+        'megaticket-artifacts-public-access',
+      );
+      expect(pab.inputs).to.include({
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+    }
+  });
+
+  it('launch templates: IMDSv2 required, AMI resolved from SSM at launch, base64 user data, this tier’s instance profile', () => {
+    for (const run of [seoul, tokyo]) {
+      for (const tier of ['web', 'api']) {
+        const lt = named(run, 'aws:ec2/launchTemplate:LaunchTemplate', `megaticket-${tier}-lt`);
+        expect(lt.inputs['metadataOptions']).to.deep.equal({
+          httpEndpoint: 'enabled',
+          httpTokens: 'required',
+          httpPutResponseHopLimit: 1,
+        });
+        expect(lt.inputs['imageId']).to.equal(
+          'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+        );
+        expect(
+          Buffer.from(String(lt.inputs['userData']), 'base64').toString('utf8').startsWith('#!/bin/bash\n'),
+        ).to.equal(true);
+        expect(nameOf(run, (lt.inputs['iamInstanceProfile'] as { arn: string }).arn)).to.equal(
+          `megaticket-${tier}-profile`,
+        );
+      }
+    }
+  });
+
+  it('ASGs pin the launch template version Pulumi created (mock latestVersion 7), roll on change, ELB health', () => {
+    for (const run of [seoul, tokyo]) {
+      for (const tier of ['web', 'api']) {
+        const lt = named(run, 'aws:ec2/launchTemplate:LaunchTemplate', `megaticket-${tier}-lt`);
+        const asg = named(run, 'aws:autoscaling/group:Group', `megaticket-${tier}-asg`);
+        expect(asg.inputs['launchTemplate']).to.deep.equal({ id: lt.id, version: String(lt.state['latestVersion']) });
+        expect(asg.inputs['launchTemplate']).to.deep.include({ version: '7' });
+        expect(asg.inputs['healthCheckType']).to.equal('ELB');
+        expect((asg.inputs['instanceRefresh'] as { strategy: string }).strategy).to.equal('Rolling');
+        expect((asg.inputs['targetGroupArns'] as string[]).map((a) => nameOf(run, a))).to.deep.equal([
+          `megaticket-lb-${tier}-tg`,
+        ]);
+        expect((asg.inputs['vpcZoneIdentifiers'] as string[]).map((s) => nameOf(run, s))).to.deep.equal([
+          'megaticket-net-private-0',
+          'megaticket-net-private-1',
+        ]);
+      }
+    }
+  });
+
+  it('capacities: seoul min/desired/max 2/2/6 per tier; tokyo 0/0/6 (pilot light, max allows DR minimum 2)', () => {
+    const caps = (run: OfflineRun) =>
+      ofType(run, 'aws:autoscaling/group:Group')
+        .map((a) => [a.name, a.inputs['minSize'], a.inputs['desiredCapacity'], a.inputs['maxSize']])
+        .sort();
+    expect(caps(seoul)).to.deep.equal([
+      ['megaticket-api-asg', 2, 2, 6],
+      ['megaticket-web-asg', 2, 2, 6],
+    ]);
+    expect(caps(tokyo)).to.deep.equal([
+      ['megaticket-api-asg', 0, 0, 6],
+      ['megaticket-web-asg', 0, 0, 6],
+    ]);
+  });
+
+  it('ignoreChanges (captured by a root transformation): tokyo ASGs ignore desiredCapacity and minSize so failover survives `pulumi up`; seoul ignores only desiredCapacity (scaling policy)', () => {
+    for (const tier of ['web', 'api']) {
+      expect(named(tokyo, 'aws:autoscaling/group:Group', `megaticket-${tier}-asg`).options.ignoreChanges).to.deep.equal(
+        ['desiredCapacity', 'minSize'],
+      );
+      expect(named(seoul, 'aws:autoscaling/group:Group', `megaticket-${tier}-asg`).options.ignoreChanges).to.deep.equal(
+        ['desiredCapacity'],
+      );
+    }
+  });
+
+  it('instances wait for their log groups, the DR parameter and the data component', () => {
+    for (const tier of ['web', 'api']) {
+      expect(named(seoul, 'megaticket:compute:ComputeTier', `megaticket-${tier}`).options.dependsOn).to.deep.equal([
+        'megaticket-logs',
+        'megaticket-dr',
+        'megaticket-data',
+      ]);
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { TABLE_NAMES } from '../../app/adapters/dynamodb/tables.js';
+import type { OfflineRun } from '../../infra/offline/run.js';
+import { named, nameOf, ofType, scenario } from '../support/pulumi-mocks.js';
+
+// Log groups, alarms and the dashboard as declared. Does not prove the metrics exist (the app must emit the EMF
+// lines; ALB/NLB/DynamoDB metrics appear once there is traffic) or that alarms fire at the right moment.
+describe('monitoring (mocks, seoul and tokyo)', () => {
+  let runs: OfflineRun[];
+  before(async () => {
+    runs = [await scenario('seoul'), await scenario('tokyo')];
+  });
+
+  it('log groups /megaticket/web and /megaticket/api with 30-day retention', () => {
+    for (const run of runs) {
+      expect(
+        ofType(run, 'aws:cloudwatch/logGroup:LogGroup')
+          .map((g) => [g.inputs['name'], g.inputs['retentionInDays']])
+          .sort(),
+      ).to.deep.equal([
+        ['/megaticket/api', 30],
+        ['/megaticket/web', 30],
+      ]);
+    }
+  });
+
+  it('alarms: ALB 5xx (ELB and target), unhealthy web and API targets, Bedrock fallbacks, throttling on every table', () => {
+    for (const run of runs) {
+      const names = ofType(run, 'aws:cloudwatch/metricAlarm:MetricAlarm')
+        .map((a) => a.name)
+        .sort();
+      expect(names).to.deep.equal(
+        [
+          'megaticket-monitoring-alb-5xx',
+          'megaticket-monitoring-api-unhealthy',
+          'megaticket-monitoring-bedrock-fallback',
+          'megaticket-monitoring-target-5xx',
+          'megaticket-monitoring-web-unhealthy',
+          ...TABLE_NAMES.map((t) => `megaticket-monitoring-throttles-megaticket-${t}`),
+        ].sort(),
+      );
+    }
+  });
+
+  it('alarm dimensions point at this stack’s own load balancers and target groups; all notify the alerts topic', () => {
+    for (const run of runs) {
+      const alb = named(run, 'aws:lb/loadBalancer:LoadBalancer', 'megaticket-lb-alb').state['arnSuffix'];
+      const nlb = named(run, 'aws:lb/loadBalancer:LoadBalancer', 'megaticket-lb-nlb').state['arnSuffix'];
+      const webTg = named(run, 'aws:lb/targetGroup:TargetGroup', 'megaticket-lb-web-tg').state['arnSuffix'];
+      const apiTg = named(run, 'aws:lb/targetGroup:TargetGroup', 'megaticket-lb-api-tg').state['arnSuffix'];
+      const alarm = (n: string) =>
+        named(run, 'aws:cloudwatch/metricAlarm:MetricAlarm', `megaticket-monitoring-${n}`).inputs;
+      expect(alarm('alb-5xx')).to.deep.include({
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_ELB_5XX_Count',
+        dimensions: { LoadBalancer: alb },
+      });
+      expect(alarm('web-unhealthy')).to.deep.include({
+        namespace: 'AWS/ApplicationELB',
+        dimensions: { LoadBalancer: alb, TargetGroup: webTg },
+      });
+      expect(alarm('api-unhealthy')).to.deep.include({
+        namespace: 'AWS/NetworkELB',
+        dimensions: { LoadBalancer: nlb, TargetGroup: apiTg },
+      });
+      expect((alarm('bedrock-fallback')['metricQueries'] as { expression: string }[])[0]?.expression).to.equal(
+        'SELECT SUM(FallbackCount) FROM "MegaTicket/Bedrock"',
+      );
+      for (const a of ofType(run, 'aws:cloudwatch/metricAlarm:MetricAlarm').filter((x) =>
+        x.name.startsWith('megaticket-monitoring-'),
+      )) {
+        expect(
+          (a.inputs['alarmActions'] as string[]).map((arn) => nameOf(run, arn)),
+          a.name,
+        ).to.deep.equal(['megaticket-monitoring-alerts']);
+        expect(a.inputs['region'], a.name).to.equal(undefined);
+      }
+    }
+  });
+
+  it('the dashboard charts this stack’s own ALB, NLB, ASGs and tables in its own region', () => {
+    for (const run of runs) {
+      const body = String(
+        named(run, 'aws:cloudwatch/dashboard:Dashboard', 'megaticket-monitoring-dashboard').inputs['dashboardBody'],
+      );
+      expect(body).to.include(
+        String(named(run, 'aws:lb/loadBalancer:LoadBalancer', 'megaticket-lb-alb').state['arnSuffix']),
+      );
+      expect(body).to.include(String(named(run, 'aws:autoscaling/group:Group', 'megaticket-api-asg').state['name']));
+      expect(body).to.include('megaticket-bookings');
+      const regions = new Set([...body.matchAll(/"region":"([a-z0-9-]+)"/g)].map((m) => m[1]));
+      expect([...regions]).to.deep.equal([run.config.region]);
+    }
+  });
+});

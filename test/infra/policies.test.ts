@@ -1,0 +1,169 @@
+import { expect } from 'chai';
+import {
+  DYNAMODB_APP_ACTIONS,
+  apiInstancePolicy,
+  bedrockModelStatements,
+  dynamoDbResources,
+  failoverWorkflowPolicy,
+  renderTrustPolicy,
+  webInstancePolicy,
+  type ArnContext,
+} from '../../infra/policies.js';
+
+// Pure policy documents. Does not prove IAM evaluates them as intended (that needs the IAM policy simulator/AWS).
+const tokyo: ArnContext = { partition: 'aws', region: 'ap-northeast-1', accountId: '111122223333' };
+
+describe('infra/policies', () => {
+  it('dynamoDbResources: every app table and each of its GSIs, in the given region only', () => {
+    expect(dynamoDbResources(tokyo, 'megaticket')).to.deep.equal([
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-performances',
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-venues',
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-schedules',
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-schedules/index/byPerformance',
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-bookings',
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-bookings/index/byUser',
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-bookings/index/liveHolds',
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-users',
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-sessions',
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-audit',
+    ]);
+  });
+
+  it('DYNAMODB_APP_ACTIONS: item-level only; no table management, no wildcard', () => {
+    expect([...DYNAMODB_APP_ACTIONS]).to.deep.equal([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('bedrockModelStatements(global profile): profile ARN in the stack region + foundation model only via that profile', () => {
+    const profile =
+      'arn:aws:bedrock:ap-northeast-1:111122223333:inference-profile/global.anthropic.claude-haiku-4-5-20251001-v1:0';
+    expect(bedrockModelStatements(tokyo, 'global.anthropic.claude-haiku-4-5-20251001-v1:0', 'P')).to.deep.equal([
+      {
+        Sid: 'PProfile',
+        Effect: 'Allow',
+        Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        Resource: [profile],
+      },
+      {
+        Sid: 'PModelViaProfile',
+        Effect: 'Allow',
+        Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        Resource: ['arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'],
+        Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profile } },
+      },
+    ]);
+  });
+
+  it('bedrockModelStatements(apac profile): same shape, the APAC destinations covered by * under the profile condition', () => {
+    const [p, m] = bedrockModelStatements(tokyo, 'apac.amazon.nova-lite-v1:0', 'F');
+    expect(p?.Resource).to.deep.equal([
+      'arn:aws:bedrock:ap-northeast-1:111122223333:inference-profile/apac.amazon.nova-lite-v1:0',
+    ]);
+    expect(m?.Resource).to.deep.equal(['arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0']);
+    expect(m?.Condition).to.deep.equal({
+      StringEquals: { 'bedrock:InferenceProfileArn': p?.Resource[0] },
+    });
+  });
+
+  it('bedrockModelStatements(plain model id): the model in the stack region only, no wildcard region', () => {
+    expect(bedrockModelStatements(tokyo, 'amazon.nova-lite-v1:0', 'X')).to.deep.equal([
+      {
+        Sid: 'XModel',
+        Effect: 'Allow',
+        Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        Resource: ['arn:aws:bedrock:ap-northeast-1::foundation-model/amazon.nova-lite-v1:0'],
+      },
+    ]);
+  });
+
+  it('webInstancePolicy: artifact read + own log group; no DynamoDB, Bedrock or SSM', () => {
+    const doc = webInstancePolicy({ ctx: tokyo, artifactBucket: 'bucket-1', logGroup: '/megaticket/web' });
+    const actions = doc.Statement.flatMap((s) => s.Action);
+    expect(actions).to.deep.equal([
+      's3:GetObject',
+      'logs:CreateLogStream',
+      'logs:DescribeLogStreams',
+      'logs:PutLogEvents',
+    ]);
+    expect(doc.Statement.flatMap((s) => s.Resource)).to.deep.equal([
+      'arn:aws:s3:::bucket-1/artifacts/*',
+      'arn:aws:logs:ap-northeast-1:111122223333:log-group:/megaticket/web',
+      'arn:aws:logs:ap-northeast-1:111122223333:log-group:/megaticket/web:log-stream:*',
+    ]);
+  });
+
+  it('apiInstancePolicy: no Resource "*", every regional ARN in the stack region, DR parameter read-only', () => {
+    const doc = apiInstancePolicy({
+      ctx: tokyo,
+      artifactBucket: 'bucket-1',
+      logGroup: '/megaticket/api',
+      tablePrefix: 'megaticket',
+      drParameterName: '/megaticket/dr',
+      bedrockModelIds: ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 'apac.amazon.nova-lite-v1:0'],
+    });
+    const resources = doc.Statement.flatMap((s) => s.Resource);
+    expect(resources).not.to.include('*');
+    for (const arn of resources) {
+      const region = arn.split(':')[3];
+      expect(['ap-northeast-1', '', '*'], arn).to.include(region);
+      if (region === '*')
+        expect(arn, 'only foundation models may use a * region').to.match(/^arn:aws:bedrock:\*::foundation-model\//);
+    }
+    expect(doc.Statement.find((s) => s.Sid === 'ReadDrState')).to.deep.equal({
+      Sid: 'ReadDrState',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: ['arn:aws:ssm:ap-northeast-1:111122223333:parameter/megaticket/dr'],
+    });
+    expect(doc.Statement.find((s) => s.Sid === 'CatalogScan')?.Resource).to.deep.equal([
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-performances',
+    ]);
+    expect(JSON.stringify(doc)).not.to.include('ap-northeast-2');
+  });
+
+  it('failoverWorkflowPolicy: DR parameter read/write and UpdateAutoScalingGroup on the given ASGs only', () => {
+    const doc = failoverWorkflowPolicy({
+      ctx: tokyo,
+      drParameterName: '/megaticket/dr',
+      autoScalingGroupArns: [
+        'arn:aws:autoscaling:ap-northeast-1:111122223333:autoScalingGroup:x:autoScalingGroupName/api',
+      ],
+    });
+    expect(doc.Statement).to.deep.equal([
+      {
+        Sid: 'DrState',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter', 'ssm:PutParameter'],
+        Resource: ['arn:aws:ssm:ap-northeast-1:111122223333:parameter/megaticket/dr'],
+      },
+      {
+        Sid: 'RaiseStandbyCapacity',
+        Effect: 'Allow',
+        Action: ['autoscaling:UpdateAutoScalingGroup'],
+        Resource: ['arn:aws:autoscaling:ap-northeast-1:111122223333:autoScalingGroup:x:autoScalingGroupName/api'],
+      },
+    ]);
+  });
+
+  it('renderTrustPolicy: service principal, guarded by aws:SourceAccount when given', () => {
+    expect(JSON.parse(renderTrustPolicy('states.amazonaws.com', '111122223333'))).to.deep.equal({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'states.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+        },
+      ],
+    });
+  });
+});

@@ -1,0 +1,32 @@
+import { createApiApp } from '../../app/api/app.js';
+import { listen, type RunningServer } from '../../app/server.js';
+import type { Fixture } from './fixture.js';
+
+/** Serves the fixture's API over real HTTP on an ephemeral port. */
+export function serveApi(fx: Fixture): Promise<RunningServer> {
+  return listen(createApiApp(fx.apiDeps), '127.0.0.1', 0);
+}
+
+export interface JsonResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function request<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(new URL(path, base), {
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
