@@ -33,7 +33,10 @@ export interface ComposeOptions {
 export function composeApi(options: ComposeOptions) {
   const { config, clock } = options;
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
-  const db = createDocumentClient({ region: config.aws.region, endpoint: options.dynamoEndpoint ?? config.dynamodb.endpoint });
+  const db = createDocumentClient({
+    region: config.aws.region,
+    endpoint: options.dynamoEndpoint ?? config.dynamodb.endpoint,
+  });
   const tables = tableNamesFor(config.dynamodb.tablePrefix);
   const dynamoCatalog = new DynamoCatalog(db, tables);
   const catalog = new CachedCatalog(dynamoCatalog, clock);

@@ -8,9 +8,7 @@ import { z } from 'zod';
 export const ROLES = ['web', 'api', 'all'] as const;
 export type Role = (typeof ROLES)[number];
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
@@ -22,9 +20,18 @@ export const configSchema = z
     API_PORT: port.default(3001),
     /** The web tier's only way to the API: the region-local internal URL (the NLB in AWS). */
     API_URL: z.url().optional(),
-    AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as ap-northeast-2').default('ap-northeast-2'),
-    PRIMARY_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default('ap-northeast-2'),
-    TABLE_PREFIX: z.string().regex(/^[a-zA-Z0-9_.-]{3,200}$/).default('megaticket'),
+    AWS_REGION: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as ap-northeast-2')
+      .default('ap-northeast-2'),
+    PRIMARY_REGION: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .default('ap-northeast-2'),
+    TABLE_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]{3,200}$/)
+      .default('megaticket'),
     /** embedded: start DynamoDB Local from the npm package; external: use AWS_ENDPOINT_URL_DYNAMODB or real AWS. */
     DYNAMODB_MODE: z.enum(['embedded', 'external']).default('embedded'),
     /** Directory for an on-disk DynamoDB Local database; in-memory when unset. */
@@ -96,9 +103,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
   }
   const config = parsed.data;
   if (config.role === 'web' && !config.web.apiUrl) {

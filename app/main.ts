@@ -8,7 +8,9 @@ async function main(): Promise<void> {
   const app = await startApp(config);
   if (app.apiUrl) console.log(`MegaTicket API (${config.aws.region}) on ${app.apiUrl}`);
   if (app.dynamoEndpoint && config.dynamodb.mode === 'embedded') {
-    console.log(`DynamoDB Local on ${app.dynamoEndpoint} (${config.dynamodb.localDir ? `data in ${config.dynamodb.localDir}` : 'in memory'})`);
+    console.log(
+      `DynamoDB Local on ${app.dynamoEndpoint} (${config.dynamodb.localDir ? `data in ${config.dynamodb.localDir}` : 'in memory'})`,
+    );
   }
   if (app.webUrl) console.log(`\n  MegaTicket is running: ${app.webUrl}\n`);
   let stopping = false;

@@ -39,7 +39,8 @@ export interface StartOptions {
  */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
-  const log = options.log ?? ((message: string, error?: unknown) => console.error(`[megaticket] ${message}`, error ?? ''));
+  const log =
+    options.log ?? ((message: string, error?: unknown) => console.error(`[megaticket] ${message}`, error ?? ''));
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => log('shutdown step failed', e));
@@ -50,7 +51,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     let apiServer: RunningServer | undefined;
     if (config.role !== 'web') {
       if (!dynamoEndpoint && config.dynamodb.mode === 'embedded') {
-        const local: DynamoLocal = await startDynamoLocal({ port: config.dynamodb.localPort, dir: config.dynamodb.localDir });
+        const local: DynamoLocal = await startDynamoLocal({
+          port: config.dynamodb.localPort,
+          dir: config.dynamodb.localDir,
+        });
         stops.push(() => local.stop());
         dynamoEndpoint = local.endpoint;
       }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
+import { retryOnRace } from '../shared/concurrency.js';
 import { DomainError } from '../shared/errors.js';
 import type { SignupInput, LoginInput } from './inputs.js';
 import type { Session, SessionStore, User, UserStore } from './model.js';
@@ -40,7 +41,8 @@ export class AccountService {
       createdAt: now,
     };
     const passwordHash = await hashPassword(input.password, this.deps.scrypt ?? DEFAULT_SCRYPT);
-    if (!(await this.deps.users.create(user, passwordHash))) {
+    // A conflict with a concurrent sign-up is retried: its claim either landed (EMAIL_TAKEN) or did not.
+    if (!(await retryOnRace(() => this.deps.users.create(user, passwordHash)))) {
       throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists. Log in instead.');
     }
     return this.startSession(user);
@@ -62,7 +64,12 @@ export class AccountService {
     if (!token || token.length > 200) return undefined;
     const session = await this.deps.sessions.get(hashToken(token));
     if (!session || session.expiresAt <= this.deps.clock.now()) return undefined;
-    return { userId: session.userId, email: session.email, displayName: session.displayName, createdAt: session.createdAt };
+    return {
+      userId: session.userId,
+      email: session.email,
+      displayName: session.displayName,
+      createdAt: session.createdAt,
+    };
   }
 
   private async startSession(user: User): Promise<SignedIn> {

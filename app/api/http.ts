@@ -18,7 +18,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const result = schema.safeParse(input);
   if (!result.success) {
     const fields = result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
-    throw new DomainError('VALIDATION_FAILED', fields.map((f) => `${f.field || 'body'}: ${f.message}`).join('; '), { fields });
+    throw new DomainError('VALIDATION_FAILED', fields.map((f) => `${f.field || 'body'}: ${f.message}`).join('; '), {
+      fields,
+    });
   }
   return result.data;
 }
@@ -48,6 +50,8 @@ export function jsonErrors(log: (message: string, error: unknown) => void) {
       return;
     }
     log('unhandled API error', error);
-    res.status(500).json({ error: { code: 'INTERNAL', message: 'Something went wrong on our side. Please try again.' } });
+    res
+      .status(500)
+      .json({ error: { code: 'INTERNAL', message: 'Something went wrong on our side. Please try again.' } });
   };
 }

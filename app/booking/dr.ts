@@ -32,7 +32,9 @@ interface LiveWindow {
 
 /** A hold is recovered when it was created in the primary region and still live at the moment DR began. */
 export function wasLiveAtFailover(hold: LiveWindow, protection: DrProtection): boolean {
-  return hold.region === protection.primaryRegion && hold.createdAt <= protection.since && hold.expiresAt > protection.since;
+  return (
+    hold.region === protection.primaryRegion && hold.createdAt <= protection.since && hold.expiresAt > protection.since
+  );
 }
 
 /** Protected = recovered and the grace has not run out yet (`now` may be past the hold's own 10 minutes). */

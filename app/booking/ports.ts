@@ -21,13 +21,7 @@ export class SeatConflict extends Error {
   }
 }
 
-/** Thrown when a write lost a race on something other than the requested seats; the caller re-reads and retries. */
-export class WriteRaced extends Error {
-  constructor(what: string) {
-    super(`concurrent change: ${what}`);
-    this.name = 'WriteRaced';
-  }
-}
+export { WriteRaced } from '../shared/concurrency.js';
 
 export interface CreateHoldCommand {
   readonly hold: Hold;
@@ -61,7 +55,10 @@ export interface BookingStore {
   createHold(command: CreateHoldCommand): Promise<void>;
   /** Ends a live hold and frees only its seats that are still HOLDING/DR_RECOVERED under this hold. */
   releaseHold(hold: Hold, at: EpochMs, audit: AuditEntry): Promise<boolean>;
-  /** Conditional on every seat still carrying this hold, this user and a live window. False when refused. */
+  /**
+   * Conditional on every seat still carrying this hold, this user and a live window. False when refused;
+   * throws WriteRaced when it merely collided with a concurrent transaction (the outcome is then unknown).
+   */
   confirmHold(command: ConfirmHoldCommand): Promise<boolean>;
   getReservation(reservationId: string): Promise<Reservation | undefined>;
   listReservations(userId: string, limit: number, cursor?: string): Promise<Page<Reservation>>;
@@ -88,8 +85,7 @@ export interface ChargeRequest {
 }
 
 export type ChargeResult =
-  | { readonly approved: true; readonly reference: string }
-  | { readonly approved: false; readonly reason: string };
+  { readonly approved: true; readonly reference: string } | { readonly approved: false; readonly reason: string };
 
 /** The payment port. No card data ever passes through MegaTicket's own storage. */
 export interface PaymentProvider {

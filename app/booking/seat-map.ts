@@ -66,7 +66,14 @@ export function buildSeatMap(input: {
   const gradeCounts = new Map<string, { total: number; available: number }>();
   let available = 0;
   const seats = seatsOf(venue).map((seat): SeatView => {
-    const base = { seatId: seat.id, floor: seat.floor, section: seat.section, row: seat.row, number: seat.number, label: seat.label };
+    const base = {
+      seatId: seat.id,
+      floor: seat.floor,
+      section: seat.section,
+      row: seat.row,
+      number: seat.number,
+      label: seat.label,
+    };
     const offer = sellable.get(seat.id);
     if (!offer) return { ...base, state: 'unsold' };
     const state = seatViewState(recordBySeat.get(seat.id), viewerUserId, now, protection);

@@ -9,9 +9,9 @@ import { holdDeadline, isHoldLive } from './holds.js';
 import type { AuditAction, AuditEntry, Hold, Reservation } from './model.js';
 import { priceSeats, totalsOf } from './pricing.js';
 import { availabilityOf, buildSeatMap, type SeatMap } from './seat-map.js';
+import { retryOnRace, WriteRaced } from '../shared/concurrency.js';
 import {
   SeatConflict,
-  WriteRaced,
   type BookingStore,
   type CatalogReader,
   type DrStateSource,
@@ -58,8 +58,6 @@ export function reservationIdFor(holdId: string): string {
   return `MT${digest.toUpperCase()}`;
 }
 
-const MAX_WRITE_ATTEMPTS = 6;
-
 /** Holds, payment, reservations, cancellation and DR recovery: SPEC §3, against ports only. */
 export class BookingService {
   constructor(private readonly deps: BookingDeps) {}
@@ -76,7 +74,15 @@ export class BookingService {
   async seatMap(scheduleId: string, viewerUserId?: string): Promise<SeatMap> {
     const { schedule, performance, venue } = await this.slot(scheduleId);
     const [records, protection] = await Promise.all([this.deps.store.seatRecords(scheduleId), this.protection()]);
-    return buildSeatMap({ schedule, performance, venue, records, viewerUserId, now: this.deps.clock.now(), protection });
+    return buildSeatMap({
+      schedule,
+      performance,
+      venue,
+      records,
+      viewerUserId,
+      now: this.deps.clock.now(),
+      protection,
+    });
   }
 
   /** Upcoming slots of a performance with live availability (sold-out slots can be disabled). */
@@ -102,7 +108,7 @@ export class BookingService {
     const { schedule, performance, venue } = await this.onSale(scheduleId);
     const seats = priceSeats(performance, venue, seatIds);
     const protection = await this.protection();
-    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    return retryOnRace(async () => {
       const now = this.deps.clock.now();
       const pointer = await this.deps.store.activeHoldIdOf(userId);
       const previous = pointer ? await this.deps.store.getHold(pointer) : undefined;
@@ -122,14 +128,11 @@ export class BookingService {
       if (replacing) audit.push(this.audit(replacing.holdId, 'HOLD_REPLACED', userId, now, 'HOLDING', 'RELEASED'));
       try {
         await this.deps.store.createHold({ hold, replacing, pointerWas: pointer, protection, now, audit });
-        return this.view(hold, protection, now);
       } catch (error) {
-        if (error instanceof SeatConflict) throw seatsUnavailable(error.seatIds, seats);
-        if (!(error instanceof WriteRaced) || attempt === MAX_WRITE_ATTEMPTS) throw error;
-        await backoff(attempt);
+        throw error instanceof SeatConflict ? seatsUnavailable(error.seatIds, seats) : error;
       }
-    }
-    throw new DomainError('CONCURRENT_UPDATE', 'Too many simultaneous changes; please try again.');
+      return this.view(hold, protection, now);
+    });
   }
 
   async getHold(userId: string, holdId: string): Promise<HoldView> {
@@ -137,7 +140,11 @@ export class BookingService {
     return this.view(hold, await this.protection(), this.deps.clock.now());
   }
 
-  async release(userId: string, holdId: string): Promise<void> {
+  release(userId: string, holdId: string): Promise<void> {
+    return retryOnRace(() => this.releaseOnce(userId, holdId));
+  }
+
+  private async releaseOnce(userId: string, holdId: string): Promise<void> {
     const hold = await this.ownHold(userId, holdId);
     if (hold.status === 'CONFIRMED') {
       throw new DomainError('HOLD_NOT_ACTIVE', 'This hold has been paid; cancel the reservation instead.', {
@@ -154,14 +161,19 @@ export class BookingService {
     }
   }
 
-  async confirm(userId: string, holdId: string): Promise<Reservation> {
+  /** Idempotent: a hold pays once, whatever the number of (concurrent) confirms. */
+  confirm(userId: string, holdId: string): Promise<Reservation> {
+    return retryOnRace(() => this.confirmOnce(userId, holdId));
+  }
+
+  private async confirmOnce(userId: string, holdId: string): Promise<Reservation> {
     const hold = await this.ownHold(userId, holdId);
     if (hold.status === 'CONFIRMED') return this.reservationOf(hold);
     if (hold.status === 'RELEASED') throw new DomainError('HOLD_NOT_ACTIVE', 'This hold was released.');
     const now = this.deps.clock.now();
     const dr = await this.deps.drState.current();
     const protection = drProtectionOf(dr, this.settings.drGraceMs, this.settings.primaryRegion);
-    if (!isHoldLive(hold, protection, now)) throw holdExpired();
+    if (!isHoldLive(hold, now, protection)) throw holdExpired();
     const schedule = await this.deps.catalog.getSchedule(hold.scheduleId);
     if (!schedule) throw new DomainError('NOT_FOUND', 'This show slot no longer exists.');
     const totals = totalsOf(hold.seats, this.settings.bookingFeePerTicket);
@@ -204,7 +216,11 @@ export class BookingService {
     return this.quoteFor(reservation, this.deps.clock.now());
   }
 
-  async cancel(userId: string, reservationId: string): Promise<Reservation> {
+  cancel(userId: string, reservationId: string): Promise<Reservation> {
+    return retryOnRace(() => this.cancelOnce(userId, reservationId));
+  }
+
+  private async cancelOnce(userId: string, reservationId: string): Promise<Reservation> {
     const reservation = await this.ownReservation(userId, reservationId);
     if (reservation.status === 'CANCELLED') {
       throw new DomainError('ALREADY_CANCELLED', 'This reservation is already cancelled.');
@@ -271,7 +287,8 @@ export class BookingService {
         since: protection.since,
         graceUntil: protection.graceUntil,
       });
-      if (await this.deps.store.recoverHold(hold, protection.graceUntil, audit)) recovered++;
+      // A hold that races with its owner's confirm/release is left to that action; the next pass looks again.
+      if (await this.deps.store.recoverHold(hold, protection.graceUntil, audit).catch(ignoreRace)) recovered++;
     }
     return recovered;
   }
@@ -339,8 +356,8 @@ export class BookingService {
     return {
       ...hold,
       ...totalsOf(hold.seats, this.settings.bookingFeePerTicket),
-      live: isHoldLive(hold, protection, now),
-      deadline: holdDeadline(hold, protection, now),
+      live: isHoldLive(hold, now, protection),
+      deadline: holdDeadline(hold, now, protection),
     };
   }
 
@@ -379,7 +396,7 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
-function backoff(attempt: number): Promise<void> {
-  const ms = Math.random() * 15 * 2 ** attempt;
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function ignoreRace(error: unknown): false {
+  if (error instanceof WriteRaced) return false;
+  throw error;
 }

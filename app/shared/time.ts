@@ -40,6 +40,7 @@ export function weekdayOf(date: KstDate): number {
 export function formatKst(at: EpochMs, locale: 'ko' | 'en' = 'ko'): string {
   const iso = new Date(at + KST_OFFSET_MS).toISOString();
   const weekday = weekdayOf(iso.slice(0, 10));
-  const names = locale === 'ko' ? ['일', '월', '화', '수', '목', '금', '토'] : ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const names =
+    locale === 'ko' ? ['일', '월', '화', '수', '목', '금', '토'] : ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} (${names[weekday]})${locale === 'en' ? ' KST' : ''}`;
 }

@@ -59,11 +59,15 @@ export class ApiClient {
     }
     if (response.status === 204) return undefined as T;
     const payload = (await response.json().catch(() => undefined)) as
-      | { error?: { code: ErrorCode; message: string; details?: Record<string, unknown> } }
-      | undefined;
+      { error?: { code: ErrorCode; message: string; details?: Record<string, unknown> } } | undefined;
     if (!response.ok) {
       const error = payload?.error;
-      throw new ApiError(response.status, error?.code ?? 'UPSTREAM', error?.message ?? 'The booking service failed.', error?.details);
+      throw new ApiError(
+        response.status,
+        error?.code ?? 'UPSTREAM',
+        error?.message ?? 'The booking service failed.',
+        error?.details,
+      );
     }
     return payload as T;
   }

@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { ApiError } from './api-client.js';
 import type { WebDeps } from './deps.js';
 import { loadMessages, localeOf } from './i18n.js';
+import { drStatus } from './dr-status.js';
 import { catalogPages } from './routes/catalog.js';
 import { securityHeaders } from './security.js';
 
@@ -29,6 +30,7 @@ export function createWebApp(deps: WebDeps): Express {
     res.locals.path = req.path;
     next();
   });
+  app.use(drStatus(deps.api));
 
   app.use(catalogPages(deps));
 

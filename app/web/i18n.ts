@@ -6,7 +6,8 @@ import { LOCALES, type Locale } from '../shared/i18n.js';
 export type Messages = Readonly<Record<string, string>>;
 
 export function loadMessages(viewsDir: string): Record<Locale, Messages> {
-  const load = (locale: Locale) => JSON.parse(readFileSync(join(viewsDir, 'i18n', `${locale}.json`), 'utf8')) as Messages;
+  const load = (locale: Locale) =>
+    JSON.parse(readFileSync(join(viewsDir, 'i18n', `${locale}.json`), 'utf8')) as Messages;
   const messages = { ko: load('ko'), en: load('en') };
   const missing = Object.keys(messages.ko).filter((k) => !(k in messages.en));
   if (missing.length > 0) throw new Error(`en.json lacks: ${missing.join(', ')}`);

@@ -32,8 +32,17 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
     });
 
     it('liveness does not depend on DynamoDB: with DynamoDB unreachable /health is 200 and /health/ready is 503', async () => {
-      const config = loadConfig({ DYNAMODB_MODE: 'external', TABLE_PREFIX: 'unreachable', DR_STATE_CACHE_SECONDS: '0' });
-      const broken = composeApi({ config, clock: new ManualClock(Date.now()), dynamoEndpoint: 'http://127.0.0.1:9', log: () => {} });
+      const config = loadConfig({
+        DYNAMODB_MODE: 'external',
+        TABLE_PREFIX: 'unreachable',
+        DR_STATE_CACHE_SECONDS: '0',
+      });
+      const broken = composeApi({
+        config,
+        clock: new ManualClock(Date.now()),
+        dynamoEndpoint: 'http://127.0.0.1:9',
+        log: () => {},
+      });
       const brokenServer = await listen(createApiApp(broken.apiDeps), '127.0.0.1', 0);
       try {
         expect((await request(brokenServer.url, 'GET', '/health')).status).to.equal(200);
@@ -56,8 +65,8 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       expect(all.body.performances.length).to.be.at.least(8);
       expect(all.body.performances.every((p: { status: string }) => p.status === 'ACTIVE')).to.equal(true);
       const plays = await request(base, 'GET', '/v1/performances?genre=play');
-      expect(plays.body.performances.map((p: { genre: string }) => p.genre)).to.satisfy((g: string[]) =>
-        g.length > 0 && g.every((x) => x === 'play'),
+      expect(plays.body.performances.map((p: { genre: string }) => p.genre)).to.satisfy(
+        (g: string[]) => g.length > 0 && g.every((x) => x === 'play'),
       );
       const moonlight = await request(base, 'GET', `/v1/performances?q=${encodeURIComponent('moonlight')}`);
       expect(moonlight.body.performances.map((p: { id: string }) => p.id)).to.deep.equal([MOONLIGHT]);
@@ -72,7 +81,12 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
     it('performance detail includes the price table and the cancellation policy text in both languages', async () => {
       const response = await request(base, 'GET', `/v1/performances/${MOONLIGHT}`);
       expect(response.status).to.equal(200);
-      expect(response.body.priceTable.map((r: { grade: { code: string } }) => r.grade.code)).to.include.members(['VIP', 'R', 'S', 'A']);
+      expect(response.body.priceTable.map((r: { grade: { code: string } }) => r.grade.code)).to.include.members([
+        'VIP',
+        'R',
+        'S',
+        'A',
+      ]);
       expect(response.body.cancellationPolicy.ko.join('\n')).to.contain('17:00');
       expect(response.body.cancellationPolicy.en.join('\n')).to.contain('11:00');
       expect(response.body.venue.totalSeats).to.equal(1210);
@@ -83,7 +97,10 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       const user = await signUp(fx, 'map');
       const before = (await request(base, 'GET', `/v1/schedules/${slot.id}/seats`)).body.seatMap;
       expect(before.seats).to.have.length(1210);
-      await request(base, 'POST', '/v1/holds', { token: user.token, body: { scheduleId: slot.id, seatIds: ['1F-B-1-1', '1F-B-1-2'] } });
+      await request(base, 'POST', '/v1/holds', {
+        token: user.token,
+        body: { scheduleId: slot.id, seatIds: ['1F-B-1-1', '1F-B-1-2'] },
+      });
       const anonymous = (await request(base, 'GET', `/v1/schedules/${slot.id}/seats`)).body.seatMap;
       expect(anonymous.available).to.equal(before.available - 2);
       expect(anonymous.seats.find((s: { seatId: string }) => s.seatId === '1F-B-1-1').state).to.equal('held');
@@ -95,7 +112,9 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
   describe('holds and reservations', () => {
     it('POST /v1/holds without a session → 401 UNAUTHENTICATED and nothing is written', async () => {
       const slot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 31 * DAY);
-      const response = await request(base, 'POST', '/v1/holds', { body: { scheduleId: slot.id, seatIds: ['1F-B-2-1'] } });
+      const response = await request(base, 'POST', '/v1/holds', {
+        body: { scheduleId: slot.id, seatIds: ['1F-B-2-1'] },
+      });
       expect(response.status).to.equal(401);
       expect(await fx.store.seatRecords(slot.id)).to.deep.equal([]);
     });
@@ -105,7 +124,13 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       const user = await signUp(fx, 'cheat');
       const response = await request(base, 'POST', '/v1/holds', {
         token: user.token,
-        body: { scheduleId: slot.id, seatIds: ['1F-B-2-1'], price: 1, total: 1, seats: [{ seatId: '1F-B-2-1', price: 1 }] },
+        body: {
+          scheduleId: slot.id,
+          seatIds: ['1F-B-2-1'],
+          price: 1,
+          total: 1,
+          seats: [{ seatId: '1F-B-2-1', price: 1 }],
+        },
       });
       expect(response.status).to.equal(201);
       expect(response.body.hold.seats[0].price).to.equal(170_000);
@@ -116,7 +141,10 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       const slot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 33 * DAY);
       const user = await signUp(fx, 'five');
       const seatIds = ['1F-B-9-1', '1F-B-9-2', '1F-B-9-3', '1F-B-9-4', '1F-B-9-5'];
-      const response = await request(base, 'POST', '/v1/holds', { token: user.token, body: { scheduleId: slot.id, seatIds } });
+      const response = await request(base, 'POST', '/v1/holds', {
+        token: user.token,
+        body: { scheduleId: slot.id, seatIds },
+      });
       expect(response.status).to.equal(400);
       expect(response.body.error.code).to.equal('VALIDATION_FAILED');
       expect(await fx.store.seatRecords(slot.id)).to.deep.equal([]);
@@ -125,23 +153,39 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
     it('hold → confirm → list → quote → cancel through the API, with another user refused at every step', async () => {
       const slot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 40 * DAY);
       const [owner, other] = [await signUp(fx, 'owner'), await signUp(fx, 'other')];
-      const hold = (await request(base, 'POST', '/v1/holds', { token: owner.token, body: { scheduleId: slot.id, seatIds: ['1F-B-7-14'] } })).body.hold;
+      const hold = (
+        await request(base, 'POST', '/v1/holds', {
+          token: owner.token,
+          body: { scheduleId: slot.id, seatIds: ['1F-B-7-14'] },
+        })
+      ).body.hold;
       expect((await request(base, 'GET', `/v1/holds/${hold.holdId}`, { token: other.token })).status).to.equal(404);
-      expect((await request(base, 'POST', `/v1/holds/${hold.holdId}/confirm`, { token: other.token })).status).to.equal(404);
+      expect((await request(base, 'POST', `/v1/holds/${hold.holdId}/confirm`, { token: other.token })).status).to.equal(
+        404,
+      );
       const confirmed = await request(base, 'POST', `/v1/holds/${hold.holdId}/confirm`, { token: owner.token });
       expect(confirmed.status).to.equal(201);
       const reservation = confirmed.body.reservation;
       expect(reservation.status).to.equal('CONFIRMED');
       expect(reservation.total).to.equal(142_000);
       const mine = await request(base, 'GET', '/v1/reservations', { token: owner.token });
-      expect(mine.body.reservations.items.map((r: { reservationId: string }) => r.reservationId)).to.deep.equal([reservation.reservationId]);
+      expect(mine.body.reservations.items.map((r: { reservationId: string }) => r.reservationId)).to.deep.equal([
+        reservation.reservationId,
+      ]);
       const theirs = await request(base, 'GET', '/v1/reservations', { token: other.token });
       expect(theirs.body.reservations.items).to.deep.equal([]);
-      const quote = await request(base, 'GET', `/v1/reservations/${reservation.reservationId}/cancellation-quote`, { token: owner.token });
+      const quote = await request(base, 'GET', `/v1/reservations/${reservation.reservationId}/cancellation-quote`, {
+        token: owner.token,
+      });
       expect(quote.body.quote.cancellable).to.equal(true);
-      expect((await request(base, 'POST', `/v1/reservations/${reservation.reservationId}/cancel`, { token: other.token })).status).to.equal(404);
+      expect(
+        (await request(base, 'POST', `/v1/reservations/${reservation.reservationId}/cancel`, { token: other.token }))
+          .status,
+      ).to.equal(404);
       expect((await fx.store.getReservation(reservation.reservationId))?.status).to.equal('CONFIRMED');
-      const cancelled = await request(base, 'POST', `/v1/reservations/${reservation.reservationId}/cancel`, { token: owner.token });
+      const cancelled = await request(base, 'POST', `/v1/reservations/${reservation.reservationId}/cancel`, {
+        token: owner.token,
+      });
       expect(cancelled.status).to.equal(200);
       expect(cancelled.body.reservation.status).to.equal('CANCELLED');
       expect(cancelled.body.reservation.cancellation.refundTotal).to.equal(quote.body.quote.refundTotal);
@@ -149,7 +193,9 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
 
     it('a forged pagination cursor pointing at another user is refused with 400', async () => {
       const [a, b] = [await signUp(fx, 'cursor-a'), await signUp(fx, 'cursor-b')];
-      const forged = Buffer.from(JSON.stringify({ gsi1pk: `USER#${b.userId}#RES`, gsi1sk: 'x', pk: 'x', sk: 'x' })).toString('base64url');
+      const forged = Buffer.from(
+        JSON.stringify({ gsi1pk: `USER#${b.userId}#RES`, gsi1sk: 'x', pk: 'x', sk: 'x' }),
+      ).toString('base64url');
       const response = await request(base, 'GET', `/v1/reservations?cursor=${forged}`, { token: a.token });
       expect(response.status).to.equal(400);
       expect(response.body.error.details.field).to.equal('cursor');
@@ -166,7 +212,10 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
 
     it('a body over 16 kB → 413 PAYLOAD_TOO_LARGE', async () => {
       const user = await signUp(fx, 'big');
-      const response = await request(base, 'POST', '/v1/holds', { token: user.token, rawBody: JSON.stringify({ x: 'a'.repeat(20_000) }) });
+      const response = await request(base, 'POST', '/v1/holds', {
+        token: user.token,
+        rawBody: JSON.stringify({ x: 'a'.repeat(20_000) }),
+      });
       expect(response.status).to.equal(413);
       expect(response.body.error.code).to.equal('PAYLOAD_TOO_LARGE');
     });
@@ -192,8 +241,12 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
 
     it('wrong password and unknown email answer identically (401, same message)', async () => {
       const user = await signUp(fx, 'login');
-      const wrong = await request(base, 'POST', '/v1/auth/login', { body: { email: user.email, password: 'not-the-password' } });
-      const unknown = await request(base, 'POST', '/v1/auth/login', { body: { email: `x${user.email}`, password: 'not-the-password' } });
+      const wrong = await request(base, 'POST', '/v1/auth/login', {
+        body: { email: user.email, password: 'not-the-password' },
+      });
+      const unknown = await request(base, 'POST', '/v1/auth/login', {
+        body: { email: `x${user.email}`, password: 'not-the-password' },
+      });
       expect([wrong.status, unknown.status]).to.deep.equal([401, 401]);
       expect(wrong.body).to.deep.equal(unknown.body);
     });

@@ -36,7 +36,12 @@ describe('BookingService.hold against DynamoDB Local', function () {
       expect(reason.message).to.match(/Floor 1, Section B, Row 5, Seat [78]/);
     }
     const records = await fx.store.seatRecords(slot.id);
-    expect(records.filter((r) => r.status === 'HOLDING').map((r) => r.seatId).sort()).to.deep.equal(seats);
+    expect(
+      records
+        .filter((r) => r.status === 'HOLDING')
+        .map((r) => r.seatId)
+        .sort(),
+    ).to.deep.equal(seats);
   });
 
   it('200 concurrent holds over overlapping random seat sets: no seat ends up in two live holds', async () => {
@@ -89,7 +94,9 @@ describe('BookingService.hold against DynamoDB Local', function () {
     });
 
     it('5 seats → VALIDATION_FAILED (the server enforces the 4-seat limit)', async () => {
-      const error = await refusal(fx.booking.hold(user.userId, slotId, ['1F-B-9-1', '1F-B-9-2', '1F-B-9-3', '1F-B-9-4', '1F-B-9-5']));
+      const error = await refusal(
+        fx.booking.hold(user.userId, slotId, ['1F-B-9-1', '1F-B-9-2', '1F-B-9-3', '1F-B-9-4', '1F-B-9-5']),
+      );
       expect(error.code).to.equal('VALIDATION_FAILED');
       expect(error.message).to.contain('between 1 and 4 seats (got 5)');
     });

@@ -1,5 +1,9 @@
 import { createApiApp } from '../../app/api/app.js';
 import { listen, type RunningServer } from '../../app/server.js';
+import { assetDirs } from '../../app/paths.js';
+import { ApiClient } from '../../app/web/api-client.js';
+import { createWebApp } from '../../app/web/app.js';
+import { Renderer } from '../../app/web/render.js';
 import type { Fixture } from './fixture.js';
 
 /** Serves the fixture's API over real HTTP on an ephemeral port. */
@@ -29,4 +33,23 @@ export async function request<T = any>(
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Serves the web tier against an API URL, exactly as production wires it (HTTP hop included). */
+export function serveWeb(apiUrl: string, region = 'ap-northeast-2'): Promise<RunningServer> {
+  const dirs = assetDirs();
+  return listen(
+    createWebApp({
+      api: new ApiClient(apiUrl),
+      render: new Renderer(dirs.views, false),
+      region,
+      viewsDir: dirs.views,
+      publicDir: dirs.public,
+      htmxDir: dirs.htmx,
+      cookieSecure: false,
+      log: () => {},
+    }),
+    '127.0.0.1',
+    0,
+  );
 }

@@ -1,12 +1,8 @@
 import { expect } from 'chai';
-import { ApiClient } from '../../app/web/api-client.js';
-import { createWebApp } from '../../app/web/app.js';
-import { Renderer } from '../../app/web/render.js';
-import { assetDirs } from '../../app/paths.js';
-import { listen, type RunningServer } from '../../app/server.js';
+import type { RunningServer } from '../../app/server.js';
 import { MOONLIGHT } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
-import { serveApi } from '../support/servers.js';
+import { serveApi, serveWeb } from '../support/servers.js';
 
 describe('web tier (catalog page) over the real web → API HTTP hop', function () {
   this.timeout(60_000);
@@ -16,21 +12,7 @@ describe('web tier (catalog page) over the real web → API HTTP hop', function 
   before(async () => {
     fx = await createFixture('web');
     api = await serveApi(fx);
-    const dirs = assetDirs();
-    web = await listen(
-      createWebApp({
-        api: new ApiClient(api.url),
-        render: new Renderer(dirs.views, false),
-        region: 'ap-northeast-2',
-        viewsDir: dirs.views,
-        publicDir: dirs.public,
-        htmxDir: dirs.htmx,
-        cookieSecure: false,
-        log: () => {},
-      }),
-      '127.0.0.1',
-      0,
-    );
+    web = await serveWeb(api.url);
   });
   after(async () => {
     await web.close();
@@ -93,5 +75,23 @@ describe('web tier (catalog page) over the real web → API HTTP hop', function 
   it('the web health check answers without calling the API', async () => {
     const response = await get('/health');
     expect(await response.json()).to.deep.equal({ status: 'ok', role: 'web', region: 'ap-northeast-2' });
+  });
+});
+
+describe('web tier DR banner', function () {
+  this.timeout(60_000);
+  it('shows the DR banner while the API reports DR active, and none otherwise', async () => {
+    const fx = await createFixture('web-dr');
+    const api = await serveApi(fx);
+    const make = () => serveWeb(api.url, 'ap-northeast-1');
+    const calm = await make();
+    const calmHtml = await (await fetch(calm.url)).text();
+    fx.dr.state = { active: true, since: fx.clock.now() };
+    const failedOver = await make();
+    const drHtml = await (await fetch(failedOver.url)).text();
+    await Promise.all([calm.close(), failedOver.close(), api.close()]);
+    expect(calmHtml).not.to.contain('dr-banner');
+    expect(drHtml).to.contain('class="dr-banner"');
+    expect(drHtml).to.contain('>도쿄<');
   });
 });

@@ -1,9 +1,15 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Session, SessionStore, User, UserStore } from '../../accounts/model.js';
 import { keys, ttlSeconds } from './keys.js';
 import type { TableNames } from './tables.js';
+import { refusedOrRaced } from './transactions.js';
 
 const userItem = z.object({
   userId: z.string(),
@@ -53,8 +59,8 @@ export class DynamoUserStore implements UserStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
+      refusedOrRaced(error);
+      return false;
     }
   }
 

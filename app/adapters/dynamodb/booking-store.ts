@@ -22,6 +22,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { toHold, toReservation, toSeatRecord } from './items.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
 import type { TableNames } from './tables.js';
+import { refusedOrRaced } from './transactions.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -103,7 +104,11 @@ export class DynamoBookingStore implements BookingStore {
       {
         Put: {
           TableName: this.tables.bookings,
-          Item: { ...keys.activeHold(hold.userId), holdId: hold.holdId, ttl: ttlSeconds(hold.expiresAt + SEAT_ITEM_RETENTION_MS) },
+          Item: {
+            ...keys.activeHold(hold.userId),
+            holdId: hold.holdId,
+            ttl: ttlSeconds(hold.expiresAt + SEAT_ITEM_RETENTION_MS),
+          },
           ConditionExpression: pointerWas ? 'holdId = :was' : 'attribute_not_exists(pk)',
           ExpressionAttributeValues: pointerWas ? { ':was': pointerWas } : undefined,
         },
@@ -141,12 +146,7 @@ export class DynamoBookingStore implements BookingStore {
   }
 
   async releaseHold(hold: Hold, at: EpochMs, audit: AuditEntry): Promise<boolean> {
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [this.endHold(hold, 'RELEASED', at), this.auditPut(audit)] }));
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
-    }
+    if (!(await this.transactOrRefuse([this.endHold(hold, 'RELEASED', at), this.auditPut(audit)]))) return false;
     // Each seat goes only if it still carries this hold and is not paid: a release can never free a sold seat,
     // nor one that someone else took after this hold expired.
     await Promise.all(
@@ -269,16 +269,14 @@ export class DynamoBookingStore implements BookingStore {
         },
       },
       // Seats are freed in the same transaction, so another user can hold them the moment this returns.
-      ...reservation.seats.map(
-        (seat): TransactItem => ({
-          Delete: {
-            TableName: this.tables.bookings,
-            Key: keys.seat(reservation.scheduleId, seat.seatId),
-            ConditionExpression: 'attribute_not_exists(pk) OR reservationId = :r',
-            ExpressionAttributeValues: { ':r': reservation.reservationId },
-          },
-        }),
-      ),
+      ...reservation.seats.map((seat): TransactItem => ({
+        Delete: {
+          TableName: this.tables.bookings,
+          Key: keys.seat(reservation.scheduleId, seat.seatId),
+          ConditionExpression: 'attribute_not_exists(pk) OR reservationId = :r',
+          ExpressionAttributeValues: { ':r': reservation.reservationId },
+        },
+      })),
       this.auditPut(audit),
     ];
     return this.transactOrRefuse(items);
@@ -328,36 +326,35 @@ export class DynamoBookingStore implements BookingStore {
           },
         },
       },
-      ...hold.seats.map(
-        (seat): TransactItem => ({
-          Update: {
-            TableName: this.tables.bookings,
-            Key: keys.seat(hold.scheduleId, seat.seatId),
-            UpdateExpression: 'SET #status = :recovered, graceUntil = :grace, #ttl = :ttl',
-            ConditionExpression: 'holdId = :h AND #status = :holding',
-            ExpressionAttributeNames: { ...STATUS, '#ttl': 'ttl' },
-            ExpressionAttributeValues: {
-              ':recovered': 'DR_RECOVERED',
-              ':holding': 'HOLDING',
-              ':grace': graceUntil,
-              ':ttl': ttl,
-              ':h': hold.holdId,
-            },
+      ...hold.seats.map((seat): TransactItem => ({
+        Update: {
+          TableName: this.tables.bookings,
+          Key: keys.seat(hold.scheduleId, seat.seatId),
+          UpdateExpression: 'SET #status = :recovered, graceUntil = :grace, #ttl = :ttl',
+          ConditionExpression: 'holdId = :h AND #status = :holding',
+          ExpressionAttributeNames: { ...STATUS, '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':recovered': 'DR_RECOVERED',
+            ':holding': 'HOLDING',
+            ':grace': graceUntil,
+            ':ttl': ttl,
+            ':h': hold.holdId,
           },
-        }),
-      ),
+        },
+      })),
       this.auditPut(audit),
     ];
     return this.transactOrRefuse(items);
   }
 
+  /** True when written; false when a condition refused it; WriteRaced when it only collided with another writer. */
   private async transactOrRefuse(items: TransactItem[]): Promise<boolean> {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
+      refusedOrRaced(error);
+      return false;
     }
   }
 

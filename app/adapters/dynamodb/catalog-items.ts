@@ -63,7 +63,9 @@ const schedule = z.object({
 function parse<T>(schema: z.ZodType, kind: string, item: Record<string, unknown>): T {
   const result = schema.safeParse(item);
   if (!result.success) {
-    throw new Error(`Malformed ${kind} item ${String(item.pk)}: ${result.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    throw new Error(
+      `Malformed ${kind} item ${String(item.pk)}: ${result.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    );
   }
   return result.data as T;
 }

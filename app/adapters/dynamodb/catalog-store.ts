@@ -1,4 +1,10 @@
-import { BatchWriteCommand, GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { CatalogReader } from '../../booking/ports.js';
 import type { Performance, Schedule, Venue } from '../../catalog/types.js';
 import { toPerformance, toSchedule, toVenue } from './catalog-items.js';
@@ -16,7 +22,9 @@ export class DynamoCatalog implements CatalogReader {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.db.send(new ScanCommand({ TableName: this.tables.performances, ExclusiveStartKey: startKey }));
+      const page = await this.db.send(
+        new ScanCommand({ TableName: this.tables.performances, ExclusiveStartKey: startKey }),
+      );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -24,7 +32,9 @@ export class DynamoCatalog implements CatalogReader {
   }
 
   async getPerformance(id: string): Promise<Performance | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.performances, Key: keys.performance(id) }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.performances, Key: keys.performance(id) }),
+    );
     return Item ? toPerformance(Item) : undefined;
   }
 
@@ -58,10 +68,17 @@ export class DynamoCatalog implements CatalogReader {
   }
 
   /** Upserts catalog entries (idempotent: demo seeding runs on every local start). */
-  async put(entries: { venues: readonly Venue[]; performances: readonly Performance[]; schedules: readonly Schedule[] }) {
+  async put(entries: {
+    venues: readonly Venue[];
+    performances: readonly Performance[];
+    schedules: readonly Schedule[];
+  }) {
     const writes: { table: string; item: Record<string, unknown> }[] = [
       ...entries.venues.map((v) => ({ table: this.tables.venues, item: { ...keys.venue(v.id), ...v } })),
-      ...entries.performances.map((p) => ({ table: this.tables.performances, item: { ...keys.performance(p.id), ...p } })),
+      ...entries.performances.map((p) => ({
+        table: this.tables.performances,
+        item: { ...keys.performance(p.id), ...p },
+      })),
       ...entries.schedules.map((s) => ({
         table: this.tables.schedules,
         item: {
@@ -74,7 +91,8 @@ export class DynamoCatalog implements CatalogReader {
     ];
     for (let i = 0; i < writes.length; i += 25) {
       let requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {};
-      for (const { table, item } of writes.slice(i, i + 25)) (requests[table] ??= []).push({ PutRequest: { Item: item } });
+      for (const { table, item } of writes.slice(i, i + 25))
+        (requests[table] ??= []).push({ PutRequest: { Item: item } });
       for (let attempt = 0; Object.keys(requests).length > 0; attempt++) {
         if (attempt > 8) throw new Error('catalog seeding: DynamoDB kept returning unprocessed items');
         const result = await this.db.send(new BatchWriteCommand({ RequestItems: requests }));

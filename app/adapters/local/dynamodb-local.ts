@@ -35,7 +35,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -76,7 +78,7 @@ export async function startDynamoLocal(options: { port?: number; dir?: string } 
     await waitForHttp(endpoint, child, 30_000);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${output.join('').slice(-2000)}`);
+    throw new Error(`${(error as Error).message}\n${output.join('').slice(-2000)}`, { cause: error });
   }
   return {
     endpoint,

@@ -4,7 +4,10 @@ import { kstDateOf } from '../../shared/time.js';
 import type { DynamoCatalog } from '../dynamodb/catalog-store.js';
 
 /** Seeds the demo catalog relative to today's KST date, so a demo never shows only past dates. */
-export async function seedDemoCatalog(catalog: DynamoCatalog, clock: Clock): Promise<{ performances: number; schedules: number }> {
+export async function seedDemoCatalog(
+  catalog: DynamoCatalog,
+  clock: Clock,
+): Promise<{ performances: number; schedules: number }> {
   const today = kstDateOf(clock.now());
   const performances = demoPerformances(today);
   const schedules = demoSchedules(performances, today);

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { limit, parseInput, requireUser } from '../http.js';
 
-const id = z.string().min(1).max(120).regex(/^[A-Za-z0-9_.-]+$/, 'not a valid id');
+const id = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'not a valid id');
 /** Only seat ids are read: any price or total a client sends is dropped here and never reaches the domain. */
 const holdBody = z.object({
   scheduleId: id,
@@ -44,7 +48,9 @@ export function bookingRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/v1/reservations/:id', async (req, res) => {
-    res.json({ reservation: await deps.booking.getReservation(requireUser(res).userId, parseInput(id, req.params.id)) });
+    res.json({
+      reservation: await deps.booking.getReservation(requireUser(res).userId, parseInput(id, req.params.id)),
+    });
   });
 
   router.get('/v1/reservations/:id/cancellation-quote', async (req, res) => {

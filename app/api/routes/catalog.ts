@@ -9,7 +9,11 @@ import { DomainError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { currentUser, parseInput } from '../http.js';
 
-const id = z.string().min(1).max(120).regex(/^[A-Za-z0-9_.-]+$/, 'not a valid id');
+const id = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'not a valid id');
 const listQuery = z.object({
   q: z.string().max(100).optional(),
   genre: z.enum(GENRES).optional(),

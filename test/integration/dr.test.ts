@@ -1,0 +1,402 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CachedDrStateSource, FileDrStateSource } from '../../app/adapters/dr/dr-state-sources.js';
+import { DEFAULT_CANCELLATION_POLICY } from '../../app/booking/cancellation-policy.js';
+import type { DrState } from '../../app/booking/dr.js';
+import type { DrStateSource } from '../../app/booking/ports.js';
+import { BookingService, reservationIdFor } from '../../app/booking/service.js';
+import { ManualClock } from '../../app/shared/clock.js';
+import { DomainError } from '../../app/shared/errors.js';
+import type { EpochMs } from '../../app/shared/time.js';
+import { addSlot, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
+import { createFixture, type Fixture } from '../support/fixture.js';
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to be refused');
+}
+
+const PRIMARY = 'ap-northeast-2';
+const DR_REGION = 'ap-northeast-1';
+const GRACE = 30 * MINUTE;
+
+/** The Tokyo API serving during the failover: same (global) tables, same clock and DR source, its own region. */
+function drRegionBooking(fx: Fixture): BookingService {
+  return new BookingService({
+    catalog: fx.catalog,
+    store: fx.store,
+    payments: fx.payments,
+    clock: fx.clock,
+    drState: fx.drState,
+    settings: {
+      holdMs: 10 * MINUTE,
+      bookingFeePerTicket: 2_000,
+      drGraceMs: GRACE,
+      region: DR_REGION,
+      primaryRegion: PRIMARY,
+      cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
+    },
+  });
+}
+
+describe('DR recovery and grace against DynamoDB Local', function () {
+  this.timeout(120_000);
+  let fx: Fixture;
+  let drBooking: BookingService;
+  let nextSince: EpochMs;
+  /** Each scenario fails over at a later instant, so holds of earlier scenarios are long expired at its `since`. */
+  const newSince = () => (nextSince += 2 * DAY);
+
+  before(async () => {
+    fx = await createFixture('dr');
+    drBooking = drRegionBooking(fx);
+    nextSince = fx.clock.now() + 30 * DAY;
+  });
+  beforeEach(() => {
+    fx.dr.state = { active: false };
+  });
+
+  const activate = (since: EpochMs) => {
+    fx.dr.state = { active: true, since };
+  };
+  const seat = async (scheduleId: string, seatId: string) =>
+    (await fx.store.seatRecords(scheduleId)).find((r) => r.seatId === seatId);
+
+  describe('a failover with holds created 12 min before, 5 min before and 1 min after `since`', () => {
+    let since: EpochMs;
+    let slotId: string;
+    let alice: { userId: string };
+    let bob: { userId: string };
+    let eve: { userId: string };
+    let expiredHoldId: string;
+    let liveHoldId: string;
+    let drHoldId: string;
+
+    before(async () => {
+      since = newSince();
+      slotId = (await addSlot(fx, MOONLIGHT, since + 20 * DAY)).id;
+      [alice, bob, eve] = [await signUp(fx, 'dr-alice'), await signUp(fx, 'dr-bob'), await signUp(fx, 'dr-eve')];
+      const carol = await signUp(fx, 'dr-carol');
+      fx.dr.state = { active: false };
+      fx.clock.set(since - 12 * MINUTE);
+      expiredHoldId = (await fx.booking.hold(alice.userId, slotId, ['1F-C-1-1'])).holdId;
+      fx.clock.set(since - 5 * MINUTE);
+      liveHoldId = (await fx.booking.hold(bob.userId, slotId, ['1F-C-1-2', '1F-C-1-3'])).holdId;
+      activate(since);
+      fx.clock.set(since + MINUTE);
+      drHoldId = (await drBooking.hold(carol.userId, slotId, ['1F-C-1-4'])).holdId;
+      fx.clock.set(since + 2 * MINUTE);
+    });
+    beforeEach(() => activate(since));
+
+    it('recoverHoldsForDr recovers only the hold live at since: hold and seats DR_RECOVERED, graceUntil = since + 30 min', async () => {
+      expect(await fx.booking.recoverHoldsForDr()).to.equal(1);
+
+      const recovered = await fx.store.getHold(liveHoldId);
+      expect(recovered).to.deep.include({ status: 'DR_RECOVERED', graceUntil: since + GRACE });
+      for (const seatId of ['1F-C-1-2', '1F-C-1-3']) {
+        expect(await seat(slotId, seatId)).to.deep.include({
+          status: 'DR_RECOVERED',
+          graceUntil: since + GRACE,
+          holdId: liveHoldId,
+        });
+      }
+      const expired = await fx.store.getHold(expiredHoldId);
+      expect(expired?.status).to.equal('HOLDING');
+      expect(expired?.graceUntil).to.equal(undefined);
+      const drHold = await fx.store.getHold(drHoldId);
+      expect(drHold).to.deep.include({ status: 'HOLDING', region: DR_REGION });
+      expect(drHold?.graceUntil).to.equal(undefined);
+      expect((await seat(slotId, '1F-C-1-1'))?.status).to.equal('HOLDING');
+      expect((await seat(slotId, '1F-C-1-4'))?.status).to.equal('HOLDING');
+
+      const { Items = [] } = await fx.db.send(
+        new QueryCommand({
+          TableName: fx.tables.audit,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `AUDIT#${liveHoldId}` },
+        }),
+      );
+      expect(Items.map((i) => [i.action, i.actorUserId, i.from, i.to])).to.deep.include([
+        'HOLD_DR_RECOVERED',
+        'system:dr',
+        'HOLDING',
+        'DR_RECOVERED',
+      ]);
+    });
+
+    it('recovery is idempotent: a second call recovers 0 and leaves graceUntil unchanged', async () => {
+      fx.clock.set(since + 3 * MINUTE);
+      expect(await fx.booking.recoverHoldsForDr()).to.equal(0);
+      expect((await fx.store.getHold(liveHoldId))?.graceUntil).to.equal(since + GRACE);
+      expect((await seat(slotId, '1F-C-1-2'))?.graceUntil).to.equal(since + GRACE);
+    });
+
+    it('during the grace, past the original 10 minutes: another user gets SEATS_UNAVAILABLE on the recovered seats', async () => {
+      fx.clock.set(since + 8 * MINUTE); // bob's own expiry was since + 5 min
+      const error = await refusal(drBooking.hold(eve.userId, slotId, ['1F-C-1-2']));
+      expect(error.code).to.equal('SEATS_UNAVAILABLE');
+      expect(error.details?.seatIds).to.deep.equal(['1F-C-1-2']);
+      expect((await seat(slotId, '1F-C-1-2'))?.holdId).to.equal(liveHoldId);
+      const map = await fx.booking.seatMap(slotId, eve.userId);
+      expect(map.seats.find((s) => s.seatId === '1F-C-1-2')?.state).to.equal('held');
+    });
+
+    it('during the grace, the non-recovered (expired at since) hold’s seat is free for another user', async () => {
+      fx.clock.set(since + 8 * MINUTE);
+      const eves = await drBooking.hold(eve.userId, slotId, ['1F-C-1-1']);
+      expect(await seat(slotId, '1F-C-1-1')).to.deep.include({
+        holdId: eves.holdId,
+        userId: eve.userId,
+        region: DR_REGION,
+      });
+    });
+
+    it('myReservations lists the recovered hold under awaitingPayment with deadline = graceUntil', async () => {
+      fx.clock.set(since + 10 * MINUTE);
+      const mine = await drBooking.myReservations(bob.userId);
+      expect(mine.reservations.items).to.deep.equal([]);
+      expect(mine.awaitingPayment.map((h) => [h.holdId, h.status, h.live, h.deadline, h.total])).to.deep.equal([
+        [liveHoldId, 'DR_RECOVERED', true, since + GRACE, 2 * 140_000 + 4_000],
+      ]);
+    });
+
+    it('the owner pays after the original 10 minutes but within the grace → DR_RESERVED, seats DR_RESERVED', async () => {
+      fx.clock.set(since + GRACE - 1);
+      const reservation = await drBooking.confirm(bob.userId, liveHoldId);
+
+      expect(reservation.status).to.equal('DR_RESERVED');
+      expect(reservation.region).to.equal(DR_REGION);
+      expect((await fx.store.getReservation(reservation.reservationId))?.status).to.equal('DR_RESERVED');
+      expect((await fx.store.getHold(liveHoldId))?.status).to.equal('CONFIRMED');
+      for (const seatId of ['1F-C-1-2', '1F-C-1-3']) {
+        expect(await seat(slotId, seatId)).to.deep.include({
+          status: 'DR_RESERVED',
+          reservationId: reservation.reservationId,
+        });
+      }
+      const mine = await drBooking.myReservations(bob.userId);
+      expect(mine.awaitingPayment).to.deep.equal([]);
+      expect(mine.reservations.items.map((r) => [r.reservationId, r.status])).to.deep.equal([
+        [reservation.reservationId, 'DR_RESERVED'],
+      ]);
+    });
+
+    it('the hold created in the DR region after since is not protected: free for others after its own 10 minutes', async () => {
+      fx.clock.set(since + 11 * MINUTE + 1); // carol's hold was created at since + 1 min
+      const eves = await drBooking.hold(eve.userId, slotId, ['1F-C-1-4']);
+      expect((await seat(slotId, '1F-C-1-4'))?.holdId).to.equal(eves.holdId);
+    });
+  });
+
+  describe('after the grace has run out', () => {
+    let since: EpochMs;
+    let slotId: string;
+    let owner: { userId: string };
+    let holdId: string;
+
+    before(async () => {
+      since = newSince();
+      slotId = (await addSlot(fx, MOONLIGHT, since + 20 * DAY)).id;
+      owner = await signUp(fx, 'late-owner');
+      fx.clock.set(since - 2 * MINUTE);
+      holdId = (await fx.booking.hold(owner.userId, slotId, ['1F-C-2-1'])).holdId;
+      activate(since);
+      fx.clock.set(since + MINUTE);
+      expect(await fx.booking.recoverHoldsForDr()).to.equal(1);
+      fx.clock.set(since + GRACE);
+    });
+    beforeEach(() => activate(since));
+
+    it('the owner’s confirm at since + 30 min → HOLD_EXPIRED, no reservation, nothing left owing', async () => {
+      const error = await refusal(drBooking.confirm(owner.userId, holdId));
+      expect(error.code).to.equal('HOLD_EXPIRED');
+      expect(await fx.store.getReservation(reservationIdFor(holdId))).to.equal(undefined);
+      expect((await drBooking.myReservations(owner.userId)).awaitingPayment).to.deep.equal([]);
+      expect(await fx.booking.recoverHoldsForDr()).to.equal(0);
+    });
+
+    it('the recovered seats are free for another user', async () => {
+      const other = await signUp(fx, 'late-other');
+      const others = await drBooking.hold(other.userId, slotId, ['1F-C-2-1']);
+      expect(await seat(slotId, '1F-C-2-1')).to.deep.include({ status: 'HOLDING', holdId: others.holdId });
+      expect((await refusal(drBooking.confirm(owner.userId, holdId))).code).to.equal('HOLD_EXPIRED');
+      expect((await seat(slotId, '1F-C-2-1'))?.holdId).to.equal(others.holdId);
+    });
+  });
+
+  it('before recoverHoldsForDr runs, a hold live at since is already protected by the condition guard', async () => {
+    const since = newSince();
+    const slotId = (await addSlot(fx, MOONLIGHT, since + 20 * DAY)).id;
+    const [alice, bob] = [await signUp(fx, 'guard-a'), await signUp(fx, 'guard-b')];
+    fx.clock.set(since - 5 * MINUTE);
+    const hold = await fx.booking.hold(alice.userId, slotId, ['1F-C-3-1']);
+    activate(since);
+    fx.clock.set(since + 6 * MINUTE); // past the hold's own 10 minutes
+
+    const error = await refusal(drBooking.hold(bob.userId, slotId, ['1F-C-3-1']));
+    expect(error.code).to.equal('SEATS_UNAVAILABLE');
+    expect(await seat(slotId, '1F-C-3-1')).to.deep.include({ status: 'HOLDING', holdId: hold.holdId });
+    const view = await drBooking.getHold(alice.userId, hold.holdId);
+    expect([view.live, view.deadline]).to.deep.equal([true, since + GRACE]);
+
+    const reservation = await drBooking.confirm(alice.userId, hold.holdId);
+    expect(reservation.status).to.equal('DR_RESERVED');
+    expect((await seat(slotId, '1F-C-3-1'))?.status).to.equal('DR_RESERVED');
+  });
+
+  it('the owner of a recovered hold can release it during the grace: seats freed, another user holds them at once', async () => {
+    const since = newSince();
+    const slotId = (await addSlot(fx, MOONLIGHT, since + 20 * DAY)).id;
+    const [alice, bob] = [await signUp(fx, 'rel-a'), await signUp(fx, 'rel-b')];
+    fx.clock.set(since - MINUTE);
+    const hold = await fx.booking.hold(alice.userId, slotId, ['1F-C-4-1']);
+    activate(since);
+    fx.clock.set(since + 15 * MINUTE);
+    expect(await fx.booking.recoverHoldsForDr()).to.equal(1);
+
+    await drBooking.release(alice.userId, hold.holdId);
+
+    expect((await fx.store.getHold(hold.holdId))?.status).to.equal('RELEASED');
+    expect(await seat(slotId, '1F-C-4-1')).to.equal(undefined);
+    const bobs = await drBooking.hold(bob.userId, slotId, ['1F-C-4-1']);
+    expect((await seat(slotId, '1F-C-4-1'))?.holdId).to.equal(bobs.holdId);
+    expect((await drBooking.myReservations(alice.userId)).awaitingPayment).to.deep.equal([]);
+  });
+
+  it('a reservation CONFIRMED before DR stays CONFIRMED; new confirmations while DR is active are DR_RESERVED', async () => {
+    const since = newSince();
+    const slotId = (await addSlot(fx, MOONLIGHT, since + 20 * DAY)).id;
+    const [alice, bob, carol] = [await signUp(fx, 'st-a'), await signUp(fx, 'st-b'), await signUp(fx, 'st-c')];
+    fx.clock.set(since - 20 * MINUTE);
+    const before = await fx.booking.confirm(
+      alice.userId,
+      (await fx.booking.hold(alice.userId, slotId, ['1F-C-5-1'])).holdId,
+    );
+    expect(before.status).to.equal('CONFIRMED');
+
+    activate(since);
+    fx.clock.set(since + MINUTE);
+    await fx.booking.recoverHoldsForDr();
+    const inTokyo = await drBooking.confirm(
+      bob.userId,
+      (await drBooking.hold(bob.userId, slotId, ['1F-C-5-2'])).holdId,
+    );
+    // Even the primary region's API, if it still answers, writes DR_RESERVED while DR is active.
+    const inSeoul = await fx.booking.confirm(
+      carol.userId,
+      (await fx.booking.hold(carol.userId, slotId, ['1F-C-5-3'])).holdId,
+    );
+
+    expect((await fx.store.getReservation(before.reservationId))?.status).to.equal('CONFIRMED');
+    expect(await seat(slotId, '1F-C-5-1')).to.deep.include({
+      status: 'CONFIRMED',
+      reservationId: before.reservationId,
+    });
+    for (const [reservation, seatId] of [
+      [inTokyo, '1F-C-5-2'],
+      [inSeoul, '1F-C-5-3'],
+    ] as const) {
+      expect(reservation.status).to.equal('DR_RESERVED');
+      expect((await fx.store.getReservation(reservation.reservationId))?.status).to.equal('DR_RESERVED');
+      expect((await seat(slotId, seatId))?.status).to.equal('DR_RESERVED');
+    }
+    // DR_RESERVED reservations can be cancelled like any other.
+    const cancelled = await drBooking.cancel(bob.userId, inTokyo.reservationId);
+    expect(cancelled.status).to.equal('CANCELLED');
+    expect(await seat(slotId, '1F-C-5-2')).to.equal(undefined);
+  });
+});
+
+describe('DR state sources', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'megaticket-dr-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('FileDrStateSource: write {active, since} then read → the same state', async () => {
+    const source = new FileDrStateSource(join(dir, 'nested', 'dr-state.json'));
+    const since = Date.parse('2026-11-22T03:00:00.000Z');
+    await source.write({ active: true, since });
+    expect(await source.current()).to.deep.equal({ active: true, since });
+    await source.write({ active: false });
+    expect(await source.current()).to.deep.equal({ active: false });
+  });
+
+  it('FileDrStateSource: a missing file → inactive', async () => {
+    expect(await new FileDrStateSource(join(dir, 'never-written.json')).current()).to.deep.equal({ active: false });
+  });
+
+  for (const [label, text] of [
+    ['not JSON', '{active: tru'],
+    ['active without since', '{"active": true}'],
+    ['since not a date', '{"active": true, "since": "yesterday"}'],
+    ['empty', ''],
+  ] as const) {
+    it(`FileDrStateSource: a malformed file (${label}) → throws, never silently inactive`, async () => {
+      const path = join(dir, `bad-${label.replace(/\W+/g, '-')}.json`);
+      await writeFile(path, text);
+      let threw = false;
+      try {
+        await new FileDrStateSource(path).current();
+      } catch {
+        threw = true;
+      }
+      expect(threw).to.equal(true);
+    });
+  }
+
+  it('CachedDrStateSource: no re-read within its TTL, re-read at the TTL', async () => {
+    const path = join(dir, 'cached.json');
+    const file = new FileDrStateSource(path);
+    let reads = 0;
+    const counting: DrStateSource = {
+      current: () => {
+        reads++;
+        return file.current();
+      },
+    };
+    const clock = new ManualClock(Date.parse('2026-11-22T03:00:00.000Z'));
+    const cached = new CachedDrStateSource(counting, clock, 5_000);
+    await file.write({ active: false });
+    expect(await cached.current()).to.deep.equal({ active: false });
+
+    const since = clock.now();
+    await file.write({ active: true, since });
+    clock.advance(4_999);
+    expect(await cached.current()).to.deep.equal({ active: false });
+    expect(reads).to.equal(1);
+
+    clock.advance(1);
+    const expected: DrState = { active: true, since };
+    expect(await cached.current()).to.deep.equal(expected);
+    expect(reads).to.equal(2);
+  });
+
+  it('CachedDrStateSource: a failed read is not cached', async () => {
+    const path = join(dir, 'flaky.json');
+    await writeFile(path, 'garbage');
+    const clock = new ManualClock(0);
+    const cached = new CachedDrStateSource(new FileDrStateSource(path), clock, 5_000);
+    let threw = false;
+    try {
+      await cached.current();
+    } catch {
+      threw = true;
+    }
+    expect(threw).to.equal(true);
+    await new FileDrStateSource(path).write({ active: true, since: 1_000 });
+    expect(await cached.current()).to.deep.equal({ active: true, since: 1_000 });
+  });
+});
