@@ -1,4 +1,4 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AccountService } from './accounts/service.js';
 import { DEFAULT_CANCELLATION_POLICY } from './booking/cancellation-policy.js';
@@ -79,8 +79,10 @@ export function composeApi(options: ComposeOptions) {
     drGraceMs: config.booking.drGraceSeconds * 1000,
     cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
     clock,
+    // A data-plane read (the same permission the app already has), not DescribeTable (a control-plane call the
+    // instance role deliberately lacks).
     ready: async () => {
-      await db.send(new DescribeTableCommand({ TableName: tables.bookings }));
+      await db.send(new GetCommand({ TableName: tables.bookings, Key: { pk: 'HEALTH', sk: 'HEALTH' } }));
     },
     limits: {
       login: new RateLimiter(clock, 10, 60_000),
