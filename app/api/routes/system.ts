@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { drProtectionOf } from '../../booking/dr.js';
 import type { ApiDeps } from '../deps.js';
 
 export function systemRoutes(deps: ApiDeps): Router {
@@ -23,12 +22,11 @@ export function systemRoutes(deps: ApiDeps): Router {
 
   router.get('/v1/dr', async (_req, res) => {
     const state = await deps.drState.current();
-    const protection = drProtectionOf(state, deps.drGraceMs, deps.region);
     res.json({
       region: deps.region,
       active: state.active,
       since: state.since,
-      graceUntil: protection?.graceUntil,
+      graceUntil: state.active && state.since !== undefined ? state.since + deps.drGraceMs : undefined,
     });
   });
 
