@@ -5,17 +5,8 @@ import { DEFAULT_SCRYPT, hashPassword, verifyPassword } from '../../app/accounts
 import { hashToken } from '../../app/accounts/service.js';
 import { DomainError } from '../../app/shared/errors.js';
 import { DAY, signUp } from '../support/builders.js';
+import { refusal } from '../support/refusal.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 const PASSWORD = 'correct horse battery';
 

@@ -3,17 +3,8 @@ import type { Reservation } from '../../app/booking/model.js';
 import { DomainError } from '../../app/shared/errors.js';
 import { addDays, kstDateOf, kstInstant, weekdayOf, type EpochMs, type KstDate } from '../../app/shared/time.js';
 import { addSlot, DAY, MOONLIGHT, signUp } from '../support/builders.js';
+import { refusal } from '../support/refusal.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 /** The first KST date on or after `from` that falls on `weekday` (0 = Sunday). */
 function onOrAfter(from: KstDate, weekday: number): KstDate {

@@ -1,19 +1,9 @@
 import { expect } from 'chai';
 import type { ChargeRequest } from '../../app/booking/ports.js';
 import { reservationIdFor } from '../../app/booking/service.js';
-import { DomainError } from '../../app/shared/errors.js';
 import { addSlot, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
+import { refusal } from '../support/refusal.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 describe('BookingService.confirm and release against DynamoDB Local', function () {
   this.timeout(120_000);

@@ -9,20 +9,10 @@ import type { DrState } from '../../app/booking/dr.js';
 import type { DrStateSource } from '../../app/booking/ports.js';
 import { BookingService, reservationIdFor } from '../../app/booking/service.js';
 import { ManualClock } from '../../app/shared/clock.js';
-import { DomainError } from '../../app/shared/errors.js';
 import type { EpochMs } from '../../app/shared/time.js';
 import { addSlot, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
+import { refusal } from '../support/refusal.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 const PRIMARY = 'ap-northeast-2';
 const DR_REGION = 'ap-northeast-1';

@@ -1,17 +1,8 @@
 import { expect } from 'chai';
 import { DomainError } from '../../app/shared/errors.js';
 import { addSlot, BOY, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
+import { refusal } from '../support/refusal.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 describe('BookingService.hold against DynamoDB Local', function () {
   this.timeout(120_000);
