@@ -20,6 +20,7 @@ import type { EpochMs } from '../../shared/time.js';
 import { payableCondition, takeableCondition } from './conditions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { toHold, toReservation, toSeatRecord } from './items.js';
+import { queryAll } from './paginate.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
 import type { TableNames } from './tables.js';
 import { refusedOrRaced } from './transactions.js';
@@ -39,21 +40,12 @@ export class DynamoBookingStore implements BookingStore {
   ) {}
 
   async seatRecords(scheduleId: string): Promise<readonly SeatRecord[]> {
-    const records: SeatRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tables.bookings,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seat)',
-          ExpressionAttributeValues: { ':pk': keys.seatPartition(scheduleId), ':seat': keys.seatSortPrefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) records.push(toSeatRecord(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return records;
+    const items = await queryAll(this.db, {
+      TableName: this.tables.bookings,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seat)',
+      ExpressionAttributeValues: { ':pk': keys.seatPartition(scheduleId), ':seat': keys.seatSortPrefix },
+    });
+    return items.map(toSeatRecord);
   }
 
   async getHold(holdId: string): Promise<Hold | undefined> {
@@ -238,16 +230,14 @@ export class DynamoBookingStore implements BookingStore {
   }
 
   async listRecoveredHolds(userId: string): Promise<readonly Hold[]> {
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.tables.bookings,
-        IndexName: 'byUser',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.recoveredHoldsOf(userId) },
-        ScanIndexForward: false,
-      }),
-    );
-    return (page.Items ?? []).map(toHold);
+    const items = await queryAll(this.db, {
+      TableName: this.tables.bookings,
+      IndexName: 'byUser',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.recoveredHoldsOf(userId) },
+      ScanIndexForward: false,
+    });
+    return items.map(toHold);
   }
 
   async cancelReservation(reservation: Reservation, cancellation: Cancellation, audit: AuditEntry): Promise<boolean> {
@@ -283,27 +273,17 @@ export class DynamoBookingStore implements BookingStore {
   }
 
   async holdsExpiringAfter(since: EpochMs): Promise<readonly Hold[]> {
-    const pages = await Promise.all(
-      keys.allLiveHoldShards().map(async (shard) => {
-        const holds: Hold[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.db.send(
-            new QueryCommand({
-              TableName: this.tables.bookings,
-              IndexName: 'liveHolds',
-              KeyConditionExpression: 'gsi2pk = :shard AND gsi2sk > :since',
-              ExpressionAttributeValues: { ':shard': shard, ':since': sortableInstant(since) },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          holds.push(...(page.Items ?? []).map(toHold));
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-        return holds;
-      }),
+    const shards = await Promise.all(
+      keys.allLiveHoldShards().map((shard) =>
+        queryAll(this.db, {
+          TableName: this.tables.bookings,
+          IndexName: 'liveHolds',
+          KeyConditionExpression: 'gsi2pk = :shard AND gsi2sk > :since',
+          ExpressionAttributeValues: { ':shard': shard, ':since': sortableInstant(since) },
+        }),
+      ),
     );
-    return pages.flat();
+    return shards.flat().map(toHold);
   }
 
   async recoverHold(hold: Hold, graceUntil: EpochMs, audit: AuditEntry): Promise<boolean> {

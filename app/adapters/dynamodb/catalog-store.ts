@@ -1,14 +1,9 @@
-import {
-  BatchWriteCommand,
-  GetCommand,
-  QueryCommand,
-  ScanCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CatalogReader } from '../../booking/ports.js';
 import type { Performance, Schedule, Venue } from '../../catalog/types.js';
 import { toPerformance, toSchedule, toVenue } from './catalog-items.js';
 import { keys, sortableInstant } from './keys.js';
+import { queryAll, scanAll } from './paginate.js';
 import type { TableNames } from './tables.js';
 
 /** Catalog reads straight from DynamoDB. Wrap in `CachedCatalog` for serving; seat state is never read here. */
@@ -19,15 +14,7 @@ export class DynamoCatalog implements CatalogReader {
   ) {}
 
   async listPerformances(): Promise<readonly Performance[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({ TableName: this.tables.performances, ExclusiveStartKey: startKey }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await scanAll(this.db, { TableName: this.tables.performances });
     return items.map(toPerformance).sort((a, b) => a.runStart.localeCompare(b.runStart) || a.id.localeCompare(b.id));
   }
 
@@ -49,22 +36,13 @@ export class DynamoCatalog implements CatalogReader {
   }
 
   async listSchedules(performanceId: string): Promise<readonly Schedule[]> {
-    const schedules: Schedule[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tables.schedules,
-          IndexName: 'byPerformance',
-          KeyConditionExpression: 'gsi1pk = :p',
-          ExpressionAttributeValues: { ':p': keys.schedulesOf(performanceId) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      schedules.push(...(page.Items ?? []).map(toSchedule));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return schedules;
+    const items = await queryAll(this.db, {
+      TableName: this.tables.schedules,
+      IndexName: 'byPerformance',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': keys.schedulesOf(performanceId) },
+    });
+    return items.map(toSchedule);
   }
 
   /** Upserts catalog entries (idempotent: demo seeding runs on every local start). */

@@ -1,13 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
+import { idSchema as id } from '../inputs.js';
 import { limit, parseInput, requireUser } from '../http.js';
 
-const id = z
-  .string()
-  .min(1)
-  .max(120)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'not a valid id');
 /** Only seat ids are read: any price or total a client sends is dropped here and never reaches the domain. */
 const holdBody = z.object({
   scheduleId: id,

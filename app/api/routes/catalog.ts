@@ -7,13 +7,9 @@ import { totalSeats } from '../../catalog/seats.js';
 import { GENRES, type Performance } from '../../catalog/types.js';
 import { DomainError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
+import { idSchema as id } from '../inputs.js';
 import { currentUser, parseInput } from '../http.js';
 
-const id = z
-  .string()
-  .min(1)
-  .max(120)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'not a valid id');
 const listQuery = z.object({
   q: z.string().max(100).optional(),
   genre: z.enum(GENRES).optional(),
