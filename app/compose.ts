@@ -16,6 +16,7 @@ import type { ApiDeps } from './api/deps.js';
 import type { Config } from './config.js';
 import type { Clock } from './shared/clock.js';
 import { RateLimiter } from './shared/rate-limiter.js';
+import { createLog, type Log } from './shared/log.js';
 import type { ScryptParams } from './accounts/passwords.js';
 
 export interface ComposeOptions {
@@ -26,13 +27,13 @@ export interface ComposeOptions {
   /** Tests inject a DR source they control; otherwise the configured one is used. */
   readonly drState?: DrStateSource;
   readonly scrypt?: ScryptParams;
-  readonly log?: (message: string, error?: unknown) => void;
+  readonly log?: Log;
 }
 
 /** Builds the API role's object graph: clients → adapters → services. No I/O happens here. */
 export function composeApi(options: ComposeOptions) {
   const { config, clock } = options;
-  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const log = options.log ?? createLog(config.logLevel);
   const db = createDocumentClient({
     region: config.aws.region,
     endpoint: options.dynamoEndpoint ?? config.dynamodb.endpoint,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_LEVELS } from './shared/log.js';
 
 /**
  * The only reader of process.env. Parsed once at start; a missing or malformed value stops the process with the
@@ -53,7 +54,9 @@ export const configSchema = z
     BEDROCK_PRIMARY_MODEL_ID: z.string().min(1).default('global.anthropic.claude-haiku-4-5-20251001-v1:0'),
     BEDROCK_FALLBACK_MODEL_ID: z.string().min(1).default('apac.amazon.nova-lite-v1:0'),
     COOKIE_SECURE: bool.optional(),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    /** production caches compiled templates. */
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   })
   .transform((env) => ({
     role: env.MEGATICKET_ROLE,
@@ -87,6 +90,7 @@ export const configSchema = z
       fallbackModelId: env.BEDROCK_FALLBACK_MODEL_ID,
     },
     logLevel: env.LOG_LEVEL,
+    production: env.NODE_ENV === 'production',
   }));
 
 export type Config = z.output<typeof configSchema>;

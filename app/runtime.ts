@@ -11,6 +11,7 @@ import { assetDirs } from './paths.js';
 import { listen, type RunningServer } from './server.js';
 import type { Clock } from './shared/clock.js';
 import { systemClock } from './shared/clock.js';
+import { createLog, type Log } from './shared/log.js';
 import { ApiClient } from './web/api-client.js';
 import { createWebApp } from './web/app.js';
 import { Renderer } from './web/render.js';
@@ -28,7 +29,7 @@ export interface StartOptions {
   readonly clock?: Clock;
   readonly drState?: DrStateSource;
   readonly scrypt?: ScryptParams;
-  readonly log?: (message: string, error?: unknown) => void;
+  readonly log?: Log;
   /** Reuse an already running DynamoDB Local instead of starting one (tests, benchmarks). */
   readonly dynamoEndpoint?: string;
 }
@@ -39,8 +40,7 @@ export interface StartOptions {
  */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
-  const log =
-    options.log ?? ((message: string, error?: unknown) => console.error(`[megaticket] ${message}`, error ?? ''));
+  const log = options.log ?? createLog(config.logLevel);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => log('shutdown step failed', e));
@@ -75,7 +75,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       const dirs = assetDirs();
       const webApp = createWebApp({
         api: new ApiClient(apiUrl),
-        render: new Renderer(dirs.views, process.env.NODE_ENV === 'production'),
+        render: new Renderer(dirs.views, config.production),
         region: config.aws.region,
         viewsDir: dirs.views,
         publicDir: dirs.public,

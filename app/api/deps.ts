@@ -1,4 +1,5 @@
 import type { AccountService } from '../accounts/service.js';
+import type { Log } from '../shared/log.js';
 import type { CancellationPolicy } from '../booking/cancellation-policy.js';
 import type { CatalogReader, DrStateSource } from '../booking/ports.js';
 import type { BookingService } from '../booking/service.js';
@@ -17,5 +18,5 @@ export interface ApiDeps {
   /** Deep readiness (DynamoDB reachable); liveness never calls it. */
   readonly ready: () => Promise<void>;
   readonly limits: { readonly login: RateLimiter; readonly signup: RateLimiter; readonly holds: RateLimiter };
-  readonly log: (message: string, error?: unknown) => void;
+  readonly log: Log;
 }

@@ -1,14 +1,11 @@
 import type { BookingService } from './service.js';
+import type { Log } from '../shared/log.js';
 
 /**
  * While DR is active, converts the primary region's live holds to DR_RECOVERED. It repeats (cheaply) because
  * global-table replication can deliver a Seoul hold to Tokyo after the failover began.
  */
-export function startDrRecoveryLoop(
-  booking: BookingService,
-  intervalMs: number,
-  log: (message: string, error?: unknown) => void,
-): () => void {
+export function startDrRecoveryLoop(booking: BookingService, intervalMs: number, log: Log): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;

@@ -1,4 +1,5 @@
 import type { ApiClient } from './api-client.js';
+import type { Log } from '../shared/log.js';
 import type { Renderer } from './render.js';
 
 export interface WebDeps {
@@ -9,5 +10,5 @@ export interface WebDeps {
   readonly publicDir: string;
   readonly htmxDir: string;
   readonly cookieSecure: boolean;
-  readonly log: (message: string, error?: unknown) => void;
+  readonly log: Log;
 }
