@@ -259,7 +259,10 @@ describe('GET /v1/dr', function () {
     const fx = await createFixture('api-dr');
     const server = await serveApi(fx);
     try {
-      expect((await request(server.url, 'GET', '/v1/dr')).body).to.deep.equal({ region: 'ap-northeast-2', active: false });
+      expect((await request(server.url, 'GET', '/v1/dr')).body).to.deep.equal({
+        region: 'ap-northeast-2',
+        active: false,
+      });
       const since = Date.parse('2026-11-22T03:00:00Z');
       fx.dr.state = { active: true, since };
       expect((await request(server.url, 'GET', '/v1/dr')).body).to.deep.equal({
