@@ -54,6 +54,15 @@ export const configSchema = z
     BEDROCK_PRIMARY_MODEL_ID: z.string().min(1).default('global.anthropic.claude-haiku-4-5-20251001-v1:0'),
     BEDROCK_FALLBACK_MODEL_ID: z.string().min(1).default('apac.amazon.nova-lite-v1:0'),
     COOKIE_SECURE: bool.optional(),
+    /** HMAC key of admission tokens and queue tickets: base64url of ≥ 32 random bytes, the same in both regions. */
+    ADMISSION_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43,}$/, 'base64url text of at least 32 random bytes')
+      .optional(),
+    /** In AWS: an SSM SecureString holding the key (read once at start) instead of ADMISSION_KEY. */
+    ADMISSION_KEY_PARAMETER: z.string().startsWith('/').optional(),
+    /** Locally, without either: a key generated once and kept in this file (never in production). */
+    ADMISSION_KEY_FILE: z.string().min(1).default('.megaticket/admission-key'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     /** production caches compiled templates. */
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -89,6 +98,11 @@ export const configSchema = z
       primaryModelId: env.BEDROCK_PRIMARY_MODEL_ID,
       fallbackModelId: env.BEDROCK_FALLBACK_MODEL_ID,
     },
+    queue: {
+      admissionKey: env.ADMISSION_KEY,
+      admissionKeyParameter: env.ADMISSION_KEY_PARAMETER,
+      admissionKeyFile: env.ADMISSION_KEY_FILE,
+    },
     logLevel: env.LOG_LEVEL,
     production: env.NODE_ENV === 'production',
   }));
@@ -112,6 +126,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const config = parsed.data;
   if (config.role === 'web' && !config.web.apiUrl) {
     throw new ConfigError(['API_URL: required when MEGATICKET_ROLE=web (the region-local internal API URL)']);
+  }
+  if (config.production && config.role !== 'web' && !config.queue.admissionKey && !config.queue.admissionKeyParameter) {
+    throw new ConfigError([
+      'ADMISSION_KEY: required when NODE_ENV=production (or ADMISSION_KEY_PARAMETER naming an SSM SecureString); ' +
+        'a generated development key is never used in production',
+    ]);
   }
   return config;
 }

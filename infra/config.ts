@@ -40,6 +40,8 @@ export interface StackConfig {
   readonly certificateArn?: string;
   readonly primaryStackReference: string;
   readonly drParameterName: string;
+  /** SSM SecureString with the waiting room's HMAC key; the same value in both regions (created by the operator). */
+  readonly admissionKeyParameter: string;
   readonly bedrockPrimaryModelId: string;
   readonly bedrockFallbackModelId: string;
   readonly logRetentionDays: number;
@@ -77,6 +79,7 @@ export const CONFIG_KEYS = {
   certificateArn: { type: 'string', default: '' },
   primaryStackReference: { type: 'string', default: 'organization/megaticket/seoul' },
   drParameterName: { type: 'string', default: '/megaticket/dr' },
+  admissionKeyParameter: { type: 'string', default: '/megaticket/admission-key' },
   bedrockPrimaryModelId: { type: 'string', default: 'global.anthropic.claude-haiku-4-5-20251001-v1:0' },
   bedrockFallbackModelId: { type: 'string', default: 'apac.amazon.nova-lite-v1:0' },
   logRetentionDays: { type: 'integer', default: 30 },
@@ -142,6 +145,7 @@ const schema = z
     certificateArn: optional.pipe(z.string().startsWith('arn:').optional()),
     primaryStackReference: z.string().regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, 'org/project/stack'),
     drParameterName: z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/),
+    admissionKeyParameter: z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/),
     bedrockPrimaryModelId: modelId,
     bedrockFallbackModelId: modelId,
     logRetentionDays: z.coerce
@@ -238,6 +242,7 @@ export function parseStackConfig(stack: string, awsRegion: string | undefined, r
     certificateArn: v.certificateArn,
     primaryStackReference: v.primaryStackReference,
     drParameterName: v.drParameterName,
+    admissionKeyParameter: v.admissionKeyParameter,
     bedrockPrimaryModelId: v.bedrockPrimaryModelId,
     bedrockFallbackModelId: v.bedrockFallbackModelId,
     logRetentionDays: v.logRetentionDays,

@@ -157,6 +157,7 @@ export function webInstancePolicy(input: InstancePolicyInput): PolicyDocument {
 export interface ApiInstancePolicyInput extends InstancePolicyInput {
   readonly tablePrefix: string;
   readonly drParameterName: string;
+  readonly admissionKeyParameter: string;
   readonly bedrockModelIds: readonly string[];
 }
 
@@ -188,6 +189,14 @@ export function apiInstancePolicy(input: ApiInstancePolicyInput): PolicyDocument
       Effect: 'Allow',
       Action: ['ssm:GetParameter'],
       Resource: [ssmParameterArn(ctx, input.drParameterName)],
+    },
+    {
+      // A SecureString under the AWS-managed aws/ssm key, whose key policy lets SSM decrypt for this account's
+      // principals: GetParameter on this one parameter is all the role needs.
+      Sid: 'ReadAdmissionKey',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: [ssmParameterArn(ctx, input.admissionKeyParameter)],
     },
     ...models,
   );

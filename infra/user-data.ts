@@ -21,6 +21,7 @@ export interface EnvironmentInput {
   readonly primaryRegion: string;
   readonly tablePrefix: string;
   readonly drParameterName: string;
+  readonly admissionKeyParameter: string;
   /** This stack's internal NLB DNS name; only the web tier uses it. */
   readonly nlbDnsName: string;
   readonly bedrockPrimaryModelId: string;
@@ -54,6 +55,7 @@ export function appEnvironment(input: EnvironmentInput): [string, string][] {
       ['ASSISTANT_MODE', 'bedrock'],
       ['BEDROCK_PRIMARY_MODEL_ID', input.bedrockPrimaryModelId],
       ['BEDROCK_FALLBACK_MODEL_ID', input.bedrockFallbackModelId],
+      ['ADMISSION_KEY_PARAMETER', input.admissionKeyParameter],
     );
   }
   return env;

@@ -1,6 +1,6 @@
-import { addDays, weekdayOf } from '../shared/time.js';
-import type { KstDate } from '../shared/time.js';
-import type { GradeRule, Performance } from './types.js';
+import { addDays, kstInstant, weekdayOf } from '../shared/time.js';
+import type { EpochMs, KstDate } from '../shared/time.js';
+import type { GradeRule, OnSaleConfig, Performance } from './types.js';
 import { grade } from './grade-styles.js';
 import { MUSICAL_WEEK, PLAY_WEEK, SMALL_MUSICAL_WEEK } from './weekly-patterns.js';
 import {
@@ -49,12 +49,36 @@ const HALL_CLASSICAL_RULES: readonly GradeRule[] = [
   { floor: 3, rows: { from: 6, to: 10 }, grade: 'B' },
 ];
 
-export function demoPerformances(today: KstDate): Performance[] {
+const MINUTE_MS = 60_000;
+
+/**
+ * The demo's stampede: the pre-queue opens at `now` (the seeding instant, when the lottery seed is committed) and the
+ * sale opens at the next 5-minute mark at least 3 minutes later, so a freshly started demo shows the pre-queue, the
+ * draw and the admissions within minutes.
+ */
+export function demoOnSale(now: EpochMs): OnSaleConfig {
+  const step = 5 * MINUTE_MS;
+  return {
+    queue: true,
+    preQueueOpensAt: now,
+    opensAt: Math.ceil((now + 3 * MINUTE_MS) / step) * step,
+    admitPerMinute: 120,
+    admissionWindowMinutes: 10,
+    maxHoldsPerAdmission: 3,
+  };
+}
+
+/**
+ * `now` places the demo on-sale (see `demoOnSale`); it defaults to noon of `today` so the catalog is a pure function of
+ * its arguments in tests.
+ */
+export function demoPerformances(today: KstDate, now: EpochMs = kstInstant(today, '12:00')): Performance[] {
   const day = (offset: number): KstDate => addDays(today, offset);
   const rockFriday = onOrAfter(day(10), 5);
   const ripple = onOrAfter(day(24), 6);
   const recitalThursday = onOrAfter(day(6), 4);
   const choralFriday = onOrAfter(day(38), 5);
+  const tideSaturday = onOrAfter(day(52), 6);
 
   return [
     {
@@ -318,6 +342,33 @@ export function demoPerformances(today: KstDate): Performance[] {
       status: 'ACTIVE',
       weeklyPattern: { 5: ['20:00'], 6: ['17:00'] },
       posterPalette: ['#14213D', '#FCA311'],
+    },
+    {
+      // The on-sale demo: a stampede show behind the waiting room (see demoOnSale).
+      id: 'perf-neon-tide-live',
+      title: { ko: '네온타이드 월드투어 〈밀물〉 서울', en: 'NEON TIDE World Tour “High Tide” in Seoul' },
+      genre: 'concert',
+      description: {
+        ko: '5인조 그룹 네온타이드의 첫 월드투어 서울 공연. 단 이틀, 티켓 오픈은 대기열을 통해 진행되며 오픈 전 사전 대기열은 공개 추첨으로 순서를 정한다.',
+        en: 'The five-piece group NEON TIDE opens its first world tour in Seoul. Two nights only; tickets go on sale through the waiting room, and the pre-queue’s order is drawn by a public lottery at opening.',
+      },
+      venueId: SEOUL_HARMONIA_HALL.id,
+      runStart: tideSaturday,
+      runEnd: addDays(tideSaturday, 1),
+      runtimeMinutes: 150,
+      minAge: 8,
+      cast: [
+        { role: { ko: '리더·보컬', en: 'Leader, vocals' }, actors: ['서하온'] },
+        { role: { ko: '보컬', en: 'Vocals' }, actors: ['강이든', '민라온'] },
+        { role: { ko: '랩', en: 'Rap' }, actors: ['도시윤', '채누리'] },
+      ],
+      grades: [grade('VIP', 154_000), grade('R', 132_000), grade('S', 110_000), grade('A', 99_000)],
+      gradeRules: HALL_CONCERT_RULES,
+      sellsOp: false,
+      status: 'ACTIVE',
+      weeklyPattern: { 6: ['18:00'], 0: ['17:00'] },
+      posterPalette: ['#03045E', '#F15BB5'],
+      onSale: demoOnSale(now),
     },
   ];
 }

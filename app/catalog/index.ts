@@ -9,7 +9,7 @@ export { posterSvg, wrapTitle } from './poster.js';
 export { escapeXml } from './escape-xml.js';
 export { GENRE_LABELS } from './genres.js';
 export { performanceProblems } from './validation.js';
-export { demoPerformances } from './demo-catalog.js';
+export { demoPerformances, demoOnSale } from './demo-catalog.js';
 export {
   demoVenues,
   HANGANG_GRAND_THEATER,

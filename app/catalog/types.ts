@@ -84,6 +84,21 @@ export interface CastEntry {
 /** Weekly slot pattern in KST: weekday (0 = Sunday) → start times "HH:mm". */
 export type WeeklyPattern = Readonly<Partial<Record<0 | 1 | 2 | 3 | 4 | 5 | 6, readonly string[]>>>;
 
+/**
+ * How a performance goes on sale (catalog data, per performance). With `queue` on, every hold and confirm for the
+ * performance needs an admission from its waiting room: joins from `preQueueOpensAt` enter a pre-queue whose order
+ * is drawn by lottery at `opensAt`; later joins are first come, first served; admissions are released at
+ * `admitPerMinute`, each valid for `admissionWindowMinutes` and up to `maxHoldsPerAdmission` holds.
+ */
+export interface OnSaleConfig {
+  readonly queue: boolean;
+  readonly preQueueOpensAt: EpochMs;
+  readonly opensAt: EpochMs;
+  readonly admitPerMinute: number;
+  readonly admissionWindowMinutes: number;
+  readonly maxHoldsPerAdmission: number;
+}
+
 export interface Performance {
   readonly id: string;
   readonly title: Localized;
@@ -104,6 +119,8 @@ export interface Performance {
   readonly weeklyPattern: WeeklyPattern;
   /** Poster background colours for the generated SVG poster (no copyrighted images). */
   readonly posterPalette: readonly [string, string];
+  /** Absent: on sale without a waiting room. */
+  readonly onSale?: OnSaleConfig;
 }
 
 export interface ScheduleCasting {

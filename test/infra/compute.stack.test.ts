@@ -47,7 +47,7 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
     expect(ud).not.to.include('ap-northeast-1');
   });
 
-  it('API user data: the stack’s own region, the DR parameter, SSM as DR source, external DynamoDB, Bedrock models', () => {
+  it('API user data: the stack’s own region, the DR parameter, SSM as DR source, external DynamoDB, Bedrock models, the admission key parameter', () => {
     for (const [run, region] of [
       [seoul, 'ap-northeast-2'],
       [tokyo, 'ap-northeast-1'],
@@ -68,6 +68,7 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
         ASSISTANT_MODE: 'bedrock',
         BEDROCK_PRIMARY_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
         BEDROCK_FALLBACK_MODEL_ID: 'apac.amazon.nova-lite-v1:0',
+        ADMISSION_KEY_PARAMETER: '/megaticket/admission-key',
       });
     }
   });

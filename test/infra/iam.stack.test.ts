@@ -50,6 +50,7 @@ describe('IAM (mocks, all scenarios)', () => {
         'AppTables',
         'CatalogScan',
         'ReadDrState',
+        'ReadAdmissionKey',
         'BedrockPrimaryProfile',
         'BedrockPrimaryModelViaProfile',
         'BedrockFallbackProfile',
@@ -58,6 +59,11 @@ describe('IAM (mocks, all scenarios)', () => {
       expect(doc.Statement.find((s) => s.Sid === 'ReadDrState')?.Resource).to.deep.equal([
         `arn:aws:ssm:${run.config.region}:${OFFLINE_ACCOUNT_ID}:parameter/megaticket/dr`,
       ]);
+      // The waiting room's HMAC key: read-only, exactly one parameter, in this stack's own region.
+      expect(doc.Statement.find((s) => s.Sid === 'ReadAdmissionKey')).to.deep.include({
+        Action: ['ssm:GetParameter'],
+        Resource: [`arn:aws:ssm:${run.config.region}:${OFFLINE_ACCOUNT_ID}:parameter/megaticket/admission-key`],
+      });
       expect(doc.Statement.find((s) => s.Sid === 'BedrockPrimaryProfile')?.Resource).to.deep.equal([
         `arn:aws:bedrock:${run.config.region}:${OFFLINE_ACCOUNT_ID}:inference-profile/global.anthropic.claude-haiku-4-5-20251001-v1:0`,
       ]);

@@ -107,6 +107,7 @@ describe('infra/policies', () => {
       logGroup: '/megaticket/api',
       tablePrefix: 'megaticket',
       drParameterName: '/megaticket/dr',
+      admissionKeyParameter: '/megaticket/admission-key',
       bedrockModelIds: ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 'apac.amazon.nova-lite-v1:0'],
     });
     const resources = doc.Statement.flatMap((s) => s.Resource);
@@ -122,6 +123,12 @@ describe('infra/policies', () => {
       Effect: 'Allow',
       Action: ['ssm:GetParameter'],
       Resource: ['arn:aws:ssm:ap-northeast-1:111122223333:parameter/megaticket/dr'],
+    });
+    expect(doc.Statement.find((s) => s.Sid === 'ReadAdmissionKey')).to.deep.equal({
+      Sid: 'ReadAdmissionKey',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: ['arn:aws:ssm:ap-northeast-1:111122223333:parameter/megaticket/admission-key'],
     });
     expect(doc.Statement.find((s) => s.Sid === 'CatalogScan')?.Resource).to.deep.equal([
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-performances',

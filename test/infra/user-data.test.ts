@@ -16,6 +16,7 @@ const base: UserDataInput = {
   primaryRegion: 'ap-northeast-2',
   tablePrefix: 'megaticket',
   drParameterName: '/megaticket/dr',
+  admissionKeyParameter: '/megaticket/admission-key',
   nlbDnsName: 'megaticket-lb-nlb-abc.elb.ap-northeast-1.amazonaws.com',
   bedrockPrimaryModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
   bedrockFallbackModelId: 'apac.amazon.nova-lite-v1:0',
@@ -54,6 +55,7 @@ describe('infra/user-data', () => {
       ASSISTANT_MODE: 'bedrock',
       BEDROCK_PRIMARY_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       BEDROCK_FALLBACK_MODEL_ID: 'apac.amazon.nova-lite-v1:0',
+      ADMISSION_KEY_PARAMETER: '/megaticket/admission-key',
     });
     expect(env).not.to.have.property('API_URL');
   });

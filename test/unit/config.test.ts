@@ -34,4 +34,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ DYNAMODB_MODE: 'external' }).dynamodb.bootstrap).to.equal(false);
     expect(loadConfig({ DYNAMODB_MODE: 'external', BOOTSTRAP_TABLES: 'true' }).dynamodb.bootstrap).to.equal(true);
   });
+
+  it('the admission key: required for the API in production (directly or as an SSM parameter), never a dev default', () => {
+    const key = Buffer.alloc(32, 7).toString('base64url');
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /ADMISSION_KEY: required/);
+    expect(loadConfig({ NODE_ENV: 'production', ADMISSION_KEY: key }).queue.admissionKey).to.equal(key);
+    expect(
+      loadConfig({ NODE_ENV: 'production', ADMISSION_KEY_PARAMETER: '/megaticket/admission-key' }).queue
+        .admissionKeyParameter,
+    ).to.equal('/megaticket/admission-key');
+    // The web tier never signs or verifies admissions.
+    expect(loadConfig({ NODE_ENV: 'production', MEGATICKET_ROLE: 'web', API_URL: 'http://nlb:3001' }).role).to.equal(
+      'web',
+    );
+    expect(loadConfig({}).queue).to.deep.equal({
+      admissionKey: undefined,
+      admissionKeyParameter: undefined,
+      admissionKeyFile: '.megaticket/admission-key',
+    });
+  });
+
+  it('a short or non-base64url admission key is refused naming ADMISSION_KEY', () => {
+    expect(() => loadConfig({ ADMISSION_KEY: 'c2hvcnQ' })).to.throw(ConfigError, /ADMISSION_KEY/);
+    expect(() => loadConfig({ ADMISSION_KEY: '!'.repeat(50) })).to.throw(ConfigError, /ADMISSION_KEY/);
+  });
 });

@@ -48,6 +48,16 @@ const performance = z.object({
   status: z.enum(PERFORMANCE_STATUSES),
   weeklyPattern: z.record(z.string(), z.array(z.string())),
   posterPalette: z.tuple([z.string(), z.string()]),
+  onSale: z
+    .object({
+      queue: z.boolean(),
+      preQueueOpensAt: z.number(),
+      opensAt: z.number(),
+      admitPerMinute: z.number().int().positive(),
+      admissionWindowMinutes: z.number().int().positive(),
+      maxHoldsPerAdmission: z.number().int().positive(),
+    })
+    .optional(),
 });
 
 const schedule = z.object({

@@ -8,8 +8,9 @@ export async function seedDemoCatalog(
   catalog: DynamoCatalog,
   clock: Clock,
 ): Promise<{ performances: number; schedules: number }> {
-  const today = kstDateOf(clock.now());
-  const performances = demoPerformances(today);
+  const now = clock.now();
+  const today = kstDateOf(now);
+  const performances = demoPerformances(today, now);
   const schedules = demoSchedules(performances, today);
   await catalog.put({ venues: demoVenues, performances, schedules });
   return { performances: performances.length, schedules: schedules.length };

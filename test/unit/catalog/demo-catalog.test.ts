@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { demoPerformances, demoVenues } from '../../../app/catalog/demo-catalog.js';
+import { demoOnSale, demoPerformances, demoVenues } from '../../../app/catalog/demo-catalog.js';
 import { sellableSeats } from '../../../app/catalog/grades.js';
 import { grade } from '../../../app/catalog/grade-styles.js';
-import { performanceProblems } from '../../../app/catalog/validation.js';
+import { onSaleProblems, performanceProblems } from '../../../app/catalog/validation.js';
 import { HANGANG_GRAND_THEATER } from '../../../app/catalog/venues.js';
 import { GENRES } from '../../../app/catalog/types.js';
 import type { Performance, Venue } from '../../../app/catalog/types.js';
@@ -178,6 +178,44 @@ describe('catalog/demo-catalog', () => {
     it('reports a performance checked against the wrong venue', () => {
       const other = demoVenues.find((v) => v.id !== base.venueId) as Venue;
       expect(performanceProblems(base, other).join('\n')).to.include('checked against');
+    });
+  });
+
+  describe('on-sale (waiting room) config', () => {
+    const now = Date.parse('2026-12-01T02:07:30Z');
+
+    it('exactly one demo performance goes on sale through the waiting room, a few minutes after the demo starts', () => {
+      const queued = demoPerformances(TODAY, now).filter((p) => p.onSale?.queue);
+      expect(queued.map((p) => p.id)).to.deep.equal(['perf-neon-tide-live']);
+      const onSale = queued[0]!.onSale!;
+      expect(onSale.preQueueOpensAt).to.equal(now);
+      expect(onSale.opensAt - now).to.be.within(3 * 60_000, 8 * 60_000);
+      expect(onSale.opensAt % (5 * 60_000)).to.equal(0);
+      expect(onSaleProblems(onSale)).to.deep.equal([]);
+    });
+
+    it('the on-sale moves with the start instant; the rest of the catalog does not depend on it', () => {
+      const later = demoPerformances(TODAY, now + 3_600_000);
+      expect(later.find((p) => p.onSale)?.onSale?.opensAt).to.equal(demoOnSale(now + 3_600_000).opensAt);
+      const strip = (list: Performance[]) => list.map(({ onSale: _onSale, ...rest }) => rest);
+      expect(strip(later)).to.deep.equal(strip(demoPerformances(TODAY, now)));
+    });
+
+    it('refuses an on-sale that opens the pre-queue after the sale, or with rates, windows or caps out of range', () => {
+      const good = demoOnSale(now);
+      expect(onSaleProblems({ ...good, preQueueOpensAt: good.opensAt + 1 })).to.deep.equal([
+        'the pre-queue opens after the sale',
+      ]);
+      expect(onSaleProblems({ ...good, admitPerMinute: 0 })).to.have.length(1);
+      expect(onSaleProblems({ ...good, admitPerMinute: 1.5 })).to.have.length(1);
+      expect(onSaleProblems({ ...good, admissionWindowMinutes: 0 })).to.have.length(1);
+      expect(onSaleProblems({ ...good, maxHoldsPerAdmission: 11 })).to.have.length(1);
+      expect(onSaleProblems({ ...good, opensAt: Number.NaN })).to.deep.equal(['opening times must be instants']);
+      const base = demoPerformances(TODAY, now).find((p) => p.onSale)!;
+      const venue = demoVenues.find((v) => v.id === base.venueId)!;
+      expect(performanceProblems({ ...base, onSale: { ...good, maxHoldsPerAdmission: 0 } }, venue)).to.deep.equal([
+        'perf-neon-tide-live: on-sale: maxHoldsPerAdmission must be an integer 1–10',
+      ]);
     });
   });
 });

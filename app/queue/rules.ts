@@ -1,0 +1,140 @@
+import type { OnSaleConfig } from '../catalog/types.js';
+import type { DrState } from '../booking/dr.js';
+import type { EpochMs } from '../shared/time.js';
+import type { LotteryCache } from './lottery.js';
+import type { QueueEntryRef, QueuePhase, QueueState, ReleaseBucket } from './model.js';
+
+/**
+ * One writer at a time (SPEC §6): the primary region while DR is inactive, the standby once DR is active. Only the
+ * writer's instances take joins, release admissions or count claims; anywhere else admissions are paused, so an
+ * impaired primary never fails open into the pilot light.
+ */
+export function isWriterRegion(region: string, primaryRegion: string, dr: DrState): boolean {
+  return dr.active ? region !== primaryRegion : region === primaryRegion;
+}
+
+/** See `QUEUE_PHASES`. `state` is undefined until the queue is armed (its seed committed). */
+export function phaseOf(
+  onSale: OnSaleConfig,
+  state: QueueState | undefined,
+  now: EpochMs,
+  writer: boolean,
+): QueuePhase {
+  if (!state) return 'SCHEDULED';
+  if (state.control === 'CLOSED') return 'CLOSED';
+  // The draw is a one-way door: once the pre-queue has been closed, the queue is open whatever the clock says.
+  if (state.draw || now >= onSale.opensAt) return state.control === 'PAUSED' || !writer ? 'PAUSED' : 'OPEN';
+  // The pre-queue never opens before the seed's commitment exists, whatever the configured time.
+  return now >= Math.max(onSale.preQueueOpensAt, state.committedAt) ? 'PRE_QUEUE' : 'SCHEDULED';
+}
+
+export type PlaceResolution =
+  | { readonly kind: 'LINE'; readonly position: number }
+  | { readonly kind: 'PENDING_DRAW'; readonly ticket: number }
+  | { readonly kind: 'LOST' };
+
+/**
+ * Where an entry stands in line. Numbers of the current epoch are valid; a number of an older epoch is valid only up
+ * to the end the new writer recorded for that epoch — anything above was issued by the old writer but never reached
+ * the new one (replication lag), and its owner re-joins behind the epoch. A lottery ticket gets its drawn place.
+ */
+export function resolvePlace(ref: QueueEntryRef, state: QueueState, lottery: LotteryCache): PlaceResolution {
+  if (ref.epoch < state.epoch) {
+    const end = state.epochEnds[String(ref.epoch)];
+    if (end === undefined || ref.number > end) return { kind: 'LOST' };
+  }
+  if (!ref.lottery) return { kind: 'LINE', position: ref.number };
+  if (!state.draw) return { kind: 'PENDING_DRAW', ticket: ref.number };
+  const position = lottery.placeOf(state.seed, state.draw.size, ref.number);
+  return position === undefined ? { kind: 'LOST' } : { kind: 'LINE', position };
+}
+
+/** The release bucket that let `position` in, if it is still within its window. */
+export function bucketOf(state: QueueState, position: number): ReleaseBucket | undefined {
+  return state.buckets.find((b) => b.from <= position && position <= b.to);
+}
+
+/** Positions released per millisecond over the last minute, from the writer's samples (0 when nothing moved). */
+export function measuredReleaseRate(state: QueueState, now: EpochMs): number {
+  const history = state.history.filter((h) => h.at >= now - 75_000);
+  const first = history[0];
+  const last = history[history.length - 1];
+  if (!first || !last || last.at - first.at < 5_000) return 0;
+  return (last.serving - first.serving) / (last.at - first.at);
+}
+
+/** Claims per minute over the last minute (the operator's "claim rate"). */
+export function measuredClaimRate(state: QueueState, now: EpochMs): number {
+  const history = state.history.filter((h) => h.at >= now - 75_000);
+  const first = history[0];
+  const last = history[history.length - 1];
+  if (!first || !last || last.at - first.at < 5_000) return 0;
+  return ((last.claimed - first.claimed) / (last.at - first.at)) * 60_000;
+}
+
+/**
+ * ETA for a waiter `ahead` positions from being released: from the measured release rate, or from the configured
+ * rate until there is a measurement. Undefined while nothing is being released (paused, closed, pre-queue).
+ */
+export function etaMs(ahead: number, phase: QueuePhase, state: QueueState, onSale: OnSaleConfig, now: EpochMs) {
+  if (phase !== 'OPEN') return undefined;
+  const measured = measuredReleaseRate(state, now);
+  const rate = measured > 0 ? measured : onSale.admitPerMinute / 60_000;
+  return Math.round((ahead + 1) / rate);
+}
+
+const POLL_MIN_MS = 2_000;
+const POLL_MAX_MS = 30_000;
+const clampPoll = (ms: number) => Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, Math.round(ms)));
+
+/**
+ * When a waiter should ask again: often near the front, rarely at the back (a tenth of the ETA), so 100,000 waiters
+ * poll about as often as a few thousand would if everyone polled every 2 s.
+ */
+export function pollAfterMs(phase: QueuePhase, eta: number | undefined, onSale: OnSaleConfig, now: EpochMs): number {
+  if (phase === 'SCHEDULED' || phase === 'PRE_QUEUE') return clampPoll((onSale.opensAt - now) / 3);
+  if (phase === 'OPEN' && eta !== undefined) return clampPoll(eta / 10);
+  return 15_000;
+}
+
+/**
+ * The hold gate's rule, mirrored by the condition expression in `adapters/dynamodb/queue-conditions.ts`: an admission
+ * serves a hold while it is ADMITTED under this token id, unexpired, with holds left.
+ */
+export interface AdmissionRecord {
+  readonly state: string;
+  readonly tokenId?: string;
+  readonly holdsUsed?: number;
+  readonly admissionExpiresAt?: EpochMs;
+}
+
+/**
+ * A token from an older writer epoch whose admission never reached this region (no entry, or the entry as it was
+ * before the claim) is honoured once its MAC checks out: admitted users finish in the new region with the token they
+ * have. A finished purchase or a newer admission is never overridden.
+ */
+function admissionLostInReplication(record: AdmissionRecord | undefined): boolean {
+  return record === undefined || record.state === 'WAITING';
+}
+
+export function admissionServesHold(
+  record: AdmissionRecord | undefined,
+  use: { readonly tokenId: string; readonly cap: number; readonly now: EpochMs; readonly fromOlderEpoch: boolean },
+): boolean {
+  if (use.fromOlderEpoch && admissionLostInReplication(record)) return true;
+  return (
+    record?.state === 'ADMITTED' &&
+    record.tokenId === use.tokenId &&
+    (record.holdsUsed ?? 0) < use.cap &&
+    (record.admissionExpiresAt ?? 0) > use.now
+  );
+}
+
+/** Confirm closes the admission: only the admitted token may, once. */
+export function admissionServesConfirm(
+  record: AdmissionRecord | undefined,
+  use: { readonly tokenId: string; readonly fromOlderEpoch: boolean },
+): boolean {
+  if (use.fromOlderEpoch && admissionLostInReplication(record)) return true;
+  return record?.state === 'ADMITTED' && record.tokenId === use.tokenId;
+}

@@ -1,0 +1,261 @@
+import { expect } from 'chai';
+import type { QueueState, ReleaseBucket } from '../../../app/queue/model.js';
+import { applyPlan, bucketMsFor, planTick, showRatioOf, takeoverState } from '../../../app/queue/release.js';
+import { seededRandom } from '../../support/statistics.js';
+
+const T0 = Date.parse('2026-12-01T11:00:00Z');
+const MIN = 60_000;
+
+function openState(overrides: Partial<QueueState> = {}): QueueState {
+  return {
+    eventId: 'ev',
+    control: 'ACTIVE',
+    epoch: 1,
+    writerRegion: 'ap-northeast-2',
+    epochBase: 0,
+    epochEnds: {},
+    seedHash: 'h',
+    committedAt: T0 - MIN,
+    seed: 's',
+    draw: { at: T0, size: 0 },
+    serving: 0,
+    allowed: 0,
+    allowedCarry: 0,
+    claimed: 0,
+    issued: 0,
+    buckets: [],
+    expiredReleased: 0,
+    expiredClaims: 0,
+    history: [],
+    tickAt: T0,
+    ...overrides,
+  };
+}
+
+interface SimOptions {
+  readonly rate: number;
+  readonly windowMs?: number;
+  readonly waiters: number;
+  readonly showRatio: number;
+  /** Claim delay after release is uniform in [minDelay, maxDelay] ms (poll interval plus round trip). */
+  readonly maxDelayMs: number;
+  readonly minutes: number;
+  readonly seed: number;
+  /** [from, to) in ms after T0 during which the operator has paused the queue. */
+  readonly pause?: readonly [number, number];
+}
+
+interface SimResult {
+  readonly claimTimes: number[];
+  readonly releasedAt: Map<number, number>;
+  readonly state: QueueState;
+  readonly neverClaimedInDropped: number;
+}
+
+/**
+ * Drives the writer's plan once a second and simulated waiters between ticks, mirroring what the store's conditions
+ * enforce: a claim succeeds only for a released, unexpired position while `claimed < allowed`; a claim refused for
+ * budget retries 1–2 s later, as the waiting-room page does.
+ */
+function simulate(options: SimOptions): SimResult {
+  const random = seededRandom(options.seed);
+  const windowMs = options.windowMs ?? 10 * MIN;
+  let state = openState({ issued: options.waiters });
+  const attempts = new Map<number, number[]>(); // time → positions attempting then
+  const releasedAt = new Map<number, number>();
+  const claimed = new Set<number>();
+  const claimTimes: number[] = [];
+  const schedule = (at: number, position: number) => {
+    const slot = Math.ceil(at / 100) * 100;
+    attempts.set(slot, [...(attempts.get(slot) ?? []), position]);
+  };
+  for (let t = 0; t <= options.minutes * MIN; t += 100) {
+    const now = T0 + t;
+    if (t % 1_000 === 0) {
+      const paused = options.pause !== undefined && t >= options.pause[0] && t < options.pause[1];
+      const plan = planTick({
+        state,
+        issued: options.waiters,
+        now,
+        releasing: !paused,
+        admitPerMinute: options.rate,
+        windowMs,
+      });
+      for (let p = state.serving + 1; p <= plan.serving; p++) {
+        releasedAt.set(p, now);
+        if (random() < options.showRatio) schedule(t + random() * options.maxDelayMs, p);
+      }
+      state = applyPlan(state, plan);
+    }
+    for (const position of attempts.get(t) ?? []) {
+      const bucket = state.buckets.find((b) => b.from <= position && position <= b.to);
+      if (!bucket || bucket.expiresAt <= now) continue;
+      if (state.claimed >= state.allowed) {
+        schedule(t + 1_000 + random() * 1_000, position);
+        continue;
+      }
+      claimed.add(position);
+      claimTimes.push(t);
+      state = {
+        ...state,
+        claimed: state.claimed + 1,
+        buckets: state.buckets.map((b): ReleaseBucket => (b === bucket ? { ...b, claims: b.claims + 1 } : b)),
+      };
+    }
+    attempts.delete(t);
+  }
+  const stillLive = new Set(
+    state.buckets.flatMap((b) => Array.from({ length: b.to - b.from + 1 }, (_, i) => b.from + i)),
+  );
+  let neverClaimedInDropped = 0;
+  for (const position of releasedAt.keys())
+    if (!stillLive.has(position) && !claimed.has(position)) neverClaimedInDropped++;
+  return { claimTimes, releasedAt, state, neverClaimedInDropped };
+}
+
+/** Claims in each 60 s window [start, start + 60 s) for starts from `from` to the end, every 10 s. */
+function perMinute(claimTimes: readonly number[], from: number, to: number): number[] {
+  const counts: number[] = [];
+  for (let start = from; start + MIN <= to; start += 10_000) {
+    counts.push(claimTimes.filter((t) => t >= start && t < start + MIN).length);
+  }
+  return counts;
+}
+
+describe('queue/release (the admitter: rate counted at claim, no-shows compensated)', () => {
+  it('everyone shows up: after the first minute every 60 s window admits the configured rate ±1%', () => {
+    const run = simulate({ rate: 600, waiters: 20_000, showRatio: 1, maxDelayMs: 3_000, minutes: 6, seed: 1 });
+    for (const count of perMinute(run.claimTimes, MIN, 6 * MIN)) expect(count).to.be.within(594, 606);
+  });
+
+  it('30% no-shows: the writer measures the show-up ratio and releases more, still ±1% of the rate per 60 s after 2 minutes', () => {
+    const run = simulate({ rate: 600, waiters: 30_000, showRatio: 0.7, maxDelayMs: 4_000, minutes: 8, seed: 2 });
+    for (const count of perMinute(run.claimTimes, 2 * MIN, 8 * MIN)) expect(count).to.be.within(594, 606);
+    const released = run.state.serving;
+    expect(released / run.claimTimes.length).to.be.within(1.3, 1.55);
+  });
+
+  it('half the released never claim: still ±1% of the rate per 60 s once measured', () => {
+    const run = simulate({ rate: 1_200, waiters: 60_000, showRatio: 0.5, maxDelayMs: 5_000, minutes: 8, seed: 3 });
+    for (const count of perMinute(run.claimTimes, 2 * MIN, 8 * MIN)) expect(count).to.be.within(1_188, 1_212);
+  });
+
+  it('the rate is never overshot: claims up to any instant never exceed rate × open time', () => {
+    const run = simulate({ rate: 600, waiters: 20_000, showRatio: 0.6, maxDelayMs: 8_000, minutes: 5, seed: 4 });
+    run.claimTimes.forEach((t, i) =>
+      expect(i + 1, `claim #${i + 1} at ${t} ms`).to.be.at.most(Math.floor((600 * t) / MIN) + 1),
+    );
+  });
+
+  it('positions are released strictly in line order: a later place is never released before an earlier one', () => {
+    const run = simulate({ rate: 600, waiters: 5_000, showRatio: 0.8, maxDelayMs: 3_000, minutes: 4, seed: 5 });
+    expect(run.releasedAt.size).to.be.greaterThan(2_000);
+    const order = [...run.releasedAt.entries()].sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < order.length; i++) expect(order[i]![1]).to.be.at.least(order[i - 1]![1]);
+  });
+
+  it('a pause stops releases and budget; on resume there is no stampede (≤ 10 s of budget at once)', () => {
+    const run = simulate({
+      rate: 600,
+      waiters: 20_000,
+      showRatio: 1,
+      maxDelayMs: 2_000,
+      minutes: 6,
+      seed: 6,
+      pause: [2 * MIN, 4 * MIN],
+    });
+    const during = run.claimTimes.filter((t) => t >= 2 * MIN + 5_000 && t < 4 * MIN).length;
+    expect(during).to.equal(0);
+    const servingAtPause = [...run.releasedAt.entries()].filter(([, at]) => at - T0 < 2 * MIN).length;
+    const releasedDuring = [...run.releasedAt.values()].filter((at) => at - T0 >= 2 * MIN && at - T0 < 4 * MIN).length;
+    expect(releasedDuring).to.equal(0);
+    expect(servingAtPause).to.be.greaterThan(1_000);
+    const firstTenSeconds = run.claimTimes.filter((t) => t >= 4 * MIN && t < 4 * MIN + 10_000).length;
+    expect(firstTenSeconds).to.be.at.most(600 / 6 + 600 / 6 + 5);
+  });
+
+  it('positions never claimed within their window are dropped with exact no-show totals', () => {
+    const run = simulate({
+      rate: 300,
+      windowMs: 2 * MIN,
+      waiters: 10_000,
+      showRatio: 0.75,
+      maxDelayMs: 3_000,
+      minutes: 7,
+      seed: 7,
+    });
+    expect(run.state.expiredReleased - run.state.expiredClaims).to.equal(run.neverClaimedInDropped);
+    expect(run.neverClaimedInDropped).to.be.greaterThan(0);
+    for (const b of run.state.buckets) expect(b.expiresAt + 5_000).to.be.greaterThan(T0 + 7 * MIN);
+  });
+
+  it('releases stop at the last issued number', () => {
+    const plan = planTick({
+      state: openState({ serving: 95, allowed: 0, claimed: 0, tickAt: T0 }),
+      issued: 100,
+      now: T0 + 1_000,
+      releasing: true,
+      admitPerMinute: 60_000,
+      windowMs: 10 * MIN,
+    });
+    expect(plan.serving).to.equal(100);
+  });
+
+  it('a writer that stalled for a minute grants at most 5 s of budget on its next tick', () => {
+    const plan = planTick({
+      state: openState({ tickAt: T0 }),
+      issued: 10_000,
+      now: T0 + MIN,
+      releasing: true,
+      admitPerMinute: 600,
+      windowMs: 10 * MIN,
+    });
+    expect(plan.allowed).to.equal(50);
+  });
+
+  it('show-up ratio: 1 until 20 matured releases exist, then claims ÷ releases of matured buckets, floored at 0.1', () => {
+    const bucketMs = bucketMsFor(10 * MIN);
+    const bucket = (at: number, size: number, claims: number): ReleaseBucket => ({
+      at,
+      from: 1,
+      to: size,
+      claims,
+      expiresAt: at + bucketMs + 10 * MIN,
+    });
+    expect(showRatioOf([bucket(T0, 10, 2)], bucketMs, T0 + MIN)).to.equal(1);
+    expect(showRatioOf([bucket(T0, 40, 30)], bucketMs, T0 + MIN)).to.equal(0.75);
+    expect(showRatioOf([bucket(T0, 40, 1)], bucketMs, T0 + MIN)).to.equal(0.1);
+    // Young buckets (claims still arriving) do not count yet.
+    expect(showRatioOf([bucket(T0, 40, 1)], bucketMs, T0 + bucketMs + 1_000)).to.equal(1);
+  });
+
+  it('takeover: a new epoch starting after the highest number seen; released ranges cut there; unused budget dropped', () => {
+    const before = openState({
+      epoch: 3,
+      epochBase: 10,
+      issued: 500,
+      serving: 480,
+      allowed: 300,
+      claimed: 250,
+      buckets: [
+        { at: T0, from: 400, to: 450, claims: 40, expiresAt: T0 + 11 * MIN },
+        { at: T0 + 10_000, from: 451, to: 480, claims: 5, expiresAt: T0 + 11 * MIN },
+      ],
+    });
+    const after = takeoverState(before, 460, 'ap-northeast-1', T0 + MIN);
+    expect(after).to.deep.include({
+      epoch: 4,
+      writerRegion: 'ap-northeast-1',
+      epochBase: 460,
+      issued: 460,
+      serving: 460,
+      allowed: 250,
+      allowedCarry: 0,
+    });
+    expect(after.epochEnds).to.deep.equal({ '3': 460 });
+    expect(after.buckets.map((b) => [b.from, b.to])).to.deep.equal([
+      [400, 450],
+      [451, 460],
+    ]);
+  });
+});
