@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AccountService } from './accounts/service.js';
@@ -18,6 +19,10 @@ import type { Clock } from './shared/clock.js';
 import { RateLimiter } from './shared/rate-limiter.js';
 import { createLog, type Log } from './shared/log.js';
 import type { ScryptParams } from './accounts/passwords.js';
+import { DynamoQueueStore } from './adapters/dynamodb/queue-store.js';
+import { QueueService } from './queue/service.js';
+import { decodeKey, TokenSigner } from './queue/signed-token.js';
+import { LoadShedder } from './shared/load-shedder.js';
 
 export interface ComposeOptions {
   readonly config: Config;
@@ -28,6 +33,18 @@ export interface ComposeOptions {
   readonly drState?: DrStateSource;
   readonly scrypt?: ScryptParams;
   readonly log?: Log;
+  /** The waiting room's HMAC key as resolved at start (`resolveAdmissionKey`); tests pass their own. */
+  readonly admissionKey?: Buffer;
+  /** How stale the waiting room's cached queue state may be (default 1 s). */
+  readonly queueStateCacheMs?: number;
+}
+
+/** The key from the options or ADMISSION_KEY; otherwise a per-process key, which only a non-production run may use. */
+function admissionKeyOf(options: ComposeOptions): Buffer {
+  if (options.admissionKey) return options.admissionKey;
+  if (options.config.queue.admissionKey) return decodeKey(options.config.queue.admissionKey);
+  if (options.config.production) throw new Error('composeApi: the admission key must be resolved before composing');
+  return randomBytes(32);
 }
 
 /** Builds the API role's object graph: clients → adapters → services. No I/O happens here. */
@@ -64,6 +81,16 @@ export function composeApi(options: ComposeOptions) {
       cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
     },
   });
+  const queueStore = new DynamoQueueStore(db, tables);
+  const queue = new QueueService({
+    catalog,
+    store: queueStore,
+    clock,
+    drState,
+    signer: new TokenSigner(admissionKeyOf(options)),
+    settings: { region: config.aws.region, primaryRegion: config.aws.primaryRegion },
+    stateCacheMs: options.queueStateCacheMs,
+  });
   const accounts = new AccountService({
     users: new DynamoUserStore(db, tables),
     sessions: new DynamoSessionStore(db, tables),
@@ -89,10 +116,27 @@ export function composeApi(options: ComposeOptions) {
       login: new RateLimiter(clock, 10, 60_000),
       signup: new RateLimiter(clock, 5, 60_000),
       holds: new RateLimiter(clock, 30, 60_000),
+      joins: new RateLimiter(clock, 20, 60_000),
     },
+    queue,
+    // Joins past this many in flight on one instance are answered 429 + Retry-After at once (see LoadShedder).
+    joinShedder: new LoadShedder(256),
     log,
   };
-  return { db, tables, dynamoCatalog, catalog, store, payments, booking, accounts, drState, apiDeps };
+  return {
+    db,
+    tables,
+    dynamoCatalog,
+    catalog,
+    store,
+    payments,
+    booking,
+    accounts,
+    drState,
+    queue,
+    queueStore,
+    apiDeps,
+  };
 }
 
 export type ComposedApi = ReturnType<typeof composeApi>;

@@ -16,6 +16,8 @@ import { ApiClient } from './web/api-client.js';
 import { createWebApp } from './web/app.js';
 import { Renderer } from './web/render.js';
 import type { ScryptParams } from './accounts/passwords.js';
+import { resolveAdmissionKey } from './adapters/admission-key.js';
+import { startQueueAdmitter } from './queue/admitter-loop.js';
 
 export interface RunningApp {
   readonly webUrl?: string;
@@ -32,6 +34,10 @@ export interface StartOptions {
   readonly log?: Log;
   /** Reuse an already running DynamoDB Local instead of starting one (tests, benchmarks). */
   readonly dynamoEndpoint?: string;
+  /** The waiting room's HMAC key; resolved from the config (env, SSM or the local key file) when omitted. */
+  readonly admissionKey?: Buffer;
+  /** The waiting room's writer tick interval (1 s; benchmarks and drills may shorten it). */
+  readonly queueTickMs?: number;
 }
 
 /**
@@ -58,7 +64,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         stops.push(() => local.stop());
         dynamoEndpoint = local.endpoint;
       }
-      api = composeApi({ config, clock, dynamoEndpoint, drState: options.drState, scrypt: options.scrypt, log });
+      const admissionKey = options.admissionKey ?? (await resolveAdmissionKey(config));
+      api = composeApi({
+        config,
+        clock,
+        dynamoEndpoint,
+        drState: options.drState,
+        scrypt: options.scrypt,
+        log,
+        admissionKey,
+      });
       if (config.dynamodb.bootstrap) {
         await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: dynamoEndpoint }), api.tables);
         await seedDemoCatalog(api.dynamoCatalog, clock);
@@ -67,6 +82,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       stops.push(() => apiServer!.close());
       const stopLoop = startDrRecoveryLoop(api.booking, Math.max(config.dr.cacheSeconds, 5) * 1000, log);
       stops.push(async () => stopLoop());
+      // Arms every queued event on its first tick (commits the lottery seed) and then admits at the set rate.
+      const stopAdmitter = startQueueAdmitter(api.queue, options.queueTickMs ?? 1_000, log);
+      stops.push(async () => stopAdmitter());
     }
     let webServer: RunningServer | undefined;
     if (config.role !== 'api') {

@@ -5,6 +5,7 @@ import { jsonErrors } from './http.js';
 import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { queueRoutes } from './routes/queues.js';
 import { systemRoutes } from './routes/system.js';
 
 /** The API role: data, rules and (later) the assistant, as JSON. Built apart from `listen` so tests can mount it. */
@@ -27,6 +28,7 @@ export function createApiApp(deps: ApiDeps): Express {
     next();
   });
   app.use(systemRoutes(deps), catalogRoutes(deps), authRoutes(deps), bookingRoutes(deps));
+  app.use(queueRoutes(deps));
   app.use(() => {
     throw new DomainError('NOT_FOUND', 'No such API route.');
   });

@@ -5,6 +5,8 @@ import type { CatalogReader, DrStateSource } from '../booking/ports.js';
 import type { BookingService } from '../booking/service.js';
 import type { Clock } from '../shared/clock.js';
 import type { RateLimiter } from '../shared/rate-limiter.js';
+import type { LoadShedder } from '../shared/load-shedder.js';
+import type { QueueService } from '../queue/service.js';
 
 export interface ApiDeps {
   readonly region: string;
@@ -17,6 +19,13 @@ export interface ApiDeps {
   readonly clock: Clock;
   /** Deep readiness (DynamoDB reachable); liveness never calls it. */
   readonly ready: () => Promise<void>;
-  readonly limits: { readonly login: RateLimiter; readonly signup: RateLimiter; readonly holds: RateLimiter };
+  readonly limits: {
+    readonly login: RateLimiter;
+    readonly signup: RateLimiter;
+    readonly holds: RateLimiter;
+    readonly joins: RateLimiter;
+  };
+  readonly queue: QueueService;
+  readonly joinShedder: LoadShedder;
   readonly log: Log;
 }

@@ -37,6 +37,8 @@ export function jsonErrors(log: (message: string, error: unknown) => void) {
   return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     if (isDomainError(error)) {
       if (error.code === 'RATE_LIMITED') res.setHeader('Retry-After', String(error.details?.retryAfter ?? 60));
+      else if (typeof error.details?.retryAfter === 'number')
+        res.setHeader('Retry-After', String(error.details.retryAfter));
       res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
       return;
     }

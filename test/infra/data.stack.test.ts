@@ -80,6 +80,14 @@ describe('data (mocks, seoul owns, tokyo references)', () => {
     }
   });
 
+  it('the waiting-room table comes from the shared definitions: pk/sk, TTL on ttl, no index, a tokyo replica', () => {
+    const queue = named(seoul, 'aws:dynamodb/table:Table', 'megaticket-data-queue').inputs;
+    expect([queue['name'], queue['hashKey'], queue['rangeKey']]).to.deep.equal(['megaticket-queue', 'pk', 'sk']);
+    expect(queue['ttl']).to.deep.equal({ attributeName: 'ttl', enabled: true });
+    expect(queue['globalSecondaryIndexes'] ?? []).to.deep.equal([]);
+    expect((queue['replicas'] as { regionName: string }[]).map((r) => r.regionName)).to.deep.equal(['ap-northeast-1']);
+  });
+
   it('every table is `protect`ed in Pulumi (captured by the root transformation; mocks alone cannot see it)', () => {
     const tables = ofType(seoul, 'aws:dynamodb/table:Table');
     expect(tables).to.have.length(TABLE_NAMES.length);

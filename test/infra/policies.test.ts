@@ -25,6 +25,7 @@ describe('infra/policies', () => {
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-bookings/index/liveHolds',
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-users',
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-sessions',
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-queue',
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-audit',
     ]);
   });

@@ -23,6 +23,9 @@ export interface Fixture extends ComposedApi {
   readonly endpoint: string;
 }
 
+/** The waiting room's HMAC key in tests: known, so attack tests can sign tokens the server would accept. */
+export const TEST_ADMISSION_KEY = Buffer.alloc(32, 0x5a);
+
 /** Cheap scrypt for tests that sign up many users; the production parameters have their own test. */
 export const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
 
@@ -48,6 +51,9 @@ export async function createFixture(name: string, env: Record<string, string> = 
     drState: dr,
     scrypt: TEST_SCRYPT,
     log: () => {},
+    admissionKey: TEST_ADMISSION_KEY,
+    // Tests move a manual clock; a cached queue state would hide the writer's last tick from the next assertion.
+    queueStateCacheMs: 0,
   });
   await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: local.endpoint }), composed.tables);
   await seedDemoCatalog(composed.dynamoCatalog, clock);

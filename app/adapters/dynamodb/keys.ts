@@ -36,6 +36,11 @@ export const keys = {
   conversation: (conversationKey: string) => ({ pk: `CONV#${conversationKey}` }),
 
   auditPartition: (entityId: string) => `AUDIT#${entityId}`,
+
+  /** Waiting room: the event's control state and per-epoch counters share a partition; entries get one each. */
+  queueState: (eventId: string) => ({ pk: `QUEUE#${eventId}`, sk: 'STATE' }),
+  queueCounter: (eventId: string, epoch: number) => ({ pk: `QUEUE#${eventId}`, sk: `SEQ#${epoch}` }),
+  queueEntry: (eventId: string, userId: string) => ({ pk: `QUEUE#${eventId}#USER#${userId}`, sk: 'ENTRY' }),
 } as const;
 
 /** ISO-8601 UTC sorts lexicographically in time order, so it serves as a sort key for instants. */

@@ -70,6 +70,16 @@ export const TABLES = {
     globalSecondaryIndexes: [],
     ttlAttribute: 'ttl',
   },
+  queue: {
+    purpose:
+      'On-sale waiting rooms: per event one small control state (cached ≤ 1 s by every instance) and a numbering ' +
+      'counter per writer epoch; per event and account one entry (place, admission, holds used) that the hold ' +
+      'transaction checks. Entry keys spread over partitions; nothing needs an index.',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'ttl',
+  },
   audit: {
     purpose: 'Append-only audit trail of every hold and reservation state change (who, what, when, region).',
     partitionKey: S('pk'),

@@ -1,0 +1,357 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Draw, QueueControl, QueueEntry, QueueEntryRef, QueueState } from '../../queue/model.js';
+import type {
+  ClaimCommand,
+  ClaimOutcome,
+  NumberKind,
+  QueueCounter,
+  QueueStore,
+  TickExpectation,
+} from '../../queue/ports.js';
+import type { TickPlan } from '../../queue/release.js';
+import type { EpochMs } from '../../shared/time.js';
+import { keys, ttlSeconds } from './keys.js';
+import { fromQueueState, toQueueCounter, toQueueEntry, toQueueState } from './queue-items.js';
+import type { TableNames } from './tables.js';
+
+/** Entries are collected a month after joining; the on-sale is long over by then. */
+const ENTRY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** Attribute names that are DynamoDB reserved words (or may become so): always aliased. */
+const NAMES = { '#control': 'control', '#state': 'state', '#number': 'number', '#b': 'buckets' };
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
+
+/**
+ * The waiting room on DynamoDB. The state item is small (a few KB: every claim rewrites it) and is written by the
+ * writer's tick (conditional on the tick it read, so one instance wins) and by claims (an atomic ADD conditional on
+ * the budget); the counter is written by batched allocations; entries are spread over partitions, one per account.
+ */
+export class DynamoQueueStore implements QueueStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: TableNames,
+  ) {}
+
+  async getState(eventId: string, consistent = false): Promise<QueueState | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.queue, Key: keys.queueState(eventId), ConsistentRead: consistent }),
+    );
+    return Item ? toQueueState(Item) : undefined;
+  }
+
+  async arm(initial: QueueState): Promise<QueueState> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tables.queue,
+                Item: { ...keys.queueState(initial.eventId), ...fromQueueState(initial) },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tables.queue,
+                Item: { ...keys.queueCounter(initial.eventId, initial.epoch), seq: initial.issued },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return initial;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      // Armed already (by another instance, the seeding or the operator): its seed stands.
+      const existing = await this.getState(initial.eventId, true);
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  async getCounter(eventId: string, epoch: number): Promise<QueueCounter | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.queue, Key: keys.queueCounter(eventId, epoch), ConsistentRead: true }),
+    );
+    return Item ? toQueueCounter(Item) : undefined;
+  }
+
+  async allocate(eventId: string, epoch: number, count: number, kind: NumberKind): Promise<number | 'WRONG_PHASE'> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.queue,
+          Key: keys.queueCounter(eventId, epoch),
+          UpdateExpression: 'ADD seq :n',
+          // Tickets only until the draw, places only after it: the same item decides, so none lands on the wrong side.
+          ConditionExpression: kind === 'lottery' ? 'attribute_not_exists(drawnAt)' : 'attribute_exists(drawnAt)',
+          ExpressionAttributeValues: { ':n': count },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.seq);
+    } catch (error) {
+      if (isConditionFailure(error)) return 'WRONG_PHASE';
+      throw error;
+    }
+  }
+
+  async draw(eventId: string, epoch: number, at: EpochMs): Promise<Draw> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tables.queue,
+        Key: keys.queueCounter(eventId, epoch),
+        // if_not_exists keeps the first draw: a repeat (another instance, a retry) changes nothing.
+        UpdateExpression: 'SET drawnAt = if_not_exists(drawnAt, :at), drawSize = if_not_exists(drawSize, seq)',
+        ConditionExpression: 'attribute_exists(seq)',
+        ExpressionAttributeValues: { ':at': at },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toQueueCounter(Attributes ?? {}).draw!;
+  }
+
+  async getEntry(eventId: string, userId: string): Promise<QueueEntry | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.queue, Key: keys.queueEntry(eventId, userId), ConsistentRead: true }),
+    );
+    return Item ? toQueueEntry(Item) : undefined;
+  }
+
+  async putEntry(entry: QueueEntry, replacing?: QueueEntryRef): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tables.queue,
+          Item: {
+            ...keys.queueEntry(entry.eventId, entry.userId),
+            eventId: entry.eventId,
+            userId: entry.userId,
+            epoch: entry.epoch,
+            number: entry.number,
+            lottery: entry.lottery,
+            joinedAt: entry.joinedAt,
+            state: entry.state,
+            ttl: ttlSeconds(entry.joinedAt + ENTRY_RETENTION_MS),
+          },
+          ...(replacing
+            ? {
+                ConditionExpression: 'epoch = :e AND #number = :n',
+                ExpressionAttributeNames: { '#number': 'number' },
+                ExpressionAttributeValues: { ':e': replacing.epoch, ':n': replacing.number },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Two conditional writes, deliberately not one transaction: the state item takes every claim of the event, and
+   * concurrent transactions on one item cancel each other, while plain conditional updates simply serialise. The
+   * budget is counted first, so a failure between the two can only under-admit by one, never overshoot.
+   */
+  async claim(command: ClaimCommand): Promise<ClaimOutcome> {
+    const { entry } = command;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.queue,
+          Key: keys.queueState(entry.eventId),
+          UpdateExpression: 'ADD claimed :one SET #b.#k.claims = #b.#k.claims + :one',
+          ConditionExpression:
+            'claimed < allowed AND #control = :active AND epoch = :epoch AND writerRegion = :region ' +
+            'AND serving >= :pos AND #b.#k.expiresAt > :now',
+          ExpressionAttributeNames: {
+            '#control': NAMES['#control'],
+            '#b': NAMES['#b'],
+            '#k': String(command.bucketAt),
+          },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':active': 'ACTIVE',
+            ':epoch': command.epoch,
+            ':region': command.region,
+            ':pos': command.position,
+            ':now': command.now,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return this.whyNotCounted(command);
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.queue,
+          Key: keys.queueEntry(entry.eventId, entry.userId),
+          UpdateExpression:
+            'SET #state = :admitted, tokenId = :tid, admittedAt = :now, admissionExpiresAt = :exp, ' +
+            'holdsUsed = :zero, admissionPosition = :pos, admissionEpoch = :epoch',
+          ConditionExpression: '#state = :waiting AND epoch = :e AND #number = :n',
+          ExpressionAttributeNames: { '#state': NAMES['#state'], '#number': NAMES['#number'] },
+          ExpressionAttributeValues: {
+            ':admitted': 'ADMITTED',
+            ':waiting': 'WAITING',
+            ':tid': command.tokenId,
+            ':now': command.now,
+            ':exp': command.expiresAt,
+            ':zero': 0,
+            ':pos': command.position,
+            ':epoch': command.epoch,
+            ':e': entry.epoch,
+            ':n': entry.number,
+          },
+        }),
+      );
+      return 'ADMITTED';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'CHANGED';
+      throw error;
+    }
+  }
+
+  /** Reads the state once more to say which of the claim's conditions refused it (refusals only: no hot-path cost). */
+  private async whyNotCounted(command: ClaimCommand): Promise<ClaimOutcome> {
+    const state = await this.getState(command.entry.eventId, true);
+    if (!state || state.control !== 'ACTIVE' || state.writerRegion !== command.region) return 'NOT_ADMITTING';
+    if (state.epoch !== command.epoch || state.serving < command.position) return 'NOT_RELEASED';
+    const bucket = state.buckets.find((b) => b.at === command.bucketAt);
+    if (!bucket || bucket.expiresAt <= command.now) return 'TURN_EXPIRED';
+    return 'NO_BUDGET';
+  }
+
+  async applyTick(eventId: string, plan: TickPlan, expected: TickExpectation): Promise<boolean> {
+    const names: Record<string, string> = {};
+    // DynamoDB refuses unused placeholders: #b only when a bucket is touched.
+    if (plan.bucket || plan.dropped.length > 0) names['#b'] = NAMES['#b'];
+    const values: Record<string, unknown> = {
+      ':serving': plan.serving,
+      ':allowed': plan.allowed,
+      ':carry': plan.allowedCarry,
+      ':issued': plan.issued,
+      ':expiredReleased': plan.expiredReleased,
+      ':expiredClaims': plan.expiredClaims,
+      ':history': plan.history,
+      ':tickAt': plan.tickAt,
+      ':prevTick': expected.tickAt,
+      ':epoch': expected.epoch,
+      ':region': expected.writerRegion,
+    };
+    const sets = [
+      'serving = :serving',
+      'allowed = :allowed',
+      'allowedCarry = :carry',
+      'issued = :issued',
+      'expiredReleased = :expiredReleased',
+      'expiredClaims = :expiredClaims',
+      'history = :history',
+      'tickAt = :tickAt',
+    ];
+    if (plan.draw) {
+      sets.push('#draw = if_not_exists(#draw, :draw)');
+      names['#draw'] = 'draw';
+      values[':draw'] = plan.draw;
+    }
+    if (plan.bucket) {
+      names['#nb'] = String(plan.bucket.value.at);
+      if (plan.bucket.kind === 'new') {
+        sets.push('#b.#nb = :bucket');
+        values[':bucket'] = plan.bucket.value;
+      } else {
+        // Only `to` moves: the bucket's claims belong to the claimers' atomic updates and are never rewritten.
+        sets.push('#b.#nb.#to = :to');
+        names['#to'] = 'to';
+        values[':to'] = plan.bucket.value.to;
+      }
+    }
+    const removes = plan.dropped.map((bucket, i) => {
+      names[`#d${i}`] = String(bucket.at);
+      return `#b.#d${i}`;
+    });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.queue,
+          Key: keys.queueState(eventId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: 'tickAt = :prevTick AND epoch = :epoch AND writerRegion = :region',
+          ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async takeover(next: QueueState, replaced: { epoch: number; writerRegion: string }): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tables.queue,
+                Item: { ...keys.queueState(next.eventId), ...fromQueueState(next) },
+                ConditionExpression: 'epoch = :epoch AND writerRegion = :region',
+                ExpressionAttributeValues: { ':epoch': replaced.epoch, ':region': replaced.writerRegion },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tables.queue,
+                Item: {
+                  ...keys.queueCounter(next.eventId, next.epoch),
+                  seq: next.epochBase,
+                  ...(next.draw ? { drawnAt: next.draw.at, drawSize: next.draw.size } : {}),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
+  async setControl(eventId: string, control: QueueControl, at: EpochMs): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.queue,
+          Key: keys.queueState(eventId),
+          UpdateExpression: 'SET #control = :control, controlChangedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#control': NAMES['#control'] },
+          ExpressionAttributeValues: { ':control': control, ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,518 @@
+import { randomUUID } from 'node:crypto';
+import type { CatalogReader, DrStateSource } from '../booking/ports.js';
+import type { OnSaleConfig, Performance } from '../catalog/types.js';
+import type { Clock } from '../shared/clock.js';
+import { retryOnRace, WriteRaced } from '../shared/concurrency.js';
+import { DomainError } from '../shared/errors.js';
+import { formatKst, type EpochMs } from '../shared/time.js';
+import { TtlCache } from '../shared/ttl-cache.js';
+import { checkAdmission, signAdmission } from './admission-token.js';
+import { LotteryCache, newSeed } from './lottery.js';
+import type { Admission, QueueControl, QueueEntry, QueuePhase, QueueState } from './model.js';
+import { NumberAllocator, WrongPhase } from './number-allocator.js';
+import type { NumberKind, QueueStore } from './ports.js';
+import { openTicket, signTicket } from './queue-ticket.js';
+import { applyPlan, planTick, takeoverState } from './release.js';
+import { bucketOf, isWriterRegion, phaseOf, resolvePlace } from './rules.js';
+import type { TokenSigner } from './signed-token.js';
+import { placeView, statsView, statusView, type PlaceView, type QueueStats, type QueueStatusView } from './views.js';
+
+export interface QueueSettings {
+  /** The region this process serves from, and the primary: together with the DR state they say who writes. */
+  readonly region: string;
+  readonly primaryRegion: string;
+}
+
+export interface QueueDeps {
+  readonly catalog: CatalogReader;
+  readonly store: QueueStore;
+  readonly clock: Clock;
+  readonly drState: DrStateSource;
+  readonly signer: TokenSigner;
+  readonly settings: QueueSettings;
+  /** How stale a poll's view of the queue state may be (one read per event per instance per interval). */
+  readonly stateCacheMs?: number;
+}
+
+/** What the hold and confirm transactions check on the admission item (`AdmissionUse` → queue-conditions.ts). */
+export interface AdmissionUse {
+  readonly eventId: string;
+  readonly userId: string;
+  readonly tokenId: string;
+  readonly cap: number;
+  readonly now: EpochMs;
+  /** The token's own expiry: an admission recreated from an older epoch's token expires with it. */
+  readonly expiresAt: EpochMs;
+  readonly fromOlderEpoch: boolean;
+}
+
+export interface AdmissionGrant {
+  readonly eventId: string;
+  readonly token: string;
+  readonly position: number;
+  readonly expiresAt: EpochMs;
+  readonly holdsLeft: number;
+}
+
+export interface Joined {
+  readonly place: PlaceView;
+  readonly ticket: string;
+}
+
+interface Context {
+  readonly performance: Performance;
+  readonly onSale: OnSaleConfig;
+  readonly state: QueueState | undefined;
+  readonly writer: boolean;
+  readonly phase: QueuePhase;
+  readonly now: EpochMs;
+}
+
+/** The writer ticks at most this often, whatever the number of instances running the loop. */
+const MIN_TICK_MS = 900;
+
+/**
+ * The waiting room: join (idempotent per account), poll, claim an admission, the gate the booking transactions use,
+ * the writer's tick, and the operator's switches. Against ports only (no AWS, no Express).
+ */
+export class QueueService {
+  private readonly states: TtlCache<QueueState | undefined>;
+  private readonly lottery = new LotteryCache();
+  private readonly allocator: NumberAllocator;
+  /** In-process single flight per account: N tabs on one instance cost one join and one counted claim. */
+  private readonly joins = new Map<string, Promise<Joined>>();
+  private readonly claims = new Map<string, Promise<AdmissionGrant>>();
+
+  constructor(private readonly deps: QueueDeps) {
+    this.states = new TtlCache(deps.clock, deps.stateCacheMs ?? 1_000);
+    this.allocator = new NumberAllocator(deps.store);
+  }
+
+  /** Public facts, the lottery commitment included; answers from the cached state. */
+  async status(eventId: string): Promise<QueueStatusView> {
+    const ctx = await this.context(eventId);
+    return statusView(eventId, ctx.onSale, ctx.state, ctx.phase, ctx.now);
+  }
+
+  async stats(eventId: string): Promise<QueueStats> {
+    const ctx = await this.context(eventId, { fresh: true });
+    return statsView(statusView(eventId, ctx.onSale, ctx.state, ctx.phase, ctx.now), ctx.onSale, ctx.state, ctx.now);
+  }
+
+  /**
+   * Joins the line once per account: a repeat (another tab, a reload, a retry after 429) returns the same place.
+   * An entry whose turn ran out, whose purchase is done, or that a new writer never saw gets a new place at the back.
+   */
+  join(userId: string, eventId: string): Promise<Joined> {
+    return singleFlight(this.joins, `${eventId}\u0000${userId}`, () => this.joinOnce(userId, eventId));
+  }
+
+  private async joinOnce(userId: string, eventId: string): Promise<Joined> {
+    let ctx = await this.context(eventId);
+    if (!ctx.state && ctx.writer) {
+      await this.arm(eventId);
+      ctx = await this.context(eventId, { fresh: true });
+    }
+    this.requireWriter(ctx);
+    if (ctx.phase === 'CLOSED') throw queueClosed();
+    if (ctx.phase === 'SCHEDULED') throw notOpenYet(ctx);
+    return retryOnRace(async () => {
+      const existing = await this.deps.store.getEntry(eventId, userId);
+      if (existing) {
+        const place = this.view(ctx, existing);
+        if (!['TURN_EXPIRED', 'DONE', 'LOST'].includes(place.status)) return this.joined(place, existing);
+      }
+      const state = ctx.state!;
+      const { number, lottery } = await this.nextNumber(ctx, state.epoch);
+      const entry: QueueEntry = {
+        eventId,
+        userId,
+        epoch: state.epoch,
+        number,
+        lottery,
+        joinedAt: ctx.now,
+        state: 'WAITING',
+      };
+      // Another tab of the same account won the race: its place stands (this number stays unused).
+      if (!(await this.deps.store.putEntry(entry, existing))) throw new WriteRaced('queue entry');
+      return this.joined(this.view(ctx, entry), entry);
+    });
+  }
+
+  /**
+   * A waiter's place. With a genuine ticket it is answered from the cached queue state alone (no DynamoDB read);
+   * otherwise from the entry. A LOST entry answers NOT_IN_QUEUE with `rejoin`, which the page acts on by itself.
+   */
+  async place(userId: string, eventId: string, ticket?: string): Promise<{ place: PlaceView; ticket?: string }> {
+    const ctx = await this.context(eventId);
+    if (!ctx.state) throw notInQueue(false);
+    const ref = ticket ? openTicket(this.deps.signer, ticket, userId, eventId) : undefined;
+    if (ref) {
+      const place = this.view(ctx, ref);
+      if (place.status !== 'LOST' && place.status !== 'TURN_EXPIRED') return { place };
+    }
+    const entry = await this.deps.store.getEntry(eventId, userId);
+    if (!entry) throw notInQueue(false);
+    const place = this.view(ctx, entry);
+    if (place.status === 'LOST') throw notInQueue(true);
+    return { place, ticket: signTicket(this.deps.signer, entry, ctx.now) };
+  }
+
+  /** Turns a released place into an admission token; idempotent per account (one claim counted per admission). */
+  claim(userId: string, eventId: string): Promise<AdmissionGrant> {
+    return singleFlight(this.claims, `${eventId}\u0000${userId}`, () => this.claimOnce(userId, eventId));
+  }
+
+  private async claimOnce(userId: string, eventId: string): Promise<AdmissionGrant> {
+    let ctx = await this.context(eventId);
+    this.requireWriter(ctx);
+    if (ctx.phase === 'CLOSED') throw queueClosed();
+    const entry = await this.deps.store.getEntry(eventId, userId);
+    if (!entry) throw notInQueue(false);
+    if (entry.state === 'ADMITTED' && entry.admission && entry.admission.expiresAt > ctx.now) {
+      return this.grant(ctx.onSale, entry, entry.admission);
+    }
+    if (entry.state === 'DONE') {
+      throw new DomainError('TURN_EXPIRED', 'This turn has been used for a purchase. Join again to buy more.', {
+        reason: 'USED',
+      });
+    }
+    let resolved = resolvePlace(entry, ctx.state!, this.lottery);
+    let state = ctx.state!;
+    if (resolved.kind === 'LINE' && resolved.position > state.serving) {
+      // The cached state may be up to a second old: look at the current one before saying "not yet".
+      ctx = await this.context(eventId, { fresh: true });
+      state = ctx.state!;
+      resolved = resolvePlace(entry, state, this.lottery);
+    }
+    if (resolved.kind === 'LOST') throw notInQueue(true);
+    if (resolved.kind === 'PENDING_DRAW' || resolved.position > state.serving) throw notYourTurn(ctx, resolved);
+    const bucket = bucketOf(state, resolved.position);
+    if (!bucket || bucket.expiresAt <= ctx.now) throw turnExpired();
+    if (ctx.phase !== 'OPEN') throw paused();
+    const admission: Admission = {
+      tokenId: randomUUID(),
+      position: resolved.position,
+      epoch: state.epoch,
+      admittedAt: ctx.now,
+      expiresAt: ctx.now + ctx.onSale.admissionWindowMinutes * 60_000,
+      holdsUsed: 0,
+    };
+    const outcome = await this.deps.store.claim({
+      entry,
+      position: resolved.position,
+      bucketAt: bucket.at,
+      region: this.deps.settings.region,
+      epoch: state.epoch,
+      tokenId: admission.tokenId,
+      now: ctx.now,
+      expiresAt: admission.expiresAt,
+    });
+    switch (outcome) {
+      case 'ADMITTED':
+        return this.grant(ctx.onSale, entry, admission);
+      case 'NO_BUDGET':
+        throw new DomainError('RATE_LIMITED', 'It is your turn: letting you in within a few seconds.', {
+          retryAfter: 1,
+          reason: 'ADMISSION_BUDGET',
+        });
+      case 'TURN_EXPIRED':
+        throw turnExpired();
+      case 'NOT_ADMITTING':
+        throw paused();
+      case 'NOT_RELEASED':
+        throw notYourTurn(ctx, resolved);
+      case 'CHANGED': {
+        const current = await this.deps.store.getEntry(eventId, userId);
+        if (current?.state === 'ADMITTED' && current.admission)
+          return this.grant(ctx.onSale, current, current.admission);
+        throw new DomainError('CONCURRENT_UPDATE', 'Your place changed meanwhile; please look again.');
+      }
+    }
+  }
+
+  /**
+   * The hold/confirm gate, without I/O beyond the shared ≤ 1 s queue-state cache: undefined for a performance sold
+   * without a queue; otherwise the token must be genuine, this account's, this event's and unexpired, and the queue
+   * open and not closed. What it returns becomes a condition inside the booking transaction itself.
+   * `graceMs` lets a confirm pay a hold placed late in the admission while the hold (or its DR grace) is live.
+   */
+  async admissionFor(
+    performance: Performance,
+    userId: string,
+    token: string | undefined,
+    graceMs = 0,
+  ): Promise<AdmissionUse | undefined> {
+    if (!performance.onSale?.queue) return undefined;
+    const ctx = await this.context(performance.id);
+    if (ctx.phase === 'CLOSED') throw queueClosed();
+    if (!ctx.state || ctx.phase === 'SCHEDULED' || ctx.phase === 'PRE_QUEUE') {
+      throw new DomainError(
+        'NOT_ON_SALE',
+        `Sales open at ${formatKst(ctx.onSale.opensAt, 'en')}, through the waiting room.`,
+        {
+          eventId: performance.id,
+          opensAt: ctx.onSale.opensAt,
+        },
+      );
+    }
+    if (!token) throw admissionRequired(performance.id, 'MISSING');
+    const check = checkAdmission(this.deps.signer, token, {
+      userId,
+      eventId: performance.id,
+      now: ctx.now,
+      graceMs,
+    });
+    if (!check.ok) throw admissionRequired(performance.id, check.reason);
+    return {
+      eventId: performance.id,
+      userId,
+      tokenId: check.claims.tid,
+      cap: ctx.onSale.maxHoldsPerAdmission,
+      now: ctx.now,
+      expiresAt: check.claims.exp,
+      fromOlderEpoch: check.claims.ep < ctx.state.epoch,
+    };
+  }
+
+  /**
+   * The writer's tick for one event (every API instance calls it about once a second; conditional writes let one
+   * win per tick). A region that is not the writer does nothing; a writer that finds the state owned by the other
+   * region takes over with a new epoch first.
+   */
+  async tick(eventId: string): Promise<'NOT_WRITER' | 'ARMED' | 'TOOK_OVER' | 'SKIPPED' | 'TICKED' | 'LOST_RACE'> {
+    const onSale = (await this.onSaleOf(eventId)).onSale;
+    if (!(await this.isWriter())) return 'NOT_WRITER';
+    const now = this.deps.clock.now();
+    const state = await this.deps.store.getState(eventId, true);
+    if (!state) {
+      await this.arm(eventId);
+      return 'ARMED';
+    }
+    if (state.writerRegion !== this.deps.settings.region) {
+      const counter = await this.deps.store.getCounter(eventId, state.epoch);
+      const next = takeoverState(
+        { ...state, draw: state.draw ?? counter?.draw },
+        counter?.issued ?? state.issued,
+        this.deps.settings.region,
+        now,
+      );
+      const took = await this.deps.store.takeover(next, { epoch: state.epoch, writerRegion: state.writerRegion });
+      this.states.delete(eventId);
+      return took ? 'TOOK_OVER' : 'LOST_RACE';
+    }
+    if (state.tickAt > 0 && now - state.tickAt < MIN_TICK_MS) return 'SKIPPED';
+    const counter = await this.deps.store.getCounter(eventId, state.epoch);
+    let draw = counter?.draw;
+    if (!draw && now >= onSale.opensAt && state.control !== 'CLOSED') {
+      draw = await this.deps.store.draw(eventId, state.epoch, now);
+    }
+    const phase = phaseOf(onSale, { ...state, draw }, now, true);
+    const plan = planTick({
+      state,
+      issued: counter?.issued ?? state.issued,
+      draw,
+      now,
+      releasing: phase === 'OPEN' && draw !== undefined,
+      admitPerMinute: onSale.admitPerMinute,
+      windowMs: onSale.admissionWindowMinutes * 60_000,
+    });
+    const applied = await this.deps.store.applyTick(eventId, plan, {
+      tickAt: state.tickAt,
+      epoch: state.epoch,
+      writerRegion: state.writerRegion,
+    });
+    if (!applied) return 'LOST_RACE';
+    this.states.set(eventId, applyPlan(state, plan));
+    return 'TICKED';
+  }
+
+  /** Commits the lottery seed (publishes its hash). Idempotent: an armed queue keeps its seed. */
+  async arm(eventId: string): Promise<QueueState> {
+    await this.onSaleOf(eventId);
+    const now = this.deps.clock.now();
+    const { seed, seedHash } = newSeed();
+    const state = await this.deps.store.arm({
+      eventId,
+      control: 'ACTIVE',
+      epoch: 1,
+      writerRegion: this.deps.settings.region,
+      epochBase: 0,
+      epochEnds: {},
+      seedHash,
+      committedAt: now,
+      seed,
+      serving: 0,
+      allowed: 0,
+      allowedCarry: 0,
+      claimed: 0,
+      issued: 0,
+      buckets: [],
+      expiredReleased: 0,
+      expiredClaims: 0,
+      history: [],
+      tickAt: 0,
+    });
+    this.states.set(eventId, state);
+    return state;
+  }
+
+  /** The operator's switch: ACTIVE (open / resume), PAUSED (joins kept, no admissions), CLOSED (sale halted). */
+  async setControl(eventId: string, control: QueueControl): Promise<QueueStats> {
+    await this.onSaleOf(eventId);
+    if (!(await this.deps.store.getState(eventId, true))) await this.arm(eventId);
+    await this.deps.store.setControl(eventId, control, this.deps.clock.now());
+    this.states.delete(eventId);
+    return this.stats(eventId);
+  }
+
+  /** Events sold through a waiting room (the writer loop ticks each of them). */
+  async queuedEvents(): Promise<readonly string[]> {
+    const performances = await this.deps.catalog.listPerformances();
+    return performances.filter((p) => p.status === 'ACTIVE' && p.onSale?.queue).map((p) => p.id);
+  }
+
+  private async nextNumber(ctx: Context, epoch: number): Promise<{ number: number; lottery: boolean }> {
+    const eventId = ctx.performance.id;
+    const take = (kind: NumberKind) => this.allocator.next(eventId, epoch, kind);
+    if (ctx.phase === 'PRE_QUEUE') {
+      try {
+        return { number: await take('lottery'), lottery: true };
+      } catch (error) {
+        // The pre-queue closed between reading the phase and taking a ticket: this join is first come, first served.
+        if (!(error instanceof WrongPhase)) throw error;
+      }
+    }
+    try {
+      return { number: await take('line'), lottery: false };
+    } catch (error) {
+      if (!(error instanceof WrongPhase)) throw error;
+      // Opening time has come but nobody has closed the pre-queue yet: close it (idempotent), then take a place.
+      await this.deps.store.draw(eventId, epoch, ctx.now);
+      return { number: await take('line'), lottery: false };
+    }
+  }
+
+  private view(ctx: Context, entry: Parameters<typeof placeView>[0]['entry']): PlaceView {
+    return placeView({
+      onSale: ctx.onSale,
+      state: ctx.state!,
+      phase: ctx.phase,
+      now: ctx.now,
+      entry,
+      lottery: this.lottery,
+    });
+  }
+
+  private joined(place: PlaceView, entry: QueueEntry): Joined {
+    return { place, ticket: signTicket(this.deps.signer, entry, this.deps.clock.now()) };
+  }
+
+  private grant(onSale: OnSaleConfig, entry: QueueEntry, admission: Admission): AdmissionGrant {
+    const token = signAdmission(this.deps.signer, {
+      sub: entry.userId,
+      evt: entry.eventId,
+      pos: admission.position,
+      ep: admission.epoch,
+      iat: admission.admittedAt,
+      exp: admission.expiresAt,
+      tid: admission.tokenId,
+    });
+    return {
+      eventId: entry.eventId,
+      token,
+      position: admission.position,
+      expiresAt: admission.expiresAt,
+      holdsLeft: Math.max(0, onSale.maxHoldsPerAdmission - admission.holdsUsed),
+    };
+  }
+
+  private async onSaleOf(eventId: string): Promise<{ performance: Performance; onSale: OnSaleConfig }> {
+    const performance = await this.deps.catalog.getPerformance(eventId);
+    if (!performance?.onSale?.queue || performance.status !== 'ACTIVE') {
+      throw new DomainError('NOT_FOUND', 'No waiting room for this event.', { eventId });
+    }
+    return { performance, onSale: performance.onSale };
+  }
+
+  private async isWriter(): Promise<boolean> {
+    const { region, primaryRegion } = this.deps.settings;
+    return isWriterRegion(region, primaryRegion, await this.deps.drState.current());
+  }
+
+  private async context(eventId: string, options: { fresh?: boolean } = {}): Promise<Context> {
+    const { performance, onSale } = await this.onSaleOf(eventId);
+    if (options.fresh) this.states.delete(eventId);
+    const [state, writer] = await Promise.all([
+      this.states.get(eventId, () => this.deps.store.getState(eventId)),
+      this.isWriter(),
+    ]);
+    const now = this.deps.clock.now();
+    return { performance, onSale, state, writer, now, phase: phaseOf(onSale, state, now, writer) };
+  }
+
+  private requireWriter(ctx: Context): void {
+    if (!ctx.writer) {
+      throw new DomainError(
+        'UNAVAILABLE',
+        'This region is standing by; the waiting room is served by the active one.',
+        {
+          retryAfter: 5,
+        },
+      );
+    }
+  }
+}
+
+function singleFlight<T>(flights: Map<string, Promise<T>>, key: string, run: () => Promise<T>): Promise<T> {
+  const inFlight = flights.get(key);
+  if (inFlight) return inFlight;
+  const flight = run().finally(() => flights.delete(key));
+  flights.set(key, flight);
+  return flight;
+}
+
+function queueClosed(): DomainError {
+  return new DomainError('QUEUE_CLOSED', 'This on-sale has been closed.');
+}
+
+function notOpenYet(ctx: Context): DomainError {
+  const opens = Math.max(ctx.onSale.preQueueOpensAt, ctx.state?.committedAt ?? ctx.onSale.preQueueOpensAt);
+  return new DomainError('QUEUE_NOT_OPEN', `The waiting room opens at ${formatKst(opens, 'en')}.`, {
+    opensAt: opens,
+    retryAfter: Math.max(1, Math.ceil((opens - ctx.now) / 1000)),
+  });
+}
+
+function notInQueue(rejoin: boolean): DomainError {
+  return new DomainError(
+    'NOT_IN_QUEUE',
+    rejoin ? 'Your place was not carried over to this region; join again.' : 'You are not in this waiting room.',
+    { rejoin },
+  );
+}
+
+function notYourTurn(ctx: Context, resolved: ReturnType<typeof resolvePlace>): DomainError {
+  const ahead = resolved.kind === 'LINE' && ctx.state ? resolved.position - ctx.state.serving - 1 : undefined;
+  return new DomainError('NOT_YOUR_TURN', 'It is not your turn yet; your place is kept.', { ahead, retryAfter: 2 });
+}
+
+function turnExpired(): DomainError {
+  return new DomainError('TURN_EXPIRED', 'Your turn passed without being used. Join again for a new place.', {
+    reason: 'EXPIRED',
+  });
+}
+
+function paused(): DomainError {
+  return new DomainError('QUEUE_NOT_OPEN', 'Admissions are paused for a moment; your place is kept.', {
+    paused: true,
+    retryAfter: 15,
+  });
+}
+
+function admissionRequired(eventId: string, reason: string): DomainError {
+  return new DomainError('ADMISSION_REQUIRED', 'This on-sale goes through the waiting room: enter it to book.', {
+    eventId,
+    reason,
+  });
+}

@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { createApiApp } from '../../app/api/app.js';
+import { listen, type RunningServer } from '../../app/server.js';
+import { LoadShedder } from '../../app/shared/load-shedder.js';
+import { MINUTE, signUp } from '../support/builders.js';
+import { createFixture, type Fixture } from '../support/fixture.js';
+import { addQueuedEvent } from '../support/queue.js';
+import { request, serveApi } from '../support/servers.js';
+
+describe('waiting room JSON API over HTTP', function () {
+  this.timeout(60_000);
+  let fx: Fixture;
+  let server: RunningServer;
+  let base: string;
+  before(async () => {
+    fx = await createFixture('queue-api');
+    server = await serveApi(fx);
+    base = server.url;
+  });
+  after(() => server.close());
+
+  it('GET /v1/queues/:id is public: phase, times, the seed commitment, and no seed before the draw', async () => {
+    const { performance } = await addQueuedEvent(fx);
+    await fx.queue.arm(performance.id);
+    const { status, body } = await request(base, 'GET', `/v1/queues/${performance.id}`);
+    expect(status).to.equal(200);
+    expect(body.queue).to.deep.include({
+      eventId: performance.id,
+      phase: 'PRE_QUEUE',
+      opensAt: performance.onSale!.opensAt,
+      admitPerMinute: 60,
+    });
+    expect(body.queue.seedHash).to.match(/^[0-9a-f]{64}$/);
+    expect(body.queue).not.to.have.property('seed');
+  });
+
+  it('unknown event 404, malformed id 400, joining without a session 401 — and nothing is written', async () => {
+    const { performance } = await addQueuedEvent(fx);
+    expect((await request(base, 'GET', '/v1/queues/perf-nope')).status).to.equal(404);
+    expect((await request(base, 'GET', '/v1/queues/bad%20id')).status).to.equal(400);
+    const anonymous = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`);
+    expect(anonymous.status).to.equal(401);
+    expect((await fx.queueStore.getCounter(performance.id, 1))?.issued ?? 0).to.equal(0);
+  });
+
+  it('PUT entry joins once: a repeat (reload, other tab) returns the same place; polls answer with or without the ticket', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+    const user = await signUp(fx, 'api-join');
+    const first = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+    expect(first.status).to.equal(200);
+    expect(first.body.place).to.deep.include({ status: 'WAITING', position: 1, lottery: false });
+    expect(first.body.ticket).to.match(/^mtq1\./);
+    const again = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+    expect(again.body.place.number).to.equal(first.body.place.number);
+
+    const polled = await request(base, 'GET', `/v1/queues/${performance.id}/entry`, {
+      token: user.token,
+      headers: { 'x-queue-ticket': first.body.ticket },
+    });
+    expect(polled.status).to.equal(200);
+    expect(polled.body.place).to.deep.include({ position: 1 });
+    expect(polled.body.place.pollAfterMs).to.be.within(2_000, 30_000);
+    const fresh = await request(base, 'GET', `/v1/queues/${performance.id}/entry`, { token: user.token });
+    expect(fresh.body.ticket).to.match(/^mtq1\./);
+  });
+
+  it('POST admission before the turn: 409 NOT_YOUR_TURN with Retry-After; after release: 201 with a signed token', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE, admitPerMinute: 600 });
+    const user = await signUp(fx, 'api-claim');
+    await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+    const early = await request(base, 'POST', `/v1/queues/${performance.id}/admission`, { token: user.token });
+    expect(early.status).to.equal(409);
+    expect(early.body.error.code).to.equal('NOT_YOUR_TURN');
+    expect(early.headers.get('retry-after')).to.equal('2');
+    for (let i = 0; i < 3; i++) {
+      fx.clock.advance(1_000);
+      await fx.queue.tick(performance.id);
+    }
+    const claimed = await request(base, 'POST', `/v1/queues/${performance.id}/admission`, { token: user.token });
+    expect(claimed.status).to.equal(201);
+    expect(claimed.body.admission).to.deep.include({ eventId: performance.id, position: 1, holdsLeft: 2 });
+    expect(claimed.body.admission.token).to.match(/^mta1\./);
+  });
+
+  it('before the pre-queue opens: 409 QUEUE_NOT_OPEN with Retry-After until the opening', async () => {
+    const now = fx.clock.now();
+    const { performance } = await addQueuedEvent(fx, { preQueueOpensAt: now + 2 * MINUTE, opensAt: now + 5 * MINUTE });
+    await fx.queue.arm(performance.id);
+    const user = await signUp(fx, 'api-early');
+    const early = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+    expect(early.status).to.equal(409);
+    expect(early.body.error.code).to.equal('QUEUE_NOT_OPEN');
+    expect(early.headers.get('retry-after')).to.equal('120');
+  });
+
+  it('an overloaded instance sheds joins with 429 + Retry-After and writes nothing; the retry gets its place', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+    const user = await signUp(fx, 'api-shed');
+    const full = await listen(
+      createApiApp({ ...fx.apiDeps, joinShedder: new LoadShedder(0, () => 0) }),
+      '127.0.0.1',
+      0,
+    );
+    try {
+      const shed = await request(full.url, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+      expect(shed.status).to.equal(429);
+      expect(Number(shed.headers.get('retry-after'))).to.be.at.least(1);
+      expect(await fx.queueStore.getEntry(performance.id, user.userId)).to.equal(undefined);
+    } finally {
+      await full.close();
+    }
+    const retry = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+    expect(retry.status).to.equal(200);
+    expect(retry.body.place.status).to.equal('WAITING');
+  });
+});

@@ -1,0 +1,59 @@
+import type { OnSaleConfig, Performance } from '../../app/catalog/types.js';
+import { demoPerformances } from '../../app/catalog/index.js';
+import type { ComposedApi } from '../../app/compose.js';
+import { kstDateOf } from '../../app/shared/time.js';
+import type { Fixture } from './fixture.js';
+import { addSlot, DAY, MINUTE } from './builders.js';
+
+/** The demo on-sale concert: 2,100-seat hall, sold through the waiting room. */
+export const NEON = 'perf-neon-tide-live';
+
+let eventCounter = 0;
+
+/**
+ * A queued event of its own (a copy of the demo concert with a fresh id and the given on-sale), plus one show slot,
+ * so each test controls its own opening time, rate and cap on the fixture's manual clock.
+ */
+export async function addQueuedEvent(
+  fx: Fixture,
+  onSale: Partial<OnSaleConfig> = {},
+): Promise<{ performance: Performance; scheduleId: string }> {
+  eventCounter++;
+  const now = fx.clock.now();
+  const template = demoPerformances(kstDateOf(now), now).find((p) => p.id === NEON)!;
+  const performance: Performance = {
+    ...template,
+    id: `perf-queued-${eventCounter}-${process.pid}`,
+    onSale: {
+      queue: true,
+      preQueueOpensAt: now,
+      opensAt: now + 10 * MINUTE,
+      admitPerMinute: 60,
+      admissionWindowMinutes: 10,
+      maxHoldsPerAdmission: 2,
+      ...onSale,
+    },
+  };
+  await fx.dynamoCatalog.put({ venues: [], performances: [performance], schedules: [] });
+  const slot = await addSlot(fx, performance.id, now + 30 * DAY);
+  return { performance, scheduleId: slot.id };
+}
+
+/** Records the DynamoDB commands a composed API sends (`GetCommand:ENTRY`), to prove a path makes no extra call. */
+export function countDynamoCalls(api: Pick<ComposedApi, 'db'>): { calls: string[]; reset(): void } {
+  const calls: string[] = [];
+  api.db.middlewareStack.add(
+    (next, context) => async (args) => {
+      const key = (args.input as { Key?: { sk?: unknown } }).Key;
+      calls.push(`${String(context.commandName)}${key?.sk ? `:${String(key.sk)}` : ''}`);
+      return next(args);
+    },
+    { step: 'initialize', name: `countCalls${Math.random().toString(36).slice(2)}` },
+  );
+  return {
+    calls,
+    reset: () => {
+      calls.length = 0;
+    },
+  };
+}
