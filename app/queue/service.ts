@@ -41,8 +41,10 @@ export interface AdmissionUse {
   readonly tokenId: string;
   readonly cap: number;
   readonly now: EpochMs;
-  /** The token's own expiry: an admission recreated from an older epoch's token expires with it. */
+  /** The token's claims: an admission recreated from an older epoch's token takes its place, epoch and expiry. */
   readonly expiresAt: EpochMs;
+  readonly epoch: number;
+  readonly position: number;
   readonly fromOlderEpoch: boolean;
 }
 
@@ -271,6 +273,8 @@ export class QueueService {
       cap: ctx.onSale.maxHoldsPerAdmission,
       now: ctx.now,
       expiresAt: check.claims.exp,
+      epoch: check.claims.ep,
+      position: check.claims.pos,
       fromOlderEpoch: check.claims.ep < ctx.state.epoch,
     };
   }

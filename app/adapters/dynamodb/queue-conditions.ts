@@ -1,0 +1,95 @@
+import type { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AdmissionUse } from '../../queue/service.js';
+import { keys } from './keys.js';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/**
+ * The hold gate inside the booking transaction: the rule of `queue/rules.ts` (`admissionServesHold`,
+ * `admissionServesConfirm`) as one Update of the admission (entry) item, added to the hold's or confirm's own
+ * TransactWriteItems — no extra round trip, and the seats are written only if the admission allows it.
+ *
+ * A token from an older writer epoch may find no admission here (it never replicated) or the entry as it was before
+ * the claim: then the update recreates the admission from the token, so admitted users finish in the new region.
+ */
+const NAMES = { '#state': 'state', '#number': 'number' };
+
+function lenientFields(use: AdmissionUse): { sets: string[]; values: Record<string, unknown> } {
+  return {
+    // Enough of an entry for the waiting room to read it back, should the admission be recreated from the token.
+    sets: [
+      'eventId = if_not_exists(eventId, :event)',
+      'userId = if_not_exists(userId, :user)',
+      'epoch = if_not_exists(epoch, :tokenEpoch)',
+      '#number = if_not_exists(#number, :tokenPosition)',
+      'lottery = if_not_exists(lottery, :false)',
+      'joinedAt = if_not_exists(joinedAt, :now)',
+      'admissionPosition = if_not_exists(admissionPosition, :tokenPosition)',
+      'admissionEpoch = if_not_exists(admissionEpoch, :tokenEpoch)',
+      'admittedAt = if_not_exists(admittedAt, :now)',
+      'admissionExpiresAt = if_not_exists(admissionExpiresAt, :exp)',
+      'tokenId = :tid',
+    ],
+    values: {
+      ':event': use.eventId,
+      ':user': use.userId,
+      ':false': false,
+      ':exp': use.expiresAt,
+      ':tokenEpoch': use.epoch,
+      ':tokenPosition': use.position,
+    },
+  };
+}
+
+const ADMITTED_BY_TOKEN = '#state = :admitted AND tokenId = :tid';
+const LOST_IN_REPLICATION = 'attribute_not_exists(pk) OR #state = :waiting';
+
+/** Counts one hold against the admission: ADMITTED, this token id, holds used < cap, window not over. */
+export function admissionHoldUpdate(table: string, use: AdmissionUse): TransactItem {
+  const strict = `(${ADMITTED_BY_TOKEN} AND holdsUsed < :cap AND admissionExpiresAt > :now)`;
+  const lenient = use.fromOlderEpoch ? lenientFields(use) : undefined;
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.queueEntry(use.eventId, use.userId),
+      UpdateExpression: [
+        'SET holdsUsed = if_not_exists(holdsUsed, :zero) + :one',
+        '#state = :admitted',
+        'lastHoldAt = :now',
+        ...(lenient?.sets ?? []),
+      ].join(', '),
+      ConditionExpression: lenient ? `${LOST_IN_REPLICATION} OR ${strict}` : strict,
+      ExpressionAttributeNames: lenient ? NAMES : { '#state': NAMES['#state'] },
+      ExpressionAttributeValues: {
+        ':admitted': 'ADMITTED',
+        ':tid': use.tokenId,
+        ':cap': use.cap,
+        ':now': use.now,
+        ':zero': 0,
+        ':one': 1,
+        ...(lenient ? { ':waiting': 'WAITING', ...lenient.values } : {}),
+      },
+    },
+  };
+}
+
+/** Confirm closes the admission (DONE): a replayed token can then hold nothing more. */
+export function admissionConfirmUpdate(table: string, use: AdmissionUse): TransactItem {
+  const lenient = use.fromOlderEpoch ? lenientFields(use) : undefined;
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.queueEntry(use.eventId, use.userId),
+      UpdateExpression: ['SET #state = :done', 'doneAt = :now', ...(lenient?.sets ?? [])].join(', '),
+      ConditionExpression: lenient ? `${LOST_IN_REPLICATION} OR (${ADMITTED_BY_TOKEN})` : ADMITTED_BY_TOKEN,
+      ExpressionAttributeNames: lenient ? NAMES : { '#state': NAMES['#state'] },
+      ExpressionAttributeValues: {
+        ':done': 'DONE',
+        ':admitted': 'ADMITTED',
+        ':tid': use.tokenId,
+        ':now': use.now,
+        ...(lenient ? { ':waiting': 'WAITING', ...lenient.values } : {}),
+      },
+    },
+  };
+}
