@@ -17,6 +17,7 @@ import { createWebApp } from './web/app.js';
 import { Renderer } from './web/render.js';
 import type { ScryptParams } from './accounts/passwords.js';
 import { resolveAdmissionKey } from './adapters/admission-key.js';
+import { recordRunningEndpoint } from './adapters/local/running-endpoint.js';
 import { startQueueAdmitter } from './queue/admitter-loop.js';
 
 export interface RunningApp {
@@ -63,6 +64,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         });
         stops.push(() => local.stop());
         dynamoEndpoint = local.endpoint;
+        stops.push(await recordRunningEndpoint(local.endpoint));
       }
       const admissionKey = options.admissionKey ?? (await resolveAdmissionKey(config));
       api = composeApi({

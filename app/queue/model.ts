@@ -101,6 +101,8 @@ export interface QueueState {
   /** The writer's samples of (serving, claimed) over the last minute: measured release and claim rates. */
   readonly history: readonly RateSample[];
   readonly tickAt: EpochMs;
+  /** Set when a new writer took over: its admission rate ramps up from here (a pilot light is still scaling). */
+  readonly rampFrom?: EpochMs;
 }
 
 export interface RateSample {

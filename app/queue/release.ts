@@ -30,7 +30,18 @@ export const RELEASE_TUNING = {
   dropGraceMs: 5_000,
   sampleEveryMs: 5_000,
   keepSamplesMs: 80_000,
+  /** After a takeover the rate ramps linearly from 10% to 100% over this long, while the standby scales out. */
+  takeoverRampMs: 5 * 60_000,
+  takeoverRampStart: 0.1,
 } as const;
+
+/** The share of the configured rate a writer may use now: 1, or less during the ramp after a takeover. */
+export function rampFactor(rampFrom: EpochMs | undefined, now: EpochMs): number {
+  if (rampFrom === undefined) return 1;
+  const { takeoverRampMs, takeoverRampStart } = RELEASE_TUNING;
+  const progress = Math.min(Math.max((now - rampFrom) / takeoverRampMs, 0), 1);
+  return takeoverRampStart + (1 - takeoverRampStart) * progress;
+}
 
 /** Buckets are ≥ 10 s and at most 40 per window, keeping the state item a few KB (every claim rewrites it). */
 export function bucketMsFor(windowMs: number): number {
@@ -77,7 +88,8 @@ export function showRatioOf(buckets: readonly ReleaseBucket[], bucketMs: number,
 }
 
 export function planTick(input: TickInput): TickPlan {
-  const { state, now, admitPerMinute: rate } = input;
+  const { state, now } = input;
+  const rate = input.admitPerMinute * rampFactor(state.rampFrom, now);
   const perMs = rate / 60_000;
   const bucketMs = bucketMsFor(input.windowMs);
   const dt = state.tickAt > 0 ? Math.min(Math.max(now - state.tickAt, 0), RELEASE_TUNING.maxTickGapMs) : 0;
@@ -94,7 +106,9 @@ export function planTick(input: TickInput): TickPlan {
   const pendingClaims = young.reduce((sum, b) => sum + Math.max(0, sizeOf(b) * showRatio - b.claims), 0);
   const need = allowed - state.claimed + perMs * RELEASE_TUNING.leadMs - pendingClaims;
   const releasable = Math.max(0, input.issued - state.serving);
-  const released = input.releasing ? Math.min(Math.max(0, Math.ceil(need / showRatio)), releasable, rate) : 0;
+  const released = input.releasing
+    ? Math.min(Math.max(0, Math.ceil(need / showRatio)), releasable, Math.ceil(rate))
+    : 0;
   const serving = state.serving + released;
 
   let bucket: TickPlan['bucket'];
@@ -172,5 +186,6 @@ export function takeoverState(state: QueueState, seenIssued: number, region: str
     allowedCarry: 0,
     history: [],
     tickAt: now,
+    rampFrom: now,
   };
 }

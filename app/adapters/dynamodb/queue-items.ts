@@ -34,6 +34,7 @@ const stateItem = z.object({
   expiredClaims: z.number().int().nonnegative(),
   history: z.array(z.object({ at: z.number(), serving: z.number().int(), claimed: z.number().int() })),
   tickAt: z.number(),
+  rampFrom: z.number().optional(),
 });
 
 const counterItem = z.object({

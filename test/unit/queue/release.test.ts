@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import type { QueueState, ReleaseBucket } from '../../../app/queue/model.js';
-import { applyPlan, bucketMsFor, planTick, showRatioOf, takeoverState } from '../../../app/queue/release.js';
+import {
+  applyPlan,
+  bucketMsFor,
+  planTick,
+  rampFactor,
+  showRatioOf,
+  takeoverState,
+} from '../../../app/queue/release.js';
 import { seededRandom } from '../../support/statistics.js';
 
 const T0 = Date.parse('2026-12-01T11:00:00Z');
@@ -251,11 +258,36 @@ describe('queue/release (the admitter: rate counted at claim, no-shows compensat
       serving: 460,
       allowed: 250,
       allowedCarry: 0,
+      rampFrom: T0 + MIN,
     });
     expect(after.epochEnds).to.deep.equal({ '3': 460 });
     expect(after.buckets.map((b) => [b.from, b.to])).to.deep.equal([
       [400, 450],
       [451, 460],
     ]);
+  });
+
+  it('after a takeover the rate ramps from 10% to 100% over 5 minutes (the standby is still scaling out)', () => {
+    expect(rampFactor(undefined, T0)).to.equal(1);
+    expect(rampFactor(T0, T0)).to.equal(0.1);
+    expect(rampFactor(T0, T0 + 2.5 * MIN)).to.be.closeTo(0.55, 1e-9);
+    expect(rampFactor(T0, T0 + 10 * MIN)).to.equal(1);
+    const after = takeoverState(
+      openState({ issued: 1_000, serving: 10, claimed: 10, allowed: 10 }),
+      1_000,
+      'tokyo',
+      T0,
+    );
+    const plan = planTick({
+      state: after,
+      issued: 1_000,
+      now: T0 + 5_000,
+      releasing: true,
+      admitPerMinute: 6_000,
+      windowMs: 10 * MIN,
+    });
+    // 5 s at 10% of 100/s: 50 claims of budget, not the 500 a cold standby would get without the ramp.
+    expect(plan.allowed - after.allowed).to.equal(Math.floor((6_000 * rampFactor(T0, T0 + 5_000) * 5) / 60));
+    expect(plan.allowed - after.allowed).to.be.below(60);
   });
 });
