@@ -6,6 +6,7 @@ import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { queueRoutes } from './routes/queues.js';
+import { queueFastPaths } from './routes/queue-fast-paths.js';
 import { systemRoutes } from './routes/system.js';
 
 /** The API role: data, rules and (later) the assistant, as JSON. Built apart from `listen` so tests can mount it. */
@@ -20,6 +21,7 @@ export function createApiApp(deps: ApiDeps): Express {
     next();
   });
   app.use(express.json({ limit: '16kb' }));
+  app.use(queueFastPaths(deps));
   app.use(async (req, res, next) => {
     const header = req.get('authorization');
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;

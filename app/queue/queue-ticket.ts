@@ -5,9 +5,11 @@ import type { TokenSigner } from './signed-token.js';
 
 /**
  * A signed copy of a waiter's place (event, account, epoch, number, lottery flag). A poll that presents it is answered
- * from the cached queue state alone, so 100,000 waiters polling cost no per-poll DynamoDB read. It grants nothing:
- * claiming an admission always reads the entry itself.
+ * from the cached queue state alone — no session lookup, no entry read — so 100,000 waiters polling cost no
+ * per-poll DynamoDB read. The API issued it to the authenticated account; it only ever reveals that account's place
+ * and grants nothing: claiming an admission always authenticates the session and reads the entry.
  */
+export const TICKET_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const ticketSchema = z.strictObject({
   sub: z.string().min(1).max(100),
   evt: z.string().min(1).max(120),
@@ -28,14 +30,18 @@ export function signTicket(signer: TokenSigner, entry: QueueEntryRef, now: Epoch
   });
 }
 
-/** The place the ticket names, when it is genuine and belongs to this account and event. */
+/**
+ * The place the ticket names, when it is genuine, for this event, at most a day old, and (when `userId` is given)
+ * this account's.
+ */
 export function openTicket(
   signer: TokenSigner,
   ticket: string,
-  userId: string,
-  eventId: string,
+  expected: { readonly eventId: string; readonly now: EpochMs; readonly userId?: string },
 ): QueueEntryRef | undefined {
   const claims = signer.open('ticket', ticket, ticketSchema);
-  if (!claims || claims.sub !== userId || claims.evt !== eventId) return undefined;
-  return { eventId, userId, epoch: claims.ep, number: claims.n, lottery: claims.lot };
+  if (!claims || claims.evt !== expected.eventId) return undefined;
+  if (expected.userId !== undefined && claims.sub !== expected.userId) return undefined;
+  if (expected.now - claims.iat > TICKET_MAX_AGE_MS || claims.iat > expected.now + 60_000) return undefined;
+  return { eventId: claims.evt, userId: claims.sub, epoch: claims.ep, number: claims.n, lottery: claims.lot };
 }

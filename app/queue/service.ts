@@ -8,7 +8,7 @@ import { formatKst, type EpochMs } from '../shared/time.js';
 import { TtlCache } from '../shared/ttl-cache.js';
 import { checkAdmission, signAdmission } from './admission-token.js';
 import { LotteryCache, newSeed } from './lottery.js';
-import type { Admission, QueueControl, QueueEntry, QueuePhase, QueueState } from './model.js';
+import type { Admission, QueueControl, QueueEntry, QueueEntryRef, QueuePhase, QueueState } from './model.js';
 import { NumberAllocator, WrongPhase } from './number-allocator.js';
 import type { NumberKind, QueueStore } from './ports.js';
 import { openTicket, signTicket } from './queue-ticket.js';
@@ -148,16 +148,30 @@ export class QueueService {
   async place(userId: string, eventId: string, ticket?: string): Promise<{ place: PlaceView; ticket?: string }> {
     const ctx = await this.context(eventId);
     if (!ctx.state) throw notInQueue(false);
-    const ref = ticket ? openTicket(this.deps.signer, ticket, userId, eventId) : undefined;
-    if (ref) {
-      const place = this.view(ctx, ref);
-      if (place.status !== 'LOST' && place.status !== 'TURN_EXPIRED') return { place };
-    }
+    const ref = ticket ? openTicket(this.deps.signer, ticket, { eventId, userId, now: ctx.now }) : undefined;
+    const fromTicket = ref && this.ticketView(ctx, ref);
+    if (fromTicket) return { place: fromTicket };
     const entry = await this.deps.store.getEntry(eventId, userId);
     if (!entry) throw notInQueue(false);
     const place = this.view(ctx, entry);
     if (place.status === 'LOST') throw notInQueue(true);
     return { place, ticket: signTicket(this.deps.signer, entry, ctx.now) };
+  }
+
+  /**
+   * A poll answered from a signed ticket alone (no session, no entry read): the place it names, or undefined when the
+   * ticket is not genuine for this event or its place needs the entry to be told (lost, turn passed).
+   */
+  async placeByTicket(eventId: string, ticket: string): Promise<PlaceView | undefined> {
+    const ctx = await this.context(eventId);
+    if (!ctx.state) return undefined;
+    const ref = openTicket(this.deps.signer, ticket, { eventId, now: ctx.now });
+    return ref && this.ticketView(ctx, ref);
+  }
+
+  private ticketView(ctx: Context, ref: QueueEntryRef): PlaceView | undefined {
+    const place = this.view(ctx, ref);
+    return place.status === 'LOST' || place.status === 'TURN_EXPIRED' ? undefined : place;
   }
 
   /** Turns a released place into an admission token; idempotent per account (one claim counted per admission). */

@@ -17,19 +17,30 @@ export class LoadShedder {
   ) {}
 
   async run<T>(work: () => Promise<T>): Promise<T> {
+    const release = this.acquire();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /** Takes a slot or throws RATE_LIMITED at once; the returned function gives the slot back (once). */
+  acquire(): () => void {
     if (this.inFlight >= this.maxInFlight) {
       throw new DomainError('RATE_LIMITED', 'The waiting room is very busy; your request was not taken. Try again.', {
         retryAfter: this.retryAfterSeconds(),
       });
     }
     this.inFlight++;
-    try {
-      return await work();
-    } finally {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       this.inFlight--;
       this.completed++;
       this.measure();
-    }
+    };
   }
 
   /** Seconds until the current backlog would have drained, 1–30, spread by up to +100% so retries do not bunch. */

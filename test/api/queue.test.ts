@@ -4,7 +4,7 @@ import { listen, type RunningServer } from '../../app/server.js';
 import { LoadShedder } from '../../app/shared/load-shedder.js';
 import { MINUTE, signUp } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
-import { addQueuedEvent } from '../support/queue.js';
+import { addQueuedEvent, countDynamoCalls } from '../support/queue.js';
 import { request, serveApi } from '../support/servers.js';
 
 describe('waiting room JSON API over HTTP', function () {
@@ -112,5 +112,36 @@ describe('waiting room JSON API over HTTP', function () {
     const retry = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
     expect(retry.status).to.equal(200);
     expect(retry.body.place.status).to.equal('WAITING');
+  });
+
+  it('a poll with a genuine ticket is answered without the session or the entry: no DynamoDB read but the cached state', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+    const user = await signUp(fx, 'api-ticket');
+    const joined = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+    const counter = countDynamoCalls(fx);
+    const polled = await request(base, 'GET', `/v1/queues/${performance.id}/entry`, {
+      headers: { 'x-queue-ticket': joined.body.ticket },
+    });
+    expect(polled.status).to.equal(200);
+    expect(polled.body.place.number).to.equal(joined.body.place.number);
+    // The fixture caches nothing (cache 0 ms), so the only read is the queue state: no session, no entry.
+    expect(counter.calls).to.deep.equal(['GetItemCommand:STATE']);
+  });
+
+  it('a tampered ticket, or one for another event, is no credential: without a session the poll is 401', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+    const other = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+    const user = await signUp(fx, 'api-forged');
+    const { body } = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+    const tampered = body.ticket.slice(0, -3) + (body.ticket.endsWith('AAA') ? 'BBB' : 'AAA');
+    for (const [eventId, ticket] of [
+      [performance.id, tampered],
+      [other.performance.id, body.ticket],
+    ]) {
+      const polled = await request(base, 'GET', `/v1/queues/${eventId}/entry`, {
+        headers: { 'x-queue-ticket': ticket },
+      });
+      expect(polled.status).to.equal(401);
+    }
   });
 });

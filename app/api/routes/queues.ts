@@ -21,7 +21,8 @@ export function queueRoutes(deps: ApiDeps): Router {
     const user = requireUser(res);
     const eventId = parseInput(id, req.params.eventId);
     limit(deps.limits.joins, `joins:${user.userId}`);
-    res.json(await deps.joinShedder.run(() => deps.queue.join(user.userId, eventId)));
+    // Past the instance's in-flight limit the join was already refused before authentication (queue-fast-paths.ts).
+    res.json(await deps.queue.join(user.userId, eventId));
   });
 
   router.get('/v1/queues/:eventId/entry', async (req, res) => {

@@ -93,10 +93,13 @@ describe('queue/admission-token (HMAC, verified without I/O)', () => {
   it('queue tickets: open for their account and event only, and never from an admission token', () => {
     const ref = { eventId: 'perf-neon-tide-live', userId: 'user-a', epoch: 2, number: 17, lottery: true };
     const ticket = signTicket(signer, ref, T0);
-    expect(openTicket(signer, ticket, 'user-a', 'perf-neon-tide-live')).to.deep.equal(ref);
-    expect(openTicket(signer, ticket, 'user-b', 'perf-neon-tide-live')).to.equal(undefined);
-    expect(openTicket(signer, ticket, 'user-a', 'perf-hamlet')).to.equal(undefined);
-    expect(openTicket(signer, token, 'user-a', 'perf-neon-tide-live')).to.equal(undefined);
-    expect(openTicket(new TokenSigner(randomBytes(32)), ticket, 'user-a', 'perf-neon-tide-live')).to.equal(undefined);
+    const at = { eventId: 'perf-neon-tide-live', now: T0 + 1_000 };
+    expect(openTicket(signer, ticket, { ...at, userId: 'user-a' })).to.deep.equal(ref);
+    expect(openTicket(signer, ticket, at), 'without an account: the one it names').to.deep.equal(ref);
+    expect(openTicket(signer, ticket, { ...at, userId: 'user-b' })).to.equal(undefined);
+    expect(openTicket(signer, ticket, { ...at, eventId: 'perf-hamlet' })).to.equal(undefined);
+    expect(openTicket(signer, ticket, { ...at, now: T0 + 25 * 3_600_000 }), 'older than a day').to.equal(undefined);
+    expect(openTicket(signer, token, at)).to.equal(undefined);
+    expect(openTicket(new TokenSigner(randomBytes(32)), ticket, at)).to.equal(undefined);
   });
 });
