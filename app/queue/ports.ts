@@ -39,8 +39,11 @@ export interface QueueStore {
   /** Closes the pre-queue: freezes the ticket count. Idempotent; returns the draw as recorded. */
   draw(eventId: string, epoch: number, at: EpochMs): Promise<Draw>;
   getEntry(eventId: string, userId: string): Promise<QueueEntry | undefined>;
-  /** Writes a fresh WAITING entry if the account has none, or replaces exactly `replacing`; false when raced. */
-  putEntry(entry: QueueEntry, replacing?: QueueEntryRef): Promise<boolean>;
+  /**
+   * Writes a fresh WAITING entry if the account has none (or replaces exactly `replacing`). When refused, the entry
+   * that stood in the way comes back from the same write (no read needed): a join is one conditional write.
+   */
+  putEntry(entry: QueueEntry, replacing?: QueueEntryRef): Promise<PutEntryResult>;
   /** Counts the admission against the budget (state item), then marks the entry ADMITTED. */
   claim(command: ClaimCommand): Promise<ClaimOutcome>;
   /** The writer's tick, conditional on the tick it read (so one instance wins) and on its epoch and region. */
@@ -49,6 +52,9 @@ export interface QueueStore {
   takeover(next: QueueState, replaced: { readonly epoch: number; readonly writerRegion: string }): Promise<boolean>;
   setControl(eventId: string, control: QueueControl, at: EpochMs): Promise<boolean>;
 }
+
+export type PutEntryResult =
+  { readonly written: true } | { readonly written: false; readonly existing: QueueEntry | undefined };
 
 export interface TickExpectation {
   readonly tickAt: EpochMs;

@@ -105,11 +105,16 @@ export class QueueService {
    * Joins the line once per account: a repeat (another tab, a reload, a retry after 429) returns the same place.
    * An entry whose turn ran out, whose purchase is done, or that a new writer never saw gets a new place at the back.
    */
-  join(userId: string, eventId: string): Promise<Joined> {
-    return singleFlight(this.joins, `${eventId}\u0000${userId}`, () => this.joinOnce(userId, eventId));
+  join(userId: string, eventId: string, ticket?: string): Promise<Joined> {
+    return singleFlight(this.joins, `${eventId}\u0000${userId}`, () => this.joinOnce(userId, eventId, ticket));
   }
 
-  private async joinOnce(userId: string, eventId: string): Promise<Joined> {
+  /**
+   * One conditional write: the number is taken first (group commit) and the entry written only if the account has
+   * none; a refused write returns the entry that stood in the way, whose place then stands (the number taken is left
+   * unused: a hole the admitter treats like a no-show). A reload that presents its ticket writes nothing at all.
+   */
+  private async joinOnce(userId: string, eventId: string, ticket?: string): Promise<Joined> {
     let ctx = await this.context(eventId);
     if (!ctx.state && ctx.writer) {
       await this.arm(eventId);
@@ -118,12 +123,10 @@ export class QueueService {
     this.requireWriter(ctx);
     if (ctx.phase === 'CLOSED') throw queueClosed();
     if (ctx.phase === 'SCHEDULED') throw notOpenYet(ctx);
+    const ref = ticket ? openTicket(this.deps.signer, ticket, { eventId, userId, now: ctx.now }) : undefined;
+    const fromTicket = ref && this.ticketView(ctx, ref);
+    if (fromTicket) return { place: fromTicket, ticket: ticket! };
     return retryOnRace(async () => {
-      const existing = await this.deps.store.getEntry(eventId, userId);
-      if (existing) {
-        const place = this.view(ctx, existing);
-        if (!['TURN_EXPIRED', 'DONE', 'LOST'].includes(place.status)) return this.joined(place, existing);
-      }
       const state = ctx.state!;
       const { number, lottery } = await this.nextNumber(ctx, state.epoch);
       const entry: QueueEntry = {
@@ -135,8 +138,14 @@ export class QueueService {
         joinedAt: ctx.now,
         state: 'WAITING',
       };
-      // Another tab of the same account won the race: its place stands (this number stays unused).
-      if (!(await this.deps.store.putEntry(entry, existing))) throw new WriteRaced('queue entry');
+      const first = await this.deps.store.putEntry(entry);
+      if (first.written) return this.joined(this.view(ctx, entry), entry);
+      const existing = first.existing;
+      if (!existing) throw new WriteRaced('queue entry');
+      const place = this.view(ctx, existing);
+      if (!['TURN_EXPIRED', 'DONE', 'LOST'].includes(place.status)) return this.joined(place, existing);
+      // The account's turn has passed, was used or was lost to a new writer: a new place at the back.
+      if (!(await this.deps.store.putEntry(entry, existing)).written) throw new WriteRaced('queue entry');
       return this.joined(this.view(ctx, entry), entry);
     });
   }

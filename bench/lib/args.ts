@@ -1,3 +1,5 @@
+import { parseIntegerFlags, usageOf } from './flags.js';
+
 /**
  * Command-line options of the hold benchmark. Plain `--name value` / `--name=value` pairs: a benchmark needs a
  * handful of integers, not an option-parsing dependency.
@@ -31,23 +33,9 @@ const FLAGS: Record<string, keyof BenchArgs> = {
   '--max-seconds': 'maxSeconds',
 };
 
-export const USAGE = `usage: npm run bench:holds -- [${Object.keys(FLAGS)
-  .map((f) => `${f} N`)
-  .join('] [')}]`;
+export const USAGE = usageOf('npm run bench:holds', FLAGS);
 
+/** warmup may be 0; everything else must be at least 1. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const args: Record<keyof BenchArgs, number> = { ...DEFAULTS };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
-    const key = FLAGS[flag];
-    if (!key) throw new Error(`unknown option ${flag}\n${USAGE}`);
-    const raw = inline ?? argv[++i];
-    const value = Number(raw);
-    // warmup may be 0; everything else must be at least 1.
-    const min = key === 'warmup' ? 0 : 1;
-    if (!Number.isInteger(value) || value < min)
-      throw new Error(`${flag} needs an integer >= ${min}, got ${raw}\n${USAGE}`);
-    args[key] = value;
-  }
-  return args;
+  return parseIntegerFlags({ ...DEFAULTS }, FLAGS, USAGE, { warmup: 0 }, argv);
 }

@@ -34,15 +34,34 @@ describe('waiting room against DynamoDB Local', function () {
   });
 
   describe('join', () => {
-    it('one place per account: 20 concurrent joins (tabs) and a later reload give one entry and one number', async () => {
+    it('one place per account: 20 concurrent joins (tabs), a reload with its ticket and a join on another instance give one place', async () => {
       const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
       const [user] = users(fx, 1, 'tabs');
       const joins = await Promise.all(Array.from({ length: 20 }, () => fx.queue.join(user!.userId, performance.id)));
       expect(new Set(joins.map((j) => j.place.number)).size).to.equal(1);
-      const reload = await fx.queue.join(user!.userId, performance.id);
+      const issued = async () => (await fx.queueStore.getCounter(performance.id, 1))?.issued;
+      expect(await issued(), 'tabs on one instance share one join').to.equal(1);
+      const counter = countDynamoCalls(fx);
+      const reload = await fx.queue.join(user!.userId, performance.id, joins[0]!.ticket);
       expect(reload.place.number).to.equal(joins[0]!.place.number);
-      const state = await fx.queueStore.getState(performance.id, true);
-      expect((await fx.queueStore.getCounter(performance.id, state!.epoch))?.issued).to.equal(1);
+      expect(
+        counter.calls.filter((c) => !c.endsWith(':STATE')),
+        'a reload with its ticket writes nothing',
+      ).to.deep.equal([]);
+      // Another instance (no shared flight, no ticket): the conditional write refuses and returns the standing place.
+      const elsewhere = composeApi({
+        config: fx.config,
+        clock: fx.clock,
+        dynamoEndpoint: fx.endpoint,
+        drState: fx.dr,
+        scrypt: TEST_SCRYPT,
+        log: () => {},
+        admissionKey: TEST_ADMISSION_KEY,
+        queueStateCacheMs: 0,
+      });
+      expect((await elsewhere.queue.join(user!.userId, performance.id)).place.number).to.equal(joins[0]!.place.number);
+      expect(await issued(), 'the number it took stays unused (a hole)').to.equal(2);
+      expect((await fx.queueStore.getEntry(performance.id, user!.userId))?.number).to.equal(joins[0]!.place.number);
     });
 
     it('joins before the pre-queue time are refused with the opening time and Retry-After, nothing written', async () => {

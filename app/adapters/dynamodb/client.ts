@@ -17,6 +17,12 @@ export function createDynamoClient(connection: DynamoConnection): DynamoDBClient
     ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
     ...(isLocal ? { credentials: LOCAL_CREDENTIALS } : {}),
     maxAttempts: 4,
+    // The SDK's default of 50 sockets per client queues requests under an on-sale stampede (joins, polls' state
+    // reads, claims and holds all in flight at once); DynamoDB itself takes far more concurrency than that.
+    requestHandler: {
+      httpAgent: { keepAlive: true, maxSockets: 512 },
+      httpsAgent: { keepAlive: true, maxSockets: 512 },
+    },
   });
 }
 

@@ -11,12 +11,14 @@ import type {
   ClaimCommand,
   ClaimOutcome,
   NumberKind,
+  PutEntryResult,
   QueueCounter,
   QueueStore,
   TickExpectation,
 } from '../../queue/ports.js';
 import type { TickPlan } from '../../queue/release.js';
 import type { EpochMs } from '../../shared/time.js';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { keys, ttlSeconds } from './keys.js';
 import { fromQueueState, toQueueCounter, toQueueEntry, toQueueState } from './queue-items.js';
 import type { TableNames } from './tables.js';
@@ -128,7 +130,7 @@ export class DynamoQueueStore implements QueueStore {
     return Item ? toQueueEntry(Item) : undefined;
   }
 
-  async putEntry(entry: QueueEntry, replacing?: QueueEntryRef): Promise<boolean> {
+  async putEntry(entry: QueueEntry, replacing?: QueueEntryRef): Promise<PutEntryResult> {
     try {
       await this.db.send(
         new PutCommand({
@@ -151,12 +153,14 @@ export class DynamoQueueStore implements QueueStore {
                 ExpressionAttributeValues: { ':e': replacing.epoch, ':n': replacing.number },
               }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return true;
+      return { written: true };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const old = (error as ConditionalCheckFailedException).Item;
+      return { written: false, existing: old ? toQueueEntry(unmarshall(old)) : undefined };
     }
   }
 

@@ -22,7 +22,7 @@ export function queueRoutes(deps: ApiDeps): Router {
     const eventId = parseInput(id, req.params.eventId);
     limit(deps.limits.joins, `joins:${user.userId}`);
     // Past the instance's in-flight limit the join was already refused before authentication (queue-fast-paths.ts).
-    res.json(await deps.queue.join(user.userId, eventId));
+    res.json(await deps.queue.join(user.userId, eventId, parseInput(ticket, req.get(QUEUE_TICKET_HEADER))));
   });
 
   router.get('/v1/queues/:eventId/entry', async (req, res) => {

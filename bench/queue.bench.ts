@@ -1,0 +1,506 @@
+/**
+ * Waiting-room benchmark (issue 10). Not a test: it prints figures, and exits non-zero only when a join was lost, a
+ * place was issued twice, a retry moved a place, or the harness broke. See docs/benchmarks.md.
+ *
+ *   npm run bench:queue -- [--joins 100000] [--offer-seconds 10] [--rate 6000] [--measure-minutes 3]
+ *                          [--sockets 1024] [--resample 5000]
+ *
+ * One run, on this machine: DynamoDB Local (one JVM), the API in a child process (as in production: HTTP, auth,
+ * the waiting room on DynamoDB, its writer ticking once a second) and this load generator.
+ * 1. Stampede: `joins` accounts each join once, offered open-loop and evenly over `offer-seconds` (the first half
+ *    before the opening, into the lottery pre-queue, the second half first come, first served). A 429 is retried
+ *    after its Retry-After, as the waiting-room page does.
+ * 2. Every placed waiter polls at the interval the API asks for (with its ticket) and claims its admission when its
+ *    turn comes; admissions are measured per 60 s from the server's own counter.
+ * 3. Audit: every account has exactly one place, the places are unique, and a re-join returns the same place.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hashToken } from '../app/accounts/service.js';
+import { createDocumentClient, createDynamoClient } from '../app/adapters/dynamodb/client.js';
+import { ensureTables } from '../app/adapters/dynamodb/create-tables.js';
+import { DynamoCatalog } from '../app/adapters/dynamodb/catalog-store.js';
+import { keys, ttlSeconds } from '../app/adapters/dynamodb/keys.js';
+import { scanAll } from '../app/adapters/dynamodb/paginate.js';
+import { tableNamesFor, type TableNames } from '../app/adapters/dynamodb/tables.js';
+import { startDynamoLocal, type DynamoLocal } from '../app/adapters/local/dynamodb-local.js';
+import { demoPerformances, demoVenues, type Performance } from '../app/catalog/index.js';
+import { kstDateOf } from '../app/shared/time.js';
+import { parseIntegerFlags, usageOf } from './lib/flags.js';
+import { HttpClient, type HttpAnswer } from './lib/http-client.js';
+import { machineInfo } from './lib/machine.js';
+import type { ChildMessage } from './lib/queue-api-child.js';
+import { summarize, type LatencySummary } from './lib/stats.js';
+
+const DEFAULTS = {
+  joins: 100_000,
+  offerSeconds: 10,
+  rate: 6_000,
+  measureMinutes: 3,
+  sockets: 1_024,
+  resample: 5_000,
+};
+type Args = typeof DEFAULTS;
+const FLAGS: Record<string, keyof Args> = {
+  '--joins': 'joins',
+  '--offer-seconds': 'offerSeconds',
+  '--rate': 'rate',
+  '--measure-minutes': 'measureMinutes',
+  '--sockets': 'sockets',
+  '--resample': 'resample',
+};
+const USAGE = usageOf('npm run bench:queue', FLAGS);
+
+interface Waiter {
+  readonly index: number;
+  readonly userId: string;
+  readonly token: string;
+  joinAttempts: number;
+  number?: number;
+  epoch?: number;
+  lottery?: boolean;
+  ticket?: string;
+  admittedAt?: number;
+  expired?: boolean;
+}
+
+interface Tally {
+  joinOk: number[];
+  join429: number[];
+  joinOther: number;
+  joinOtherSamples: string[];
+  polls: number[];
+  pollErrors: number;
+  claims: number[];
+  claimRefusals: Record<string, number>;
+  firstPlacedAt?: number;
+  allPlacedAt?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+const n = (v: number) => v.toLocaleString('en-US');
+const line = (s: LatencySummary) =>
+  `n=${n(s.count)} p50 ${fmt(s.p50)} ms · p95 ${fmt(s.p95)} ms · p99 ${fmt(s.p99)} ms · max ${fmt(s.max)} ms`;
+
+async function main(): Promise<number> {
+  const args = parseIntegerFlags({ ...DEFAULTS }, FLAGS, USAGE, { resample: 0 }, process.argv.slice(2));
+  const machine = machineInfo();
+  const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const prefix = `benchq-${runId}`;
+  const tables = tableNamesFor(prefix);
+  let local: DynamoLocal | undefined;
+  let child: ChildProcess | undefined;
+  try {
+    console.log('starting DynamoDB Local…');
+    local = await startDynamoLocal();
+    const db = createDocumentClient({ region: 'ap-northeast-2', endpoint: local.endpoint });
+    await ensureTables(createDynamoClient({ region: 'ap-northeast-2', endpoint: local.endpoint }), tables);
+    console.log(
+      `MegaTicket waiting-room benchmark\nmachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
+        `node ${machine.node}, DynamoDB Local ${machine.dynamoLocal}; 1-min load average before the run: ` +
+        `${machine.loadAverage} (the machine is shared: other work skews absolute figures)\n` +
+        `parameters: ${JSON.stringify(args)}`,
+    );
+
+    const setupStart = performance.now();
+    const waiters = await createSessions(db, tables, runId, args.joins);
+    console.log(
+      `${n(waiters.length)} accounts with sessions written in ${fmt((performance.now() - setupStart) / 1000)} s`,
+    );
+
+    // The on-sale: the pre-queue opens now; the sale opens half way through the offered joins.
+    const apiStartBudgetMs = 40_000;
+    const joinStart = Date.now() + apiStartBudgetMs;
+    const opensAt = joinStart + (args.offerSeconds * 1000) / 2;
+    const event = await putQueuedEvent(db, tables, runId, { opensAt, rate: args.rate });
+    const admissionKey = randomBytes(32).toString('base64url');
+    const started = await startApiChild(local.endpoint, prefix, admissionKey);
+    child = started.child;
+    const api = new HttpClient(started.apiUrl, args.sockets);
+    console.log(`API child on ${started.apiUrl}; joins start in ${fmt((joinStart - Date.now()) / 1000)} s`);
+    if (Date.now() > joinStart - 2_000) throw new Error('the API took too long to start; rerun on a quieter machine');
+    await sleep(joinStart - Date.now());
+
+    const tally: Tally = {
+      joinOk: [],
+      join429: [],
+      joinOther: 0,
+      joinOtherSamples: [],
+      polls: [],
+      pollErrors: 0,
+      claims: [],
+      claimRefusals: {},
+    };
+    const cpuBefore = await childStats(child);
+    const stop = opensAt + args.measureMinutes * 60_000 + 60_000;
+    const claimedSamples = sampleClaims(db, tables, event.id, opensAt, stop);
+    const placed = runWaitingRoom(api, event.id, waiters, tally, {
+      joinStart,
+      offerMs: args.offerSeconds * 1000,
+      stop,
+    });
+    await placed;
+    const samples = await claimedSamples;
+    const cpuAfter = await childStats(child);
+
+    const audit = await auditPlaces(api, db, tables, event.id, waiters, args.resample);
+    console.log(report(args, waiters, tally, samples, opensAt, audit, cpuBefore, cpuAfter));
+
+    api.close();
+    const ok = audit.lost === 0 && audit.duplicates === 0 && audit.moved === 0 && audit.mismatched === 0;
+    return ok && tally.joinOther === 0 ? 0 : 1;
+  } finally {
+    if (child) {
+      child.send({ type: 'stop' });
+      await new Promise((resolve) => child!.once('exit', resolve));
+    }
+    await local?.stop();
+  }
+}
+
+/** 100,000 accounts: session items written directly (as `AccountService.startSession` would), not signed up. */
+async function createSessions(db: DynamoDBDocumentClient, tables: TableNames, runId: string, count: number) {
+  const now = Date.now();
+  const waiters: Waiter[] = Array.from({ length: count }, (_, index) => ({
+    index,
+    userId: `bench-${runId}-${index}`,
+    token: randomBytes(24).toString('base64url'),
+    joinAttempts: 0,
+  }));
+  let next = 0;
+  const worker = async () => {
+    while (next < waiters.length) {
+      const batch = waiters.slice(next, next + 25);
+      next += 25;
+      let requests = batch.map((w) => ({
+        PutRequest: {
+          Item: {
+            ...keys.session(hashToken(w.token)),
+            tokenHash: hashToken(w.token),
+            userId: w.userId,
+            email: `${w.userId}@bench.example`,
+            displayName: `bench ${w.index}`,
+            createdAt: now,
+            expiresAt: now + 86_400_000,
+            ttl: ttlSeconds(now + 86_400_000),
+          },
+        },
+      }));
+      while (requests.length > 0) {
+        const result = await db.send(new BatchWriteCommand({ RequestItems: { [tables.sessions]: requests } }));
+        requests = (result.UnprocessedItems?.[tables.sessions] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return waiters;
+}
+
+async function putQueuedEvent(
+  db: DynamoDBDocumentClient,
+  tables: TableNames,
+  runId: string,
+  on: { opensAt: number; rate: number },
+): Promise<Performance> {
+  const now = Date.now();
+  const template = demoPerformances(kstDateOf(now), now).find((p) => p.onSale?.queue)!;
+  const performance: Performance = {
+    ...template,
+    id: `perf-bench-${runId}`,
+    onSale: {
+      queue: true,
+      preQueueOpensAt: now,
+      opensAt: on.opensAt,
+      admitPerMinute: on.rate,
+      admissionWindowMinutes: 10,
+      maxHoldsPerAdmission: 10,
+    },
+  };
+  await new DynamoCatalog(db, tables).put({ venues: demoVenues, performances: [performance], schedules: [] });
+  return performance;
+}
+
+async function startApiChild(endpoint: string, prefix: string, admissionKey: string) {
+  const child = fork(join(import.meta.dirname, 'lib', 'queue-api-child.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      MEGATICKET_ROLE: 'api',
+      HOST: '127.0.0.1',
+      API_PORT: '0',
+      DYNAMODB_MODE: 'external',
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      TABLE_PREFIX: prefix,
+      BOOTSTRAP_TABLES: 'false',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'production',
+      ADMISSION_KEY: admissionKey,
+      DR_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'benchq-')), 'dr.json'),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const apiUrl = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`API child exited (${code})`)));
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'ready') resolve(message.apiUrl);
+      if (message.type === 'log') console.log(`  api log: ${message.message}`);
+    });
+  });
+  return { child, apiUrl };
+}
+
+export function childStats(child: ChildProcess): Promise<Extract<ChildMessage, { type: 'stats' }>> {
+  return new Promise((resolve) => {
+    const listener = (message: ChildMessage) => {
+      if (message.type !== 'stats') return;
+      child.off('message', listener);
+      resolve(message);
+    };
+    child.on('message', listener);
+    child.send({ type: 'stats' });
+  });
+}
+
+/**
+ * The stampede and the waiting: open-loop joins (retried after Retry-After on 429), then each waiter polls at the
+ * interval it is told and claims its turn. Resolves once `stop` has passed and in-flight requests are answered.
+ */
+async function runWaitingRoom(
+  api: HttpClient,
+  eventId: string,
+  waiters: Waiter[],
+  tally: Tally,
+  timing: { joinStart: number; offerMs: number; stop: number },
+): Promise<void> {
+  const entryPath = `/v1/queues/${eventId}/entry`;
+  const admissionPath = `/v1/queues/${eventId}/admission`;
+  let unplaced = waiters.length;
+  let inFlight = 0;
+  const at = (wallMs: number, run: () => Promise<void>) => {
+    if (wallMs > timing.stop) return;
+    const delay = Math.max(0, wallMs - Date.now());
+    setTimeout(() => {
+      inFlight++;
+      void run().finally(() => inFlight--);
+    }, delay);
+  };
+  const auth = (w: Waiter) => ({ authorization: `Bearer ${w.token}` });
+
+  const join = async (w: Waiter, intended: number) => {
+    w.joinAttempts++;
+    const answer = await api.send('PUT', entryPath, auth(w), intended);
+    if (answer.status === 200) {
+      const { place, ticket } = answer.body as {
+        place: { number: number; epoch: number; lottery: boolean; pollAfterMs?: number };
+        ticket: string;
+      };
+      tally.joinOk.push(answer.ms);
+      if (w.number === undefined) {
+        unplaced--;
+        tally.firstPlacedAt ??= Date.now();
+        if (unplaced === 0) tally.allPlacedAt = Date.now();
+      }
+      Object.assign(w, { number: place.number, epoch: place.epoch, lottery: place.lottery, ticket });
+      schedulePoll(w, place.pollAfterMs ?? 2_000);
+    } else if (answer.status === 429) {
+      tally.join429.push(answer.ms);
+      retryJoin(w, (answer.retryAfter ?? 1) * 1000);
+    } else {
+      tally.joinOther++;
+      if (tally.joinOtherSamples.length < 5)
+        tally.joinOtherSamples.push(`${answer.status} ${JSON.stringify(answer.body)}`);
+      retryJoin(w, 1_000);
+    }
+  };
+  const retryJoin = (w: Waiter, afterMs: number) => {
+    const when = Date.now() + afterMs;
+    at(when, () => join(w, performance.now() + (when - Date.now())));
+  };
+  const schedulePoll = (w: Waiter, afterMs: number) => {
+    const when = Date.now() + afterMs;
+    at(when, () => poll(w, performance.now() + (when - Date.now())));
+  };
+  const poll = async (w: Waiter, intended: number): Promise<void> => {
+    const answer = await api.send('GET', entryPath, { ...auth(w), 'x-queue-ticket': w.ticket! }, intended);
+    if (answer.status !== 200) {
+      tally.pollErrors++;
+      return schedulePoll(w, 5_000);
+    }
+    tally.polls.push(answer.ms);
+    const { place } = answer.body as { place: { status: string; pollAfterMs?: number } };
+    if (place.status === 'YOUR_TURN') return claim(w, performance.now());
+    if (place.status === 'TURN_EXPIRED') {
+      w.expired = true;
+      return;
+    }
+    schedulePoll(w, place.pollAfterMs ?? 5_000);
+  };
+  const claim = async (w: Waiter, intended: number): Promise<void> => {
+    const answer: HttpAnswer = await api.send('POST', admissionPath, auth(w), intended);
+    if (answer.status === 201) {
+      tally.claims.push(answer.ms);
+      w.admittedAt = Date.now();
+      return;
+    }
+    const code = (answer.body as { error?: { code?: string } })?.error?.code ?? String(answer.status);
+    tally.claimRefusals[code] = (tally.claimRefusals[code] ?? 0) + 1;
+    if (answer.status === 429) {
+      const when = Date.now() + (answer.retryAfter ?? 1) * 1000;
+      return at(when, () => claim(w, performance.now() + (when - Date.now())));
+    }
+    schedulePoll(w, 2_000);
+  };
+
+  const spacing = timing.offerMs / waiters.length;
+  waiters.forEach((w, i) => {
+    const when = timing.joinStart + i * spacing;
+    at(when, () => join(w, performance.now() + (when - Date.now())));
+  });
+  while (Date.now() < timing.stop) {
+    await sleep(1_000);
+    const elapsed = (Date.now() - timing.joinStart) / 1000;
+    if (Math.round(elapsed) % 10 === 0) {
+      const admitted = waiters.filter((w) => w.admittedAt !== undefined).length;
+      console.log(
+        `  t+${fmt(elapsed, 0)} s: placed ${n(waiters.length - unplaced)}, 429s ${n(tally.join429.length)}, ` +
+          `polls ${n(tally.polls.length)}, admitted ${n(admitted)}, in flight ${inFlight}`,
+      );
+    }
+  }
+  while (inFlight > 0) await sleep(100);
+}
+
+/** The server's own admission counter, read once a second: admissions per 60 s come from here. */
+async function sampleClaims(
+  db: DynamoDBDocumentClient,
+  tables: TableNames,
+  eventId: string,
+  opensAt: number,
+  stop: number,
+) {
+  const samples: { at: number; claimed: number }[] = [];
+  while (Date.now() < stop) {
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tables.queue, Key: keys.queueState(eventId), ConsistentRead: true }),
+    );
+    if (Item && Date.now() >= opensAt) samples.push({ at: Date.now(), claimed: Number(Item.claimed) });
+    await sleep(1_000 - (Date.now() % 1_000));
+  }
+  return samples;
+}
+
+interface Audit {
+  entries: number;
+  lost: number;
+  duplicates: number;
+  mismatched: number;
+  resampled: number;
+  moved: number;
+}
+
+/** Reads back every entry (not what clients were told) and re-joins a sample: one place each, unique, stable. */
+async function auditPlaces(
+  api: HttpClient,
+  db: DynamoDBDocumentClient,
+  tables: TableNames,
+  eventId: string,
+  waiters: Waiter[],
+  resample: number,
+): Promise<Audit> {
+  const items = await scanAll(db, { TableName: tables.queue });
+  const entries = items.filter((i) => i.sk === 'ENTRY' && i.eventId === eventId);
+  const byUser = new Map(entries.map((e) => [String(e.userId), e]));
+  const numbers = new Set(entries.map((e) => `${e.epoch}:${e.number}`));
+  let mismatched = 0;
+  for (const w of waiters) {
+    const stored = byUser.get(w.userId);
+    if (stored && w.number !== undefined && stored.number !== w.number) mismatched++;
+  }
+  let moved = 0;
+  const sample = [...waiters].sort(() => Math.random() - 0.5).slice(0, resample);
+  for (let i = 0; i < sample.length; i += 200) {
+    await Promise.all(
+      sample.slice(i, i + 200).map(async (w) => {
+        for (;;) {
+          const answer = await api.send('PUT', `/v1/queues/${eventId}/entry`, { authorization: `Bearer ${w.token}` });
+          if (answer.status === 429) {
+            await sleep((answer.retryAfter ?? 1) * 1000);
+            continue;
+          }
+          const place = (answer.body as { place?: { number: number; status: string } }).place;
+          // An admitted or still-waiting account keeps its place; only a used-up or expired turn would get a new one.
+          if (answer.status !== 200 || (place?.number !== w.number && !w.expired)) moved++;
+          return;
+        }
+      }),
+    );
+  }
+  return {
+    entries: entries.length,
+    lost: waiters.filter((w) => w.number === undefined || !byUser.has(w.userId)).length,
+    duplicates: entries.length - numbers.size,
+    mismatched,
+    resampled: sample.length,
+    moved,
+  };
+}
+
+function report(
+  args: Args,
+  waiters: Waiter[],
+  tally: Tally,
+  samples: { at: number; claimed: number }[],
+  opensAt: number,
+  audit: Audit,
+  cpuBefore: Extract<ChildMessage, { type: 'stats' }>,
+  cpuAfter: Extract<ChildMessage, { type: 'stats' }>,
+): string {
+  const windows: string[] = [];
+  for (let start = opensAt + 60_000; start + 60_000 <= (samples.at(-1)?.at ?? 0); start += 60_000) {
+    const first = samples.find((s) => s.at >= start);
+    const last = samples.find((s) => s.at >= start + 60_000);
+    if (!first || !last) continue;
+    const perMinute = ((last.claimed - first.claimed) * 60_000) / (last.at - first.at);
+    windows.push(
+      `  minute ${Math.round((start - opensAt) / 60_000) + 1}: ${n(last.claimed - first.claimed)} admitted in ` +
+        `${fmt((last.at - first.at) / 1000)} s → ${fmt(perMinute, 0)}/min (${fmt(((perMinute - args.rate) / args.rate) * 100, 2)}% vs ${n(args.rate)})`,
+    );
+  }
+  const attempts = waiters.map((w) => w.joinAttempts);
+  const lottery = waiters.filter((w) => w.lottery).length;
+  const offeredSpan = (tally.allPlacedAt ?? Date.now()) - (tally.firstPlacedAt ?? Date.now());
+  return [
+    '',
+    `joins: ${n(waiters.length)} offered over ${args.offerSeconds} s (${n(lottery)} into the pre-queue, ${n(waiters.length - lottery)} first come, first served)`,
+    `  placed ${n(waiters.filter((w) => w.number !== undefined).length)}; all placed ${fmt(offeredSpan / 1000)} s after the first`,
+    `  answered 200: ${line(summarize(tally.joinOk))}`,
+    `  answered 429 (shed, Retry-After): ${line(summarize(tally.join429))}`,
+    `  other answers: ${tally.joinOther}${tally.joinOtherSamples.length ? ` e.g. ${tally.joinOtherSamples.join(' | ')}` : ''}`,
+    `  attempts per account: mean ${fmt(attempts.reduce((a, b) => a + b, 0) / attempts.length, 2)}, max ${Math.max(...attempts)}`,
+    `polls: ${line(summarize(tally.polls))}; errors ${tally.pollErrors}`,
+    `claims: ${line(summarize(tally.claims))}; refusals ${JSON.stringify(tally.claimRefusals)}`,
+    `admitted per 60 s (server counter; configured ${n(args.rate)}/min; from the second minute after opening):`,
+    ...windows,
+    `API process: ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e6)} s CPU during the run, rss ${cpuAfter.rssMiB} MiB; DynamoDB calls ${JSON.stringify(diffCalls(cpuBefore.dynamoCalls, cpuAfter.dynamoCalls))}`,
+    `audit: ${n(audit.entries)} entries for ${n(waiters.length)} accounts; lost joins ${audit.lost}; duplicate places ${audit.duplicates}; ` +
+      `client/store mismatches ${audit.mismatched}; re-joined ${n(audit.resampled)} accounts: ${audit.moved} moved`,
+  ].join('\n');
+}
+
+export function diffCalls(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>) {
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(2);
+  },
+);
