@@ -161,7 +161,8 @@ export class QueueService {
     const fromTicket = ref && this.ticketView(ctx, ref);
     if (fromTicket) return { place: fromTicket };
     const entry = await this.deps.store.getEntry(eventId, userId);
-    if (!entry) throw notInQueue(false);
+    // A genuine ticket without its entry means the join was lost (it never reached this writer): re-join.
+    if (!entry) throw notInQueue(ref !== undefined);
     const place = this.view(ctx, entry);
     if (place.status === 'LOST') throw notInQueue(true);
     return { place, ticket: signTicket(this.deps.signer, entry, ctx.now) };
