@@ -55,6 +55,7 @@ export function composeApi(options: ComposeOptions) {
     payments,
     clock,
     drState,
+    seatViewTtlMs: config.booking.seatViewCacheMs,
     settings: {
       holdMs: config.booking.holdSeconds * 1000,
       bookingFeePerTicket: config.booking.bookingFeeKrw,
