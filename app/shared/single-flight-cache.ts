@@ -30,4 +30,9 @@ export class SingleFlightCache<V> {
     }
     return value;
   }
+
+  /** Forgets a key at once (e.g. a session token after logout). */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
 }
