@@ -67,7 +67,7 @@
   document.addEventListener('keydown', function (event) {
     var input = event.target;
     if (!(input instanceof HTMLInputElement) || !input.matches(SEAT)) return;
-    var target = null;
+    var target;
     switch (event.key) {
       case 'ArrowRight':
         target = nextInRow(input, 1);

@@ -43,7 +43,7 @@ describe('web view helpers and the error mapping', () => {
   it('every API error code maps to a status and a message in both languages; only server failures are 5xx', () => {
     for (const code of [...Object.keys(ERROR_STATUS), 'UPSTREAM'] as (ErrorCode | 'UPSTREAM')[]) {
       const view = ERROR_VIEWS[code];
-      expect(view, code).to.exist;
+      expect(view, code).to.be.an('object');
       expect(messages.ko[view.key], `${code} ko`).to.be.a('string');
       expect(messages.en[view.key], `${code} en`).to.be.a('string');
       if (code !== 'UPSTREAM') expect(view.status, code).to.equal(ERROR_STATUS[code as ErrorCode]);
