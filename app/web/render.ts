@@ -29,7 +29,14 @@ export class Renderer {
   page(req: Request, res: Response, template: string, data: Record<string, unknown>, options: PageOptions = {}): void {
     const url = options.url ?? (req.method === 'GET' ? req.originalUrl : '/');
     const other = res.locals.locale === 'en' ? 'ko' : 'en';
-    const locals = { ...res.locals, ...data, pageUrl: url, langUrl: withLang(url, other), csrfToken: csrfTokenOf(req) };
+    const locals = {
+      status: options.status,
+      ...res.locals,
+      ...data,
+      pageUrl: url,
+      langUrl: withLang(url, other),
+      csrfToken: csrfTokenOf(req),
+    };
     res
       .status(options.status ?? 200)
       .setHeader('Vary', 'HX-Request, HX-Target')

@@ -15,7 +15,7 @@ export function holdPages(deps: WebDeps): Router {
     req: Request,
     res: Response,
     hold: HoldView,
-    extra: { message?: string; status?: number } = {},
+    extra: { message?: string; status?: number; expired?: boolean } = {},
   ) {
     const { performance } = await deps.reads.performance(hold.performanceId);
     const { schedule } = await deps.reads.schedule(hold.scheduleId);
@@ -39,12 +39,10 @@ export function holdPages(deps: WebDeps): Router {
   /** Asked by the countdown when it reaches 0: an expired hold is released and the page says so. */
   router.get('/holds/:id/status', async (req, res) => {
     const context = callContext(req);
-    let { hold } = await deps.api.getHold(req.params.id, context);
-    if (!hold.live && hold.status === 'HOLDING') {
-      await deps.api.release(hold.holdId, context).catch(() => undefined);
-      hold = (await deps.api.getHold(req.params.id, context)).hold;
-    }
-    await renderHold(req, res, hold);
+    const { hold } = await deps.api.getHold(req.params.id, context);
+    const expired = !hold.live && hold.status === 'HOLDING';
+    if (expired) await deps.api.release(hold.holdId, context).catch(() => undefined);
+    await renderHold(req, res, hold, { expired });
   });
 
   router.post('/holds/:id/pay', async (req, res) => {
