@@ -21,6 +21,8 @@ export function createWebApp(deps: WebDeps): Express {
   const app = express();
   const helpers = { ko: viewHelpers('ko', deps.messages.ko), en: viewHelpers('en', deps.messages.en) };
   app.disable('x-powered-by');
+  // Pages carry per-visitor CSRF tokens, so an ETag would never match; hashing 250 KB per response is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback, uniquelocal');
   app.use(securityHeaders({ hsts: deps.cookieSecure }));
   // gzip/brotli for HTML; never for server-sent events, which must reach the browser as they are written.

@@ -52,21 +52,31 @@ export function seatMapPages(deps: WebDeps): Router {
       else message = fmt.t('seatmap.best.none', { n: page.best.count });
     }
     const justTaken = new Set(page.justTaken ?? []);
+    const token = view.map.token(states);
+    const plain = selected.length === 0 && justTaken.size === 0;
     deps.render.page(
       req,
       res,
       'seat-map',
       {
         ...view,
-        grid: view.map.html(states, new Set(selected), justTaken),
-        token: view.map.token(states),
+        token,
         selection: selectionOf(view.layout, view.map, selected, fmt),
         message,
         best: page.best,
         options,
         maxSeats: MAX_SEATS_PER_HOLD,
       },
-      { status: page.status, fragments: { selection: 'partials/selection' }, url: `/schedules/${scheduleId}` },
+      {
+        status: page.status,
+        fragments: { selection: 'partials/selection' },
+        url: `/schedules/${scheduleId}`,
+        splice: {
+          html: () => view.map.html(states, new Set(selected), justTaken),
+          // The grid depends only on the layout, language and seat states when nothing is preselected.
+          key: plain ? `${view.layout.performanceId}|${fmt.locale}|${token}` : undefined,
+        },
+      },
     );
   }
 
