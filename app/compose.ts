@@ -55,7 +55,7 @@ export function composeApi(options: ComposeOptions) {
     payments,
     clock,
     drState,
-    seatViewTtlMs: config.booking.seatViewCacheMs,
+    seatViewTtlMs: config.seatViews.cacheMs,
     settings: {
       holdMs: config.booking.holdSeconds * 1000,
       bookingFeePerTicket: config.booking.bookingFeeKrw,

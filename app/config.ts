@@ -85,8 +85,8 @@ export const configSchema = z
       holdSeconds: env.HOLD_SECONDS,
       bookingFeeKrw: env.BOOKING_FEE_KRW,
       drGraceSeconds: env.DR_GRACE_SECONDS,
-      seatViewCacheMs: env.SEAT_VIEW_CACHE_MS,
     },
+    seatViews: { cacheMs: env.SEAT_VIEW_CACHE_MS },
     dr: {
       source: env.DR_STATE_SOURCE,
       parameterName: env.DR_PARAMETER_NAME,
