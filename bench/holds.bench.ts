@@ -16,6 +16,7 @@ import { checkDoubleBookings } from './lib/double-booking.js';
 import { mergePhases, runPhase, type PhaseResult, type Scenario } from './lib/load.js';
 import { machineInfo, type MachineInfo } from './lib/machine.js';
 import { RawScenario } from './lib/raw-scenario.js';
+import { run } from './lib/run.js';
 import { doubleBookingLines, figuresOf, figuresTable, header, phaseLine, ratioLines } from './lib/report.js';
 
 /** The same cheap parameters the tests use: signing up ~100 bench users must not dominate the run. */
@@ -132,12 +133,4 @@ async function measuredRounds(args: BenchArgs, scenarios: readonly Scenario[]): 
   return results;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+run(main);

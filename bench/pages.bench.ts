@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { startDynamoLocal, type DynamoLocal } from '../app/adapters/local/dynamodb-local.js';
 import { machineInfo } from './lib/machine.js';
 import { startChild, type Child } from './lib/processes.js';
+import { run } from './lib/run.js';
 
 interface Options {
   connections: number;
@@ -201,12 +202,4 @@ async function compressedBytes(url: string, encoding: string): Promise<Buffer> {
   });
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+run(main);
