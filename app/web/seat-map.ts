@@ -1,6 +1,5 @@
 import type { SeatLayout, SeatOverlay } from '../api/contracts.js';
 import { seatId } from '../catalog/seats.js';
-import type { Locale } from '../shared/i18n.js';
 import type { Renderer } from './render.js';
 import type { ViewHelpers } from './view-helpers.js';
 
@@ -130,5 +129,3 @@ export class SeatMapViews {
     return new CompiledSeatMap(seats, skeleton.split(MARK), variants);
   }
 }
-
-export type { Locale };

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { SeatLayout, SeatOverlay } from '../../api/contracts.js';
+import type { SeatLayout } from '../../api/contracts.js';
 import { MAX_SEATS_PER_HOLD } from '../../booking/pricing.js';
 import { ApiError } from '../api-client.js';
 import type { WebDeps } from '../deps.js';
@@ -197,5 +197,3 @@ function selectionOf(layout: SeatLayout, map: CompiledSeatMap, selected: readonl
   });
   return { lines, subtotal: lines.reduce((sum, l) => sum + l.price, 0) };
 }
-
-export type { SeatOverlay };
