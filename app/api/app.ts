@@ -7,6 +7,7 @@ import { bookingRoutes } from './routes/bookings.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { queueRoutes } from './routes/queues.js';
 import { queueFastPaths } from './routes/queue-fast-paths.js';
+import { seatViewRoutes } from './routes/seat-views.js';
 import { systemRoutes } from './routes/system.js';
 
 /** The API role: data, rules and (later) the assistant, as JSON. Built apart from `listen` so tests can mount it. */
@@ -29,7 +30,7 @@ export function createApiApp(deps: ApiDeps): Express {
     res.locals.user = await deps.accounts.authenticate(token);
     next();
   });
-  app.use(systemRoutes(deps), catalogRoutes(deps), authRoutes(deps), bookingRoutes(deps));
+  app.use(systemRoutes(deps), catalogRoutes(deps), seatViewRoutes(deps), authRoutes(deps), bookingRoutes(deps));
   app.use(queueRoutes(deps));
   app.use(() => {
     throw new DomainError('NOT_FOUND', 'No such API route.');
