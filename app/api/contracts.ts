@@ -16,6 +16,8 @@ import type { Performance, Schedule, Venue } from '../catalog/types.js';
 import type { ErrorCode } from '../shared/errors.js';
 import type { Localized } from '../shared/i18n.js';
 import type { EpochMs } from '../shared/time.js';
+import type { AdmissionGrant } from '../queue/service.js';
+import type { PlaceView, QueueStatusView } from '../queue/views.js';
 
 export type { CalendarSlot, HoldView, ScheduleCalendar } from '../booking/service.js';
 export type { SeatOverlay } from '../booking/seat-overlay.js';
@@ -93,4 +95,19 @@ export interface DrStatusResponse {
   readonly active: boolean;
   readonly since?: EpochMs;
   readonly graceUntil?: EpochMs;
+}
+
+// The waiting room (issue 10).
+export type { PlaceView, QueueStatusView } from '../queue/views.js';
+export type { AdmissionGrant } from '../queue/service.js';
+export interface QueueStatusResponse {
+  readonly queue: QueueStatusView;
+}
+export interface QueuePlaceResponse {
+  readonly place: PlaceView;
+  /** A fresh signed ticket when the place was read from the entry (present it on the next poll). */
+  readonly ticket?: string;
+}
+export interface AdmissionResponse {
+  readonly admission: AdmissionGrant;
 }

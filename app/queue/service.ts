@@ -160,9 +160,8 @@ export class QueueService {
     const ref = ticket ? openTicket(this.deps.signer, ticket, { eventId, userId, now: ctx.now }) : undefined;
     const fromTicket = ref && this.ticketView(ctx, ref);
     if (fromTicket) return { place: fromTicket };
-    const entry = await this.deps.store.getEntry(eventId, userId);
-    // A genuine ticket without its entry means the join was lost (it never reached this writer): re-join.
-    if (!entry) throw notInQueue(ref !== undefined);
+    const entry = await this.entryOrRestored(ctx, userId, ref);
+    if (!entry) throw notInQueue(false);
     const place = this.view(ctx, entry);
     if (place.status === 'LOST') throw notInQueue(true);
     return { place, ticket: signTicket(this.deps.signer, entry, ctx.now) };
@@ -179,21 +178,44 @@ export class QueueService {
     return ref && this.ticketView(ctx, ref);
   }
 
+  /**
+   * The ticket alone tells a waiter's place; at the door (their turn), after it, or when it was lost, the entry must
+   * be read: whether they were admitted or bought only it knows.
+   */
   private ticketView(ctx: Context, ref: QueueEntryRef): PlaceView | undefined {
     const place = this.view(ctx, ref);
-    return place.status === 'LOST' || place.status === 'TURN_EXPIRED' ? undefined : place;
+    return place.status === 'WAITING' || place.status === 'PENDING_DRAW' ? place : undefined;
   }
 
-  /** Turns a released place into an admission token; idempotent per account (one claim counted per admission). */
-  claim(userId: string, eventId: string): Promise<AdmissionGrant> {
-    return singleFlight(this.claims, `${eventId}\u0000${userId}`, () => this.claimOnce(userId, eventId));
+  /**
+   * The account's entry; if it is missing but the account presents a genuine ticket whose place is still valid here
+   * (the counter reached this writer, the entry did not), the entry is restored from the ticket so the place stands.
+   * A ticket whose place is LOST (beyond what this writer saw) restores nothing: that waiter re-joins behind.
+   */
+  private async entryOrRestored(ctx: Context, userId: string, ref?: QueueEntryRef): Promise<QueueEntry | undefined> {
+    const eventId = ctx.performance.id;
+    const entry = await this.deps.store.getEntry(eventId, userId);
+    if (entry || !ref) return entry;
+    if (resolvePlace(ref, ctx.state!, this.lottery).kind === 'LOST') throw notInQueue(true);
+    const restored: QueueEntry = { ...ref, joinedAt: ctx.now, state: 'WAITING' };
+    const put = await this.deps.store.putEntry(restored);
+    return put.written ? restored : put.existing;
   }
 
-  private async claimOnce(userId: string, eventId: string): Promise<AdmissionGrant> {
+  /**
+   * Turns a released place into an admission token; idempotent per account (one claim counted per admission). The
+   * ticket, when given, restores an entry that never reached this writer (see `entryOrRestored`).
+   */
+  claim(userId: string, eventId: string, ticket?: string): Promise<AdmissionGrant> {
+    return singleFlight(this.claims, `${eventId}\u0000${userId}`, () => this.claimOnce(userId, eventId, ticket));
+  }
+
+  private async claimOnce(userId: string, eventId: string, ticket?: string): Promise<AdmissionGrant> {
     let ctx = await this.context(eventId);
     this.requireWriter(ctx);
     if (ctx.phase === 'CLOSED') throw queueClosed();
-    const entry = await this.deps.store.getEntry(eventId, userId);
+    const ref = ticket ? openTicket(this.deps.signer, ticket, { eventId, userId, now: ctx.now }) : undefined;
+    const entry = await this.entryOrRestored(ctx, userId, ref);
     if (!entry) throw notInQueue(false);
     if (entry.state === 'ADMITTED' && entry.admission && entry.admission.expiresAt > ctx.now) {
       return this.grant(ctx.onSale, entry, entry.admission);

@@ -14,6 +14,9 @@ import type {
   SeatLayoutResponse,
   SeatOverlayResponse,
   SignedInResponse,
+  AdmissionResponse,
+  QueuePlaceResponse,
+  QueueStatusResponse,
 } from '../api/contracts.js';
 import type { ErrorCode } from '../shared/errors.js';
 
@@ -133,6 +136,26 @@ export class ApiClient {
     return this.call<ReservationResponse>('POST', `/v1/reservations/${enc(id)}/cancel`, c);
   }
 
+  // The waiting room: a ticket (the signed place the API issued) lets a poll skip every DynamoDB read.
+  queueStatus(eventId: string, c?: CallContext) {
+    return this.call<QueueStatusResponse>('GET', `/v1/queues/${enc(eventId)}`, c);
+  }
+  joinQueue(eventId: string, c: CallContext, ticket?: string) {
+    return this.call<QueuePlaceResponse>('PUT', `/v1/queues/${enc(eventId)}/entry`, c, undefined, ticketHeader(ticket));
+  }
+  queuePlace(eventId: string, c: CallContext, ticket?: string) {
+    return this.call<QueuePlaceResponse>('GET', `/v1/queues/${enc(eventId)}/entry`, c, undefined, ticketHeader(ticket));
+  }
+  claimAdmission(eventId: string, c: CallContext, ticket?: string) {
+    return this.call<AdmissionResponse>(
+      'POST',
+      `/v1/queues/${enc(eventId)}/admission`,
+      c,
+      undefined,
+      ticketHeader(ticket),
+    );
+  }
+
   /**
    * A streaming POST answered with `text/event-stream` (the assistant's relay uses it): yields each event as it
    * arrives. An error status is thrown as ApiError before the first event; aborting `signal` ends the stream.
@@ -162,8 +185,14 @@ export class ApiClient {
     return { notModified: false, etag: response.headers.get('etag') ?? undefined, body: (await response.json()) as T };
   }
 
-  private async call<T>(method: string, path: string, c: CallContext = {}, body?: unknown): Promise<T> {
-    const response = await this.send(method, path, c, body);
+  private async call<T>(
+    method: string,
+    path: string,
+    c: CallContext = {},
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<T> {
+    const response = await this.send(method, path, c, body, extra);
     if (!response.ok) throw await errorOf(response);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
@@ -193,6 +222,9 @@ export class ApiClient {
     }
   }
 }
+
+const ticketHeader = (ticket: string | undefined): Record<string, string> =>
+  ticket ? { 'x-queue-ticket': ticket } : {};
 
 async function errorOf(response: Response): Promise<ApiError> {
   const payload = (await response.json().catch(() => undefined)) as Partial<ApiErrorBody> | undefined;

@@ -12,6 +12,7 @@ import { catalogPages } from './routes/catalog.js';
 import { holdPages } from './routes/holds.js';
 import { reservationPages } from './routes/reservations.js';
 import { seatMapPages } from './routes/seat-map.js';
+import { waitingRoomPages } from './routes/waiting-room.js';
 import { securityHeaders } from './security.js';
 import { redirectToLogin } from './session.js';
 import { viewHelpers } from './view-helpers.js';
@@ -55,6 +56,7 @@ export function createWebApp(deps: WebDeps): Express {
   app.use(deps.users.middleware);
 
   app.use(catalogPages(deps), seatMapPages(deps), holdPages(deps), reservationPages(deps), accountPages(deps));
+  app.use(waitingRoomPages(deps));
 
   app.use((req: Request, res: Response) => {
     renderError(deps, req, res, 404, res.locals.t('error.notFound'));

@@ -129,4 +129,22 @@ describe('waiting room across a failover (epoch rule)', function () {
     expect(resumed.allowed - state.allowed).to.be.within(1, Math.ceil((120 / 60) * 10 * 0.2));
     expect((await tokyo.queue.claim('fo-1', eventId)).position).to.be.a('number');
   });
+
+  it('an entry that never reached the new writer, though its number did, is restored from the account’s ticket: the place stands', async () => {
+    fx.dr.state = { active: false };
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now(), admitPerMinute: 600 });
+    const eventId = performance.id;
+    const first = await fx.queue.join('restore-0', eventId);
+    await fx.queue.join('restore-1', eventId);
+    await fx.db.send(new DeleteCommand({ TableName: fx.tables.queue, Key: keys.queueEntry(eventId, 'restore-0') }));
+    await tick(fx, eventId, 3);
+    // Without the ticket the account is simply not in line; with it, its place (number 1) is restored and admitted.
+    expect((await refusal(fx.queue.claim('restore-0', eventId))).code).to.equal('NOT_IN_QUEUE');
+    const grant = await fx.queue.claim('restore-0', eventId, first.ticket);
+    expect(grant.position).to.equal(first.place.position);
+    expect((await fx.queueStore.getEntry(eventId, 'restore-0'))?.state).to.equal('ADMITTED');
+    // Someone else's ticket restores nothing for another account.
+    await fx.db.send(new DeleteCommand({ TableName: fx.tables.queue, Key: keys.queueEntry(eventId, 'restore-1') }));
+    expect((await refusal(fx.queue.claim('restore-1', eventId, first.ticket))).code).to.equal('NOT_IN_QUEUE');
+  });
 });

@@ -17,12 +17,17 @@ export function createDynamoClient(connection: DynamoConnection): DynamoDBClient
     ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
     ...(isLocal ? { credentials: LOCAL_CREDENTIALS } : {}),
     maxAttempts: 4,
-    // The SDK's default of 50 sockets per client queues requests under an on-sale stampede (joins, polls' state
-    // reads, claims and holds all in flight at once); DynamoDB itself takes far more concurrency than that.
-    requestHandler: {
-      httpAgent: { keepAlive: true, maxSockets: 512 },
-      httpsAgent: { keepAlive: true, maxSockets: 512 },
-    },
+    // The SDK's default of 50 sockets per client queues requests under an on-sale stampede (joins, claims and holds
+    // all in flight at once); DynamoDB itself takes far more concurrency than that. DynamoDB Local is one JVM that
+    // serialises work anyway and starts dropping connections when flooded, so it keeps the default.
+    ...(isLocal
+      ? {}
+      : {
+          requestHandler: {
+            httpAgent: { keepAlive: true, maxSockets: 512 },
+            httpsAgent: { keepAlive: true, maxSockets: 512 },
+          },
+        }),
   });
 }
 

@@ -1,4 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { QueuePlaceResponse } from '../contracts.js';
 import type { ApiDeps } from '../deps.js';
 import { idSchema as id } from '../inputs.js';
 import { QUEUE_TICKET_HEADER } from './queues.js';
@@ -24,7 +25,7 @@ export function queueFastPaths(deps: ApiDeps): Router {
     if (!ticket || ticket.length > 1024 || !eventId.success) return next();
     const place = await deps.queue.placeByTicket(eventId.data, ticket);
     if (!place) return next();
-    res.json({ place });
+    res.json({ place } satisfies QueuePlaceResponse);
   });
 
   return router;

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { AdmissionResponse, QueuePlaceResponse, QueueStatusResponse } from '../contracts.js';
 import type { ApiDeps } from '../deps.js';
 import { idSchema as id } from '../inputs.js';
 import { limit, parseInput, requireUser } from '../http.js';
@@ -13,7 +14,7 @@ export function queueRoutes(deps: ApiDeps): Router {
   const router = Router();
 
   router.get('/v1/queues/:eventId', async (req, res) => {
-    res.json({ queue: await deps.queue.status(parseInput(id, req.params.eventId)) });
+    res.json({ queue: await deps.queue.status(parseInput(id, req.params.eventId)) } satisfies QueueStatusResponse);
   });
 
   /** PUT: joining is idempotent per account; a repeat returns the same place. */
@@ -22,19 +23,22 @@ export function queueRoutes(deps: ApiDeps): Router {
     const eventId = parseInput(id, req.params.eventId);
     limit(deps.limits.joins, `joins:${user.userId}`);
     // Past the instance's in-flight limit the join was already refused before authentication (queue-fast-paths.ts).
-    res.json(await deps.queue.join(user.userId, eventId, parseInput(ticket, req.get(QUEUE_TICKET_HEADER))));
+    const joined = await deps.queue.join(user.userId, eventId, parseInput(ticket, req.get(QUEUE_TICKET_HEADER)));
+    res.json(joined satisfies QueuePlaceResponse);
   });
 
   router.get('/v1/queues/:eventId/entry', async (req, res) => {
     const user = requireUser(res);
     const eventId = parseInput(id, req.params.eventId);
-    res.json(await deps.queue.place(user.userId, eventId, parseInput(ticket, req.get(QUEUE_TICKET_HEADER))));
+    const answer = await deps.queue.place(user.userId, eventId, parseInput(ticket, req.get(QUEUE_TICKET_HEADER)));
+    res.json(answer satisfies QueuePlaceResponse);
   });
 
   router.post('/v1/queues/:eventId/admission', async (req, res) => {
     const user = requireUser(res);
-    const admission = await deps.queue.claim(user.userId, parseInput(id, req.params.eventId));
-    res.status(201).json({ admission });
+    const eventId = parseInput(id, req.params.eventId);
+    const admission = await deps.queue.claim(user.userId, eventId, parseInput(ticket, req.get(QUEUE_TICKET_HEADER)));
+    res.status(201).json({ admission } satisfies AdmissionResponse);
   });
 
   return router;

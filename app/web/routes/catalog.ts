@@ -49,7 +49,7 @@ export function catalogPages(deps: WebDeps): Router {
       req,
       res,
       'performance',
-      { ...detail, calendar, month },
+      { ...detail, calendar, month, admitted: req.query.admitted === '1' },
       { fragments: { 'schedule-picker': 'partials/schedule-picker' } },
     );
   });

@@ -1,0 +1,64 @@
+/// <reference lib="dom" />
+import { expect } from 'chai';
+import type { Browser } from 'playwright-core';
+import { demoPerformances } from '../../app/catalog/index.js';
+import type { Performance } from '../../app/catalog/types.js';
+import { kstDateOf } from '../../app/shared/time.js';
+import {
+  launchChromium,
+  newPerson,
+  screenshot,
+  signUpInBrowser,
+  startBrowserApp,
+  watchedPage,
+  type BrowserApp,
+} from './support.js';
+
+describe('the waiting room in a real browser (Chromium, both tiers, DynamoDB Local)', function () {
+  this.timeout(180_000);
+  let browser: Browser;
+  let app: BrowserApp;
+  before(async () => {
+    [browser, app] = await Promise.all([launchChromium(), startBrowserApp('browser-queue')]);
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('join the pre-queue → the page refreshes itself through the draw → the turn comes → entered automatically → the show page says admitted', async () => {
+    const api = app.app.api!;
+    const context = await newPerson(browser);
+    const { page, errors } = await watchedPage(context);
+    await signUpInBrowser(page, app.url, 'queue');
+    // The event is created only now (opening in 10 s), so a slow sign-up cannot eat the pre-queue.
+    const now = Date.now();
+    const template = demoPerformances(kstDateOf(now), now).find((p) => p.onSale?.queue)!;
+    const performance: Performance = {
+      ...template,
+      id: `perf-browser-queue-${process.pid}`,
+      onSale: { ...template.onSale!, preQueueOpensAt: now, opensAt: now + 10_000, admitPerMinute: 600 },
+    };
+    await api.dynamoCatalog.put({ venues: [], performances: [performance], schedules: [] });
+    await api.queue.arm(performance.id);
+    // The writer ticks this event twice a second (the app's own loop only sees catalog changes after its cache).
+    const ticker = setInterval(() => void api.queue.tick(performance.id).catch(() => undefined), 500);
+    try {
+      await page.goto(`${app.url}/queue/${performance.id}`);
+      await page.click('#queue-status button[type="submit"]');
+      await page.waitForSelector('text=사전 대기열에 들어왔습니다.');
+      await screenshot(page, 'waiting-room-pre-queue');
+      // No clicks from here: htmx polls at the pace the API sets, the draw happens, the turn comes and is entered.
+      await page.waitForURL(`${app.url}/performances/${performance.id}?admitted=1`, { timeout: 60_000 });
+      expect(await page.locator('.queue-banner').textContent()).to.contain('대기실에서 입장했습니다.');
+      const cookies = await context.cookies();
+      const admission = cookies.find((c) => c.name === `mt_adm_${performance.id}`);
+      expect(admission?.httpOnly).to.equal(true);
+      await page.goto(`${app.url}/queue/${performance.id}?lang=en`);
+      expect(await page.locator('#queue-status').textContent()).to.contain("You're in.");
+      expect(errors).to.deep.equal([]);
+    } finally {
+      clearInterval(ticker);
+    }
+  });
+});
