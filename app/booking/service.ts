@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { isSlotOnSale } from '../catalog/schedules.js';
 import type { Performance, Schedule, Venue } from '../catalog/types.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
@@ -211,8 +212,9 @@ export class BookingService {
     throw holdExpired();
   }
 
+  /** What cancelling now would refund; a cancelled reservation answers ALREADY_CANCELLED, as cancel does. */
   async quote(userId: string, reservationId: string): Promise<CancellationQuoteView> {
-    const reservation = await this.ownReservation(userId, reservationId);
+    const reservation = notCancelled(await this.ownReservation(userId, reservationId));
     return this.quoteFor(reservation, this.deps.clock.now());
   }
 
@@ -221,10 +223,7 @@ export class BookingService {
   }
 
   private async cancelOnce(userId: string, reservationId: string): Promise<Reservation> {
-    const reservation = await this.ownReservation(userId, reservationId);
-    if (reservation.status === 'CANCELLED') {
-      throw new DomainError('ALREADY_CANCELLED', 'This reservation is already cancelled.');
-    }
+    const reservation = notCancelled(await this.ownReservation(userId, reservationId));
     const now = this.deps.clock.now();
     const { quote, deadlineText } = await this.quoteFor(reservation, now);
     if (!quote.cancellable) {
@@ -304,11 +303,13 @@ export class BookingService {
 
   private async onSale(scheduleId: string): Promise<{ schedule: Schedule; performance: Performance; venue: Venue }> {
     const { schedule, performance, venue } = await this.slot(scheduleId);
-    if (performance.status !== 'ACTIVE' || schedule.status !== 'ON_SALE') {
-      throw new DomainError('NOT_ON_SALE', 'This show slot is not on sale.');
-    }
-    if (schedule.startsAt <= this.deps.clock.now()) {
-      throw new DomainError('NOT_ON_SALE', 'This show has already started; sales are closed.');
+    const now = this.deps.clock.now();
+    if (performance.status !== 'ACTIVE' || !isSlotOnSale(schedule, now)) {
+      const started = schedule.startsAt <= now;
+      throw new DomainError(
+        'NOT_ON_SALE',
+        started ? 'This show has already started; sales are closed.' : 'This show slot is not on sale.',
+      );
     }
     return { schedule, performance, venue };
   }
@@ -377,6 +378,13 @@ export class BookingService {
 function seatsUnavailable(seatIds: readonly string[], requested: readonly { seatId: string; label: { en: string } }[]) {
   const labels = seatIds.map((id) => requested.find((s) => s.seatId === id)?.label.en ?? id);
   return new DomainError('SEATS_UNAVAILABLE', `Already taken: ${labels.join('; ')}. Nothing was held.`, { seatIds });
+}
+
+function notCancelled(reservation: Reservation): Reservation {
+  if (reservation.status === 'CANCELLED') {
+    throw new DomainError('ALREADY_CANCELLED', 'This reservation is already cancelled.');
+  }
+  return reservation;
 }
 
 function holdExpired() {

@@ -4,6 +4,7 @@ import { composeApi } from '../../app/compose.js';
 import { loadConfig } from '../../app/config.js';
 import { listen, type RunningServer } from '../../app/server.js';
 import { ManualClock } from '../../app/shared/clock.js';
+import { kstDateOf, kstInstant } from '../../app/shared/time.js';
 import { addSlot, DAY, MOONLIGHT, signUp } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
 import { request, serveApi } from '../support/servers.js';
@@ -28,7 +29,22 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       const missing = await request(base, 'GET', '/v1/nope');
       expect(missing.status).to.equal(404);
       expect(missing.body.error.code).to.equal('NOT_FOUND');
-      for (const response of [health, missing]) expect(response.headers.get('x-api-region')).to.equal('ap-northeast-2');
+      for (const response of [health, missing]) {
+        expect(response.headers.get('x-api-region')).to.equal('ap-northeast-2');
+        expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
+      }
+    });
+
+    it('a known path with another method → 405 with Allow; OPTIONS → Allow; an unknown path stays 404', async () => {
+      const wrong = await request(base, 'PUT', '/v1/holds/abc/confirm');
+      expect(wrong.status).to.equal(405);
+      expect(wrong.body.error.code).to.equal('METHOD_NOT_ALLOWED');
+      expect(wrong.headers.get('allow')).to.equal('POST');
+      expect((await request(base, 'PATCH', '/v1/holds/abc')).headers.get('allow')).to.equal('DELETE, GET, HEAD');
+      const options = await fetch(new URL('/v1/holds/abc', base), { method: 'OPTIONS' });
+      expect(options.status).to.equal(200);
+      expect(options.headers.get('allow')).to.equal('DELETE, GET, HEAD');
+      expect((await request(base, 'PUT', '/v1/nothing-here')).status).to.equal(404);
     });
 
     it('liveness does not depend on DynamoDB: with DynamoDB unreachable /health is 200 and /health/ready is 503', async () => {
@@ -70,6 +86,48 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       );
       const moonlight = await request(base, 'GET', `/v1/performances?q=${encodeURIComponent('moonlight')}`);
       expect(moonlight.body.performances.map((p: { id: string }) => p.id)).to.deep.equal([MOONLIGHT]);
+    });
+
+    it('every listed performance names its venue (id and Korean/English name) without a call per item', async () => {
+      const { performances } = (await request(base, 'GET', '/v1/performances')).body;
+      for (const p of performances) {
+        const venue = await fx.catalog.getVenue(p.venueId);
+        expect(p.venue, p.id).to.deep.equal({ id: p.venueId, name: venue!.name });
+      }
+    });
+
+    it('?date=D lists only performances with a slot on D that has not started yet', async () => {
+      const realNow = fx.clock.now();
+      const day = kstDateOf(realNow + 20 * DAY);
+      const schedules = new Map(
+        await Promise.all(
+          (await fx.catalog.listPerformances())
+            .filter((p) => p.status === 'ACTIVE')
+            .map(async (p) => [p.id, await fx.catalog.listSchedules(p.id)] as const),
+        ),
+      );
+      const expectedAt = (at: number) =>
+        [...schedules]
+          .filter(([, slots]) => slots.some((s) => s.date === day && s.status === 'ON_SALE' && s.startsAt > at))
+          .map(([id]) => id)
+          .sort();
+      const listedAt = async (at: number) => {
+        fx.clock.set(at);
+        const { body } = await request(base, 'GET', `/v1/performances?date=${day}`);
+        return body.performances.map((p: { id: string }) => p.id).sort();
+      };
+      try {
+        const morning = await listedAt(kstInstant(day, '00:00'));
+        const evening = await listedAt(kstInstant(day, '19:01'));
+        const night = await listedAt(kstInstant(day, '23:59'));
+        expect(morning).to.deep.equal(expectedAt(kstInstant(day, '00:00')));
+        expect(morning.length).to.be.greaterThan(0);
+        expect(evening).to.deep.equal(expectedAt(kstInstant(day, '19:01')));
+        expect(evening.length).to.be.lessThan(morning.length);
+        expect(night).to.deep.equal([]);
+      } finally {
+        fx.clock.set(realNow);
+      }
     });
 
     it('rejects an unknown genre with 400 VALIDATION_FAILED naming the field', async () => {
@@ -199,6 +257,31 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       const response = await request(base, 'GET', `/v1/reservations?cursor=${forged}`, { token: a.token });
       expect(response.status).to.equal(400);
       expect(response.body.error.details.field).to.equal('cursor');
+    });
+  });
+
+  describe('accounts', () => {
+    it('GET /v1/me shows when the account was created, not when this session logged in', async () => {
+      const createdAt = fx.clock.now();
+      const user = await signUp(fx, 'me');
+      fx.clock.advance(DAY);
+      try {
+        const login = await request(base, 'POST', '/v1/auth/login', {
+          body: { email: user.email, password: 'correct horse battery' },
+        });
+        const me = await request(base, 'GET', '/v1/me', { token: login.body.token });
+        expect(me.body.user).to.deep.include({ userId: user.userId, email: user.email, createdAt });
+      } finally {
+        fx.clock.advance(-DAY);
+      }
+    });
+
+    it('a display name in Korean, with spaces around it, is accepted and trimmed', async () => {
+      const response = await request(base, 'POST', '/v1/auth/signup', {
+        body: { email: `name-${Date.now()}@example.com`, password: 'long enough pass', displayName: '  김민수 🎭 ' },
+      });
+      expect(response.status).to.equal(201);
+      expect(response.body.user.displayName).to.equal('김민수 🎭');
     });
   });
 

@@ -22,7 +22,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { toHold, toReservation, toSeatRecord } from './items.js';
 import { queryAll } from './paginate.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
-import type { TableNames } from './tables.js';
+import { TABLES, type TableNames } from './tables.js';
 import { refusedOrRaced } from './transactions.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -220,7 +220,9 @@ export class DynamoBookingStore implements BookingStore {
         ExpressionAttributeValues: { ':pk': partition },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: cursor ? decodeCursor(cursor, partition) : undefined,
+        ExclusiveStartKey: cursor
+          ? decodeCursor(cursor, { table: TABLES.bookings, index: 'byUser', partition })
+          : undefined,
       }),
     );
     return {
