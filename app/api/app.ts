@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { requestLog } from '../http/request-log.js';
 import { DomainError } from '../shared/errors.js';
 import type { ApiDeps } from './deps.js';
 import { jsonErrors } from './http.js';
@@ -14,6 +15,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   // Only the web tier (a private address) calls the API; its X-Forwarded-For names the browser for rate limits.
   app.set('trust proxy', 'loopback, uniquelocal');
+  app.use(requestLog(deps.log));
   app.use((_req, res, next) => {
     res.setHeader('X-Api-Region', deps.region);
     res.setHeader('Cache-Control', 'no-store');

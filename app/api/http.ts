@@ -43,21 +43,24 @@ export function limit(limiter: RateLimiter, key: string): void {
   }
 }
 
-/** Every error becomes `{ error: { code, message, details? } }` with the code's status; internals are never leaked. */
+/**
+ * Every error becomes `{ error: { code, message, details?, requestId } }` with the code's status; internals are never
+ * leaked. The request id is the one in the request's log line, so a report of an error leads to its logs.
+ */
 export function jsonErrors(log: Log) {
-  return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const requestId = String(req.id);
     const refusal = isDomainError(error) ? error : clientErrorOf(error);
     if (!refusal) {
-      log('unhandled API error', error);
-      res
-        .status(500)
-        .json({ error: { code: 'INTERNAL', message: 'Something went wrong on our side. Please try again.' } });
+      log('unhandled API error', error, { reqId: requestId, method: req.method, path: req.path });
+      res.status(500).json({
+        error: { code: 'INTERNAL', message: 'Something went wrong on our side. Please try again.', requestId },
+      });
       return;
     }
     if (refusal.code === 'RATE_LIMITED') res.setHeader('Retry-After', String(refusal.details?.retryAfter ?? 60));
     if (refusal.code === 'METHOD_NOT_ALLOWED') res.setHeader('Allow', String(refusal.details?.allow ?? ''));
-    res
-      .status(refusal.status)
-      .json({ error: { code: refusal.code, message: refusal.message, details: refusal.details } });
+    const { code, message, details } = refusal;
+    res.status(refusal.status).json({ error: { code, message, details, requestId } });
   };
 }

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../shared/errors.js';
+import { currentRequestId } from '../shared/request-context.js';
 
 /** An error answer from the API, carrying its stable code so pages can say exactly what was refused. */
 export class ApiError extends Error {
@@ -46,6 +47,9 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (context.token) headers.authorization = `Bearer ${context.token}`;
     if (context.clientIp) headers['x-forwarded-for'] = context.clientIp;
+    // The page request's id travels on, so its web and API log lines (and an API error) share one id.
+    const requestId = currentRequestId();
+    if (requestId) headers['x-request-id'] = requestId;
     let response: Response;
     try {
       response = await fetch(new URL(path, this.baseUrl), {

@@ -1,4 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { requestLog } from '../http/request-log.js';
 import { ApiError } from './api-client.js';
 import type { WebDeps } from './deps.js';
 import { loadMessages, localeOf } from './i18n.js';
@@ -12,6 +13,7 @@ export function createWebApp(deps: WebDeps): Express {
   const messages = loadMessages(deps.viewsDir);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, uniquelocal');
+  app.use(requestLog(deps.log));
   app.use(securityHeaders({ hsts: deps.cookieSecure }));
 
   app.get('/health', (_req, res) => {
@@ -39,7 +41,7 @@ export function createWebApp(deps: WebDeps): Express {
   });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = error instanceof ApiError && error.status === 404 ? 404 : 500;
-    if (status === 500) deps.log('web request failed', error);
+    if (status === 500) deps.log('web request failed', error, { reqId: String(req.id) });
     const message = res.locals.t?.(status === 404 ? 'error.notFound' : 'error.server') ?? 'Error';
     deps.render.page(req, res, 'error', { message, status }, status);
   });

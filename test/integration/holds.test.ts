@@ -81,7 +81,7 @@ describe('BookingService.hold against DynamoDB Local', function () {
     });
     afterEach(async () => {
       expect(await fx.store.seatRecords(slotId)).to.deep.equal([]);
-      expect(await fx.store.activeHoldIdOf(user.userId)).to.equal(undefined);
+      expect(await fx.store.activeHoldOf(user.userId)).to.equal(undefined);
     });
 
     it('5 seats → VALIDATION_FAILED (the server enforces the 4-seat limit)', async () => {
@@ -160,7 +160,7 @@ describe('BookingService.hold against DynamoDB Local', function () {
       ['1F-C-2-2', second.holdId],
       ['1F-C-2-3', second.holdId],
     ]);
-    expect(await fx.store.activeHoldIdOf(user.userId)).to.equal(second.holdId);
+    expect((await fx.store.activeHoldOf(user.userId))?.holdId).to.equal(second.holdId);
   });
 
   it('an expired hold (record still present) is holdable by someone else', async () => {
