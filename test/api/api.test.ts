@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createApiApp } from '../../app/api/app.js';
+import { sequentialRoundTrips, traceDynamoCalls, type DynamoCall } from '../../app/adapters/dynamodb/call-trace.js';
 import { composeApi } from '../../app/compose.js';
 import { loadConfig } from '../../app/config.js';
 import { listen, type RunningServer } from '../../app/server.js';
@@ -247,6 +248,43 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       expect(cancelled.status).to.equal(200);
       expect(cancelled.body.reservation.status).to.equal('CANCELLED');
       expect(cancelled.body.reservation.cancellation.refundTotal).to.equal(quote.body.quote.refundTotal);
+    });
+
+    it('hold, replacing hold and confirm each wait on 2 DynamoDB round trips once session and slot are known', async () => {
+      const slot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 41 * DAY);
+      const user = await signUp(fx, 'trips');
+      const calls: DynamoCall[] = [];
+      const untrace = traceDynamoCalls(fx.db, (call) => calls.push(call));
+      const traced = async (id: string, method: string, path: string, body?: unknown) => {
+        const response = await request(base, method, path, {
+          token: user.token,
+          body,
+          headers: { 'x-request-id': id },
+        });
+        const mine = calls.filter((c) => c.requestId === id);
+        return { response, commands: mine.map((c) => c.command), trips: sequentialRoundTrips(mine) };
+      };
+      try {
+        await traced('view', 'GET', `/v1/schedules/${slot.id}/seats`); // the page a hold starts from
+        const first = await traced('hold-1', 'POST', '/v1/holds', { scheduleId: slot.id, seatIds: ['1F-B-9-9'] });
+        const second = await traced('hold-2', 'POST', '/v1/holds', { scheduleId: slot.id, seatIds: ['1F-B-9-10'] });
+        const holdId = second.response.body.hold.holdId;
+        const confirm = await traced('confirm', 'POST', `/v1/holds/${holdId}/confirm`);
+        expect(confirm.response.status).to.equal(201);
+        for (const step of [first, second]) {
+          expect(step.commands).to.deep.equal(['GetItemCommand', 'TransactWriteItemsCommand']); // pointer, write
+          expect(step.trips).to.equal(2);
+        }
+        expect(confirm.commands).to.deep.equal(['GetItemCommand', 'TransactWriteItemsCommand']); // hold, write
+        expect(confirm.trips).to.equal(2);
+        // Past the session cache window, resolving the token is one more round trip first.
+        fx.clock.advance(fx.config.sessions.cacheSeconds * 1000);
+        const cold = await traced('hold-3', 'POST', '/v1/holds', { scheduleId: slot.id, seatIds: ['1F-B-9-11'] });
+        expect(cold.response.status).to.equal(201);
+        expect(cold.trips).to.equal(3);
+      } finally {
+        untrace();
+      }
     });
 
     it('a forged pagination cursor pointing at another user is refused with 400', async () => {
