@@ -13,7 +13,6 @@ import { addSlot, bookingService, DAY, MINUTE, MOONLIGHT, signUp } from '../supp
 import { refusal } from '../support/refusal.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
 
-const PRIMARY = 'ap-northeast-2';
 const DR_REGION = 'ap-northeast-1';
 const GRACE = 30 * MINUTE;
 
