@@ -1,9 +1,11 @@
 import type { Session, SessionStore } from '../accounts/model.js';
 import type { Clock } from '../shared/clock.js';
+import { outsideRequest } from '../shared/request-context.js';
 
 /**
  * Resolving a bearer token is a DynamoDB read on every API request; this keeps each session an instance has read
- * for at most `ttlMs`, so a user's burst of requests (seat map, hold, pay) costs one read.
+ * for at most `ttlMs`, so a user's requests (seat map, hold, pay) do not wait on that read. A session still in use
+ * after half the window is read again in the background.
  *
  * The staleness window is `ttlMs` (SESSION_CACHE_SECONDS, default 10 s), and only one way round: a session deleted
  * (logout, or a password change deleting a user's sessions) stops working at once on the instance that deleted it,
@@ -15,6 +17,7 @@ export class CachedSessionStore implements SessionStore {
   private readonly entries = new Map<string, { readonly at: number; readonly session: Session }>();
   /** Tokens deleted in the last `ttlMs`: a read that raced the delete must not put the session back. */
   private readonly deletedAt = new Map<string, number>();
+  private readonly refreshing = new Set<string>();
 
   constructor(
     private readonly inner: SessionStore,
@@ -29,12 +32,27 @@ export class CachedSessionStore implements SessionStore {
   }
 
   async get(tokenHash: string): Promise<Session | undefined> {
-    const startedAt = this.clock.now();
+    const now = this.clock.now();
     const hit = this.entries.get(tokenHash);
-    if (hit && startedAt - hit.at < this.ttlMs) return hit.session;
+    if (hit && now - hit.at < this.ttlMs) {
+      // Past half its window, an entry in use is read again in the background: an active user's requests never wait
+      // on the sessions table, and what they are served is still never older than the window.
+      if (now - hit.at >= this.ttlMs / 2 && !this.refreshing.has(tokenHash)) {
+        this.refreshing.add(tokenHash);
+        outsideRequest(() => this.read(tokenHash, now))
+          .catch(() => undefined) // the entry simply ages out; the next request reads again
+          .finally(() => this.refreshing.delete(tokenHash));
+      }
+      return hit.session;
+    }
     this.entries.delete(tokenHash);
+    return this.read(tokenHash, now);
+  }
+
+  private async read(tokenHash: string, startedAt: number): Promise<Session | undefined> {
     const session = await this.inner.get(tokenHash);
     if (session && !this.deletedAt.has(tokenHash)) this.remember(tokenHash, session, startedAt);
+    else this.entries.delete(tokenHash);
     return session;
   }
 

@@ -45,6 +45,8 @@ export interface HoldView extends Hold {
   readonly ticketTotal: number;
   readonly bookingFee: number;
   readonly total: number;
+  /** Set on a new hold that replaced (released) the user's previous live hold, so the page can say so. */
+  readonly replacedHoldId?: string;
 }
 
 export interface CancellationQuoteView {
@@ -136,7 +138,8 @@ export class BookingService {
       } catch (error) {
         throw error instanceof SeatConflict ? seatsUnavailable(error.seatIds, seats) : error;
       }
-      return this.view(hold, protection, now);
+      const view = this.view(hold, protection, now);
+      return replacing ? { ...view, replacedHoldId: replacing.holdId } : view;
     });
   }
 

@@ -17,3 +17,8 @@ export function runInRequest<T>(context: RequestContext, fn: () => T): T {
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
 }
+
+/** Runs `fn` as work of no request (background refreshes started while serving one are not part of it). */
+export function outsideRequest<T>(fn: () => T): T {
+  return storage.exit(fn);
+}

@@ -269,6 +269,7 @@ describe('DR recovery and grace against DynamoDB Local', function () {
 
       const next = await drBooking.hold(alice.userId, slotId, ['2F-D-2-1']);
 
+      expect(next.replacedHoldId).to.equal(recovered.holdId);
       expect((await fx.store.getHold(recovered.holdId))?.status).to.equal('RELEASED');
       expect((await fx.store.seatRecords(slotId)).map((r) => [r.seatId, r.holdId])).to.deep.equal([
         ['2F-D-2-1', next.holdId],

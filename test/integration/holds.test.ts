@@ -157,6 +157,7 @@ describe('BookingService.hold against DynamoDB Local', function () {
     const user = await signUp(fx, 'switch');
     const first = await fx.booking.hold(user.userId, slot.id, ['1F-C-2-1', '1F-C-2-2']);
     const second = await fx.booking.hold(user.userId, slot.id, ['1F-C-2-2', '1F-C-2-3']);
+    expect([first.replacedHoldId, second.replacedHoldId]).to.deep.equal([undefined, first.holdId]);
     expect((await fx.store.getHold(first.holdId))?.status).to.equal('RELEASED');
     const records = await fx.store.seatRecords(slot.id);
     expect(records.map((r) => [r.seatId, r.holdId])).to.deep.equal([

@@ -10,6 +10,7 @@ const WINDOW = 10_000;
 /** The real DynamoDB session store, counting the reads that reach it (and able to hold one back). */
 class CountingStore implements SessionStore {
   reads = 0;
+  answered = 0;
   gate?: Promise<void>;
   constructor(private readonly inner: SessionStore) {}
   put(session: Session) {
@@ -19,11 +20,19 @@ class CountingStore implements SessionStore {
     this.reads++;
     const session = await this.inner.get(tokenHash);
     await this.gate;
+    this.answered++;
     return session;
   }
   delete(tokenHash: string) {
     return this.inner.delete(tokenHash);
   }
+}
+
+/** Waits (a bounded number of event-loop turns) until the store has answered `count` reads and the cache took them. */
+async function settled(store: CountingStore, count: number): Promise<void> {
+  for (let turn = 0; turn < 1000 && store.answered < count; turn++) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setImmediate(r));
+  expect(store.answered).to.equal(count);
 }
 
 describe('CachedSessionStore: two API instances over one DynamoDB Local sessions table', function () {
@@ -62,6 +71,30 @@ describe('CachedSessionStore: two API instances over one DynamoDB Local sessions
     expect(b.store.reads).to.equal(2);
   });
 
+  it('a session in use is read again in the background after half the window, so no request waits on it', async () => {
+    const [a, b] = [instance(), instance()];
+    const { token } = await signup(a.accounts, 'ahead');
+    await b.accounts.authenticate(token); // the one read a request waits for
+    fx.clock.advance(WINDOW / 2);
+    expect(await b.accounts.authenticate(token)).to.not.equal(undefined); // served at once; a refresh starts
+    expect(b.store.reads).to.equal(2);
+    await settled(b.store, 2);
+    // The first read is a full window old now, the refresh is not: served at once even while the table is slow.
+    fx.clock.advance(WINDOW / 2);
+    let open!: () => void;
+    b.store.gate = new Promise((resolve) => (open = resolve));
+    expect(await b.accounts.authenticate(token)).to.not.equal(undefined);
+    b.store.gate = undefined;
+    open();
+    await settled(b.store, 3);
+    // A background refresh also notices a logout made elsewhere.
+    await a.accounts.logout(token);
+    fx.clock.advance(WINDOW / 2);
+    await b.accounts.authenticate(token);
+    await settled(b.store, 4);
+    expect(await b.accounts.authenticate(token)).to.equal(undefined);
+  });
+
   it('logout cuts the token off at once on the instance that served it, and on others within the window', async () => {
     const [a, b] = [instance(), instance()];
     const { token } = await signup(a.accounts, 'logout');
@@ -94,7 +127,7 @@ describe('CachedSessionStore: two API instances over one DynamoDB Local sessions
   });
 
   it('a session expiring inside the window is refused from its expiry on; unknown tokens are never cached', async () => {
-    const a = instance(undefined, WINDOW / 2);
+    const a = instance(undefined, WINDOW / 4);
     const { token, expiresAt } = await signup(a.accounts, 'expiry');
     fx.clock.set(expiresAt - 1);
     expect(await a.accounts.authenticate(token)).to.not.equal(undefined);

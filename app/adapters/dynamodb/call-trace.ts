@@ -5,6 +5,8 @@ import { currentRequestId } from '../../shared/request-context.js';
 /** One DynamoDB call as the SDK client sent it (retries of one call included in its time). */
 export interface DynamoCall {
   readonly command: string;
+  /** The table of a single-table call (GetItem, Query…); undefined for a transaction. */
+  readonly table?: string;
   /** The API request it was made for, when made while serving one. */
   readonly requestId?: string;
   readonly startedAt: number;
@@ -26,7 +28,14 @@ export function traceDynamoCalls(client: DynamoDBDocumentClient, onCall: (call: 
       try {
         return await next(args);
       } finally {
-        onCall({ command: String(context.commandName), requestId, startedAt, endedAt: performance.now() });
+        const table = (args.input as { TableName?: unknown }).TableName;
+        onCall({
+          command: String(context.commandName),
+          table: typeof table === 'string' ? table : undefined,
+          requestId,
+          startedAt,
+          endedAt: performance.now(),
+        });
       }
     },
     { step: 'initialize', name },
