@@ -13,15 +13,15 @@ import { QUEUE_TICKET_HEADER } from './queues.js';
 export function queueFastPaths(deps: ApiDeps): Router {
   const router = Router();
 
-  router.put('/v1/queues/:eventId/entry', (_req: Request, res: Response, next: NextFunction) => {
+  router.put('/v1/queues/:id/entry', (_req: Request, res: Response, next: NextFunction) => {
     const release = deps.joinShedder.acquire();
     res.once('close', release);
     next();
   });
 
-  router.get('/v1/queues/:eventId/entry', async (req: Request, res: Response, next: NextFunction) => {
+  router.get('/v1/queues/:id/entry', async (req: Request, res: Response, next: NextFunction) => {
     const ticket = req.get(QUEUE_TICKET_HEADER);
-    const eventId = id.safeParse(req.params.eventId);
+    const eventId = id.safeParse(req.params.id);
     if (!ticket || ticket.length > 1024 || !eventId.success) return next();
     const place = await deps.queue.placeByTicket(eventId.data, ticket);
     if (!place) return next();
