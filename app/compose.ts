@@ -65,24 +65,6 @@ export function composeApi(options: ComposeOptions) {
       ? new SsmDrStateSource(new SSMClient({ region: config.aws.region }), config.dr.parameterName)
       : new FileDrStateSource(config.dr.file));
   const drState = new CachedDrStateSource(drSource, clock, config.dr.cacheSeconds * 1000);
-  const store = new DynamoBookingStore(db, tables);
-  const payments = new DemoPaymentProvider();
-  const booking = new BookingService({
-    catalog,
-    store,
-    payments,
-    clock,
-    drState,
-    seatViewTtlMs: config.seatViews.cacheMs,
-    settings: {
-      holdMs: config.booking.holdSeconds * 1000,
-      bookingFeePerTicket: config.booking.bookingFeeKrw,
-      drGraceMs: config.booking.drGraceSeconds * 1000,
-      region: config.aws.region,
-      primaryRegion: config.aws.primaryRegion,
-      cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
-    },
-  });
   const queueStore = new DynamoQueueStore(db, tables);
   const queue = new QueueService({
     catalog,
@@ -92,6 +74,25 @@ export function composeApi(options: ComposeOptions) {
     signer: new TokenSigner(admissionKeyOf(options)),
     settings: { region: config.aws.region, primaryRegion: config.aws.primaryRegion },
     stateCacheMs: options.queueStateCacheMs,
+  });
+  const store = new DynamoBookingStore(db, tables);
+  const payments = new DemoPaymentProvider();
+  const booking = new BookingService({
+    catalog,
+    store,
+    payments,
+    clock,
+    drState,
+    seatViewTtlMs: config.seatViews.cacheMs,
+    admissions: queue,
+    settings: {
+      holdMs: config.booking.holdSeconds * 1000,
+      bookingFeePerTicket: config.booking.bookingFeeKrw,
+      drGraceMs: config.booking.drGraceSeconds * 1000,
+      region: config.aws.region,
+      primaryRegion: config.aws.primaryRegion,
+      cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
+    },
   });
   const accounts = new AccountService({
     users: new DynamoUserStore(db, tables),

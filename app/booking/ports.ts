@@ -23,6 +23,50 @@ export class SeatConflict extends Error {
 
 export { WriteRaced } from '../shared/concurrency.js';
 
+/**
+ * An admission from an on-sale's waiting room, as the hold and confirm transactions use it: the admission item
+ * (event, account) must be ADMITTED under this token id with holds left and time left, and the write counts the hold
+ * (or, on confirm, closes the admission) in the same TransactWriteItems — no extra round trip.
+ */
+export interface AdmissionUse {
+  readonly eventId: string;
+  readonly userId: string;
+  readonly tokenId: string;
+  readonly cap: number;
+  readonly now: EpochMs;
+  /** The token's claims: an admission recreated from an older epoch's token takes its place, epoch and expiry. */
+  readonly expiresAt: EpochMs;
+  readonly epoch: number;
+  readonly position: number;
+  /** Issued by an earlier writer epoch (before a failover): honoured even if its admission never replicated. */
+  readonly fromOlderEpoch: boolean;
+}
+
+/** The waiting room as the booking core sees it (implemented by queue/service.ts). */
+export interface AdmissionGate {
+  /**
+   * Undefined for a performance sold without a waiting room. Otherwise verifies the token without I/O (beyond the
+   * shared, ≤ 1 s cached queue state) and returns what the transaction must check; a token that cannot serve is
+   * refused with a DomainError before anything is written. `graceMs` extends the token's expiry for a confirm.
+   */
+  admissionFor(
+    performance: Performance,
+    userId: string,
+    token: string | undefined,
+    graceMs?: number,
+  ): Promise<AdmissionUse | undefined>;
+  /** After the transaction refused the admission: why (reads the admission item; refusals only). */
+  refusalOf(use: AdmissionUse, purpose: 'hold' | 'confirm'): Promise<Error>;
+}
+
+/** Thrown by the store when the admission item's condition refused a hold or confirm; nothing was written. */
+export class AdmissionRefused extends Error {
+  constructor() {
+    super('admission refused');
+    this.name = 'AdmissionRefused';
+  }
+}
+
 export interface CreateHoldCommand {
   readonly hold: Hold;
   /** The user's previous live hold (HOLDING or DR_RECOVERED), released in the same transaction. */
@@ -32,6 +76,8 @@ export interface CreateHoldCommand {
   readonly protection?: DrProtection;
   readonly now: EpochMs;
   readonly audit: readonly AuditEntry[];
+  /** For a performance sold through a waiting room: checked and counted in the same transaction. */
+  readonly admission?: AdmissionUse;
 }
 
 export interface ConfirmHoldCommand {
@@ -40,6 +86,8 @@ export interface ConfirmHoldCommand {
   readonly protection?: DrProtection;
   readonly now: EpochMs;
   readonly audit: AuditEntry;
+  /** For a performance sold through a waiting room: confirm closes the admission in the same transaction. */
+  readonly admission?: AdmissionUse;
 }
 
 export interface Page<T> {

@@ -18,7 +18,10 @@ import type { KstDate } from '../shared/time.js';
 import type { SeatRecord } from './seat-state.js';
 import { retryOnRace, WriteRaced } from '../shared/concurrency.js';
 import {
+  AdmissionRefused,
   SeatConflict,
+  type AdmissionGate,
+  type AdmissionUse,
   type BookingStore,
   type CatalogReader,
   type DrStateSource,
@@ -49,6 +52,8 @@ export interface BookingDeps {
    * read it: they go to DynamoDB with their conditions. 0 disables sharing (tests that need exact reads).
    */
   readonly seatViewTtlMs?: number;
+  /** The on-sale waiting room: performances sold through one need an admission for every hold and confirm. */
+  readonly admissions?: AdmissionGate;
 }
 
 /** A show slot in the per-day calendar, with live availability and whether it can be booked now. */
@@ -208,13 +213,28 @@ export class BookingService {
     });
   }
 
-  async hold(userId: string, scheduleId: string, seatIds: readonly string[]): Promise<HoldView> {
+  /**
+   * `admissionToken`: for a performance sold through a waiting room, the token its admission issued. It is verified
+   * without I/O, and the admission is checked and counted inside the hold's own transaction.
+   */
+  async hold(
+    userId: string,
+    scheduleId: string,
+    seatIds: readonly string[],
+    admissionToken?: string,
+  ): Promise<HoldView> {
     const { schedule, performance, venue } = await this.onSale(scheduleId);
     const seats = priceSeats(performance, venue, seatIds);
-    const protection = await this.protection();
+    // The gate's check (the token verified in memory against the shared, ≤ 1 s cached queue state) and the DR state
+    // overlap the pointer read, so even a cache miss adds no sequential round trip to the hold.
+    const [admission, protection, firstPointer] = await Promise.all([
+      this.deps.admissions?.admissionFor(performance, userId, admissionToken),
+      this.protection(),
+      this.deps.store.activeHoldOf(userId),
+    ]);
     return retryOnRace(async (attempt) => {
       const now = this.deps.clock.now();
-      const pointer = await this.deps.store.activeHoldOf(userId);
+      const pointer = attempt === 1 ? firstPointer : await this.deps.store.activeHoldOf(userId);
       // The pointer's copy is kept in step with its hold; after a refused write, read the hold itself to be sure.
       const previous = pointer && attempt > 1 ? await this.currentSummary(pointer) : pointer;
       // One live hold per user, whatever its live status: a DR-recovered hold awaiting payment is replaced too.
@@ -235,8 +255,18 @@ export class BookingService {
         audit.push(this.audit(replacing.holdId, 'HOLD_REPLACED', userId, now, replacing.status, 'RELEASED'));
       }
       try {
-        await this.deps.store.createHold({ hold, replacing, pointerWas: pointer?.holdId, protection, now, audit });
+        await this.deps.store.createHold({
+          hold,
+          replacing,
+          pointerWas: pointer?.holdId,
+          protection,
+          now,
+          audit,
+          admission,
+        });
       } catch (error) {
+        if (error instanceof AdmissionRefused && admission)
+          throw await this.deps.admissions!.refusalOf(admission, 'hold');
         throw error instanceof SeatConflict ? seatsUnavailable(error.seatIds, seats) : error;
       }
       const view = this.view(hold, protection, now);
@@ -269,12 +299,15 @@ export class BookingService {
     }
   }
 
-  /** Idempotent: a hold pays once, whatever the number of (concurrent) confirms. */
-  confirm(userId: string, holdId: string): Promise<Reservation> {
-    return retryOnRace(() => this.confirmOnce(userId, holdId));
+  /**
+   * Idempotent: a hold pays once, whatever the number of (concurrent) confirms. `admissionToken`: as for `hold`;
+   * paying closes the admission in the same transaction, so the token cannot be used again.
+   */
+  confirm(userId: string, holdId: string, admissionToken?: string): Promise<Reservation> {
+    return retryOnRace(() => this.confirmOnce(userId, holdId, admissionToken));
   }
 
-  private async confirmOnce(userId: string, holdId: string): Promise<Reservation> {
+  private async confirmOnce(userId: string, holdId: string, admissionToken?: string): Promise<Reservation> {
     const hold = await this.ownHold(userId, holdId);
     if (hold.status === 'CONFIRMED') return this.reservationOf(hold);
     if (hold.status === 'RELEASED') throw holdReleased();
@@ -284,6 +317,7 @@ export class BookingService {
     if (!isHoldLive(hold, now, protection)) throw holdExpired();
     const schedule = await this.deps.catalog.getSchedule(hold.scheduleId);
     if (!schedule) throw new DomainError('NOT_FOUND', 'This show slot no longer exists.');
+    const admission = await this.admissionToPay(hold, userId, admissionToken);
     const totals = totalsOf(hold.seats, this.settings.bookingFeePerTicket);
     const payment = await this.deps.payments.charge({
       idempotencyKey: `hold:${hold.holdId}`,
@@ -311,13 +345,38 @@ export class BookingService {
       holdId: hold.holdId,
       total: totals.total,
     });
-    if (await this.deps.store.confirmHold({ hold, reservation, protection, now, audit })) return reservation;
+    let confirmed: boolean;
+    try {
+      confirmed = await this.deps.store.confirmHold({ hold, reservation, protection, now, audit, admission });
+    } catch (error) {
+      if (!(error instanceof AdmissionRefused) || !admission) throw error;
+      await this.deps.payments.refund(payment.reference, totals.total, `refund:${hold.holdId}`);
+      throw await this.deps.admissions!.refusalOf(admission, 'confirm');
+    }
+    if (confirmed) return reservation;
     // Refused. The hold as it is now says why: a concurrent confirm of it won (idempotent success), a release or a
     // replacing hold ended it first, or it ran out.
     const current = await this.deps.store.getHold(holdId);
     if (current?.status === 'CONFIRMED') return this.reservationOf(current);
     await this.deps.payments.refund(payment.reference, totals.total, `refund:${hold.holdId}`);
     throw current?.status === 'RELEASED' ? holdReleased() : holdExpired();
+  }
+
+  /**
+   * The admission a confirm closes. The token may have passed its own expiry by the hold time (a hold placed in the
+   * admission's last minute) or a DR grace (a recovered hold paid in the standby region); the hold's liveness is the
+   * real deadline and is checked by the transaction itself.
+   */
+  private async admissionToPay(hold: Hold, userId: string, token?: string): Promise<AdmissionUse | undefined> {
+    if (!this.deps.admissions) return undefined;
+    const performance = await this.deps.catalog.getPerformance(hold.performanceId);
+    if (!performance) throw new DomainError('NOT_FOUND', 'This performance no longer exists.');
+    return this.deps.admissions.admissionFor(
+      performance,
+      userId,
+      token,
+      this.settings.holdMs + this.settings.drGraceMs,
+    );
   }
 
   /** What cancelling now would refund; a cancelled reservation answers ALREADY_CANCELLED, as cancel does. */

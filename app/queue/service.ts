@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CatalogReader, DrStateSource } from '../booking/ports.js';
+import type { AdmissionGate, AdmissionUse, CatalogReader, DrStateSource } from '../booking/ports.js';
 import type { OnSaleConfig, Performance } from '../catalog/types.js';
 import type { Clock } from '../shared/clock.js';
 import { retryOnRace, WriteRaced } from '../shared/concurrency.js';
@@ -34,20 +34,6 @@ export interface QueueDeps {
   readonly stateCacheMs?: number;
 }
 
-/** What the hold and confirm transactions check on the admission item (`AdmissionUse` → queue-conditions.ts). */
-export interface AdmissionUse {
-  readonly eventId: string;
-  readonly userId: string;
-  readonly tokenId: string;
-  readonly cap: number;
-  readonly now: EpochMs;
-  /** The token's claims: an admission recreated from an older epoch's token takes its place, epoch and expiry. */
-  readonly expiresAt: EpochMs;
-  readonly epoch: number;
-  readonly position: number;
-  readonly fromOlderEpoch: boolean;
-}
-
 export interface AdmissionGrant {
   readonly eventId: string;
   readonly token: string;
@@ -77,7 +63,7 @@ const MIN_TICK_MS = 900;
  * The waiting room: join (idempotent per account), poll, claim an admission, the gate the booking transactions use,
  * the writer's tick, and the operator's switches. Against ports only (no AWS, no Express).
  */
-export class QueueService {
+export class QueueService implements AdmissionGate {
   private readonly states: TtlCache<QueueState | undefined>;
   private readonly lottery = new LotteryCache();
   private readonly allocator: NumberAllocator;
@@ -323,6 +309,43 @@ export class QueueService {
       position: check.claims.pos,
       fromOlderEpoch: check.claims.ep < ctx.state.epoch,
     };
+  }
+
+  /**
+   * Why the admission item refused a hold or confirm (read only after the transaction refused it): used up for a
+   * purchase, all holds used, window over, superseded by a newer admission, or never admitted.
+   */
+  async refusalOf(use: AdmissionUse, purpose: 'hold' | 'confirm'): Promise<DomainError> {
+    const entry = await this.deps.store.getEntry(use.eventId, use.userId);
+    const admission = entry?.admission;
+    const details = { eventId: use.eventId };
+    if (entry?.state === 'DONE' && admission?.tokenId === use.tokenId) {
+      return new DomainError(
+        'ADMISSION_EXHAUSTED',
+        'This admission was used for a purchase. Join the waiting room again.',
+        {
+          ...details,
+          reason: 'USED',
+        },
+      );
+    }
+    if (entry?.state !== 'ADMITTED' || admission?.tokenId !== use.tokenId)
+      return admissionRequired(use.eventId, 'NOT_ADMITTED');
+    if (purpose === 'hold' && admission.holdsUsed >= use.cap) {
+      return new DomainError(
+        'ADMISSION_EXHAUSTED',
+        `This admission allows ${use.cap} seat holds; all have been used.`,
+        {
+          ...details,
+          reason: 'HOLD_LIMIT',
+          cap: use.cap,
+        },
+      );
+    }
+    return new DomainError('ADMISSION_EXHAUSTED', 'Your admission time is over. Join the waiting room again.', {
+      ...details,
+      reason: 'EXPIRED',
+    });
   }
 
   /**

@@ -109,8 +109,9 @@ export class ApiClient {
   }
 
   // Booking
-  hold(scheduleId: string, seatIds: readonly string[], c: CallContext) {
-    return this.call<HoldResponse>('POST', '/v1/holds', c, { scheduleId, seatIds });
+  /** `admissionToken`: for a performance sold through a waiting room, the admission its room issued. */
+  hold(scheduleId: string, seatIds: readonly string[], c: CallContext, admissionToken?: string) {
+    return this.call<HoldResponse>('POST', '/v1/holds', c, { scheduleId, seatIds, admissionToken });
   }
   getHold(holdId: string, c: CallContext) {
     return this.call<HoldResponse>('GET', `/v1/holds/${enc(holdId)}`, c);
@@ -118,8 +119,9 @@ export class ApiClient {
   release(holdId: string, c: CallContext) {
     return this.call<void>('DELETE', `/v1/holds/${enc(holdId)}`, c);
   }
-  confirm(holdId: string, c: CallContext) {
-    return this.call<ReservationResponse>('POST', `/v1/holds/${enc(holdId)}/confirm`, c);
+  confirm(holdId: string, c: CallContext, admissionToken?: string) {
+    const body = admissionToken ? { admissionToken } : undefined;
+    return this.call<ReservationResponse>('POST', `/v1/holds/${enc(holdId)}/confirm`, c, body);
   }
   reservations(query: { limit?: number; cursor?: string }, c: CallContext) {
     const params = new URLSearchParams();

@@ -4,7 +4,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { keys } from '../../app/adapters/dynamodb/keys.js';
 import { admissionConfirmUpdate, admissionHoldUpdate } from '../../app/adapters/dynamodb/queue-conditions.js';
 import { admissionServesConfirm, admissionServesHold, type AdmissionRecord } from '../../app/queue/rules.js';
-import type { AdmissionUse } from '../../app/queue/service.js';
+import type { AdmissionUse } from '../../app/booking/ports.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
 
 const T0 = Date.parse('2026-12-01T11:00:00Z');

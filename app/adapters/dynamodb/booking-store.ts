@@ -9,6 +9,7 @@ import {
 import { summaryOf } from '../../booking/holds.js';
 import type { AuditEntry, Cancellation, Hold, HoldSummary, Reservation } from '../../booking/model.js';
 import {
+  AdmissionRefused,
   SeatConflict,
   WriteRaced,
   type BookingStore,
@@ -19,6 +20,7 @@ import {
 import type { SeatRecord } from '../../booking/seat-state.js';
 import type { EpochMs } from '../../shared/time.js';
 import { payableCondition, takeableCondition } from './conditions.js';
+import { admissionConfirmUpdate, admissionHoldUpdate } from './queue-conditions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { toHold, toHoldSummary, toReservation, toSeatRecord } from './items.js';
 import { queryAll } from './paginate.js';
@@ -68,7 +70,15 @@ export class DynamoBookingStore implements BookingStore {
     return hold && summaryOf(hold);
   }
 
-  async createHold({ hold, replacing, pointerWas, protection, now, audit }: CreateHoldCommand): Promise<void> {
+  async createHold({
+    hold,
+    replacing,
+    pointerWas,
+    protection,
+    now,
+    audit,
+    admission,
+  }: CreateHoldCommand): Promise<void> {
     const newSeatIds = new Set(hold.seats.map((s) => s.seatId));
     const replacingHere = replacing?.scheduleId === hold.scheduleId ? replacing.holdId : undefined;
     const takeable = takeableCondition(now, protection, replacingHere);
@@ -127,12 +137,16 @@ export class DynamoBookingStore implements BookingStore {
       }
     }
     others.push(...audit.map((entry) => this.auditPut(entry)));
+    // The waiting room's gate rides in the same transaction, right after the seats: no seat is written unless the
+    // admission allows it, and the hold is counted against the admission's cap as it is written.
+    const gate: TransactItem[] = admission ? [admissionHoldUpdate(this.tables.queue, { ...admission, now })] : [];
 
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [...seatPuts, ...others] }));
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...seatPuts, ...gate, ...others] }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
+      if (gate.length > 0 && reasons[seatPuts.length]?.Code === 'ConditionalCheckFailed') throw new AdmissionRefused();
       const takenSeats = hold.seats
         .filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed')
         .map((s) => s.seatId);
@@ -168,7 +182,7 @@ export class DynamoBookingStore implements BookingStore {
     return true;
   }
 
-  async confirmHold({ hold, reservation, protection, now, audit }: ConfirmHoldCommand): Promise<boolean> {
+  async confirmHold({ hold, reservation, protection, now, audit, admission }: ConfirmHoldCommand): Promise<boolean> {
     const payable = payableCondition(hold.holdId, hold.userId, now, protection);
     const seatUpdates: TransactItem[] = hold.seats.map((seat) => ({
       Update: {
@@ -180,7 +194,10 @@ export class DynamoBookingStore implements BookingStore {
         ExpressionAttributeValues: { ...payable.values, ':sold': reservation.status, ':r': reservation.reservationId },
       },
     }));
+    // Paying closes the admission in the same transaction (first item, so a refusal of it is told apart).
+    const gate: TransactItem[] = admission ? [admissionConfirmUpdate(this.tables.queue, { ...admission, now })] : [];
     const items: TransactItem[] = [
+      ...gate,
       ...seatUpdates,
       {
         Update: {
@@ -207,7 +224,7 @@ export class DynamoBookingStore implements BookingStore {
       },
       this.auditPut(audit),
     ];
-    return this.transactWithPointer(items, this.pointerDelete(hold));
+    return this.transactWithPointer(items, this.pointerDelete(hold), gate.length > 0 ? 0 : undefined);
   }
 
   async getReservation(reservationId: string): Promise<Reservation | undefined> {
@@ -356,25 +373,35 @@ export class DynamoBookingStore implements BookingStore {
    * the pointer names this hold (it is last, so a refusal of any other item is reported first). When only the pointer
    * refused — it names a newer hold, whose summary this change must not touch — the items are written without it.
    */
-  private async transactWithPointer(items: TransactItem[], pointerChange: TransactItem): Promise<boolean> {
+  private async transactWithPointer(
+    items: TransactItem[],
+    pointerChange: TransactItem,
+    admissionAt?: number,
+  ): Promise<boolean> {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: [...items, pointerChange] }));
       return true;
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      throwIfAdmissionRefused(reasons, admissionAt);
       const refused = reasons.flatMap((r, i) => (r?.Code === 'ConditionalCheckFailed' ? [i] : []));
-      if (refused.length === 1 && refused[0] === items.length) return this.transactOrRefuse(items);
+      if (refused.length === 1 && refused[0] === items.length) return this.transactOrRefuse(items, admissionAt);
       refusedOrRaced(error);
       return false;
     }
   }
 
-  /** True when written; false when a condition refused it; WriteRaced when it only collided with another writer. */
-  private async transactOrRefuse(items: TransactItem[]): Promise<boolean> {
+  /**
+   * True when written; false when a condition refused it; WriteRaced when it only collided with another writer;
+   * AdmissionRefused when the waiting room's admission item (at `admissionAt`) refused it.
+   */
+  private async transactOrRefuse(items: TransactItem[], admissionAt?: number): Promise<boolean> {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
+      if (error instanceof TransactionCanceledException)
+        throwIfAdmissionRefused(error.CancellationReasons ?? [], admissionAt);
       refusedOrRaced(error);
       return false;
     }
@@ -446,4 +473,8 @@ export class DynamoBookingStore implements BookingStore {
       },
     };
   }
+}
+
+function throwIfAdmissionRefused(reasons: readonly ({ Code?: string } | undefined)[], at: number | undefined): void {
+  if (at !== undefined && reasons[at]?.Code === 'ConditionalCheckFailed') throw new AdmissionRefused();
 }

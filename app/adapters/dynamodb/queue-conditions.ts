@@ -1,5 +1,5 @@
 import type { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { AdmissionUse } from '../../queue/service.js';
+import type { AdmissionUse } from '../../booking/ports.js';
 import { keys } from './keys.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];

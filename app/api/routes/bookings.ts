@@ -4,11 +4,15 @@ import type { ApiDeps } from '../deps.js';
 import { idSchema as id } from '../inputs.js';
 import { limit, parseInput, pathId, requireUser } from '../http.js';
 
+/** An on-sale's waiting room issues this token; holds and confirms of that performance carry it. */
+const admissionToken = z.string().min(1).max(1024).optional();
 /** Only seat ids are read: any price or total a client sends is dropped here and never reaches the domain. */
 const holdBody = z.object({
   scheduleId: id,
   seatIds: z.array(z.string().max(64)).max(50, 'Choose at most 4 seats.'),
+  admissionToken,
 });
+const confirmBody = z.object({ admissionToken }).optional();
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50).optional(),
   cursor: z.string().max(1000).optional(),
@@ -20,8 +24,8 @@ export function bookingRoutes(deps: ApiDeps): Router {
   router.post('/v1/holds', async (req, res) => {
     const user = requireUser(res);
     limit(deps.limits.holds, `holds:${user.userId}`);
-    const { scheduleId, seatIds } = parseInput(holdBody, req.body, 'body');
-    res.status(201).json({ hold: await deps.booking.hold(user.userId, scheduleId, seatIds) });
+    const { scheduleId, seatIds, admissionToken: token } = parseInput(holdBody, req.body, 'body');
+    res.status(201).json({ hold: await deps.booking.hold(user.userId, scheduleId, seatIds, token) });
   });
 
   router.get('/v1/holds/:id', async (req, res) => {
@@ -34,7 +38,8 @@ export function bookingRoutes(deps: ApiDeps): Router {
   });
 
   router.post('/v1/holds/:id/confirm', async (req, res) => {
-    const reservation = await deps.booking.confirm(requireUser(res).userId, pathId(req));
+    const token = parseInput(confirmBody, req.body, 'body')?.admissionToken;
+    const reservation = await deps.booking.confirm(requireUser(res).userId, pathId(req), token);
     res.status(201).json({ reservation });
   });
 

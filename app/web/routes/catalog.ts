@@ -6,6 +6,7 @@ import { ApiError } from '../api-client.js';
 import { calendarMonth } from '../calendar.js';
 import type { WebDeps } from '../deps.js';
 import { errorView } from '../errors.js';
+import { admissionToken } from '../queue-cookies.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -49,7 +50,7 @@ export function catalogPages(deps: WebDeps): Router {
       req,
       res,
       'performance',
-      { ...detail, calendar, month, admitted: req.query.admitted === '1' },
+      { ...detail, calendar, month, admitted: admissionToken(req, req.params.id) !== undefined },
       { fragments: { 'schedule-picker': 'partials/schedule-picker' } },
     );
   });

@@ -4,6 +4,7 @@ import { ApiError } from '../api-client.js';
 import type { WebDeps } from '../deps.js';
 import { errorView } from '../errors.js';
 import { redirect } from '../htmx.js';
+import { admissionToken } from '../queue-cookies.js';
 import { callContext, requireLogin } from '../session.js';
 
 /** Hold → payment: seats, prices, fee, total, a countdown from the API's clock, pay (demo provider) or release. */
@@ -48,10 +49,15 @@ export function holdPages(deps: WebDeps): Router {
   router.post('/holds/:id/pay', async (req, res) => {
     const context = callContext(req);
     try {
-      const { reservation } = await deps.api.confirm(req.params.id, context);
+      // The form names the hold's performance, so the admission of its waiting room (if any) goes along.
+      const event = (req.body as Record<string, unknown>).event;
+      const token =
+        typeof event === 'string' && /^[A-Za-z0-9_.-]{1,120}$/.test(event) ? admissionToken(req, event) : undefined;
+      const { reservation } = await deps.api.confirm(req.params.id, context, token);
       redirect(req, res, `/reservations/${encodeURIComponent(reservation.reservationId)}/complete`);
     } catch (error) {
-      if (!(error instanceof ApiError) || ![402, 409].includes(error.status)) throw error;
+      // 403: the waiting room's admission is missing or was refused; the page says so and the hold stays payable.
+      if (!(error instanceof ApiError) || ![402, 403, 409].includes(error.status)) throw error;
       const { hold } = await deps.api.getHold(req.params.id, context);
       const view = errorView(error, res.locals.fmt);
       await renderHold(req, res, hold, { message: view.message, status: view.status });

@@ -6,6 +6,7 @@ import type { WebDeps } from '../deps.js';
 import { errorView } from '../errors.js';
 import { isHtmxRequest, redirect } from '../htmx.js';
 import type { CompiledSeatMap } from '../seat-map.js';
+import { admissionToken } from '../queue-cookies.js';
 import { callContext, redirectToLogin } from '../session.js';
 import type { ViewHelpers } from '../view-helpers.js';
 
@@ -60,6 +61,7 @@ export function seatMapPages(deps: WebDeps): Router {
       'seat-map',
       {
         ...view,
+        admitted: admissionToken(req, view.detail.performance.id) !== undefined,
         token,
         selection: selectionOf(view.layout, view.map, selected, fmt),
         message,
@@ -145,7 +147,8 @@ export function seatMapPages(deps: WebDeps): Router {
       });
     }
     try {
-      const { hold } = await deps.api.hold(scheduleId, seats, callContext(req));
+      const { performanceId } = (await deps.reads.schedule(scheduleId)).schedule;
+      const { hold } = await deps.api.hold(scheduleId, seats, callContext(req), admissionToken(req, performanceId));
       redirect(req, res, `/holds/${encodeURIComponent(hold.holdId)}`);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status >= 500 || error.status === 401 || error.status === 404)
