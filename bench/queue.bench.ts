@@ -3,7 +3,7 @@
  * place was issued twice, a retry moved a place, or the harness broke. See docs/benchmarks.md.
  *
  *   npm run bench:queue -- [--joins 100000] [--offer-seconds 10] [--rate 6000] [--measure-minutes 3]
- *                          [--sockets 1024] [--resample 5000]
+ *                          [--sockets 1024] [--resample 5000] [--gate-holds 1000]
  *
  * One run, on this machine: DynamoDB Local (one JVM), the API in a child process (as in production: HTTP, auth,
  * the waiting room on DynamoDB, its writer ticking once a second) and this load generator.
@@ -13,6 +13,8 @@
  * 2. Every placed waiter polls at the interval the API asks for (with its ticket) and claims its admission when its
  *    turn comes; admissions are measured per 60 s from the server's own counter.
  * 3. Audit: every account has exactly one place, the places are unique, and a re-join returns the same place.
+ * Before the stampede, the gate's cost per hold is measured with and without it (bench/lib/gate-cost.ts);
+ * `--joins 0` runs only that, `--gate-holds 0` skips it.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -36,6 +38,7 @@ import { HttpClient, type HttpAnswer } from './lib/http-client.js';
 import { machineInfo } from './lib/machine.js';
 import type { ChildMessage } from './lib/queue-api-child.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
+import { measureGateCost, type GateCost } from './lib/gate-cost.js';
 
 const DEFAULTS = {
   joins: 100_000,
@@ -44,6 +47,7 @@ const DEFAULTS = {
   measureMinutes: 3,
   sockets: 1_024,
   resample: 5_000,
+  gateHolds: 1_000,
 };
 type Args = typeof DEFAULTS;
 const FLAGS: Record<string, keyof Args> = {
@@ -53,6 +57,7 @@ const FLAGS: Record<string, keyof Args> = {
   '--measure-minutes': 'measureMinutes',
   '--sockets': 'sockets',
   '--resample': 'resample',
+  '--gate-holds': 'gateHolds',
 };
 const USAGE = usageOf('npm run bench:queue', FLAGS);
 
@@ -89,7 +94,13 @@ const line = (s: LatencySummary) =>
   `n=${n(s.count)} p50 ${fmt(s.p50)} ms · p95 ${fmt(s.p95)} ms · p99 ${fmt(s.p99)} ms · max ${fmt(s.max)} ms`;
 
 async function main(): Promise<number> {
-  const args = parseIntegerFlags({ ...DEFAULTS }, FLAGS, USAGE, { resample: 0 }, process.argv.slice(2));
+  const args = parseIntegerFlags(
+    { ...DEFAULTS },
+    FLAGS,
+    USAGE,
+    { resample: 0, joins: 0, gateHolds: 0 },
+    process.argv.slice(2),
+  );
   const machine = machineInfo();
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const prefix = `benchq-${runId}`;
@@ -107,6 +118,18 @@ async function main(): Promise<number> {
         `${machine.loadAverage} (the machine is shared: other work skews absolute figures)\n` +
         `parameters: ${JSON.stringify(args)}`,
     );
+
+    if (args.gateHolds > 0) {
+      console.log(`\ngate cost: ${n(args.gateHolds)} holds each with and without the gate, alternating…`);
+      const cost = await measureGateCost({
+        endpoint: local.endpoint,
+        tablePrefix: prefix,
+        holds: args.gateHolds,
+        log: (l) => console.log(l),
+      });
+      console.log(gateReport(cost));
+    }
+    if (args.joins === 0) return 0;
 
     const setupStart = performance.now();
     const waiters = await createSessions(db, tables, runId, args.joins);
@@ -490,6 +513,26 @@ function report(
     `API process: ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e6)} s CPU during the run, rss ${cpuAfter.rssMiB} MiB; DynamoDB calls ${JSON.stringify(diffCalls(cpuBefore.dynamoCalls, cpuAfter.dynamoCalls))}`,
     `audit: ${n(audit.entries)} entries for ${n(waiters.length)} accounts; lost joins ${audit.lost}; duplicate places ${audit.duplicates}; ` +
       `client/store mismatches ${audit.mismatched}; re-joined ${n(audit.resampled)} accounts: ${audit.moved} moved`,
+  ].join('\n');
+}
+
+function gateReport(cost: GateCost): string {
+  const { cpuMicros: cpu, latencyMs: ms } = cost;
+  const calls = (c: Record<string, number>) =>
+    Object.entries(c)
+      .sort()
+      .map(([name, perHold]) => `${name} ${fmt(perHold, 3)}`)
+      .join(', ');
+  const added = cpu.gated.mean - cpu.plain.mean;
+  const interval = 1.96 * Math.sqrt(cpu.gated.variance / cpu.gated.count + cpu.plain.variance / cpu.plain.count);
+  return [
+    `gate cost over ${n(cost.holds)} holds of each kind (sequential, alternating, one account and seat per hold):`,
+    `  CPU per hold (this process, not DynamoDB Local): with gate p50 ${fmt(cpu.gated.p50, 0)} µs, mean ${fmt(cpu.gated.mean, 0)} µs | without p50 ${fmt(cpu.plain.p50, 0)} µs, mean ${fmt(cpu.plain.mean, 0)} µs | added (means) ${fmt(added, 0)} ± ${fmt(interval, 0)} µs (95 %)`,
+    `  client-side CPU per hold, DynamoDB answered by an in-process stub (${cost.clientSide.rounds} alternating rounds): with gate ${fmt(cost.clientSide.gated, 1)} µs | without ${fmt(cost.clientSide.plain, 1)} µs | added ${fmt(cost.clientSide.gated - cost.clientSide.plain, 1)} µs`,
+    `  the gate's own work, CPU in tight loops: check ${fmt(cost.checkMicros, 1)} µs + transaction item ${fmt(cost.itemMicros, 1)} µs = ${fmt(cost.checkMicros + cost.itemMicros, 1)} µs per hold`,
+    `  latency per hold: with gate p50 ${fmt(ms.gated.p50, 2)} ms, p99 ${fmt(ms.gated.p99, 2)} ms | without p50 ${fmt(ms.plain.p50, 2)} ms, p99 ${fmt(ms.plain.p99, 2)} ms | added p50 ${fmt(ms.gated.p50 - ms.plain.p50, 2)} ms, p99 ${fmt(ms.gated.p99 - ms.plain.p99, 2)} ms`,
+    `  DynamoDB calls per hold: with gate ${calls(cost.callsPerHold.gated)}`,
+    `                           without   ${calls(cost.callsPerHold.plain)}`,
   ].join('\n');
 }
 

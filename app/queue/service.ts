@@ -362,6 +362,8 @@ export class QueueService implements AdmissionGate {
       await this.arm(eventId);
       return 'ARMED';
     }
+    // The freshest state this instance has: it serves the gate and polls, so they rarely read it themselves.
+    this.states.set(eventId, state);
     if (state.writerRegion !== this.deps.settings.region) {
       const counter = await this.deps.store.getCounter(eventId, state.epoch);
       const next = takeoverState(

@@ -5,6 +5,8 @@ export interface LatencySummary {
   readonly p95: number;
   readonly p99: number;
   readonly mean: number;
+  /** Sample variance (n − 1), for intervals around a difference of means. */
+  readonly variance: number;
   readonly max: number;
 }
 
@@ -18,12 +20,15 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function summarize(samples: readonly number[]): LatencySummary {
   const sorted = [...samples].sort((a, b) => a - b);
   const sum = sorted.reduce((s, v) => s + v, 0);
+  const mean = sorted.length ? sum / sorted.length : Number.NaN;
+  const squares = sorted.reduce((s, v) => s + (v - mean) ** 2, 0);
   return {
     count: sorted.length,
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
-    mean: sorted.length ? sum / sorted.length : Number.NaN,
+    mean,
+    variance: sorted.length > 1 ? squares / (sorted.length - 1) : Number.NaN,
     max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
   };
 }
