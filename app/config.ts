@@ -113,5 +113,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (config.role === 'web' && !config.web.apiUrl) {
     throw new ConfigError(['API_URL: required when MEGATICKET_ROLE=web (the region-local internal API URL)']);
   }
+  // The region decides which tables, which DR role and which region label an instance serves: never a default there.
+  if (config.production && !present.AWS_REGION) {
+    throw new ConfigError(['AWS_REGION: required when NODE_ENV=production (the region this instance serves)']);
+  }
   return config;
 }

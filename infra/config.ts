@@ -139,7 +139,12 @@ const schema = z
         .regex(/^Z[A-Z0-9]+$/)
         .optional(),
     ),
-    certificateArn: optional.pipe(z.string().startsWith('arn:').optional()),
+    certificateArn: optional.pipe(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]*:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'an ACM certificate ARN')
+        .optional(),
+    ),
     primaryStackReference: z.string().regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, 'org/project/stack'),
     drParameterName: z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/),
     bedrockPrimaryModelId: modelId,
@@ -190,6 +195,13 @@ export function parseStackConfig(stack: string, awsRegion: string | undefined, r
   if (cidrsOverlap(v.vpcCidr, v.peerVpcCidr)) problems.push('vpcCidr: overlaps peerVpcCidr (the other region)');
   if (v.hostedZoneId && !v.domainName) problems.push('hostedZoneId: set domainName too');
   if (v.domainName && !v.hostedZoneId) problems.push('domainName: set hostedZoneId too (the zone that holds it)');
+  // An ALB can only use an ACM certificate of its own region; AWS would refuse it halfway through `pulumi up`.
+  const certificateRegion = v.certificateArn?.split(':')[3];
+  if (v.certificateArn && certificateRegion !== expectedRegion) {
+    problems.push(
+      `certificateArn: must be an ACM certificate in ${expectedRegion} (this stack's region), got ${certificateRegion || '(no region)'}`,
+    );
+  }
 
   const tier = (name: 'web' | 'api'): TierCapacity => {
     const c = {

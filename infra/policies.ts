@@ -143,6 +143,27 @@ function artifactStatement(ctx: ArnContext, bucket: string): Statement {
   };
 }
 
+/**
+ * Shell access through Session Manager and nothing else of Systems Manager: the five actions of AWS's own
+ * Session-Manager-only instance policy (AWSCloud9SSMInstanceProfile). None of them reads data; the ssmmessages actions
+ * have no resource type, so `*` is the only Resource IAM accepts for them. Unlike AmazonSSMManagedInstanceCore, no
+ * `ssm:GetParameter*` on `*`: an instance cannot read the account's parameters.
+ */
+export const SESSION_MANAGER_ACTIONS = [
+  'ssm:UpdateInstanceInformation',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+] as const;
+
+const sessionManagerStatement: Statement = {
+  Sid: 'SessionManager',
+  Effect: 'Allow',
+  Action: [...SESSION_MANAGER_ACTIONS],
+  Resource: ['*'],
+};
+
 export interface InstancePolicyInput {
   readonly ctx: ArnContext;
   readonly artifactBucket: string;
@@ -151,7 +172,11 @@ export interface InstancePolicyInput {
 
 /** Web tier: fetch its artifact and ship its log. No DynamoDB, no Bedrock, no SSM parameters: it only calls the API. */
 export function webInstancePolicy(input: InstancePolicyInput): PolicyDocument {
-  return doc(artifactStatement(input.ctx, input.artifactBucket), logsStatement(input.ctx, input.logGroup));
+  return doc(
+    artifactStatement(input.ctx, input.artifactBucket),
+    logsStatement(input.ctx, input.logGroup),
+    sessionManagerStatement,
+  );
 }
 
 export interface ApiInstancePolicyInput extends InstancePolicyInput {
@@ -168,6 +193,7 @@ export function apiInstancePolicy(input: ApiInstancePolicyInput): PolicyDocument
   return doc(
     artifactStatement(ctx, input.artifactBucket),
     logsStatement(ctx, input.logGroup),
+    sessionManagerStatement,
     {
       Sid: 'AppTables',
       Effect: 'Allow',

@@ -14,7 +14,7 @@ import { Network } from './components/network.js';
 import { SecurityGroups } from './components/security.js';
 import { ComputeTier } from './components/tier.js';
 import type { StackConfig } from './config.js';
-import { childName, type Tier } from './naming.js';
+import { childName, stackScopedName, type Tier } from './naming.js';
 import { apiInstancePolicy, webInstancePolicy, type ArnContext } from './policies.js';
 import { API_PORT, WEB_PORT, renderUserData } from './user-data.js';
 
@@ -89,7 +89,7 @@ export class MegaTicketStack extends pulumi.ComponentResource {
     );
     const logging = new Logging(
       childName(p, 'logs'),
-      { prefix: config.namePrefix, retentionDays: config.logRetentionDays },
+      { prefix: config.namePrefix, stack: config.stack, retentionDays: config.logRetentionDays },
       child,
     );
     const artifacts = new ArtifactStore(childName(p, 'artifacts'), { artifact: deps.artifact }, child);
@@ -101,35 +101,37 @@ export class MegaTicketStack extends pulumi.ComponentResource {
     const dr = new DrState(childName(p, 'dr'), { parameterName: config.drParameterName }, child);
 
     const userData = (tier: Tier) =>
-      pulumi.all([lbs.nlbDnsName, artifacts.bucketName, artifacts.objectKey]).apply(([nlbDnsName, bucket, key]) =>
-        renderUserData({
-          tier,
-          region: config.region,
-          primaryRegion: config.primaryRegion,
-          tablePrefix: config.tablePrefix,
-          drParameterName: config.drParameterName,
-          nlbDnsName,
-          bedrockPrimaryModelId: config.bedrockPrimaryModelId,
-          bedrockFallbackModelId: config.bedrockFallbackModelId,
-          tls,
-          artifactBucket: bucket,
-          artifactKey: key,
-          artifactSha256: deps.artifact.sha256,
-          logGroup: logging.groupNames[tier],
-        }),
-      );
+      pulumi
+        .all([lbs.nlbDnsName, artifacts.bucketName, artifacts.objectKey, logging.groupNames[tier]])
+        .apply(([nlbDnsName, bucket, key, logGroup]) =>
+          renderUserData({
+            tier,
+            region: config.region,
+            primaryRegion: config.primaryRegion,
+            tablePrefix: config.tablePrefix,
+            drParameterName: config.drParameterName,
+            nlbDnsName,
+            bedrockPrimaryModelId: config.bedrockPrimaryModelId,
+            bedrockFallbackModelId: config.bedrockFallbackModelId,
+            tls,
+            artifactBucket: bucket,
+            artifactKey: key,
+            artifactSha256: deps.artifact.sha256,
+            logGroup,
+          }),
+        );
     const policies: Record<Tier, pulumi.Output<string>> = {
       web: pulumi
-        .all([ctx, artifacts.bucketName])
-        .apply(([c, bucket]) =>
-          JSON.stringify(webInstancePolicy({ ctx: c, artifactBucket: bucket, logGroup: logging.groupNames.web })),
+        .all([ctx, artifacts.bucketName, logging.groupNames.web])
+        .apply(([c, bucket, logGroup]) =>
+          JSON.stringify(webInstancePolicy({ ctx: c, artifactBucket: bucket, logGroup })),
         ),
-      api: pulumi.all([ctx, artifacts.bucketName]).apply(([c, bucket]) =>
+      api: pulumi.all([ctx, artifacts.bucketName, logging.groupNames.api]).apply(([c, bucket, logGroup]) =>
         JSON.stringify(
           apiInstancePolicy({
             ctx: c,
             artifactBucket: bucket,
-            logGroup: logging.groupNames.api,
+            logGroup,
             tablePrefix: config.tablePrefix,
             drParameterName: config.drParameterName,
             bedrockModelIds: [config.bedrockPrimaryModelId, config.bedrockFallbackModelId],
@@ -151,7 +153,6 @@ export class MegaTicketStack extends pulumi.ComponentResource {
           targetGroupArn,
           userData: userData(name),
           policy: policies[name],
-          partition,
         },
         // Instances need their log group, the DR parameter and (on the primary) the tables before they boot.
         { parent: this, dependsOn: [logging, dr, data] },
@@ -164,6 +165,7 @@ export class MegaTicketStack extends pulumi.ComponentResource {
       childName(p, 'monitoring'),
       {
         region: config.region,
+        dashboardName: stackScopedName(config.namePrefix, config.stack),
         albArnSuffix: lbs.albArnSuffix,
         webTargetGroupArnSuffix: lbs.webTargetGroupArnSuffix,
         nlbArnSuffix: lbs.nlbArnSuffix,

@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { HEALTH_PATH } from './load-balancers.js';
+import { HEALTH_PATH } from '../../app/shared/load-balancing.js';
 import { childName } from '../naming.js';
 
 export interface AlbTarget {

@@ -1,10 +1,10 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { ALB_IDLE_TIMEOUT_SECONDS, HEALTH_PATH } from '../../app/shared/load-balancing.js';
 import { childName } from '../naming.js';
 
 /** TLS 1.3 + 1.2 only; the policy AWS recommends for new ALB HTTPS listeners. */
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
-export const HEALTH_PATH = '/health';
 
 export interface LoadBalancersArgs {
   readonly publicSubnetIds: pulumi.Input<string>[];
@@ -48,7 +48,7 @@ export class LoadBalancers extends pulumi.ComponentResource {
         subnets: args.publicSubnetIds,
         securityGroups: [args.albSecurityGroupId],
         dropInvalidHeaderFields: true,
-        idleTimeout: 120, // the assistant streams (SSE) for longer than the 60 s default
+        idleTimeout: ALB_IDLE_TIMEOUT_SECONDS,
       },
       parent,
     );

@@ -5,6 +5,8 @@ import { childName } from '../naming.js';
 
 export interface MonitoringArgs {
   readonly region: string;
+  /** Dashboards are per account, not per region: the name carries the stack (naming.ts `stackScopedName`). */
+  readonly dashboardName: string;
   readonly albArnSuffix: pulumi.Input<string>;
   readonly webTargetGroupArnSuffix: pulumi.Input<string>;
   readonly nlbArnSuffix: pulumi.Input<string>;
@@ -133,7 +135,7 @@ export class Monitoring extends pulumi.ComponentResource {
     const dashboard = new aws.cloudwatch.Dashboard(
       childName(name, 'dashboard'),
       {
-        dashboardName: name,
+        dashboardName: args.dashboardName,
         dashboardBody: pulumi
           .all([
             args.albArnSuffix,

@@ -17,11 +17,21 @@ export interface ComputeTierArgs {
   readonly userData: pulumi.Input<string>;
   /** The tier's inline IAM policy document (JSON). */
   readonly policy: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
 }
 
 /**
- * One tier: instance role and profile, launch template, ASG and a CPU target-tracking policy.
+ * Boot headroom. An instance boots in about a minute (EC2 launch, AL2023 boot, user data that only fetches, verifies and
+ * starts; see docs/disaster-recovery.md); the ASG ignores its ELB health for five times that, so a slow boot is never
+ * mistaken for a broken one and replaced in a loop.
+ */
+export const HEALTH_CHECK_GRACE_SECONDS = 300;
+/** After passing its health checks, an instance counts for scaling and for the next instance-refresh batch. */
+export const INSTANCE_WARMUP_SECONDS = 60;
+
+/**
+ * One tier: instance role and profile, launch template, ASG and a CPU target-tracking policy. Shell access is Session
+ * Manager through the tier's inline policy (policies.ts), not the AmazonSSMManagedInstanceCore managed policy, which
+ * would also let every instance read every SSM parameter of the account.
  *
  * The ASG pins the launch template version Pulumi just created (`latestVersion`), never `$Latest` or `$Default`, and
  * an instance refresh rolls the group whenever that version changes (new artifact, new env, new AMI parameter). No
@@ -53,15 +63,6 @@ export class ComputeTier extends pulumi.ComponentResource {
           Version: '2012-10-17',
           Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
         }),
-      },
-      parent,
-    );
-    // Session Manager instead of SSH (no key pairs, no port 22).
-    new aws.iam.RolePolicyAttachment(
-      childName(name, 'ssm-core'),
-      {
-        role: role.name,
-        policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
       },
       parent,
     );
@@ -100,11 +101,18 @@ export class ComputeTier extends pulumi.ComponentResource {
         launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
         targetGroupArns: [args.targetGroupArn],
         healthCheckType: 'ELB',
-        healthCheckGracePeriod: 180,
-        defaultInstanceWarmup: 120,
+        healthCheckGracePeriod: HEALTH_CHECK_GRACE_SECONDS,
+        defaultInstanceWarmup: INSTANCE_WARMUP_SECONDS,
+        // Launch before terminate (100-200 %): a refresh never drops below the serving capacity. A refresh whose new
+        // instances do not become healthy rolls back to the previous launch template version by itself.
         instanceRefresh: {
           strategy: 'Rolling',
-          preferences: { minHealthyPercentage: 50, instanceWarmup: '120', autoRollback: false },
+          preferences: {
+            minHealthyPercentage: 100,
+            maxHealthyPercentage: 200,
+            instanceWarmup: String(INSTANCE_WARMUP_SECONDS),
+            autoRollback: true,
+          },
         },
         tags: [{ key: 'Name', value: name, propagateAtLaunch: true }],
       },

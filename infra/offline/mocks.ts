@@ -64,7 +64,12 @@ function fakeState(
   const h = hex(o.stack, o.region, type, name);
   const region = typeof inputs['region'] === 'string' ? inputs['region'] : o.region;
   const acct = OFFLINE_ACCOUNT_ID;
-  const physical = typeof inputs['name'] === 'string' ? inputs['name'] : `${name}-${h.slice(0, 7)}`;
+  const physical =
+    typeof inputs['name'] === 'string'
+      ? inputs['name']
+      : typeof inputs['namePrefix'] === 'string'
+        ? `${inputs['namePrefix']}${h.slice(0, 7)}`
+        : `${name}-${h.slice(0, 7)}`;
   const base = { ...inputs, name: physical };
   switch (type) {
     case 'aws:lb/loadBalancer:LoadBalancer': {

@@ -119,7 +119,7 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
     }
   });
 
-  it('ASGs pin the launch template version Pulumi created (mock latestVersion 7), roll on change, ELB health', () => {
+  it('ASGs pin the launch template version Pulumi created (mock latestVersion 7), roll launch-before-terminate with auto-rollback, ELB health with boot headroom', () => {
     for (const run of [seoul, tokyo]) {
       for (const tier of ['web', 'api']) {
         const lt = named(run, 'aws:ec2/launchTemplate:LaunchTemplate', `megaticket-${tier}-lt`);
@@ -127,7 +127,16 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
         expect(asg.inputs['launchTemplate']).to.deep.equal({ id: lt.id, version: String(lt.state['latestVersion']) });
         expect(asg.inputs['launchTemplate']).to.deep.include({ version: '7' });
         expect(asg.inputs['healthCheckType']).to.equal('ELB');
-        expect((asg.inputs['instanceRefresh'] as { strategy: string }).strategy).to.equal('Rolling');
+        expect(asg.inputs['instanceRefresh']).to.deep.equal({
+          strategy: 'Rolling',
+          preferences: {
+            minHealthyPercentage: 100,
+            maxHealthyPercentage: 200,
+            instanceWarmup: '60',
+            autoRollback: true,
+          },
+        });
+        expect([asg.inputs['healthCheckGracePeriod'], asg.inputs['defaultInstanceWarmup']]).to.deep.equal([300, 60]);
         expect((asg.inputs['targetGroupArns'] as string[]).map((a) => nameOf(run, a))).to.deep.equal([
           `megaticket-lb-${tier}-tg`,
         ]);

@@ -11,16 +11,38 @@ describe('monitoring (mocks, seoul and tokyo)', () => {
     runs = [await scenario('seoul'), await scenario('tokyo')];
   });
 
-  it('log groups /megaticket/web and /megaticket/api with 30-day retention', () => {
+  it('log groups: one per tier, named /megaticket/<stack>/<tier>-<random> (a leftover never blocks a new one), 30-day retention', () => {
     for (const run of runs) {
-      expect(
-        ofType(run, 'aws:cloudwatch/logGroup:LogGroup')
-          .map((g) => [g.inputs['name'], g.inputs['retentionInDays']])
-          .sort(),
-      ).to.deep.equal([
-        ['/megaticket/api', 30],
-        ['/megaticket/web', 30],
+      const groups = ofType(run, 'aws:cloudwatch/logGroup:LogGroup')
+        .map((g) => [g.inputs['namePrefix'], g.inputs['name'], g.inputs['retentionInDays']])
+        .sort();
+      expect(groups).to.deep.equal([
+        [`/megaticket/${run.stack}/api-`, undefined, 30],
+        [`/megaticket/${run.stack}/web-`, undefined, 30],
       ]);
+    }
+  });
+
+  it('account-wide names differ per stack: the dashboard is megaticket-<stack>; IAM, SNS, buckets and state machines are auto-named', () => {
+    const dashboards = runs.map((run) =>
+      String(
+        named(run, 'aws:cloudwatch/dashboard:Dashboard', 'megaticket-monitoring-dashboard').inputs['dashboardName'],
+      ),
+    );
+    expect(dashboards).to.deep.equal(['megaticket-seoul', 'megaticket-tokyo']);
+    for (const run of runs) {
+      for (const type of [
+        'aws:iam/role:Role',
+        'aws:iam/instanceProfile:InstanceProfile',
+        'aws:sns/topic:Topic',
+        'aws:s3/bucket:Bucket',
+        'aws:sfn/stateMachine:StateMachine',
+        'aws:cloudwatch/metricAlarm:MetricAlarm',
+        'aws:cloudwatch/eventRule:EventRule',
+        'aws:route53/healthCheck:HealthCheck',
+      ]) {
+        for (const r of ofType(run, type)) expect(r.inputs['name'], `${run.stack} ${r.name}`).to.equal(undefined);
+      }
     }
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   DYNAMODB_APP_ACTIONS,
+  SESSION_MANAGER_ACTIONS,
   apiInstancePolicy,
   bedrockModelStatements,
   dynamoDbResources,
@@ -84,23 +85,36 @@ describe('infra/policies', () => {
     ]);
   });
 
-  it('webInstancePolicy: artifact read + own log group; no DynamoDB, Bedrock or SSM', () => {
-    const doc = webInstancePolicy({ ctx: tokyo, artifactBucket: 'bucket-1', logGroup: '/megaticket/web' });
-    const actions = doc.Statement.flatMap((s) => s.Action);
-    expect(actions).to.deep.equal([
-      's3:GetObject',
-      'logs:CreateLogStream',
-      'logs:DescribeLogStreams',
-      'logs:PutLogEvents',
+  it('webInstancePolicy: artifact read + own log group + Session Manager; no DynamoDB, Bedrock or SSM parameter', () => {
+    const doc = webInstancePolicy({ ctx: tokyo, artifactBucket: 'bucket-1', logGroup: '/megaticket/tokyo/web-abc' });
+    expect(doc.Statement.map((s) => [s.Sid, s.Action, s.Resource])).to.deep.equal([
+      ['ReadAppArtifact', ['s3:GetObject'], ['arn:aws:s3:::bucket-1/artifacts/*']],
+      [
+        'ShipAppLog',
+        ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        [
+          'arn:aws:logs:ap-northeast-1:111122223333:log-group:/megaticket/tokyo/web-abc',
+          'arn:aws:logs:ap-northeast-1:111122223333:log-group:/megaticket/tokyo/web-abc:log-stream:*',
+        ],
+      ],
+      ['SessionManager', [...SESSION_MANAGER_ACTIONS], ['*']],
     ]);
-    expect(doc.Statement.flatMap((s) => s.Resource)).to.deep.equal([
-      'arn:aws:s3:::bucket-1/artifacts/*',
-      'arn:aws:logs:ap-northeast-1:111122223333:log-group:/megaticket/web',
-      'arn:aws:logs:ap-northeast-1:111122223333:log-group:/megaticket/web:log-stream:*',
+    expect(doc.Statement.flatMap((s) => s.Action).filter((a) => /^ssm:Get|^(dynamodb|bedrock):/.test(a))).to.deep.equal(
+      [],
+    );
+  });
+
+  it('SESSION_MANAGER_ACTIONS: exactly the Session Manager channel actions and agent registration, nothing that reads data', () => {
+    expect([...SESSION_MANAGER_ACTIONS]).to.deep.equal([
+      'ssm:UpdateInstanceInformation',
+      'ssmmessages:CreateControlChannel',
+      'ssmmessages:CreateDataChannel',
+      'ssmmessages:OpenControlChannel',
+      'ssmmessages:OpenDataChannel',
     ]);
   });
 
-  it('apiInstancePolicy: no Resource "*", every regional ARN in the stack region, DR parameter read-only', () => {
+  it('apiInstancePolicy: no Resource "*" outside Session Manager, every regional ARN in the stack region, DR parameter read-only', () => {
     const doc = apiInstancePolicy({
       ctx: tokyo,
       artifactBucket: 'bucket-1',
@@ -109,7 +123,7 @@ describe('infra/policies', () => {
       drParameterName: '/megaticket/dr',
       bedrockModelIds: ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 'apac.amazon.nova-lite-v1:0'],
     });
-    const resources = doc.Statement.flatMap((s) => s.Resource);
+    const resources = doc.Statement.filter((s) => s.Sid !== 'SessionManager').flatMap((s) => s.Resource);
     expect(resources).not.to.include('*');
     for (const arn of resources) {
       const region = arn.split(':')[3];
