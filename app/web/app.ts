@@ -4,6 +4,7 @@ import type { WebDeps } from './deps.js';
 import { loadMessages, localeOf } from './i18n.js';
 import { drStatus } from './dr-status.js';
 import { catalogPages } from './routes/catalog.js';
+import { healthRoutes } from './routes/health.js';
 import { securityHeaders } from './security.js';
 
 /** The web role: HTML pages enhanced with htmx. It reaches data only through the API client. */
@@ -14,9 +15,7 @@ export function createWebApp(deps: WebDeps): Express {
   app.set('trust proxy', 'loopback, uniquelocal');
   app.use(securityHeaders({ hsts: deps.cookieSecure }));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', role: 'web', region: deps.region });
-  });
+  app.use(healthRoutes(deps));
   app.use('/assets', express.static(deps.publicDir, { maxAge: '1h', index: false }));
   app.use('/assets/htmx', express.static(deps.htmxDir, { maxAge: '1d', index: false }));
 

@@ -1,11 +1,12 @@
 import { Router } from 'express';
+import { HEALTH_PATH } from '../../shared/load-balancing.js';
 import type { ApiDeps } from '../deps.js';
 
 export function systemRoutes(deps: ApiDeps): Router {
   const router = Router();
 
   /** Liveness: the process answers. It never touches DynamoDB, so a DynamoDB hiccup cannot trigger a failover. */
-  router.get('/health', (_req, res) => {
+  router.get(HEALTH_PATH, (_req, res) => {
     res.json({ status: 'ok', role: 'api', region: deps.region });
   });
 
