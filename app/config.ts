@@ -44,9 +44,8 @@ export const configSchema = z
     HOLD_SECONDS: positiveInt.default(600),
     BOOKING_FEE_KRW: z.coerce.number().int().min(0).default(2000),
     DR_GRACE_SECONDS: positiveInt.default(1800),
-    /** ssm: AWS SSM parameter written by the failover workflow; file: a JSON file written by `npm run dr`. */
-    DR_STATE_SOURCE: z.enum(['ssm', 'file']).default('file'),
-    DR_PARAMETER_NAME: z.string().startsWith('/').default('/megaticket/dr'),
+    /** dynamodb: the DR item of the replicated `control` table (AWS, the drill); file: a JSON file (`npm run dr`). */
+    DR_STATE_SOURCE: z.enum(['dynamodb', 'file']).default('file'),
     DR_STATE_FILE: z.string().min(1).default('.megaticket/dr-state.json'),
     DR_STATE_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
     SESSION_DAYS: positiveInt.default(14),
@@ -79,7 +78,6 @@ export const configSchema = z
     },
     dr: {
       source: env.DR_STATE_SOURCE,
-      parameterName: env.DR_PARAMETER_NAME,
       file: env.DR_STATE_FILE,
       cacheSeconds: env.DR_STATE_CACHE_SECONDS,
     },

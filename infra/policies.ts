@@ -54,10 +54,21 @@ export const DYNAMODB_APP_ACTIONS = [
   'dynamodb:UpdateItem',
 ] as const;
 
-/** Table ARNs plus exact index ARNs, all in `ctx.region` (the replica the stack's instances talk to). */
+/**
+ * The API reads the DR state from the `control` table and never writes it (the failover workflow and the failback
+ * command do): it gets GetItem on that table alone, not the item actions of the data tables.
+ */
+export const API_READ_ONLY_TABLES: readonly TableName[] = ['control'];
+
+export function tableArn(ctx: ArnContext, tablePrefix: string, table: TableName): string {
+  return `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${physicalTableName(tablePrefix, table)}`;
+}
+
+/** The data tables' ARNs plus their exact index ARNs, all in `ctx.region` (the replica the instances talk to). */
 export function dynamoDbResources(ctx: ArnContext, tablePrefix: string): string[] {
   const base = `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/`;
-  return (Object.keys(TABLES) as TableName[]).flatMap((table) => {
+  const tables = (Object.keys(TABLES) as TableName[]).filter((t) => !API_READ_ONLY_TABLES.includes(t));
+  return tables.flatMap((table) => {
     const name = physicalTableName(tablePrefix, table);
     const indexes = TABLES[table].globalSecondaryIndexes.map((gsi) => `${base}${name}/index/${gsi.name}`);
     return [`${base}${name}`, ...indexes];
@@ -181,7 +192,6 @@ export function webInstancePolicy(input: InstancePolicyInput): PolicyDocument {
 
 export interface ApiInstancePolicyInput extends InstancePolicyInput {
   readonly tablePrefix: string;
-  readonly drParameterName: string;
   readonly bedrockModelIds: readonly string[];
 }
 
@@ -205,15 +215,13 @@ export function apiInstancePolicy(input: ApiInstancePolicyInput): PolicyDocument
       Sid: 'CatalogScan',
       Effect: 'Allow',
       Action: ['dynamodb:Scan'],
-      Resource: [
-        `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${physicalTableName(input.tablePrefix, 'performances')}`,
-      ],
+      Resource: [tableArn(ctx, input.tablePrefix, 'performances')],
     },
     {
       Sid: 'ReadDrState',
       Effect: 'Allow',
-      Action: ['ssm:GetParameter'],
-      Resource: [ssmParameterArn(ctx, input.drParameterName)],
+      Action: ['dynamodb:GetItem'],
+      Resource: API_READ_ONLY_TABLES.map((t) => tableArn(ctx, input.tablePrefix, t)),
     },
     ...models,
   );

@@ -20,7 +20,6 @@ export interface EnvironmentInput {
   readonly region: string;
   readonly primaryRegion: string;
   readonly tablePrefix: string;
-  readonly drParameterName: string;
   /** This stack's internal NLB DNS name; only the web tier uses it. */
   readonly nlbDnsName: string;
   readonly bedrockPrimaryModelId: string;
@@ -42,8 +41,8 @@ export function appEnvironment(input: EnvironmentInput): [string, string][] {
     ['TABLE_PREFIX', input.tablePrefix],
     ['DYNAMODB_MODE', 'external'],
     ['BOOTSTRAP_TABLES', 'false'],
-    ['DR_STATE_SOURCE', 'ssm'],
-    ['DR_PARAMETER_NAME', input.drParameterName],
+    // The DR state is an item of the replicated control table (<prefix>-control), read from this region's replica.
+    ['DR_STATE_SOURCE', 'dynamodb'],
   ];
   if (input.tier === 'web') {
     // The region-local NLB, resolved at deploy time from this stack's own resource: never another region's.

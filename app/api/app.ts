@@ -6,6 +6,7 @@ import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { systemRoutes } from './routes/system.js';
+import { writeGuard } from './write-guard.js';
 
 /** The API role: data, rules and (later) the assistant, as JSON. Built apart from `listen` so tests can mount it. */
 export function createApiApp(deps: ApiDeps): Express {
@@ -26,6 +27,7 @@ export function createApiApp(deps: ApiDeps): Express {
     res.locals.user = await deps.accounts.authenticate(token);
     next();
   });
+  app.use(writeGuard(deps.writer));
   app.use(systemRoutes(deps), catalogRoutes(deps), authRoutes(deps), bookingRoutes(deps));
   app.use(() => {
     throw new DomainError('NOT_FOUND', 'No such API route.');

@@ -15,7 +15,7 @@ import {
 const tokyo: ArnContext = { partition: 'aws', region: 'ap-northeast-1', accountId: '111122223333' };
 
 describe('infra/policies', () => {
-  it('dynamoDbResources: every app table and each of its GSIs, in the given region only', () => {
+  it('dynamoDbResources: every data table (not control) and each of its GSIs, in the given region only', () => {
     expect(dynamoDbResources(tokyo, 'megaticket')).to.deep.equal([
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-performances',
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-venues',
@@ -114,13 +114,12 @@ describe('infra/policies', () => {
     ]);
   });
 
-  it('apiInstancePolicy: no Resource "*" outside Session Manager, every regional ARN in the stack region, DR parameter read-only', () => {
+  it('apiInstancePolicy: no Resource "*" outside Session Manager, every regional ARN in the stack region, the DR state item read-only, no SSM parameter', () => {
     const doc = apiInstancePolicy({
       ctx: tokyo,
       artifactBucket: 'bucket-1',
       logGroup: '/megaticket/api',
       tablePrefix: 'megaticket',
-      drParameterName: '/megaticket/dr',
       bedrockModelIds: ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 'apac.amazon.nova-lite-v1:0'],
     });
     const resources = doc.Statement.filter((s) => s.Sid !== 'SessionManager').flatMap((s) => s.Resource);
@@ -134,9 +133,13 @@ describe('infra/policies', () => {
     expect(doc.Statement.find((s) => s.Sid === 'ReadDrState')).to.deep.equal({
       Sid: 'ReadDrState',
       Effect: 'Allow',
-      Action: ['ssm:GetParameter'],
-      Resource: ['arn:aws:ssm:ap-northeast-1:111122223333:parameter/megaticket/dr'],
+      Action: ['dynamodb:GetItem'],
+      Resource: ['arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-control'],
     });
+    expect(doc.Statement.find((s) => s.Sid === 'AppTables')?.Resource).not.to.include(
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-control',
+    );
+    expect(doc.Statement.flatMap((s) => s.Action).filter((a) => a.startsWith('ssm:Get'))).to.deep.equal([]);
     expect(doc.Statement.find((s) => s.Sid === 'CatalogScan')?.Resource).to.deep.equal([
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-performances',
     ]);

@@ -15,7 +15,6 @@ const base: UserDataInput = {
   region: 'ap-northeast-1',
   primaryRegion: 'ap-northeast-2',
   tablePrefix: 'megaticket',
-  drParameterName: '/megaticket/dr',
   nlbDnsName: 'megaticket-lb-nlb-abc.elb.ap-northeast-1.amazonaws.com',
   bedrockPrimaryModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
   bedrockFallbackModelId: 'apac.amazon.nova-lite-v1:0',
@@ -39,8 +38,7 @@ describe('infra/user-data', () => {
       TABLE_PREFIX: 'megaticket',
       DYNAMODB_MODE: 'external',
       BOOTSTRAP_TABLES: 'false',
-      DR_STATE_SOURCE: 'ssm',
-      DR_PARAMETER_NAME: '/megaticket/dr',
+      DR_STATE_SOURCE: 'dynamodb',
       API_URL: 'http://megaticket-lb-nlb-abc.elb.ap-northeast-1.amazonaws.com:3001',
       COOKIE_SECURE: 'true',
     });

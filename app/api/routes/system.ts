@@ -23,11 +23,15 @@ export function systemRoutes(deps: ApiDeps): Router {
 
   router.get('/v1/dr', async (_req, res) => {
     const state = await deps.drState.current();
+    const { writer, acceptsWrites } = await deps.writer.status(state);
     res.json({
       region: deps.region,
       active: state.active,
       since: state.since,
       graceUntil: state.active && state.since !== undefined ? state.since + deps.drGraceMs : undefined,
+      failbackStartedAt: state.failbackStartedAt,
+      writer,
+      acceptsWrites,
     });
   });
 
