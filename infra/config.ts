@@ -39,7 +39,8 @@ export interface StackConfig {
   readonly hostedZoneId?: string;
   readonly certificateArn?: string;
   readonly primaryStackReference: string;
-  readonly drParameterName: string;
+  /** Route53 request interval for the primary's health check: 10 (fast) or 30 seconds. */
+  readonly healthCheckIntervalSeconds: number;
   readonly bedrockPrimaryModelId: string;
   readonly bedrockFallbackModelId: string;
   readonly logRetentionDays: number;
@@ -76,7 +77,7 @@ export const CONFIG_KEYS = {
   hostedZoneId: { type: 'string', default: '' },
   certificateArn: { type: 'string', default: '' },
   primaryStackReference: { type: 'string', default: 'organization/megaticket/seoul' },
-  drParameterName: { type: 'string', default: '/megaticket/dr' },
+  healthCheckIntervalSeconds: { type: 'integer', default: 10 },
   bedrockPrimaryModelId: { type: 'string', default: 'global.anthropic.claude-haiku-4-5-20251001-v1:0' },
   bedrockFallbackModelId: { type: 'string', default: 'apac.amazon.nova-lite-v1:0' },
   logRetentionDays: { type: 'integer', default: 30 },
@@ -146,7 +147,10 @@ const schema = z
         .optional(),
     ),
     primaryStackReference: z.string().regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, 'org/project/stack'),
-    drParameterName: z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/),
+    healthCheckIntervalSeconds: z.coerce
+      .number()
+      .int()
+      .refine((s) => s === 10 || s === 30, 'Route53 accepts 10 (fast) or 30 seconds'),
     bedrockPrimaryModelId: modelId,
     bedrockFallbackModelId: modelId,
     logRetentionDays: z.coerce
@@ -249,7 +253,7 @@ export function parseStackConfig(stack: string, awsRegion: string | undefined, r
     hostedZoneId: v.hostedZoneId,
     certificateArn: v.certificateArn,
     primaryStackReference: v.primaryStackReference,
-    drParameterName: v.drParameterName,
+    healthCheckIntervalSeconds: v.healthCheckIntervalSeconds,
     bedrockPrimaryModelId: v.bedrockPrimaryModelId,
     bedrockFallbackModelId: v.bedrockFallbackModelId,
     logRetentionDays: v.logRetentionDays,

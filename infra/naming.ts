@@ -33,9 +33,3 @@ export function artifactKey(sha256: string): string {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`artifact sha256 must be 64 hex characters, got ${sha256}`);
   return `artifacts/megaticket-app-${sha256.slice(0, 16)}.tar.gz`;
 }
-
-/** ARN form of an SSM parameter name ('/megaticket/dr' → 'parameter/megaticket/dr'). */
-export function ssmParameterResource(name: string): string {
-  if (!name.startsWith('/')) throw new Error(`SSM parameter name must start with '/', got ${name}`);
-  return `parameter${name}`;
-}

@@ -1,5 +1,4 @@
 import { TABLES, physicalTableName, type TableName } from '../app/adapters/dynamodb/tables.js';
-import { ssmParameterResource } from './naming.js';
 
 /**
  * IAM policy documents as pure data. Every ARN is built from the partition, region and account that the caller
@@ -9,6 +8,8 @@ import { ssmParameterResource } from './naming.js';
 export interface Statement {
   readonly Sid: string;
   readonly Effect: 'Allow' | 'Deny';
+  /** Resource policies only (the SNS topic policy); identity policies have none. */
+  readonly Principal?: Readonly<Record<string, string>>;
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
@@ -126,10 +127,6 @@ export function bedrockModelStatements(ctx: ArnContext, modelId: string, sid: st
   ];
 }
 
-export function ssmParameterArn(ctx: ArnContext, name: string): string {
-  return `arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:${ssmParameterResource(name)}`;
-}
-
 export function logGroupArn(ctx: ArnContext, group: string): string {
   return `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${group}`;
 }
@@ -229,24 +226,71 @@ export function apiInstancePolicy(input: ApiInstancePolicyInput): PolicyDocument
 
 export interface FailoverPolicyInput {
   readonly ctx: ArnContext;
-  readonly drParameterName: string;
+  /** Physical name of the control table; the workflow writes its replica in `ctx.region`. */
+  readonly drStateTable: string;
+  readonly gateHealthCheckId: string;
   readonly autoScalingGroupArns: readonly string[];
 }
 
-/** The failover state machine may read/write the DR parameter and resize the standby ASGs; nothing else. */
+/** Route53 is global: health-check ARNs have no region and no account. */
+export function healthCheckArn(partition: string, id: string): string {
+  return `arn:${partition}:route53:::healthcheck/${id}`;
+}
+
+/**
+ * The failover state machine may write the DR state item (PutItem on the control table in its own region, nothing
+ * else of DynamoDB), update the one gate health check, and resize the standby ASGs; nothing else.
+ */
 export function failoverWorkflowPolicy(input: FailoverPolicyInput): PolicyDocument {
+  const { ctx } = input;
   return doc(
     {
-      Sid: 'DrState',
+      Sid: 'WriteDrState',
       Effect: 'Allow',
-      Action: ['ssm:GetParameter', 'ssm:PutParameter'],
-      Resource: [ssmParameterArn(input.ctx, input.drParameterName)],
+      Action: ['dynamodb:PutItem'],
+      Resource: [`arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${input.drStateTable}`],
+    },
+    {
+      Sid: 'PinTrafficToStandby',
+      Effect: 'Allow',
+      Action: ['route53:UpdateHealthCheck'],
+      Resource: [healthCheckArn(ctx.partition, input.gateHealthCheckId)],
     },
     {
       Sid: 'RaiseStandbyCapacity',
       Effect: 'Allow',
       Action: ['autoscaling:UpdateAutoScalingGroup'],
       Resource: [...input.autoScalingGroupArns],
+    },
+  );
+}
+
+/**
+ * The alerts topic's policy: what the account could already do (the default topic policy's owner statement, which
+ * CloudWatch alarms publish under) plus EventBridge publishing from the given rules only (the failover workflow's
+ * execution-status rule).
+ */
+export function alertsTopicPolicy(input: {
+  readonly topicArn: string;
+  readonly accountId: string;
+  readonly eventRuleArns: readonly string[];
+}): PolicyDocument {
+  return doc(
+    {
+      Sid: 'AccountOwner',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
+      Resource: [input.topicArn],
+      Condition: { StringEquals: { 'AWS:SourceOwner': input.accountId } },
+    },
+    {
+      Sid: 'FailoverWorkflowStatus',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['sns:Publish'],
+      Resource: [input.topicArn],
+      Condition: { ArnEquals: { 'aws:SourceArn': [...input.eventRuleArns] } },
     },
   );
 }

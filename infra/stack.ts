@@ -5,12 +5,12 @@ import type { Artifact } from './artifact.js';
 import { ArtifactStore } from './components/artifact-store.js';
 import { DataTables } from './components/data.js';
 import { FailoverDns } from './components/dns.js';
-import { DrState } from './components/dr-state.js';
 import { Failover } from './components/failover.js';
 import { LoadBalancers } from './components/load-balancers.js';
 import { Logging } from './components/logging.js';
 import { Monitoring } from './components/monitoring.js';
 import { Network } from './components/network.js';
+import { PrimaryHealth } from './components/primary-health.js';
 import { SecurityGroups } from './components/security.js';
 import { ComputeTier } from './components/tier.js';
 import type { StackConfig } from './config.js';
@@ -35,14 +35,31 @@ export interface StackOutputs {
   readonly artifactBucket: pulumi.Output<string>;
   readonly artifactKey: pulumi.Output<string>;
   readonly tableNames: Readonly<Record<string, string>>;
-  readonly drParameterName: pulumi.Output<string>;
+  readonly primaryRegion: string;
+  /** The control table whose DR state item both regions read (same name in every replica region). */
+  readonly drStateTable: string;
   readonly webAsgName: pulumi.Output<string>;
   readonly apiAsgName: pulumi.Output<string>;
   readonly dashboardName: pulumi.Output<string>;
   readonly alertsTopicArn: pulumi.Output<string>;
+  /** Standby only: what `npm run failback` and operators need. */
   readonly failoverStateMachineArn?: pulumi.Output<string>;
-  readonly primaryHealthCheckId?: pulumi.Output<string>;
+  readonly primaryDownAlarmName?: pulumi.Output<string>;
+  readonly primaryDownTopicArn?: pulumi.Output<string>;
+  readonly primaryEndpointHealthCheckId?: pulumi.Output<string>;
+  readonly primaryGateHealthCheckId?: pulumi.Output<string>;
 }
+
+type StandbyOutputs = Required<
+  Pick<
+    StackOutputs,
+    | 'failoverStateMachineArn'
+    | 'primaryDownAlarmName'
+    | 'primaryDownTopicArn'
+    | 'primaryEndpointHealthCheckId'
+    | 'primaryGateHealthCheckId'
+  >
+>;
 
 /**
  * The whole stack as one root component, so a caller (tests) can attach transformations that see every resource's
@@ -98,7 +115,7 @@ export class MegaTicketStack extends pulumi.ComponentResource {
       { tablePrefix: config.tablePrefix, owner: config.role === 'primary', replicaRegion: config.standbyRegion },
       child,
     );
-    const dr = new DrState(childName(p, 'dr'), { parameterName: config.drParameterName }, child);
+    const drStateTable = data.tableNames.control;
 
     const userData = (tier: Tier) =>
       pulumi
@@ -152,8 +169,8 @@ export class MegaTicketStack extends pulumi.ComponentResource {
           userData: userData(name),
           policy: policies[name],
         },
-        // Instances need their log group, the DR parameter and (on the primary) the tables before they boot.
-        { parent: this, dependsOn: [logging, dr, data] },
+        // Instances need their log group and (on the primary) the tables, the DR state table among them, before they boot.
+        { parent: this, dependsOn: [logging, data] },
       );
     const api = tier('api', 'api', lbs.apiTargetGroupArn);
     const web = tier('web', 'web', lbs.webTargetGroupArn);
@@ -176,46 +193,62 @@ export class MegaTicketStack extends pulumi.ComponentResource {
       child,
     );
 
-    let failoverStateMachineArn: pulumi.Output<string> | undefined;
-    let primaryHealthCheckId: pulumi.Output<string> | undefined;
+    let standby: StandbyOutputs | undefined;
     if (config.role === 'standby') {
+      // The standby reads the primary's ALB through a StackReference and owns everything failover needs, so the
+      // failover stays manageable (and automatic) while the primary region is down.
+      const primary = new pulumi.StackReference(childName(p, 'primary'), { name: config.primaryStackReference }, child);
+      const primaryAlb = {
+        dnsName: primary.requireOutput('albDnsName') as pulumi.Output<string>,
+        zoneId: primary.requireOutput('albZoneId') as pulumi.Output<string>,
+        protocol: primary.requireOutput('albProtocol') as pulumi.Output<string>,
+      };
+      const health = new PrimaryHealth(
+        childName(p, 'primary-health'),
+        {
+          albDnsName: primaryAlb.dnsName,
+          albProtocol: primaryAlb.protocol,
+          requestIntervalSeconds: config.healthCheckIntervalSeconds,
+        },
+        child,
+      );
       if (config.domainName && config.hostedZoneId) {
-        const primary = new pulumi.StackReference(
-          childName(p, 'primary'),
-          { name: config.primaryStackReference },
-          child,
-        );
-        const dns = new FailoverDns(
+        new FailoverDns(
           childName(p, 'dns'),
           {
             domainName: config.domainName,
             hostedZoneId: config.hostedZoneId,
-            primary: {
-              dnsName: primary.requireOutput('albDnsName') as pulumi.Output<string>,
-              zoneId: primary.requireOutput('albZoneId') as pulumi.Output<string>,
-              protocol: primary.requireOutput('albProtocol') as pulumi.Output<string>,
-            },
+            primary: primaryAlb,
+            primaryHealthCheckId: health.gateHealthCheckId,
             secondary: { dnsName: lbs.albDnsName, zoneId: lbs.albZoneId },
           },
           child,
         );
-        primaryHealthCheckId = dns.healthCheckId;
       }
       const failover = new Failover(
         childName(p, 'failover'),
         {
           ctx,
-          drParameterName: config.drParameterName,
+          drStateTable,
           // API first: web instances that come up before any API instance would only serve errors.
           groups: [
-            { name: api.asgName, arn: api.asgArn, drMinSize: config.api.drMinSize },
-            { name: web.asgName, arn: web.asgArn, drMinSize: config.web.drMinSize },
+            { name: api.asgName, arn: api.asgArn, drMinSize: config.api.drMinSize, maxSize: config.api.maxSize },
+            { name: web.asgName, arn: web.asgArn, drMinSize: config.web.drMinSize, maxSize: config.web.maxSize },
           ],
-          healthCheckId: primaryHealthCheckId,
+          endpointHealthCheckId: health.endpointHealthCheckId,
+          gateHealthCheckId: health.gateHealthCheckId,
+          alertsTopicArn: monitoring.topicArn,
+          alarmEmail: config.alarmEmail,
         },
-        { parent: this, dependsOn: [dr] },
+        child,
       );
-      failoverStateMachineArn = failover.stateMachineArn;
+      standby = {
+        failoverStateMachineArn: failover.stateMachineArn,
+        primaryDownAlarmName: failover.alarmName,
+        primaryDownTopicArn: failover.primaryDownTopicArn,
+        primaryEndpointHealthCheckId: health.endpointHealthCheckId,
+        primaryGateHealthCheckId: health.gateHealthCheckId,
+      };
     }
 
     this.outputs = {
@@ -229,13 +262,13 @@ export class MegaTicketStack extends pulumi.ComponentResource {
       artifactBucket: artifacts.bucketName,
       artifactKey: artifacts.objectKey,
       tableNames: data.tableNames,
-      drParameterName: dr.parameterName,
+      primaryRegion: config.primaryRegion,
+      drStateTable,
       webAsgName: web.asgName,
       apiAsgName: api.asgName,
       dashboardName: monitoring.dashboardName,
       alertsTopicArn: monitoring.topicArn,
-      ...(failoverStateMachineArn ? { failoverStateMachineArn } : {}),
-      ...(primaryHealthCheckId ? { primaryHealthCheckId } : {}),
+      ...standby,
     };
     this.registerOutputs({ ...this.outputs });
   }

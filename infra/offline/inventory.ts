@@ -129,7 +129,16 @@ function details(r: StackResource, names: Map<string, string>): string[] {
       ];
     }
     case 'aws:route53/healthCheck:HealthCheck':
-      return [`${String(p['type'])} ${String(p['fqdn'])}:${String(p['port'])}${String(p['resourcePath'])}`];
+      return p['type'] === 'CALCULATED'
+        ? [
+            `CALCULATED: healthy when ${String(p['childHealthThreshold'])} of ${[p['childHealthchecks']].flat().map(ref).join(', ')} are` +
+              (r.options.ignoreChanges.length ? ` (ignoreChanges: ${r.options.ignoreChanges.join(', ')})` : ''),
+          ]
+        : [
+            `${String(p['type'])} ${String(p['fqdn'])}:${String(p['port'])}${String(p['resourcePath'])} every ${String(p['requestInterval'])} s, ${String(p['failureThreshold'])} failures`,
+          ];
+    case 'aws:sns/topicPolicy:TopicPolicy':
+      return policyLines(p['policy']);
     case 'aws:route53/record:Record': {
       const alias = [p['aliases']].flat()[0] as Props | undefined;
       const policy = [p['failoverRoutingPolicies']].flat()[0] as Props | undefined;

@@ -129,11 +129,14 @@ function fakeState(
       return { id: physical, state: { ...base, arn: `arn:aws:states:${region}:${acct}:stateMachine:${physical}` } };
     case 'aws:sns/topic:Topic':
       return { id: physical, state: { ...base, arn: `arn:aws:sns:${region}:${acct}:${physical}` } };
-    case 'aws:route53/healthCheck:HealthCheck':
-      return {
-        id: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`,
-        state: base,
-      };
+    case 'aws:route53/healthCheck:HealthCheck': {
+      const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+      return { id, state: { ...base, arn: `arn:aws:route53:::healthcheck/${id}` } };
+    }
+    case 'aws:cloudwatch/eventRule:EventRule':
+      return { id: physical, state: { ...base, arn: `arn:aws:events:${region}:${acct}:rule/${physical}` } };
+    case 'aws:cloudwatch/metricAlarm:MetricAlarm':
+      return { id: physical, state: { ...base, arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${physical}` } };
     case 'aws:cloudwatch/dashboard:Dashboard':
       return { id: String(inputs['dashboardName']), state: base };
     case 'pulumi:pulumi:StackReference': {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   DYNAMODB_APP_ACTIONS,
   SESSION_MANAGER_ACTIONS,
+  alertsTopicPolicy,
   apiInstancePolicy,
   bedrockModelStatements,
   dynamoDbResources,
@@ -146,20 +147,27 @@ describe('infra/policies', () => {
     expect(JSON.stringify(doc)).not.to.include('ap-northeast-2');
   });
 
-  it('failoverWorkflowPolicy: DR parameter read/write and UpdateAutoScalingGroup on the given ASGs only', () => {
+  it('failoverWorkflowPolicy: PutItem on the control table in its region, UpdateHealthCheck on the gate, UpdateAutoScalingGroup on the given ASGs; nothing else', () => {
     const doc = failoverWorkflowPolicy({
       ctx: tokyo,
-      drParameterName: '/megaticket/dr',
+      drStateTable: 'megaticket-control',
+      gateHealthCheckId: 'abcd-1234',
       autoScalingGroupArns: [
         'arn:aws:autoscaling:ap-northeast-1:111122223333:autoScalingGroup:x:autoScalingGroupName/api',
       ],
     });
     expect(doc.Statement).to.deep.equal([
       {
-        Sid: 'DrState',
+        Sid: 'WriteDrState',
         Effect: 'Allow',
-        Action: ['ssm:GetParameter', 'ssm:PutParameter'],
-        Resource: ['arn:aws:ssm:ap-northeast-1:111122223333:parameter/megaticket/dr'],
+        Action: ['dynamodb:PutItem'],
+        Resource: ['arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-control'],
+      },
+      {
+        Sid: 'PinTrafficToStandby',
+        Effect: 'Allow',
+        Action: ['route53:UpdateHealthCheck'],
+        Resource: ['arn:aws:route53:::healthcheck/abcd-1234'],
       },
       {
         Sid: 'RaiseStandbyCapacity',
@@ -168,6 +176,23 @@ describe('infra/policies', () => {
         Resource: ['arn:aws:autoscaling:ap-northeast-1:111122223333:autoScalingGroup:x:autoScalingGroupName/api'],
       },
     ]);
+  });
+
+  it('alertsTopicPolicy: the account owner as before, plus EventBridge publishing from exactly the given rules', () => {
+    const doc = alertsTopicPolicy({
+      topicArn: 'arn:aws:sns:ap-northeast-1:111122223333:alerts',
+      accountId: '111122223333',
+      eventRuleArns: ['arn:aws:events:ap-northeast-1:111122223333:rule/status'],
+    });
+    expect(doc.Statement[0]?.Condition).to.deep.equal({ StringEquals: { 'AWS:SourceOwner': '111122223333' } });
+    expect(doc.Statement[1]).to.deep.equal({
+      Sid: 'FailoverWorkflowStatus',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['sns:Publish'],
+      Resource: ['arn:aws:sns:ap-northeast-1:111122223333:alerts'],
+      Condition: { ArnEquals: { 'aws:SourceArn': ['arn:aws:events:ap-northeast-1:111122223333:rule/status'] } },
+    });
   });
 
   it('renderTrustPolicy: service principal, guarded by aws:SourceAccount when given', () => {
