@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
+import { instanceArch } from './artifact.js';
 import { cidrsOverlap, isPrivateCidr } from './cidr.js';
 
 /**
@@ -33,6 +34,8 @@ export interface StackConfig {
   readonly peerVpcCidr: string;
   readonly instanceType: string;
   readonly amiParameter: string;
+  /** Pins the AMI outright; otherwise `amiParameter` is resolved once per `pulumi up`. */
+  readonly amiId?: string;
   readonly web: TierCapacity;
   readonly api: TierCapacity;
   readonly domainName?: string;
@@ -65,6 +68,7 @@ export const CONFIG_KEYS = {
   tablePrefix: { type: 'string', default: 'megaticket' },
   instanceType: { type: 'string', default: 't4g.small' },
   amiParameter: { type: 'string', default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64' },
+  amiId: { type: 'string', default: '' },
   webMinSize: { type: 'integer', default: 2 },
   webDesiredCapacity: { type: 'integer', default: 2 },
   webMaxSize: { type: 'integer', default: 6 },
@@ -120,6 +124,12 @@ const schema = z
     tablePrefix: z.string().regex(/^[a-zA-Z0-9_.-]{3,200}$/),
     instanceType: z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/),
     amiParameter: z.string().startsWith('/'),
+    amiId: optional.pipe(
+      z
+        .string()
+        .regex(/^ami-[0-9a-f]{8,17}$/, 'an AMI id such as ami-0123456789abcdef0')
+        .optional(),
+    ),
     webMinSize: count,
     webDesiredCapacity: count,
     webMaxSize: count,
@@ -199,6 +209,12 @@ export function parseStackConfig(stack: string, awsRegion: string | undefined, r
   if (cidrsOverlap(v.vpcCidr, v.peerVpcCidr)) problems.push('vpcCidr: overlaps peerVpcCidr (the other region)');
   if (v.hostedZoneId && !v.domainName) problems.push('hostedZoneId: set domainName too');
   if (v.domainName && !v.hostedZoneId) problems.push('domainName: set hostedZoneId too (the zone that holds it)');
+  // The AMI, the instance type and the artifact's Node runtime must share one architecture.
+  const arch = instanceArch(v.instanceType);
+  const amiArch = /-arm64$/.test(v.amiParameter) ? 'arm64' : /-x86_64$/.test(v.amiParameter) ? 'x64' : undefined;
+  if (!v.amiId && amiArch && amiArch !== arch) {
+    problems.push(`amiParameter: ${v.amiParameter} is ${amiArch} but instanceType ${v.instanceType} is ${arch}`);
+  }
   // An ALB can only use an ACM certificate of its own region; AWS would refuse it halfway through `pulumi up`.
   const certificateRegion = v.certificateArn?.split(':')[3];
   if (v.certificateArn && certificateRegion !== expectedRegion) {
@@ -247,6 +263,7 @@ export function parseStackConfig(stack: string, awsRegion: string | undefined, r
     peerVpcCidr: v.peerVpcCidr,
     instanceType: v.instanceType,
     amiParameter: v.amiParameter,
+    amiId: v.amiId,
     web,
     api,
     domainName: v.domainName,

@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { TABLE_NAMES } from '../app/adapters/dynamodb/tables.js';
-import type { Artifact } from './artifact.js';
+import { instanceArch, type Artifact } from './artifact.js';
 import { ArtifactStore } from './components/artifact-store.js';
 import { DataTables } from './components/data.js';
 import { FailoverDns } from './components/dns.js';
@@ -76,6 +76,13 @@ export class MegaTicketStack extends pulumi.ComponentResource {
     super('megaticket:index:Stack', config.namePrefix, {}, opts);
     const p = config.namePrefix;
     const child = { parent: this };
+    const arch = instanceArch(config.instanceType);
+    if (deps.artifact.arch !== arch) {
+      throw new Error(
+        `The artifact carries a ${deps.artifact.arch} Node runtime but ${config.instanceType} is ${arch}: ` +
+          `run \`npm run bundle -- --arch ${arch}\`.`,
+      );
+    }
     const tls = config.certificateArn !== undefined;
 
     const partition = aws.getPartitionOutput({}, child).partition;
@@ -117,6 +124,12 @@ export class MegaTicketStack extends pulumi.ComponentResource {
     );
     const drStateTable = data.tableNames.control;
 
+    // One AMI id per deployment, resolved here at `pulumi up` (or pinned by config): every instance of a release boots
+    // the same image, and a new AMI rolls the groups through the launch templates like any other change, never at a
+    // random scale-out.
+    const imageId: pulumi.Input<string> =
+      config.amiId ?? aws.ssm.getParameterOutput({ name: config.amiParameter }, child).insecureValue;
+
     const userData = (tier: Tier) =>
       pulumi
         .all([lbs.nlbDnsName, artifacts.bucketName, artifacts.objectKey, logging.groupNames[tier]])
@@ -133,6 +146,7 @@ export class MegaTicketStack extends pulumi.ComponentResource {
             artifactBucket: bucket,
             artifactKey: key,
             artifactSha256: deps.artifact.sha256,
+            node: deps.artifact.node,
             logGroup,
           }),
         );
@@ -162,7 +176,7 @@ export class MegaTicketStack extends pulumi.ComponentResource {
           role: config.role,
           capacity: config[name],
           instanceType: config.instanceType,
-          amiParameter: config.amiParameter,
+          imageId,
           subnetIds: network.privateSubnetIds,
           securityGroupId: groups.ids[subnetGroup],
           targetGroupArn,

@@ -8,8 +8,8 @@ export interface ComputeTierArgs {
   readonly role: StackRole;
   readonly capacity: TierCapacity;
   readonly instanceType: string;
-  /** SSM public parameter of the AMI, resolved by EC2 at launch (`resolve:ssm:`). */
-  readonly amiParameter: string;
+  /** The AMI id of this deployment (resolved once at `pulumi up`, the same for every instance of a release). */
+  readonly imageId: pulumi.Input<string>;
   readonly subnetIds: pulumi.Input<string>[];
   readonly securityGroupId: pulumi.Input<string>;
   readonly targetGroupArn: pulumi.Input<string>;
@@ -34,8 +34,8 @@ export const INSTANCE_WARMUP_SECONDS = 60;
  * would also let every instance read every SSM parameter of the account.
  *
  * The ASG pins the launch template version Pulumi just created (`latestVersion`), never `$Latest` or `$Default`, and
- * an instance refresh rolls the group whenever that version changes (new artifact, new env, new AMI parameter). No
- * runtime process edits templates.
+ * an instance refresh rolls the group whenever that version changes (new artifact, new env, a new AMI id resolved at
+ * `pulumi up`). No runtime process edits templates, and EC2 never resolves a floating AMI at launch.
  *
  * Capacity ownership: on the primary, the scaling policy owns DesiredCapacity after creation. On the standby, the
  * failover workflow raises MinSize/DesiredCapacity; `ignoreChanges` keeps a later `pulumi up` from scaling a live
@@ -73,7 +73,7 @@ export class ComputeTier extends pulumi.ComponentResource {
       childName(name, 'lt'),
       {
         description: `MegaTicket ${args.tier} tier`,
-        imageId: `resolve:ssm:${args.amiParameter}`,
+        imageId: args.imageId,
         instanceType: args.instanceType,
         iamInstanceProfile: { arn: profile.arn },
         vpcSecurityGroupIds: [args.securityGroupId],

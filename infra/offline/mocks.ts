@@ -180,6 +180,19 @@ export function createMocks(o: MockOptions): RecordingMocks {
           return { partition: 'aws', dnsSuffix: 'amazonaws.com', reverseDnsPrefix: 'com.amazonaws', id: 'aws' };
         case 'aws:index/getRegion:getRegion':
           return { name: o.region, region: o.region, id: o.region };
+        case 'aws:ssm/getParameter:getParameter': {
+          // The public AMI parameter: one id per region, as AWS answers at `pulumi up` time.
+          const ami = `ami-${hex('ami', o.region, String((args.inputs as { name?: string }).name)).slice(0, 17)}`;
+          return {
+            name: (args.inputs as { name?: string }).name,
+            type: 'String',
+            value: ami,
+            insecureValue: ami,
+            version: 1,
+            arn: '',
+            id: '',
+          };
+        }
         case 'aws:index/getAvailabilityZones:getAvailabilityZones': {
           const names = AZS[o.region] ?? [`${o.region}a`, `${o.region}b`, `${o.region}c`];
           return { names, zoneIds: names.map((_, i) => `${o.region.slice(0, 4)}-az${i + 1}`), id: o.region };

@@ -102,6 +102,13 @@ describe('infra/config', () => {
     expect(
       problems('tokyo', { 'megaticket:certificateArn': 'arn:aws:iam::111122223333:server-certificate/x' })[0],
     ).to.match(/^megaticket:certificateArn: an ACM certificate ARN/);
+    expect(problems('seoul', { 'megaticket:instanceType': 'm7i.large' })).to.deep.equal([
+      'amiParameter: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64 is arm64 but instanceType m7i.large is x64',
+    ]);
+    expect(problems('seoul', { 'megaticket:amiId': 'resolve:ssm:/x' })[0]).to.match(/^megaticket:amiId: an AMI id/);
+    expect(problems('tokyo', { 'megaticket:healthCheckIntervalSeconds': '15' })[0]).to.match(
+      /^megaticket:healthCheckIntervalSeconds: Route53 accepts 10 \(fast\) or 30 seconds/,
+    );
     expect(problems('seoul', { 'megaticket:tableprefix': 'x' })).to.deep.equal([
       'megaticket:tableprefix: unknown key (documented keys are in Pulumi.yaml)',
     ]);
