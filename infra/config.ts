@@ -44,6 +44,8 @@ export interface StackConfig {
   readonly primaryStackReference: string;
   /** Route53 request interval for the primary's health check: 10 (fast) or 30 seconds. */
   readonly healthCheckIntervalSeconds: number;
+  /** Standby only: keep each tier's DR minimum as stopped, prepared instances (ASG warm pool); see the RTO budget. */
+  readonly standbyWarmPool: boolean;
   readonly bedrockPrimaryModelId: string;
   readonly bedrockFallbackModelId: string;
   readonly logRetentionDays: number;
@@ -52,9 +54,9 @@ export interface StackConfig {
 }
 
 interface KeySpec {
-  readonly type: 'string' | 'integer';
+  readonly type: 'string' | 'integer' | 'boolean';
   /** undefined = required (no default in Pulumi.yaml either). '' = optional, unset. */
-  readonly default?: string | number;
+  readonly default?: string | number | boolean;
 }
 
 /** Every megaticket:* key, its Pulumi.yaml type and its default. */
@@ -82,6 +84,7 @@ export const CONFIG_KEYS = {
   certificateArn: { type: 'string', default: '' },
   primaryStackReference: { type: 'string', default: 'organization/megaticket/seoul' },
   healthCheckIntervalSeconds: { type: 'integer', default: 10 },
+  standbyWarmPool: { type: 'boolean', default: false },
   bedrockPrimaryModelId: { type: 'string', default: 'global.anthropic.claude-haiku-4-5-20251001-v1:0' },
   bedrockFallbackModelId: { type: 'string', default: 'apac.amazon.nova-lite-v1:0' },
   logRetentionDays: { type: 'integer', default: 30 },
@@ -157,6 +160,7 @@ const schema = z
         .optional(),
     ),
     primaryStackReference: z.string().regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, 'org/project/stack'),
+    standbyWarmPool: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
     healthCheckIntervalSeconds: z.coerce
       .number()
       .int()
@@ -182,7 +186,7 @@ export class StackConfigError extends Error {
   }
 }
 
-function withDefaults(raw: RawConfig): Record<string, string | number | undefined> {
+function withDefaults(raw: RawConfig): Record<string, string | number | boolean | undefined> {
   return Object.fromEntries(
     Object.entries(CONFIG_KEYS).map(([key, spec]) => {
       const value = raw[key as ConfigKey];
@@ -209,6 +213,7 @@ export function parseStackConfig(stack: string, awsRegion: string | undefined, r
   if (cidrsOverlap(v.vpcCidr, v.peerVpcCidr)) problems.push('vpcCidr: overlaps peerVpcCidr (the other region)');
   if (v.hostedZoneId && !v.domainName) problems.push('hostedZoneId: set domainName too');
   if (v.domainName && !v.hostedZoneId) problems.push('domainName: set hostedZoneId too (the zone that holds it)');
+  if (v.role === 'primary' && v.standbyWarmPool) problems.push('standbyWarmPool: only the standby keeps a warm pool');
   // The AMI, the instance type and the artifact's Node runtime must share one architecture.
   const arch = instanceArch(v.instanceType);
   const amiArch = /-arm64$/.test(v.amiParameter) ? 'arm64' : /-x86_64$/.test(v.amiParameter) ? 'x64' : undefined;
@@ -271,6 +276,7 @@ export function parseStackConfig(stack: string, awsRegion: string | undefined, r
     certificateArn: v.certificateArn,
     primaryStackReference: v.primaryStackReference,
     healthCheckIntervalSeconds: v.healthCheckIntervalSeconds,
+    standbyWarmPool: v.standbyWarmPool,
     bedrockPrimaryModelId: v.bedrockPrimaryModelId,
     bedrockFallbackModelId: v.bedrockFallbackModelId,
     logRetentionDays: v.logRetentionDays,

@@ -182,6 +182,7 @@ export class MegaTicketStack extends pulumi.ComponentResource {
           targetGroupArn,
           userData: userData(name),
           policy: policies[name],
+          ...(config.role === 'standby' && config.standbyWarmPool ? { warmPoolSize: config[name].drMinSize } : {}),
         },
         // Instances need their log group and (on the primary) the tables, the DR state table among them, before they boot.
         { parent: this, dependsOn: [logging, data] },
@@ -203,6 +204,15 @@ export class MegaTicketStack extends pulumi.ComponentResource {
         apiAsgName: api.asgName,
         tableNames,
         alarmEmail: config.alarmEmail,
+        // The seat state and reservations, and the DR state item: what the RPO and one-writer-at-a-time rest on.
+        ...(config.role === 'primary'
+          ? {
+              replication: {
+                receivingRegion: config.standbyRegion,
+                tableNames: [data.tableNames.bookings, data.tableNames.control],
+              },
+            }
+          : {}),
       },
       child,
     );

@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { failoverDefinition } from '../failover-definition.js';
+import { PRIMARY_DOWN_ALARM } from '../failover-settings.js';
 import { childName } from '../naming.js';
 import {
   alertsTopicPolicy,
@@ -13,9 +14,6 @@ import {
 
 /** Route53 publishes health-check metrics only in us-east-1, so the alarm on them (and its topic) must live there. */
 export const HEALTH_METRICS_REGION = 'us-east-1';
-
-/** The alarm's evaluation: one 1-minute period. The health check's own 3 consecutive failures are the debounce. */
-export const PRIMARY_DOWN_ALARM = { periodSeconds: 60, evaluationPeriods: 1, datapointsToAlarm: 1 } as const;
 
 /** Step Functions execution statuses that end an execution; each one reaches the alerts topic. */
 export const FINAL_EXECUTION_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;

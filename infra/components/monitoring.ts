@@ -15,7 +15,12 @@ export interface MonitoringArgs {
   readonly apiAsgName: pulumi.Input<string>;
   readonly tableNames: readonly string[];
   readonly alarmEmail?: string;
+  /** Primary only: tables whose replication to the standby is watched (the RPO), and the standby region. */
+  readonly replication?: { readonly receivingRegion: string; readonly tableNames: readonly string[] };
 }
+
+/** Replication to the standby slower than this (sustained 3 minutes) alarms: the RPO is growing. */
+export const REPLICATION_LATENCY_ALARM_MS = 10_000;
 
 /**
  * Alarms on what users feel (ALB 5xx, unhealthy targets), on the assistant's degraded mode (Bedrock fallbacks, from
@@ -125,6 +130,26 @@ export class Monitoring extends pulumi.ComponentResource {
           datapointsToAlarm: 3,
           threshold: 1,
           comparisonOperator: 'GreaterThanOrEqualToThreshold',
+          treatMissingData: 'notBreaching',
+          ...actions,
+        },
+        parent,
+      );
+    }
+
+    for (const table of args.replication?.tableNames ?? []) {
+      new aws.cloudwatch.MetricAlarm(
+        childName(name, `replication-${table}`),
+        {
+          alarmDescription: `Replication of ${table} to ${args.replication!.receivingRegion} is slow: the RPO is growing`,
+          namespace: 'AWS/DynamoDB',
+          metricName: 'ReplicationLatency',
+          dimensions: { TableName: table, ReceivingRegion: args.replication!.receivingRegion },
+          statistic: 'Average',
+          period: 60,
+          evaluationPeriods: 3,
+          threshold: REPLICATION_LATENCY_ALARM_MS,
+          comparisonOperator: 'GreaterThanThreshold',
           treatMissingData: 'notBreaching',
           ...actions,
         },

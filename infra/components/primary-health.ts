@@ -2,10 +2,8 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { DEEP_HEALTH_PATH } from '../../app/shared/load-balancing.js';
 import { GATE_OPEN_THRESHOLD } from '../failover-definition.js';
+import { HEALTH_CHECK_FAILURE_THRESHOLD } from '../failover-settings.js';
 import { childName } from '../naming.js';
-
-/** Consecutive failed checks before Route53 calls Seoul unhealthy (and passed ones before it is healthy again). */
-export const HEALTH_CHECK_FAILURE_THRESHOLD = 3;
 
 export interface PrimaryHealthArgs {
   /** The primary (Seoul) ALB, read from the primary stack's outputs. */

@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { StackRole, TierCapacity } from '../config.js';
+import { HEALTH_CHECK_GRACE_SECONDS, INSTANCE_WARMUP_SECONDS, ROOT_VOLUME_GB } from '../failover-settings.js';
 import { childName, type Tier } from '../naming.js';
 
 export interface ComputeTierArgs {
@@ -17,16 +18,9 @@ export interface ComputeTierArgs {
   readonly userData: pulumi.Input<string>;
   /** The tier's inline IAM policy document (JSON). */
   readonly policy: pulumi.Input<string>;
+  /** Stopped, already booted instances kept ready (standby only, `standbyWarmPool`). */
+  readonly warmPoolSize?: number;
 }
-
-/**
- * Boot headroom. An instance boots in about a minute (EC2 launch, AL2023 boot, user data that only fetches, verifies and
- * starts; see docs/disaster-recovery.md); the ASG ignores its ELB health for five times that, so a slow boot is never
- * mistaken for a broken one and replaced in a loop.
- */
-export const HEALTH_CHECK_GRACE_SECONDS = 300;
-/** After passing its health checks, an instance counts for scaling and for the next instance-refresh batch. */
-export const INSTANCE_WARMUP_SECONDS = 60;
 
 /**
  * One tier: instance role and profile, launch template, ASG and a CPU target-tracking policy. Shell access is Session
@@ -82,7 +76,7 @@ export class ComputeTier extends pulumi.ComponentResource {
         blockDeviceMappings: [
           {
             deviceName: '/dev/xvda',
-            ebs: { volumeSize: 20, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+            ebs: { volumeSize: ROOT_VOLUME_GB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
           },
         ],
         monitoring: { enabled: true },
@@ -114,6 +108,17 @@ export class ComputeTier extends pulumi.ComponentResource {
             autoRollback: true,
           },
         },
+        ...(args.warmPoolSize
+          ? {
+              // Prepared once (user data runs, then the instance stops); a failover starts them, skipping launch,
+              // first boot and user data.
+              warmPool: {
+                poolState: 'Stopped',
+                minSize: args.warmPoolSize,
+                maxGroupPreparedCapacity: args.warmPoolSize,
+              },
+            }
+          : {}),
         tags: [{ key: 'Name', value: name, propagateAtLaunch: true }],
       },
       { parent: this, ignoreChanges: ComputeTier.ignoredCapacityFields(args.role) },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { runOffline, type OfflineRun } from '../../infra/offline/run.js';
+import { PRIMARY_OUTPUTS_FOR_OFFLINE, runOffline, type OfflineRun } from '../../infra/offline/run.js';
 import { placeholderArtifact } from '../../infra/artifact.js';
 import { NODE_RUNTIME } from '../../infra/node-runtime.js';
 import { FORBIDDEN_AT_BOOT, lintUserData } from '../../infra/user-data-lint.js';
@@ -164,6 +164,22 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
     expect(message).to.equal(
       'The artifact carries a x64 Node runtime but t4g.small is arm64: run `npm run bundle -- --arch arm64`.',
     );
+  });
+
+  it('standbyWarmPool (tokyo as committed): each tier keeps its DR minimum stopped and prepared; never in seoul; off when unset', async () => {
+    for (const a of ofType(seoul, 'aws:autoscaling/group:Group'))
+      expect(a.inputs['warmPool'], a.name).to.equal(undefined);
+    for (const tier of ['web', 'api']) {
+      const asg = named(tokyo, 'aws:autoscaling/group:Group', `megaticket-${tier}-asg`).inputs;
+      expect(asg['warmPool']).to.deep.equal({ poolState: 'Stopped', minSize: 2, maxGroupPreparedCapacity: 2 });
+      expect([asg['minSize'], asg['desiredCapacity']]).to.deep.equal([0, 0]);
+    }
+    const cold = await runOffline('tokyo', {
+      overrides: { 'megaticket:standbyWarmPool': 'false' },
+      stackOutputs: { 'organization/megaticket/seoul': PRIMARY_OUTPUTS_FOR_OFFLINE },
+    });
+    for (const a of ofType(cold, 'aws:autoscaling/group:Group'))
+      expect(a.inputs['warmPool'], a.name).to.equal(undefined);
   });
 
   it('ASGs pin the launch template version Pulumi created (mock latestVersion 7), roll launch-before-terminate with auto-rollback, ELB health with boot headroom', () => {

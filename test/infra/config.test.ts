@@ -109,6 +109,9 @@ describe('infra/config', () => {
     expect(problems('tokyo', { 'megaticket:healthCheckIntervalSeconds': '15' })[0]).to.match(
       /^megaticket:healthCheckIntervalSeconds: Route53 accepts 10 \(fast\) or 30 seconds/,
     );
+    expect(problems('seoul', { 'megaticket:standbyWarmPool': 'true' })).to.deep.equal([
+      'standbyWarmPool: only the standby keeps a warm pool',
+    ]);
     expect(problems('seoul', { 'megaticket:tableprefix': 'x' })).to.deep.equal([
       'megaticket:tableprefix: unknown key (documented keys are in Pulumi.yaml)',
     ]);

@@ -60,9 +60,35 @@ describe('monitoring (mocks, seoul and tokyo)', () => {
           'megaticket-monitoring-target-5xx',
           'megaticket-monitoring-web-unhealthy',
           ...TABLE_NAMES.map((t) => `megaticket-monitoring-throttles-megaticket-${t}`),
+          ...(run.stack === 'seoul'
+            ? [
+                'megaticket-monitoring-replication-megaticket-bookings',
+                'megaticket-monitoring-replication-megaticket-control',
+              ]
+            : []),
         ].sort(),
       );
     }
+  });
+
+  it('seoul watches replication to tokyo of the bookings and DR state tables (the RPO); tokyo does not', () => {
+    const [seoul, tokyo] = runs as [OfflineRun, OfflineRun];
+    const replication = (run: OfflineRun) =>
+      ofType(run, 'aws:cloudwatch/metricAlarm:MetricAlarm')
+        .filter((a) => a.inputs['metricName'] === 'ReplicationLatency')
+        .map((a) => [
+          a.inputs['dimensions'],
+          a.inputs['threshold'],
+          nameOf(run, (a.inputs['alarmActions'] as string[])[0]),
+        ]);
+    expect(replication(seoul)).to.deep.equal(
+      ['megaticket-bookings', 'megaticket-control'].map((t) => [
+        { TableName: t, ReceivingRegion: 'ap-northeast-1' },
+        10_000,
+        'megaticket-monitoring-alerts',
+      ]),
+    );
+    expect(replication(tokyo)).to.deep.equal([]);
   });
 
   it('alarm dimensions point at this stack’s own load balancers and target groups; all notify the alerts topic', () => {
