@@ -25,4 +25,70 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The browser script served to pages (plain ES5-style JS, no build step).
+    files: ['public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['document', 'window', 'HTMLInputElement', 'CustomEvent', 'performance', 'setTimeout'].map((g) => [
+          g,
+          'readonly',
+        ]),
+      ),
+    },
+  },
+  {
+    // The web tier talks to data only through the API: no adapters, no AWS SDK, no Pulumi; API types only as types.
+    files: ['app/web/**'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '@pulumi/*', '../adapters/*', '../../adapters/*'],
+              message: 'The web tier reaches data only through the API client.',
+            },
+            {
+              group: ['../api/*', '../../api/*'],
+              allowTypeImports: true,
+              message: 'Only the API contracts, as types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Infrastructure takes from the app only what both sides must define once: the table definitions, the DR state
+    // item the failover workflow writes, and what the servers and the load balancers agree on (timeouts, health paths).
+    files: ['infra/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(\\.\\./)+app/(?!(adapters/dynamodb/tables|adapters/dr/dr-state-item|shared/load-balancing)\\.js$)',
+              message:
+                'infra/ may import only app/adapters/dynamodb/tables.js, app/adapters/dr/dr-state-item.js and app/shared/load-balancing.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The assistant's core (issue 8) stays free of HTTP, templates and the AWS SDK (the Bedrock adapter lives in adapters/).
+    files: ['app/assistant/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@aws-sdk/*', 'express', 'eta', '@pulumi/*', '../web/*', '../api/*', '../adapters/*'] },
+      ],
+    },
+  },
 );

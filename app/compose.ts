@@ -57,6 +57,7 @@ export function composeApi(options: ComposeOptions) {
     payments,
     clock,
     drState,
+    seatViewTtlMs: config.seatViews.cacheMs,
     settings: {
       holdMs: config.booking.holdSeconds * 1000,
       bookingFeePerTicket: config.booking.bookingFeeKrw,

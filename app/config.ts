@@ -48,6 +48,10 @@ export const configSchema = z
     DR_STATE_SOURCE: z.enum(['dynamodb', 'file']).default('file'),
     DR_STATE_FILE: z.string().min(1).default('.megaticket/dr-state.json'),
     DR_STATE_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
+    /** How long one read of a slot's seat state serves every viewer of it (SPEC §8); 0 = no sharing. */
+    SEAT_VIEW_CACHE_MS: z.coerce.number().int().min(0).max(5000).default(1000),
+    /** Secret for the web tier's CSRF tokens; every web instance behind one load balancer needs the same value. */
+    WEB_CSRF_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     SESSION_DAYS: positiveInt.default(14),
     ASSISTANT_MODE: z.enum(['bedrock', 'offline', 'auto']).default('auto'),
     BEDROCK_PRIMARY_MODEL_ID: z.string().min(1).default('global.anthropic.claude-haiku-4-5-20251001-v1:0'),
@@ -60,7 +64,12 @@ export const configSchema = z
   .transform((env) => ({
     role: env.MEGATICKET_ROLE,
     host: env.HOST,
-    web: { port: env.WEB_PORT, apiUrl: env.API_URL, cookieSecure: env.COOKIE_SECURE ?? false },
+    web: {
+      port: env.WEB_PORT,
+      apiUrl: env.API_URL,
+      cookieSecure: env.COOKIE_SECURE ?? false,
+      csrfSecret: env.WEB_CSRF_SECRET,
+    },
     api: { port: env.API_PORT },
     aws: { region: env.AWS_REGION, primaryRegion: env.PRIMARY_REGION },
     dynamodb: {
@@ -76,6 +85,7 @@ export const configSchema = z
       bookingFeeKrw: env.BOOKING_FEE_KRW,
       drGraceSeconds: env.DR_GRACE_SECONDS,
     },
+    seatViews: { cacheMs: env.SEAT_VIEW_CACHE_MS },
     dr: {
       source: env.DR_STATE_SOURCE,
       file: env.DR_STATE_FILE,

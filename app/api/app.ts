@@ -5,6 +5,7 @@ import { jsonErrors } from './http.js';
 import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { seatViewRoutes } from './routes/seat-views.js';
 import { systemRoutes } from './routes/system.js';
 import { writeGuard } from './write-guard.js';
 
@@ -28,7 +29,7 @@ export function createApiApp(deps: ApiDeps): Express {
     next();
   });
   app.use(writeGuard(deps.writer));
-  app.use(systemRoutes(deps), catalogRoutes(deps), authRoutes(deps), bookingRoutes(deps));
+  app.use(systemRoutes(deps), catalogRoutes(deps), seatViewRoutes(deps), authRoutes(deps), bookingRoutes(deps));
   app.use(() => {
     throw new DomainError('NOT_FOUND', 'No such API route.');
   });

@@ -9,6 +9,12 @@ import { holdDeadline, isHoldLive } from './holds.js';
 import type { AuditAction, AuditEntry, Hold, Reservation } from './model.js';
 import { priceSeats, totalsOf } from './pricing.js';
 import { availabilityOf, buildSeatMap, type SeatMap } from './seat-map.js';
+import { overlayFor, sharedSeatState, type SeatOverlay, type SharedSeatState } from './seat-overlay.js';
+import { recommendSeats, type SeatOption } from './seat-recommendation.js';
+import { seatLayoutOf, type SeatLayout } from '../catalog/seat-layout.js';
+import { SingleFlightCache } from '../shared/single-flight-cache.js';
+import type { KstDate } from '../shared/time.js';
+import type { SeatRecord } from './seat-state.js';
 import { retryOnRace, WriteRaced } from '../shared/concurrency.js';
 import {
   SeatConflict,
@@ -36,6 +42,35 @@ export interface BookingDeps {
   readonly clock: Clock;
   readonly drState: DrStateSource;
   readonly settings: BookingSettings;
+  /**
+   * How long a slot's seat state read for *views* (seat map, overlay, calendar, recommendations) is shared by all
+   * viewers (SPEC §8: at most about one DynamoDB read per slot per second per instance). Holds and confirms never
+   * read it: they go to DynamoDB with their conditions. 0 disables sharing (tests that need exact reads).
+   */
+  readonly seatViewTtlMs?: number;
+}
+
+/** A show slot in the per-day calendar, with live availability and whether it can be booked now. */
+export interface CalendarSlot extends Schedule {
+  readonly sellable: number;
+  readonly available: number;
+  readonly bookable: boolean;
+  /** Why it cannot be booked: sold out, or closed (not on sale / already started). */
+  readonly reason?: 'SOLD_OUT' | 'CLOSED';
+}
+
+export interface ScheduleCalendar {
+  readonly performanceId: string;
+  /** Every upcoming KST date with slots, with its number of slots (catalog data only: no seat reads). */
+  readonly days: readonly { readonly date: KstDate; readonly slots: number }[];
+  /** The selected date (the requested one, else the first upcoming date), and its slots with availability. */
+  readonly date?: KstDate;
+  readonly slots: readonly CalendarSlot[];
+}
+
+interface SlotSeatState {
+  readonly records: readonly SeatRecord[];
+  readonly shared: SharedSeatState;
 }
 
 export interface HoldView extends Hold {
@@ -44,6 +79,8 @@ export interface HoldView extends Hold {
   readonly ticketTotal: number;
   readonly bookingFee: number;
   readonly total: number;
+  /** Milliseconds left to pay, by the API's clock (pages count down from this, not from the browser's clock). */
+  readonly remainingMs: number;
 }
 
 export interface CancellationQuoteView {
@@ -60,7 +97,11 @@ export function reservationIdFor(holdId: string): string {
 
 /** Holds, payment, reservations, cancellation and DR recovery: SPEC §3, against ports only. */
 export class BookingService {
-  constructor(private readonly deps: BookingDeps) {}
+  private readonly seatViews: SingleFlightCache<SlotSeatState>;
+
+  constructor(private readonly deps: BookingDeps) {
+    this.seatViews = new SingleFlightCache(deps.clock, deps.seatViewTtlMs ?? 1000, 5_000);
+  }
 
   private get settings(): BookingSettings {
     return this.deps.settings;
@@ -73,7 +114,7 @@ export class BookingService {
 
   async seatMap(scheduleId: string, viewerUserId?: string): Promise<SeatMap> {
     const { schedule, performance, venue } = await this.slot(scheduleId);
-    const [records, protection] = await Promise.all([this.deps.store.seatRecords(scheduleId), this.protection()]);
+    const [{ records }, protection] = await Promise.all([this.slotSeatState(scheduleId), this.protection()]);
     return buildSeatMap({
       schedule,
       performance,
@@ -83,6 +124,56 @@ export class BookingService {
       now: this.deps.clock.now(),
       protection,
     });
+  }
+
+  /** The compact seat-state overlay of a slot as one viewer sees it (shared state + the viewer's own seats). */
+  async seatOverlay(scheduleId: string, viewerUserId?: string): Promise<SeatOverlay> {
+    const { shared } = await this.slotSeatState(scheduleId);
+    return overlayFor(shared, viewerUserId);
+  }
+
+  /** The static seat layout of a performance (geometry + grade per row). */
+  async seatLayout(performanceId: string): Promise<SeatLayout> {
+    const performance = await this.deps.catalog.getPerformance(performanceId);
+    const venue = performance && (await this.deps.catalog.getVenue(performance.venueId));
+    if (!performance || !venue) throw new DomainError('NOT_FOUND', 'No such performance.', { performanceId });
+    return seatLayoutOf(performance, venue);
+  }
+
+  /** Up to 3 options of `count` adjacent free seats in one row (SPEC §4.3 "best available"). */
+  async recommend(scheduleId: string, count: number, grade?: string): Promise<readonly SeatOption[]> {
+    const { performance, venue } = await this.slot(scheduleId);
+    const { shared } = await this.slotSeatState(scheduleId);
+    const taken = new Set([...shared.sold, ...shared.held]);
+    return recommendSeats(seatLayoutOf(performance, venue), taken, { count, grade, limit: 3 });
+  }
+
+  /**
+   * The schedule calendar of a performance: every upcoming date with slots (catalog only), and the slots of one date
+   * with availability. Seat state is read only for that date's slots (through the shared view cache), so the cost of
+   * a detail page does not grow with the length of the run.
+   */
+  async calendar(performanceId: string, date?: KstDate): Promise<ScheduleCalendar> {
+    const performance = await this.deps.catalog.getPerformance(performanceId);
+    if (!performance) throw new DomainError('NOT_FOUND', 'No such performance.', { performanceId });
+    const now = this.deps.clock.now();
+    const upcoming = (await this.deps.catalog.listSchedules(performanceId))
+      .filter((s) => s.startsAt > now)
+      .sort((a, b) => a.startsAt - b.startsAt);
+    const counts = new Map<KstDate, number>();
+    for (const s of upcoming) counts.set(s.date, (counts.get(s.date) ?? 0) + 1);
+    const days = [...counts].map(([day, slots]) => ({ date: day, slots }));
+    const selected = date && counts.has(date) ? date : days[0]?.date;
+    const ofDay = upcoming.filter((s) => s.date === selected);
+    const slots = await Promise.all(
+      ofDay.map(async (schedule): Promise<CalendarSlot> => {
+        const { shared } = await this.slotSeatState(schedule.id);
+        const open = performance.status === 'ACTIVE' && schedule.status === 'ON_SALE';
+        const reason = !open ? 'CLOSED' : shared.available === 0 ? 'SOLD_OUT' : undefined;
+        return { ...schedule, sellable: shared.sellable, available: shared.available, bookable: !reason, reason };
+      }),
+    );
+    return { performanceId, days, date: selected, slots };
   }
 
   /** Upcoming slots of a performance with live availability (sold-out slots can be disabled). */
@@ -100,8 +191,18 @@ export class BookingService {
     const upcoming = schedules.filter((s) => s.startsAt > now);
     return mapLimited(upcoming, 16, async (schedule) => ({
       ...schedule,
-      ...availabilityOf(performance, venue, await this.deps.store.seatRecords(schedule.id), now, protection),
+      ...availabilityOf(performance, venue, (await this.slotSeatState(schedule.id)).records, now, protection),
     }));
+  }
+
+  /** One shared read of a slot's seat items per `seatViewTtlMs`, whatever the number of viewers (SPEC §8). */
+  private slotSeatState(scheduleId: string): Promise<SlotSeatState> {
+    return this.seatViews.get(scheduleId, async () => {
+      const { performance, venue } = await this.slot(scheduleId);
+      const [records, protection] = await Promise.all([this.deps.store.seatRecords(scheduleId), this.protection()]);
+      const now = this.deps.clock.now();
+      return { records, shared: sharedSeatState({ scheduleId, performance, venue, records, now, protection }) };
+    });
   }
 
   async hold(userId: string, scheduleId: string, seatIds: readonly string[]): Promise<HoldView> {
@@ -358,6 +459,7 @@ export class BookingService {
       ...totalsOf(hold.seats, this.settings.bookingFeePerTicket),
       live: isHoldLive(hold, now, protection),
       deadline: holdDeadline(hold, now, protection),
+      remainingMs: isHoldLive(hold, now, protection) ? Math.max(0, holdDeadline(hold, now, protection) - now) : 0,
     };
   }
 

@@ -9,6 +9,7 @@ import { DomainError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { idSchema as id } from '../inputs.js';
 import { currentUser, parseInput } from '../http.js';
+import type { PerformanceListResponse } from '../contracts.js';
 
 const listQuery = z.object({
   q: z.string().max(100).optional(),
@@ -31,7 +32,18 @@ export function catalogRoutes(deps: ApiDeps): Router {
       ? new Map(await Promise.all(all.map(async (p) => [p.id, await deps.catalog.listSchedules(p.id)] as const)))
       : undefined;
     const found = searchPerformances(all, query, schedules && ((pid) => schedules.get(pid) ?? []));
-    res.json({ performances: found.map((p) => ({ ...p, startingPrice: startingPrice(p) })) });
+    const venues = new Map(
+      await Promise.all(
+        [...new Set(found.map((p) => p.venueId))].map(async (v) => [v, await deps.catalog.getVenue(v)] as const),
+      ),
+    );
+    res.json({
+      performances: found.map((p) => ({
+        ...p,
+        startingPrice: startingPrice(p),
+        venueName: venues.get(p.venueId)?.name,
+      })),
+    } satisfies PerformanceListResponse);
   });
 
   router.get('/v1/performances/:id', async (req, res) => {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { HEALTH_PATH } from '../../shared/load-balancing.js';
+import type { DrStatusResponse, HealthResponse } from '../contracts.js';
 import type { ApiDeps } from '../deps.js';
 
 export function systemRoutes(deps: ApiDeps): Router {
@@ -7,7 +8,7 @@ export function systemRoutes(deps: ApiDeps): Router {
 
   /** Liveness: the process answers. It never touches DynamoDB, so a DynamoDB hiccup cannot trigger a failover. */
   router.get(HEALTH_PATH, (_req, res) => {
-    res.json({ status: 'ok', role: 'api', region: deps.region });
+    res.json({ status: 'ok', role: 'api', region: deps.region } satisfies HealthResponse);
   });
 
   /** Readiness: the data plane is reachable from this instance. */
@@ -32,7 +33,7 @@ export function systemRoutes(deps: ApiDeps): Router {
       failbackStartedAt: state.failbackStartedAt,
       writer,
       acceptsWrites,
-    });
+    } satisfies DrStatusResponse);
   });
 
   return router;

@@ -21,7 +21,7 @@ export function healthRoutes(deps: { api: ApiClient; region: string }, cacheMs =
   const probe = async (): Promise<Probe> => {
     const base = { role: 'web', region: deps.region };
     try {
-      const answer = await api.get<{ status?: string; region?: string }>(HEALTH_PATH);
+      const answer = await api.health();
       // An API of another region means this web tier is wired to the wrong NLB: never report that as healthy.
       if (answer.status !== 'ok' || answer.region !== deps.region) {
         return { ok: false, body: { ...base, status: 'unavailable', reason: 'api-mismatch', api: answer } };
