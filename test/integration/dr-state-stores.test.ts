@@ -10,20 +10,12 @@ import { DrTransitionRefused, type DrState, type DrStateStore } from '../../app/
 import type { DrStateSource } from '../../app/booking/ports.js';
 import { ManualClock } from '../../app/shared/clock.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
+import { refusal } from '../support/refusal.js';
 
 const T0 = Date.parse('2026-11-22T03:00:00.000Z');
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-async function refused(promise: Promise<unknown>): Promise<DrTransitionRefused> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DrTransitionRefused) return error;
-    throw error;
-  }
-  throw new Error('expected the transition to be refused');
-}
 
 /** The same contract for both stores: the local file and the DynamoDB item both regions read in AWS. */
 function contract(name: string, make: () => Promise<DrStateStore>) {
@@ -53,17 +45,17 @@ function contract(name: string, make: () => Promise<DrStateStore>) {
     });
 
     it('refusals change nothing: failback while inactive, failback or deactivate with a stale since', async () => {
-      expect((await refused(store.beginFailback({ active: true, since: T0 }, T0))).current).to.deep.equal({
+      expect((await refusal(store.beginFailback({ active: true, since: T0 }, T0), DrTransitionRefused)).current).to.deep.equal({
         active: false,
       });
       await store.activate(T0);
       const stale: DrState = { active: true, since: T0 - MINUTE };
-      expect((await refused(store.beginFailback(stale, T0 + MINUTE))).current).to.deep.equal({
+      expect((await refusal(store.beginFailback(stale, T0 + MINUTE), DrTransitionRefused)).current).to.deep.equal({
         active: true,
         since: T0,
       });
-      expect((await refused(store.deactivate(stale))).current).to.deep.equal({ active: true, since: T0 });
-      expect((await refused(store.deactivate({ active: false }))).current).to.deep.equal({ active: true, since: T0 });
+      expect((await refusal(store.deactivate(stale), DrTransitionRefused)).current).to.deep.equal({ active: true, since: T0 });
+      expect((await refusal(store.deactivate({ active: false }), DrTransitionRefused)).current).to.deep.equal({ active: true, since: T0 });
       expect(await store.current()).to.deep.equal({ active: true, since: T0 });
     });
 

@@ -9,6 +9,7 @@ import {
   unrecoveredHoldsIn,
   type FailbackPort,
 } from '../../../scripts/failback/procedure.js';
+import { refusal } from '../../support/refusal.js';
 
 const SINCE = Date.parse('2026-11-22T03:00:00.000Z');
 
@@ -71,10 +72,7 @@ describe('failback procedure (scripts/failback/procedure.ts)', () => {
       unrecoveredHolds: async () => 2,
       primaryReplica: { current: async () => ({ active: false }) },
     });
-    let error: unknown;
-    await failback(port, options).catch((e: unknown) => (error = e));
-    expect(error).to.be.instanceOf(FailbackRefused);
-    const reasons = (error as FailbackRefused).reasons;
+    const { reasons } = await refusal(failback(port, options), FailbackRefused);
     expect(reasons).to.have.length(4);
     expect(reasons.join('\n'))
       .to.match(/still running/)
