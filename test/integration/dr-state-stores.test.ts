@@ -16,7 +16,6 @@ const T0 = Date.parse('2026-11-22T03:00:00.000Z');
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-
 /** The same contract for both stores: the local file and the DynamoDB item both regions read in AWS. */
 function contract(name: string, make: () => Promise<DrStateStore>) {
   describe(`${name}: DR state transitions`, () => {
@@ -45,7 +44,9 @@ function contract(name: string, make: () => Promise<DrStateStore>) {
     });
 
     it('refusals change nothing: failback while inactive, failback or deactivate with a stale since', async () => {
-      expect((await refusal(store.beginFailback({ active: true, since: T0 }, T0), DrTransitionRefused)).current).to.deep.equal({
+      expect(
+        (await refusal(store.beginFailback({ active: true, since: T0 }, T0), DrTransitionRefused)).current,
+      ).to.deep.equal({
         active: false,
       });
       await store.activate(T0);
@@ -54,8 +55,14 @@ function contract(name: string, make: () => Promise<DrStateStore>) {
         active: true,
         since: T0,
       });
-      expect((await refusal(store.deactivate(stale), DrTransitionRefused)).current).to.deep.equal({ active: true, since: T0 });
-      expect((await refusal(store.deactivate({ active: false }), DrTransitionRefused)).current).to.deep.equal({ active: true, since: T0 });
+      expect((await refusal(store.deactivate(stale), DrTransitionRefused)).current).to.deep.equal({
+        active: true,
+        since: T0,
+      });
+      expect((await refusal(store.deactivate({ active: false }), DrTransitionRefused)).current).to.deep.equal({
+        active: true,
+        since: T0,
+      });
       expect(await store.current()).to.deep.equal({ active: true, since: T0 });
     });
 
