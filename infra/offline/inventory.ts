@@ -96,6 +96,7 @@ function details(r: StackResource, names: Map<string, string>): string[] {
         `min ${String(p['minSize'])} / desired ${String(p['desiredCapacity'])} / max ${String(p['maxSize'])}, health ${String(p['healthCheckType'])}`,
         `launch template ${ref(get(p, 'launchTemplate.id'))} version ${String(get(p, 'launchTemplate.version'))}; target groups ${[p['targetGroupArns']].flat().map(ref).join(', ')}`,
         ...(r.options.ignoreChanges.length ? [`ignoreChanges: ${r.options.ignoreChanges.join(', ')}`] : []),
+        ...(p['warmPool'] ? [`warm pool ${JSON.stringify(p['warmPool'])}`] : []),
       ];
     case 'aws:iam/rolePolicy:RolePolicy':
       return policyLines(p['policy']);
