@@ -6,6 +6,7 @@ import type { DrStateSource } from './booking/ports.js';
 import { BookingService } from './booking/service.js';
 import { WriterGate } from './booking/writer.js';
 import { CachedCatalog } from './adapters/cached-catalog.js';
+import { CachedSessionStore } from './adapters/cached-session-store.js';
 import { CachedDrStateSource, FileDrStateStore } from './adapters/dr/dr-state-sources.js';
 import { DynamoDrStateStore } from './adapters/dr/dynamo-dr-state.js';
 import { DynamoSessionStore, DynamoUserStore } from './adapters/dynamodb/account-stores.js';
@@ -69,7 +70,7 @@ export function composeApi(options: ComposeOptions) {
   });
   const accounts = new AccountService({
     users: new DynamoUserStore(db, tables),
-    sessions: new DynamoSessionStore(db, tables),
+    sessions: new CachedSessionStore(new DynamoSessionStore(db, tables), clock, config.sessions.cacheSeconds * 1000),
     clock,
     sessionMs: config.sessions.days * 24 * 60 * 60 * 1000,
     scrypt: options.scrypt,

@@ -53,6 +53,8 @@ export const configSchema = z
     /** Secret for the web tier's CSRF tokens; every web instance behind one load balancer needs the same value. */
     WEB_CSRF_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     SESSION_DAYS: positiveInt.default(14),
+    /** How long an API instance may reuse a session it has read; a logout elsewhere reaches it within this. */
+    SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
     ASSISTANT_MODE: z.enum(['bedrock', 'offline', 'auto']).default('auto'),
     BEDROCK_PRIMARY_MODEL_ID: z.string().min(1).default('global.anthropic.claude-haiku-4-5-20251001-v1:0'),
     BEDROCK_FALLBACK_MODEL_ID: z.string().min(1).default('apac.amazon.nova-lite-v1:0'),
@@ -91,7 +93,7 @@ export const configSchema = z
       file: env.DR_STATE_FILE,
       cacheSeconds: env.DR_STATE_CACHE_SECONDS,
     },
-    sessions: { days: env.SESSION_DAYS },
+    sessions: { days: env.SESSION_DAYS, cacheSeconds: env.SESSION_CACHE_SECONDS },
     assistant: {
       mode: env.ASSISTANT_MODE,
       primaryModelId: env.BEDROCK_PRIMARY_MODEL_ID,

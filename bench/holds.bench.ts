@@ -5,6 +5,7 @@
  *
  *   npm run bench:holds -- [--clients 16] [--ops 2000] [--warmup 400] [--rounds 4] [--holds-per-slot 50] [--max-seconds 160]
  */
+import { traceDynamoCalls } from '../app/adapters/dynamodb/call-trace.js';
 import { createDocumentClient } from '../app/adapters/dynamodb/client.js';
 import { startDynamoLocal, type DynamoLocal } from '../app/adapters/local/dynamodb-local.js';
 import { DR_INACTIVE } from '../app/booking/dr.js';
@@ -17,6 +18,7 @@ import { mergePhases, runPhase, type PhaseResult, type Scenario } from './lib/lo
 import { machineInfo, type MachineInfo } from './lib/machine.js';
 import { RawScenario } from './lib/raw-scenario.js';
 import { run } from './lib/run.js';
+import { roundTripLines, RoundTripCounter } from './lib/round-trips.js';
 import { doubleBookingLines, figuresOf, figuresTable, header, phaseLine, ratioLines } from './lib/report.js';
 
 /** The same cheap parameters the tests use: signing up ~100 bench users must not dominate the run. */
@@ -94,12 +96,20 @@ async function benchmark({ args, machine, runId, app, endpoint, appErrors }: Ben
   const unmeasured = { clients: args.clients, attempts: args.warmup, maxMs: 60_000 };
   for (const scenario of [webScenario, apiScenario, rawScenario]) await runPhase(scenario, unmeasured);
 
+  // Every call the API's DynamoDB client sends during the measured rounds, attributed to the request it served.
+  const roundTrips = new RoundTripCounter();
+  const untrace = traceDynamoCalls(api.db, roundTrips.record);
+  roundTrips.recording = true;
   const phases = await measuredRounds(args, [webScenario, apiScenario, rawScenario]);
+  roundTrips.recording = false;
+  untrace();
   rawDb.destroy();
   const w = figuresOf('web', mergePhases(phases.get(webScenario)!));
   const a = figuresOf('API', mergePhases(phases.get(apiScenario)!));
   const b = figuresOf('raw', mergePhases(phases.get(rawScenario)!));
-  console.log(`\n${figuresTable(w, a, b)}\n\n${ratioLines(a, b)}\n${ratioLines(w, b)}\n${ratioLines(w, a)}`);
+  console.log(
+    `\n${figuresTable(w, a, b)}\n\n${ratioLines(a, b)}\n${ratioLines(w, b)}\n${ratioLines(w, a)}\n${roundTripLines(roundTrips)}`,
+  );
   for (const f of [w, a, b]) for (const sample of f.result.errorSamples) console.log(`  ${f.name} error: ${sample}`);
   for (const message of appErrors.slice(0, 5)) console.log(`  app log: ${message}`);
 

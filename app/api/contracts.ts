@@ -29,7 +29,10 @@ export interface ApiErrorBody {
   readonly error: { readonly code: ErrorCode; readonly message: string; readonly details?: Record<string, unknown> };
 }
 
-export type ListedPerformance = Performance & { readonly startingPrice?: number; readonly venueName?: Localized };
+export type ListedPerformance = Performance & {
+  readonly startingPrice?: number;
+  readonly venue: { readonly id: string; readonly name?: Localized };
+};
 
 export interface PerformanceListResponse {
   readonly performances: readonly ListedPerformance[];

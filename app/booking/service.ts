@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { isSlotOnSale } from '../catalog/schedules.js';
 import type { Performance, Schedule, Venue } from '../catalog/types.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { formatKst, type EpochMs } from '../shared/time.js';
 import { quoteCancellation, type CancellationPolicy, type CancellationQuote } from './cancellation-policy.js';
 import { confirmedStatusFor, drProtectionOf, wasLiveAtFailover, type DrProtection } from './dr.js';
-import { holdDeadline, isHoldLive } from './holds.js';
-import type { AuditAction, AuditEntry, Hold, Reservation } from './model.js';
+import { holdDeadline, isHoldLive, summaryOf } from './holds.js';
+import type { AuditAction, AuditEntry, Hold, HoldSummary, Reservation } from './model.js';
 import { priceSeats, totalsOf } from './pricing.js';
 import { availabilityOf, buildSeatMap, type SeatMap } from './seat-map.js';
 import { overlayFor, sharedSeatState, type SeatOverlay, type SharedSeatState } from './seat-overlay.js';
@@ -81,6 +82,8 @@ export interface HoldView extends Hold {
   readonly total: number;
   /** Milliseconds left to pay, by the API's clock (pages count down from this, not from the browser's clock). */
   readonly remainingMs: number;
+  /** Set on a new hold that replaced (released) the user's previous live hold, so the page can say so. */
+  readonly replacedHoldId?: string;
 }
 
 export interface CancellationQuoteView {
@@ -209,11 +212,13 @@ export class BookingService {
     const { schedule, performance, venue } = await this.onSale(scheduleId);
     const seats = priceSeats(performance, venue, seatIds);
     const protection = await this.protection();
-    return retryOnRace(async () => {
+    return retryOnRace(async (attempt) => {
       const now = this.deps.clock.now();
-      const pointer = await this.deps.store.activeHoldIdOf(userId);
-      const previous = pointer ? await this.deps.store.getHold(pointer) : undefined;
-      const replacing = previous?.status === 'HOLDING' && previous.expiresAt > now ? previous : undefined;
+      const pointer = await this.deps.store.activeHoldOf(userId);
+      // The pointer's copy is kept in step with its hold; after a refused write, read the hold itself to be sure.
+      const previous = pointer && attempt > 1 ? await this.currentSummary(pointer) : pointer;
+      // One live hold per user, whatever its live status: a DR-recovered hold awaiting payment is replaced too.
+      const replacing = previous && isHoldLive(previous, now, protection) ? previous : undefined;
       const hold: Hold = {
         holdId: randomUUID(),
         userId,
@@ -226,13 +231,16 @@ export class BookingService {
         region: this.settings.region,
       };
       const audit = [this.audit(hold.holdId, 'HOLD_CREATED', userId, now, undefined, 'HOLDING', { seatIds })];
-      if (replacing) audit.push(this.audit(replacing.holdId, 'HOLD_REPLACED', userId, now, 'HOLDING', 'RELEASED'));
+      if (replacing) {
+        audit.push(this.audit(replacing.holdId, 'HOLD_REPLACED', userId, now, replacing.status, 'RELEASED'));
+      }
       try {
-        await this.deps.store.createHold({ hold, replacing, pointerWas: pointer, protection, now, audit });
+        await this.deps.store.createHold({ hold, replacing, pointerWas: pointer?.holdId, protection, now, audit });
       } catch (error) {
         throw error instanceof SeatConflict ? seatsUnavailable(error.seatIds, seats) : error;
       }
-      return this.view(hold, protection, now);
+      const view = this.view(hold, protection, now);
+      return replacing ? { ...view, replacedHoldId: replacing.holdId } : view;
     });
   }
 
@@ -247,18 +255,17 @@ export class BookingService {
 
   private async releaseOnce(userId: string, holdId: string): Promise<void> {
     const hold = await this.ownHold(userId, holdId);
-    if (hold.status === 'CONFIRMED') {
-      throw new DomainError('HOLD_NOT_ACTIVE', 'This hold has been paid; cancel the reservation instead.', {
-        reservationId: hold.reservationId,
-      });
-    }
+    if (hold.status === 'CONFIRMED') throw holdPaid(hold);
     if (hold.status === 'RELEASED') return;
     const now = this.deps.clock.now();
     const audit = this.audit(hold.holdId, 'HOLD_RELEASED', userId, now, hold.status, 'RELEASED');
     if (!(await this.deps.store.releaseHold(hold, now, audit))) {
+      // Refused: a concurrent release, replace or confirm got there first; the hold as it is now says which.
       const current = await this.deps.store.getHold(holdId);
+      if (current?.status === 'CONFIRMED') throw holdPaid(current);
       if (current?.status === 'RELEASED') return;
-      throw new DomainError('HOLD_NOT_ACTIVE', 'This hold can no longer be released.', { status: current?.status });
+      // Still open, but not as read (DR recovery turned it DR_RECOVERED meanwhile): read again and release that.
+      throw new WriteRaced(`hold ${holdId} is now ${current?.status ?? 'gone'}`);
     }
   }
 
@@ -270,7 +277,7 @@ export class BookingService {
   private async confirmOnce(userId: string, holdId: string): Promise<Reservation> {
     const hold = await this.ownHold(userId, holdId);
     if (hold.status === 'CONFIRMED') return this.reservationOf(hold);
-    if (hold.status === 'RELEASED') throw new DomainError('HOLD_NOT_ACTIVE', 'This hold was released.');
+    if (hold.status === 'RELEASED') throw holdReleased();
     const now = this.deps.clock.now();
     const dr = await this.deps.drState.current();
     const protection = drProtectionOf(dr, this.settings.drGraceMs, this.settings.primaryRegion);
@@ -305,15 +312,17 @@ export class BookingService {
       total: totals.total,
     });
     if (await this.deps.store.confirmHold({ hold, reservation, protection, now, audit })) return reservation;
-    // Refused: either a concurrent confirm of the same hold won (idempotent success) or the hold ran out.
+    // Refused. The hold as it is now says why: a concurrent confirm of it won (idempotent success), a release or a
+    // replacing hold ended it first, or it ran out.
     const current = await this.deps.store.getHold(holdId);
     if (current?.status === 'CONFIRMED') return this.reservationOf(current);
     await this.deps.payments.refund(payment.reference, totals.total, `refund:${hold.holdId}`);
-    throw holdExpired();
+    throw current?.status === 'RELEASED' ? holdReleased() : holdExpired();
   }
 
+  /** What cancelling now would refund; a cancelled reservation answers ALREADY_CANCELLED, as cancel does. */
   async quote(userId: string, reservationId: string): Promise<CancellationQuoteView> {
-    const reservation = await this.ownReservation(userId, reservationId);
+    const reservation = notCancelled(await this.ownReservation(userId, reservationId));
     return this.quoteFor(reservation, this.deps.clock.now());
   }
 
@@ -322,10 +331,7 @@ export class BookingService {
   }
 
   private async cancelOnce(userId: string, reservationId: string): Promise<Reservation> {
-    const reservation = await this.ownReservation(userId, reservationId);
-    if (reservation.status === 'CANCELLED') {
-      throw new DomainError('ALREADY_CANCELLED', 'This reservation is already cancelled.');
-    }
+    const reservation = notCancelled(await this.ownReservation(userId, reservationId));
     const now = this.deps.clock.now();
     const { quote, deadlineText } = await this.quoteFor(reservation, now);
     if (!quote.cancellable) {
@@ -405,13 +411,21 @@ export class BookingService {
 
   private async onSale(scheduleId: string): Promise<{ schedule: Schedule; performance: Performance; venue: Venue }> {
     const { schedule, performance, venue } = await this.slot(scheduleId);
-    if (performance.status !== 'ACTIVE' || schedule.status !== 'ON_SALE') {
-      throw new DomainError('NOT_ON_SALE', 'This show slot is not on sale.');
-    }
-    if (schedule.startsAt <= this.deps.clock.now()) {
-      throw new DomainError('NOT_ON_SALE', 'This show has already started; sales are closed.');
+    const now = this.deps.clock.now();
+    if (performance.status !== 'ACTIVE' || !isSlotOnSale(schedule, now)) {
+      const started = schedule.startsAt <= now;
+      throw new DomainError(
+        'NOT_ON_SALE',
+        started ? 'This show has already started; sales are closed.' : 'This show slot is not on sale.',
+      );
     }
     return { schedule, performance, venue };
+  }
+
+  /** The hold the pointer names, as it is now (undefined once it is no longer live-able: paid or released). */
+  private async currentSummary(pointer: HoldSummary): Promise<HoldSummary | undefined> {
+    const hold = await this.deps.store.getHold(pointer.holdId);
+    return hold && summaryOf(hold);
   }
 
   private async ownHold(userId: string, holdId: string): Promise<Hold> {
@@ -479,6 +493,26 @@ export class BookingService {
 function seatsUnavailable(seatIds: readonly string[], requested: readonly { seatId: string; label: { en: string } }[]) {
   const labels = seatIds.map((id) => requested.find((s) => s.seatId === id)?.label.en ?? id);
   return new DomainError('SEATS_UNAVAILABLE', `Already taken: ${labels.join('; ')}. Nothing was held.`, { seatIds });
+}
+
+function notCancelled(reservation: Reservation): Reservation {
+  if (reservation.status === 'CANCELLED') {
+    throw new DomainError('ALREADY_CANCELLED', 'This reservation is already cancelled.');
+  }
+  return reservation;
+}
+
+function holdPaid(hold: Hold) {
+  return new DomainError('HOLD_NOT_ACTIVE', 'This hold has been paid; cancel the reservation instead.', {
+    reservationId: hold.reservationId,
+  });
+}
+
+function holdReleased() {
+  return new DomainError(
+    'HOLD_NOT_ACTIVE',
+    'This hold was released (or replaced by a newer hold); nothing was charged.',
+  );
 }
 
 function holdExpired() {

@@ -18,6 +18,7 @@ import type {
 } from '../api/contracts.js';
 import type { ErrorCode } from '../shared/errors.js';
 import { HEALTH_PATH } from '../shared/load-balancing.js';
+import { currentRequestId } from '../shared/request-context.js';
 
 /** An error answer from the API, carrying its stable code so pages can say exactly what was refused. */
 export class ApiError extends Error {
@@ -187,6 +188,9 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (c.token) headers.authorization = `Bearer ${c.token}`;
     if (c.clientIp) headers['x-forwarded-for'] = c.clientIp;
+    // The page request's id travels on, so its web and API log lines (and an API error) share one id.
+    const requestId = currentRequestId();
+    if (requestId) headers['x-request-id'] = requestId;
     try {
       return await fetch(new URL(path, this.baseUrl), {
         method,

@@ -1,6 +1,7 @@
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { requestLog } from '../http/request-log.js';
 import { ApiError } from './api-client.js';
 import type { WebDeps } from './deps.js';
 import { drStatus } from './dr-status.js';
@@ -25,6 +26,7 @@ export function createWebApp(deps: WebDeps): Express {
   // Pages carry per-visitor CSRF tokens, so an ETag would never match; hashing 250 KB per response is wasted work.
   app.set('etag', false);
   app.set('trust proxy', 'loopback, uniquelocal');
+  app.use(requestLog(deps.log));
   app.use(securityHeaders({ hsts: deps.cookieSecure }));
   // gzip/brotli for HTML; never for server-sent events, which must reach the browser as they are written.
   app.use(
@@ -81,7 +83,7 @@ export function createWebApp(deps: WebDeps): Express {
       renderError(deps, req, res, status, fmt.t('error.badRequest'));
       return;
     }
-    deps.log('web request failed', error);
+    deps.log('web request failed', error, { reqId: String(req.id) });
     renderError(deps, req, res, 500, fmt.t('error.server'));
   });
   return app;

@@ -3,6 +3,7 @@ import type { ComposedApi } from '../../app/compose.js';
 import type { Schedule } from '../../app/catalog/types.js';
 import { kstDateOf, KST_OFFSET_MS } from '../../app/shared/time.js';
 import type { Outcome, Scenario } from './load.js';
+import { benchRequestId } from './round-trips.js';
 import { pickSeats, SlotRotation } from './slots.js';
 
 export const MOONLIGHT = 'perf-moonlight-garden'; // the 1,210-seat reference theatre (sells OP seats)
@@ -34,6 +35,7 @@ export interface ApiTally {
 export class ApiScenario implements Scenario {
   readonly tally: ApiTally = { confirms: 0, confirmedSeats: 0 };
   readonly name: string;
+  private attempts = 0;
 
   private constructor(
     private readonly entry: Entry,
@@ -94,14 +96,15 @@ export class ApiScenario implements Scenario {
     if (this.entry === 'web') return this.throughWebForms(user);
     const scheduleId = this.rotation.current();
     const seatIds = pickSeats(this.sellableSeats);
+    const n = ++this.attempts;
     const started = performance.now();
-    const hold = await post(this.apiUrl, '/v1/holds', user.token, { scheduleId, seatIds });
+    const hold = await post(this.apiUrl, '/v1/holds', benchRequestId('hold', n), user.token, { scheduleId, seatIds });
     const held = performance.now();
     if (hold.status === 409 && hold.code === 'SEATS_UNAVAILABLE') return { kind: 'conflict' };
     if (hold.status === 409 && hold.code === 'CONCURRENT_UPDATE') return { kind: 'raced' };
     if (hold.status !== 201) return { kind: 'error', message: `hold ${hold.status} ${hold.code ?? ''}` };
     const holdId = (hold.body as { hold: { holdId: string } }).hold.holdId;
-    const confirm = await post(this.apiUrl, `/v1/holds/${holdId}/confirm`, user.token);
+    const confirm = await post(this.apiUrl, `/v1/holds/${holdId}/confirm`, benchRequestId('confirm', n), user.token);
     const done = performance.now();
     // A confirm of a fresh live hold of one's own must succeed; anything else is a bug, not contention.
     if (confirm.status !== 201) return { kind: 'error', message: `confirm ${confirm.status} ${confirm.code ?? ''}` };
@@ -217,11 +220,19 @@ interface ApiAnswer {
   readonly body: unknown;
 }
 
-async function post(apiUrl: string, path: string, token: string, body?: unknown): Promise<ApiAnswer> {
+/** `requestId` names the request in the API's logs and in its DynamoDB call trace (round-trips.ts). */
+async function post(
+  apiUrl: string,
+  path: string,
+  requestId: string,
+  token: string,
+  body?: unknown,
+): Promise<ApiAnswer> {
   const response = await fetch(new URL(path, apiUrl), {
     method: 'POST',
     headers: {
       authorization: `Bearer ${token}`,
+      'x-request-id': requestId,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),

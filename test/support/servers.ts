@@ -1,3 +1,4 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createApiApp } from '../../app/api/app.js';
 import { listen, type RunningServer } from '../../app/server.js';
 import { composeWeb, type WebOptions } from '../../app/web/compose.js';
@@ -49,4 +50,38 @@ export function serveWeb(
     ...options,
   });
   return listen(app, '127.0.0.1', 0);
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * An HTTP request exactly as given — path bytes, headers and body untouched (fetch would normalise the path and
+ * refuse some headers) — for probing what a hostile client can send.
+ */
+export function rawRequest(
+  base: string,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<RawResponse> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method, path, headers: options.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }

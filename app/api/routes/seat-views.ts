@@ -9,8 +9,7 @@ import type {
   SeatOverlayResponse,
 } from '../contracts.js';
 import type { ApiDeps } from '../deps.js';
-import { idSchema as id } from '../inputs.js';
-import { currentUser, parseInput } from '../http.js';
+import { currentUser, parseInput, pathId } from '../http.js';
 
 const calendarQuery = z.object({ date: z.iso.date().optional() });
 const recommendationQuery = z.object({
@@ -31,21 +30,21 @@ export function seatViewRoutes(deps: ApiDeps): Router {
   const router = Router();
 
   router.get('/v1/performances/:id/calendar', async (req, res) => {
-    const { date } = parseInput(calendarQuery, req.query);
-    const calendar = await deps.booking.calendar(parseInput(id, req.params.id), date);
+    const { date } = parseInput(calendarQuery, req.query, 'query');
+    const calendar = await deps.booking.calendar(pathId(req), date);
     res.json({ calendar } satisfies ScheduleCalendarResponse);
   });
 
   router.get('/v1/performances/:id/seat-layout', async (req, res) => {
     const body = JSON.stringify({
-      layout: await deps.booking.seatLayout(parseInput(id, req.params.id)),
+      layout: await deps.booking.seatLayout(pathId(req)),
     } satisfies SeatLayoutResponse);
     // Catalog data: clients may keep it for a while and revalidate by ETag.
     sendWithEtag(req, res, body, `"l.${digest(body)}"`, 'public, max-age=60');
   });
 
   router.get('/v1/schedules/:id/seat-state', async (req, res) => {
-    const overlay = await deps.booking.seatOverlay(parseInput(id, req.params.id), currentUser(res)?.userId);
+    const overlay = await deps.booking.seatOverlay(pathId(req), currentUser(res)?.userId);
     const etag = `"s.${overlay.version}.${digest(overlay.mine.join(','))}"`;
     if (req.get('if-none-match') === etag) {
       res.setHeader('ETag', etag).setHeader('Cache-Control', 'private, no-cache').status(304).end();
@@ -55,8 +54,8 @@ export function seatViewRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/v1/schedules/:id/recommendations', async (req, res) => {
-    const { count, grade } = parseInput(recommendationQuery, req.query);
-    const options = await deps.booking.recommend(parseInput(id, req.params.id), count, grade);
+    const { count, grade } = parseInput(recommendationQuery, req.query, 'query');
+    const options = await deps.booking.recommend(pathId(req), count, grade);
     res.json({ options } satisfies RecommendationsResponse);
   });
 
