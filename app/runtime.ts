@@ -79,7 +79,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       }
       apiServer = await listen(createApiApp(api.apiDeps), config.host, config.api.port);
       stops.push(() => apiServer!.close());
-      const stopLoop = startDrRecoveryLoop(api.booking, Math.max(config.dr.cacheSeconds, 5) * 1000, log);
+      const stopLoop = startDrRecoveryLoop(api.booking, api.writer, Math.max(config.dr.cacheSeconds, 5) * 1000, log);
       stops.push(async () => stopLoop());
       // Arms every queued event on its first tick (commits the lottery seed) and then admits at the set rate.
       const stopAdmitter = startQueueAdmitter(api.queue, options.queueTickMs ?? 1_000, log);

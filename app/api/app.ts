@@ -11,6 +11,7 @@ import { queueRoutes } from './routes/queues.js';
 import { queueFastPaths } from './routes/queue-fast-paths.js';
 import { seatViewRoutes } from './routes/seat-views.js';
 import { systemRoutes } from './routes/system.js';
+import { writeGuard } from './write-guard.js';
 
 /** The API role: data, rules and (later) the assistant, as JSON. Built apart from `listen` so tests can mount it. */
 export function createApiApp(deps: ApiDeps): Express {
@@ -50,6 +51,7 @@ export function createApiApp(deps: ApiDeps): Express {
     bookingRoutes(deps),
     queueRoutes(deps),
   ];
+  app.use(writeGuard(deps.writer));
   app.use(...routers);
   app.use(methodNotAllowed(routers));
   app.use(() => {

@@ -1,17 +1,7 @@
 import type { OnSaleConfig } from '../catalog/types.js';
-import type { DrState } from '../booking/dr.js';
 import type { EpochMs } from '../shared/time.js';
 import type { LotteryCache } from './lottery.js';
 import type { QueueEntryRef, QueuePhase, QueueState, ReleaseBucket } from './model.js';
-
-/**
- * One writer at a time (SPEC §6): the primary region while DR is inactive, the standby once DR is active. Only the
- * writer's instances take joins, release admissions or count claims; anywhere else admissions are paused, so an
- * impaired primary never fails open into the pilot light.
- */
-export function isWriterRegion(region: string, primaryRegion: string, dr: DrState): boolean {
-  return dr.active ? region !== primaryRegion : region === primaryRegion;
-}
 
 /** See `QUEUE_PHASES`. `state` is undefined until the queue is armed (its seed committed). */
 export function phaseOf(

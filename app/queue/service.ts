@@ -13,7 +13,8 @@ import { NumberAllocator, WrongPhase } from './number-allocator.js';
 import type { NumberKind, QueueStore } from './ports.js';
 import { openTicket, signTicket } from './queue-ticket.js';
 import { applyPlan, planTick, takeoverState } from './release.js';
-import { bucketOf, isWriterRegion, phaseOf, resolvePlace } from './rules.js';
+import { bucketOf, phaseOf, resolvePlace } from './rules.js';
+import { mayWrite } from '../booking/writer.js';
 import type { TokenSigner } from './signed-token.js';
 import { placeView, statsView, statusView, type PlaceView, type QueueStats, type QueueStatusView } from './views.js';
 
@@ -510,9 +511,14 @@ export class QueueService implements AdmissionGate {
     return { performance, onSale: performance.onSale };
   }
 
+  /**
+   * One writer at a time, the booking core's rule (booking/writer.ts): only the writer region's instances take joins,
+   * release admissions or count claims — none while DR is pending or a failback hands over — so an impaired primary
+   * never fails open into the pilot light.
+   */
   private async isWriter(): Promise<boolean> {
     const { region, primaryRegion } = this.deps.settings;
-    return isWriterRegion(region, primaryRegion, await this.deps.drState.current());
+    return mayWrite(await this.deps.drState.current(), region, primaryRegion);
   }
 
   private async context(eventId: string, options: { fresh?: boolean } = {}): Promise<Context> {

@@ -6,7 +6,6 @@ import {
   admissionServesConfirm,
   admissionServesHold,
   etaMs,
-  isWriterRegion,
   phaseOf,
   pollAfterMs,
   resolvePlace,
@@ -15,7 +14,6 @@ import {
 const T0 = Date.parse('2026-12-01T11:00:00Z');
 const MIN = 60_000;
 const SEOUL = 'ap-northeast-2';
-const TOKYO = 'ap-northeast-1';
 const { seed, seedHash } = newSeed();
 
 const onSale: OnSaleConfig = {
@@ -51,15 +49,6 @@ const state = (overrides: Partial<QueueState> = {}): QueueState => ({
 });
 
 describe('queue/rules', () => {
-  describe('one writer: isWriterRegion', () => {
-    it('Seoul writes while DR is inactive; Tokyo only once DR is active; never both', () => {
-      expect(isWriterRegion(SEOUL, SEOUL, { active: false })).to.equal(true);
-      expect(isWriterRegion(TOKYO, SEOUL, { active: false })).to.equal(false);
-      expect(isWriterRegion(SEOUL, SEOUL, { active: true, since: T0 })).to.equal(false);
-      expect(isWriterRegion(TOKYO, SEOUL, { active: true, since: T0 })).to.equal(true);
-    });
-  });
-
   describe('phaseOf', () => {
     it('not armed (no seed committed yet): SCHEDULED even after the configured pre-queue time', () => {
       expect(phaseOf(onSale, undefined, T0 + MIN, true)).to.equal('SCHEDULED');
