@@ -137,15 +137,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (config.role === 'web' && !config.web.apiUrl) {
     throw new ConfigError(['API_URL: required when MEGATICKET_ROLE=web (the region-local internal API URL)']);
   }
+  const problems: string[] = [];
   if (config.production && config.role !== 'web' && !config.queue.admissionKey && !config.queue.admissionKeyParameter) {
-    throw new ConfigError([
+    problems.push(
       'ADMISSION_KEY: required when NODE_ENV=production (or ADMISSION_KEY_PARAMETER naming an SSM SecureString); ' +
         'a generated development key is never used in production',
-    ]);
+    );
   }
   // The region decides which tables, which DR role and which region label an instance serves: never a default there.
   if (config.production && !present.AWS_REGION) {
-    throw new ConfigError(['AWS_REGION: required when NODE_ENV=production (the region this instance serves)']);
+    problems.push('AWS_REGION: required when NODE_ENV=production (the region this instance serves)');
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

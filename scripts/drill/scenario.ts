@@ -8,6 +8,7 @@ import { call, type Answer } from './http.js';
 import { RegionDeployment } from './region.js';
 import { DrillViolation, Timeline, expectThat, type TimelineEntry } from './timeline.js';
 import { LocalTraffic } from './traffic.js';
+import { DrillWaitingRoom } from './waiting-room.js';
 
 /**
  * The failover drill on one machine. One DynamoDB Local started with -sharedDb stands in for the global tables
@@ -20,6 +21,9 @@ import { LocalTraffic } from './traffic.js';
  *   refused while seoul is down → tokyo up → A finds the hold DR_RECOVERED → B cannot take the seats during the grace
  *   (past A's own hold expiry) → A pays → DR_RESERVED → seoul restarted: refuses writes, traffic stays on tokyo →
  *   failback (hand-over, end of DR, unpin) → seoul writes again, tokyo refuses, A's reservation intact → tokyo down.
+ * The waiting room rides along (waiting-room.ts): Q is admitted in seoul (epoch 1); while seoul is down and DR not yet
+ * active nobody admits; tokyo takes over with epoch 2, Q holds and pays there with the seoul token (a replay is
+ * refused), a new joiner is admitted under epoch 2; the restarted seoul admits nobody.
  *
  * Every expectation that fails is a violation and ends the drill.
  */
@@ -71,6 +75,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const holdSeconds = options.holdSeconds ?? 6;
   const graceSeconds = options.graceSeconds ?? 180;
   const prefix = `drill-${process.pid}-${Date.now().toString(36)}`;
+  // One waiting-room key for both regions, as the operator stores it in SSM in each (Seoul's tokens verify in Tokyo).
+  const admissionKey = DrillWaitingRoom.newKey();
   const tables = tableNamesFor(prefix);
   const env = (region: string, bootstrap: boolean): Record<string, string> => ({
     MEGATICKET_ROLE: 'all',
@@ -89,6 +95,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     HOLD_SECONDS: String(holdSeconds),
     DR_GRACE_SECONDS: String(graceSeconds),
     ASSISTANT_MODE: 'offline',
+    ADMISSION_KEY: admissionKey,
     LOG_LEVEL: 'silent',
   });
   // The same item both regions read; the drill's "workflow" writes it from Tokyo, as the real one does.
@@ -145,14 +152,36 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       return answer.body.token as string;
     };
     const alice = await t.step('user A signs up in seoul', () => signup(seoul!.apiUrl, 'drill-a'));
+    const room = await DrillWaitingRoom.create({
+      dynamoEndpoint: options.dynamoEndpoint,
+      tablePrefix: prefix,
+      admissionKey,
+      regions: { primary: SEOUL, standby: TOKYO },
+    });
+    const quinn = await t.step('user Q signs up in seoul', () => signup(seoul!.apiUrl, 'drill-q'));
+    const seoulAdmission = await t.step(
+      'waiting room: Q joins the on-sale in seoul and is admitted (epoch 1)',
+      async () => {
+        const admitted = await room.admit(seoul!.apiUrl, SEOUL, quinn);
+        expectThat(admitted.epoch === 1, `Q's admission epoch ${admitted.epoch}`);
+        return admitted;
+      },
+      (a) => `token of epoch ${a.epoch}`,
+    );
     const { scheduleId, seatIds } = await t.step(
       'user A picks a show and two free seats',
       async () => {
         const performances = (await call(seoul!.apiUrl, 'GET', '/v1/performances')).body.performances as {
           id: string;
+          onSale?: { queue: boolean };
         }[];
-        const slots = (await call(seoul!.apiUrl, 'GET', `/v1/performances/${performances[0]!.id}/schedules`)).body
-          .schedules as { id: string; available: number }[];
+        // A show sold without a waiting room (the on-sale has its own steps).
+        const show = performances.find((p) => !p.onSale?.queue);
+        expectThat(show, 'no performance sold without a waiting room');
+        const slots = (await call(seoul!.apiUrl, 'GET', `/v1/performances/${show.id}/schedules`)).body.schedules as {
+          id: string;
+          available: number;
+        }[];
         const slot = slots.find((s) => s.available >= 4);
         expectThat(slot, 'no show slot with free seats');
         const seats = (await call(seoul!.apiUrl, 'GET', `/v1/schedules/${slot.id}/seats`)).body.seatMap.seats as {
@@ -184,6 +213,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     await t.step('detection: seoul’s deep health path stops answering', async () => {
       expectThat(!(await healthy(seoul!.webUrl)), 'seoul still answers after being killed');
       expectThat(traffic.route(false) === 'standby', 'DNS would not answer with tokyo while seoul is down');
+    });
+    await t.step('waiting room: seoul down, DR not yet active → tokyo admits nobody (no fail-open)', async () => {
+      const tick = await room.tick(TOKYO);
+      expectThat(tick === 'NOT_WRITER', `tokyo's admitter: ${tick}`);
     });
     const since = await t.step(
       'failover workflow: DR state written once, traffic pinned to tokyo',
@@ -237,7 +270,42 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       () => `grace ${graceSeconds} s`,
     );
 
+    await t.step(
+      'waiting room: tokyo takes over with epoch 2; Q holds and pays there with the seoul token; a replay is refused',
+      async () => {
+        await until('tokyo’s writer takes over', async () => {
+          await room.tick(TOKYO);
+          const status = (await call(tokyo!.apiUrl, 'GET', `/v1/queues/${room.eventId}`)).body?.queue;
+          return status?.epoch === 2 ? status : undefined;
+        });
+        const seats = await room.freeSeats(tokyo!.apiUrl, 2);
+        const body = { scheduleId: room.scheduleId, seatIds: seats, admissionToken: seoulAdmission.admission };
+        const held = await call(tokyo!.apiUrl, 'POST', '/v1/holds', { token: quinn, body });
+        expectThat(held.status === 201, `Q's hold in tokyo: ${held.status} ${JSON.stringify(held.body)}`);
+        const paid = await call(tokyo!.apiUrl, 'POST', `/v1/holds/${held.body.hold.holdId}/confirm`, {
+          token: quinn,
+          body: { admissionToken: seoulAdmission.admission },
+        });
+        expectThat(
+          paid.status === 201 && paid.body.reservation.status === 'DR_RESERVED',
+          `Q's payment in tokyo: ${paid.status} ${JSON.stringify(paid.body)}`,
+        );
+        const replay = await call(tokyo!.apiUrl, 'POST', '/v1/holds', {
+          token: quinn,
+          body: { ...body, seatIds: await room.freeSeats(tokyo!.apiUrl, 1) },
+        });
+        expectThat(
+          replay.status === 409 && replay.body.error.code === 'ADMISSION_EXHAUSTED',
+          `replayed token: ${replay.status} ${JSON.stringify(replay.body)}`,
+        );
+      },
+      () => 'DR_RESERVED; replay ADMISSION_EXHAUSTED',
+    );
     const bob = await t.step('user B signs up in tokyo', () => signup(tokyo!.apiUrl, 'drill-b'));
+    await t.step('waiting room: a new joiner in tokyo is admitted under epoch 2', async () => {
+      const admitted = await room.admit(tokyo!.apiUrl, TOKYO, bob);
+      expectThat(admitted.epoch === 2, `B's admission epoch ${admitted.epoch}`);
+    });
     await t.step(
       'user B cannot take A’s seats during the grace (past A’s own hold expiry)',
       async () => {
@@ -302,6 +370,13 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
           `seoul write: ${a.status} ${JSON.stringify(a.body)}`,
         );
       }
+      const join = await call(seoul!.apiUrl, 'PUT', `/v1/queues/${room.eventId}/entry`, { token: alice });
+      expectThat(
+        join.status === 503 && join.body.error.code === 'REGION_READ_ONLY',
+        `join in the restarted seoul: ${join.status} ${JSON.stringify(join.body)}`,
+      );
+      const tick = await room.tick(SEOUL);
+      expectThat(tick === 'NOT_WRITER', `the restarted seoul's admitter: ${tick}`);
       const still = await call(seoul!.apiUrl, 'GET', `/v1/reservations/${reservation.reservationId}`, { token: alice });
       expectThat(
         still.body?.reservation?.status === 'DR_RESERVED',

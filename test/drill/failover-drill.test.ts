@@ -10,18 +10,22 @@ import { dynamoLocal } from '../support/dynamo.js';
 describe('failover drill (scripts/drill): seoul killed mid-booking, finished in tokyo, failback', function () {
   this.timeout(600_000);
 
-  it('runs every step without a violation: DR_RECOVERED → DR_RESERVED, grace protected, seoul read-only until failback', async () => {
+  it('runs every step without a violation: DR_RECOVERED → DR_RESERVED, grace protected, seoul read-only until failback, waiting-room epochs', async () => {
     const { endpoint } = await dynamoLocal();
     const result = await runDrill({ dynamoEndpoint: endpoint });
     expect(result.violation, result.timeline.map((e) => e.step).join(' → ')).to.equal(undefined);
     const steps = result.timeline.map((e) => e.step);
     for (const expected of [
       'user A holds them in seoul (HOLDING)',
+      'waiting room: Q joins the on-sale in seoul and is admitted (epoch 1)',
       'seoul is killed mid-booking (SIGKILL: web and API)',
+      'waiting room: seoul down, DR not yet active → tokyo admits nobody (no fail-open)',
       'failover workflow: DR state written once, traffic pinned to tokyo',
       'failback while seoul is down is refused and changes nothing',
       'user A finds the hold in tokyo as DR_RECOVERED with deadline since + grace',
       'user B cannot take A’s seats during the grace (past A’s own hold expiry)',
+      'waiting room: tokyo takes over with epoch 2; Q holds and pays there with the seoul token; a replay is refused',
+      'waiting room: a new joiner in tokyo is admitted under epoch 2',
       'user A pays in tokyo → DR_RESERVED (paying twice yields the same reservation)',
       'seoul is healthy, yet refuses writes; traffic stays pinned to tokyo',
       'failback: preconditions, hand-over, end of DR, traffic unpinned',

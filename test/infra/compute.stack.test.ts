@@ -50,7 +50,7 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
     expect(ud).not.to.include('ap-northeast-1');
   });
 
-  it('API user data: the stack’s own region, the DR parameter, SSM as DR source, external DynamoDB, Bedrock models, the admission key parameter', () => {
+  it('API user data: the stack’s own region, the control table as DR source, external DynamoDB, Bedrock models, the admission key parameter', () => {
     for (const [run, region] of [
       [seoul, 'ap-northeast-2'],
       [tokyo, 'ap-northeast-1'],

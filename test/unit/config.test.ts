@@ -32,7 +32,10 @@ describe('loadConfig', () => {
       /AWS_REGION: required when NODE_ENV=production/,
     );
     expect(() => loadConfig({ NODE_ENV: 'production', AWS_REGION: '' })).to.throw(ConfigError, /AWS_REGION/);
-    expect(loadConfig({ NODE_ENV: 'production', AWS_REGION: 'ap-northeast-1' }).aws.region).to.equal('ap-northeast-1');
+    const key = { ADMISSION_KEY: Buffer.alloc(32, 7).toString('base64url') };
+    expect(loadConfig({ NODE_ENV: 'production', AWS_REGION: 'ap-northeast-1', ...key }).aws.region).to.equal(
+      'ap-northeast-1',
+    );
     expect(loadConfig({}).aws.region).to.equal('ap-northeast-2');
   });
 
@@ -48,15 +51,16 @@ describe('loadConfig', () => {
   it('the admission key: required for the API in production (directly or as an SSM parameter), never a dev default', () => {
     const key = Buffer.alloc(32, 7).toString('base64url');
     expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /ADMISSION_KEY: required/);
-    expect(loadConfig({ NODE_ENV: 'production', ADMISSION_KEY: key }).queue.admissionKey).to.equal(key);
+    const region = { AWS_REGION: 'ap-northeast-2' };
+    expect(loadConfig({ NODE_ENV: 'production', ADMISSION_KEY: key, ...region }).queue.admissionKey).to.equal(key);
     expect(
-      loadConfig({ NODE_ENV: 'production', ADMISSION_KEY_PARAMETER: '/megaticket/admission-key' }).queue
+      loadConfig({ NODE_ENV: 'production', ADMISSION_KEY_PARAMETER: '/megaticket/admission-key', ...region }).queue
         .admissionKeyParameter,
     ).to.equal('/megaticket/admission-key');
     // The web tier never signs or verifies admissions.
-    expect(loadConfig({ NODE_ENV: 'production', MEGATICKET_ROLE: 'web', API_URL: 'http://nlb:3001' }).role).to.equal(
-      'web',
-    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', MEGATICKET_ROLE: 'web', API_URL: 'http://nlb:3001', ...region }).role,
+    ).to.equal('web');
     expect(loadConfig({}).queue).to.deep.equal({
       admissionKey: undefined,
       admissionKeyParameter: undefined,
