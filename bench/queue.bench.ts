@@ -263,6 +263,7 @@ async function startApiChild(endpoint: string, prefix: string, admissionKey: str
       BOOTSTRAP_TABLES: 'false',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'production',
+      AWS_REGION: 'ap-northeast-2',
       ADMISSION_KEY: admissionKey,
       DR_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'benchq-')), 'dr.json'),
     },

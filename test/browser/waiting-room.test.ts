@@ -2,9 +2,10 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { demoPerformances } from '../../app/catalog/index.js';
-import type { Performance } from '../../app/catalog/types.js';
+import type { Performance, Schedule } from '../../app/catalog/types.js';
 import { kstDateOf } from '../../app/shared/time.js';
 import {
+  firstSlotUrl,
   launchChromium,
   newPerson,
   screenshot,
@@ -26,7 +27,7 @@ describe('the waiting room in a real browser (Chromium, both tiers, DynamoDB Loc
     await app?.stop();
   });
 
-  it('join the pre-queue → the page refreshes itself through the draw → the turn comes → entered automatically → the show page says admitted', async () => {
+  it('join the pre-queue → the page refreshes itself through the draw → the turn comes → entered automatically → admitted: seat map → hold → pay closes the turn', async () => {
     const api = app.app.api!;
     const context = await newPerson(browser);
     const { page, errors } = await watchedPage(context);
@@ -39,7 +40,17 @@ describe('the waiting room in a real browser (Chromium, both tiers, DynamoDB Loc
       id: `perf-browser-queue-${process.pid}`,
       onSale: { ...template.onSale!, preQueueOpensAt: now, opensAt: now + 10_000, admitPerMinute: 600 },
     };
-    await api.dynamoCatalog.put({ venues: [], performances: [performance], schedules: [] });
+    const startsAt = now + 30 * 24 * 3_600_000;
+    const slot: Schedule = {
+      id: `${performance.id}-slot`,
+      performanceId: performance.id,
+      startsAt,
+      date: kstDateOf(startsAt),
+      time: '19:30',
+      casting: [],
+      status: 'ON_SALE',
+    };
+    await api.dynamoCatalog.put({ venues: [], performances: [performance], schedules: [slot] });
     await api.queue.arm(performance.id);
     // The writer ticks this event twice a second (the app's own loop only sees catalog changes after its cache).
     const ticker = setInterval(() => void api.queue.tick(performance.id).catch(() => undefined), 500);
@@ -54,8 +65,20 @@ describe('the waiting room in a real browser (Chromium, both tiers, DynamoDB Loc
       const cookies = await context.cookies();
       const admission = cookies.find((c) => c.name === `mt_adm_${performance.id}`);
       expect(admission?.httpOnly).to.equal(true);
+      // Admitted: the seat map, the hold and the payment carry the admission (an HttpOnly cookie) to the API.
+      await page.goto(await firstSlotUrl(page, app.url, performance.id));
+      expect(await page.locator('.queue-banner').textContent()).to.contain('대기실에서 입장했습니다.');
+      await page.selectOption('#best-form select[name="best"]', '2');
+      await page.click('#best-form button[type="submit"]');
+      await page.waitForURL(/best=2/);
+      await page.click('#selection button[type="submit"]');
+      await page.waitForURL(/\/holds\//);
+      await page.click('form[action$="/pay"] button');
+      await page.waitForURL(/\/complete$/);
+      expect(await page.locator('.number strong').textContent()).to.match(/^MT[A-Z0-9]{10}$/);
+      // Paying closed the admission: the waiting room (in English) says the turn was used.
       await page.goto(`${app.url}/queue/${performance.id}?lang=en`);
-      expect(await page.locator('#queue-status').textContent()).to.contain("You're in.");
+      expect(await page.locator('#queue-status').textContent()).to.contain('Your purchase with this turn is complete.');
       expect(errors).to.deep.equal([]);
     } finally {
       clearInterval(ticker);
