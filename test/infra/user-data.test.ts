@@ -77,6 +77,8 @@ describe('infra/user-data', () => {
       expect(config.aws.region).to.equal('ap-northeast-1');
       expect(config.dynamodb.bootstrap).to.equal(false);
       expect(config.dr.source).to.equal('dynamodb');
+      expect(config.aws.standbyRegion).to.equal('ap-northeast-1');
+      expect(config.web.csrfSecretId).to.equal(tier === 'web' ? base.webCsrfSecretId : undefined);
     }
   });
 
