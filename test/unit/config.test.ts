@@ -98,7 +98,10 @@ describe('loadConfig', () => {
           /WEB_CSRF_SECRET_ID: required when NODE_ENV=production and the web tier runs/,
         );
       }
-      expect(loadConfig({ ...prod, MEGATICKET_ROLE: 'api' }).web.csrfSecretId).to.equal(undefined);
+      const admissionKey = Buffer.alloc(32, 7).toString('base64url');
+      expect(loadConfig({ ...prod, MEGATICKET_ROLE: 'api', ADMISSION_KEY: admissionKey }).web.csrfSecretId).to.equal(
+        undefined,
+      );
     });
 
     it('production accepts the secret id (AWS) or a direct key (one machine); development needs neither', () => {
