@@ -31,7 +31,8 @@ function parse(argv: readonly string[]): Options {
   return options;
 }
 
-const PRODUCTION = { NODE_ENV: 'production', LOG_LEVEL: 'silent', HOST: '127.0.0.1' };
+// Production mode requires the serving region (issue 9); the bench serves the primary region locally.
+const PRODUCTION = { NODE_ENV: 'production', AWS_REGION: 'ap-northeast-2', LOG_LEVEL: 'silent', HOST: '127.0.0.1' };
 const ACCEPT = { 'accept-encoding': 'gzip, deflate, br', accept: 'text/html' };
 
 async function main(): Promise<number> {
