@@ -7,6 +7,7 @@
  *   npm run bench:pages -- [--connections 16] [--seconds 8] [--rounds 2]
  */
 import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { startDynamoLocal, type DynamoLocal } from '../app/adapters/local/dynamodb-local.js';
 import { processCpuMs } from './lib/cpu.js';
@@ -63,7 +64,14 @@ async function main(): Promise<number> {
     children.push(api);
     const web = await startChild(
       'app/main.ts',
-      { ...PRODUCTION, MEGATICKET_ROLE: 'web', WEB_PORT: '0', API_URL: api.url },
+      // Production refuses a web tier without the CSRF key its instances share; one process needs only its own.
+      {
+        ...PRODUCTION,
+        MEGATICKET_ROLE: 'web',
+        WEB_PORT: '0',
+        API_URL: api.url,
+        WEB_CSRF_SECRET: randomBytes(32).toString('hex'),
+      },
       /MegaTicket is running: (http:\/\/\S+)/,
     );
     children.push(web);

@@ -30,10 +30,13 @@ export interface PageOptions {
 }
 
 /**
- * What a shared page may take from `res.locals`: language, region and the DR banner — all part of its cache key.
- * Anything else a middleware puts there (the user, or something per visitor added later) never reaches it.
+ * What a shared page may take from `res.locals`: what it is kept under (language, region, DR state and banner) and
+ * what follows from those (the language's helpers, the region's name). Anything else a middleware puts there (the
+ * user, or something per visitor added later) never reaches a shared page; a new value the layout needs must be
+ * added to KEYED_LOCALS, which also makes it part of the key.
  */
-const SHARED_LOCALS = ['locale', 'fmt', 't', 'region', 'regionName', 'drActive', 'drRegion'] as const;
+const KEYED_LOCALS = ['locale', 'region', 'drActive', 'drBanner'] as const;
+const SHARED_LOCALS = [...KEYED_LOCALS, 'fmt', 't', 'regionName'] as const;
 /** Longer URLs are rendered per request rather than kept. */
 const SHARED_URL_MAX = 512;
 
@@ -117,8 +120,8 @@ export class Renderer {
     if (res.locals.user !== undefined || sessionToken(req) !== undefined) return undefined;
     if (req.method !== 'GET' || req.originalUrl.length > SHARED_URL_MAX) return undefined;
     const htmx = isHtmxRequest(req) ? `htmx:${htmxTargetId(req) ?? ''}` : 'page';
-    const dr = res.locals.drActive ? `dr:${String(res.locals.drRegion)}` : '';
-    return [template, req.originalUrl, res.locals.locale, htmx, dr].join('\u0000');
+    const context = JSON.stringify(KEYED_LOCALS.map((name) => res.locals[name] ?? null));
+    return [template, req.originalUrl, htmx, context].join('\u0000');
   }
 
   /** The page as segments for a shared page: the spliced region (already deflated per seat state) stays whole. */
