@@ -195,7 +195,13 @@ async function takeSomeSeats(apiUrl: string, slot: string, runId: string): Promi
 async function seatMapSizes(url: string) {
   const raw = await (await fetch(url, { headers: { 'accept-encoding': 'identity' } })).text();
   const gzip = await compressedBytes(url, 'gzip');
-  const br = await compressedBytes(url, 'br');
+  // A shared page is brotli-compressed (off the event loop) once it is asked for again: ask until it is ready.
+  let br = await compressedBytes(url, 'br').catch(() => undefined);
+  for (let attempt = 0; !br && attempt < 50; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    br = await compressedBytes(url, 'br').catch(() => undefined);
+  }
+  if (!br) throw new Error('the seat map was never sent as brotli');
   return {
     raw: Buffer.byteLength(raw),
     gzip: gzip.length,
