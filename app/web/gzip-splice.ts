@@ -39,18 +39,9 @@ function deflateWith(
   };
 }
 
-/** Pieces (fresh text is deflated now) joined into one piece that stands for their concatenation. */
+/** Pieces (fresh text is deflated now, well) joined into one piece that stands for their concatenation. */
 export function joinDeflated(pieces: readonly (string | Deflated)[]): Deflated {
-  const parts: Buffer[] = [];
-  let crc = 0;
-  let length = 0;
-  for (const piece of pieces) {
-    const d = typeof piece === 'string' ? deflatePiece(piece) : piece;
-    parts.push(d.deflated);
-    crc = crc32Combine(crc, d.crc, d.length);
-    length += d.length;
-  }
-  return { deflated: Buffer.concat(parts), crc, length };
+  return joined(pieces, deflatePiece);
 }
 
 /**
@@ -58,17 +49,21 @@ export function joinDeflated(pieces: readonly (string | Deflated)[]): Deflated {
  * map uses it so its 250 KB grid is compressed once per seat state instead of once per request.
  */
 export function gzipSpliced(pieces: readonly (string | Deflated)[]): Buffer {
-  const parts: Buffer[] = [GZIP_HEADER];
+  const body = joined(pieces, deflateSmall);
+  return Buffer.concat([GZIP_HEADER, body.deflated, FINAL_BLOCK, gzipTrailer(body.crc, body.length)]);
+}
+
+function joined(pieces: readonly (string | Deflated)[], deflate: (text: string) => Deflated): Deflated {
+  const parts: Buffer[] = [];
   let crc = 0;
   let length = 0;
   for (const piece of pieces) {
-    const d = typeof piece === 'string' ? deflateSmall(piece) : piece;
+    const d = typeof piece === 'string' ? deflate(piece) : piece;
     parts.push(d.deflated);
     crc = crc32Combine(crc, d.crc, d.length);
     length += d.length;
   }
-  parts.push(FINAL_BLOCK, gzipTrailer(crc, length));
-  return Buffer.concat(parts);
+  return { deflated: Buffer.concat(parts), crc, length };
 }
 
 /**
