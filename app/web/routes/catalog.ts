@@ -7,6 +7,7 @@ import { calendarMonth } from '../calendar.js';
 import type { WebDeps } from '../deps.js';
 import { errorView } from '../errors.js';
 import { admissionToken } from '../queue-cookies.js';
+import { versionOf } from '../shared-pages.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -35,23 +36,26 @@ export function catalogPages(deps: WebDeps): Router {
       res,
       'home',
       { performances: listing.performances, query: Object.fromEntries(params), genres: GENRES, message },
-      { status, fragments: { results: 'partials/catalog-results' } },
+      { status, fragments: { results: 'partials/catalog-results' }, shared: versionOf(listing) },
     );
   });
 
   router.get('/performances/:id', async (req, res) => {
     const date = typeof req.query.date === 'string' && ISO_DATE.test(req.query.date) ? req.query.date : undefined;
-    const [detail, { calendar }] = await Promise.all([
+    const [detail, schedules] = await Promise.all([
       deps.reads.performance(req.params.id),
       deps.reads.calendar(req.params.id, date),
     ]);
+    const { calendar } = schedules;
     const month = calendar.date ? calendarMonth(calendar.days, calendar.date) : undefined;
     deps.render.page(
       req,
       res,
       'performance',
-      { ...detail, calendar, month, admitted: admissionToken(req, req.params.id) !== undefined },
-      { fragments: { 'schedule-picker': 'partials/schedule-picker' } },
+      // Only a signed-in visitor can hold an admission, and their pages are never shared, so an anonymous (shared)
+      // page always says "not admitted".
+      { ...detail, calendar, month, admitted: res.locals.user !== undefined && !!admissionToken(req, req.params.id) },
+      { fragments: { 'schedule-picker': 'partials/schedule-picker' }, shared: versionOf(detail, schedules) },
     );
   });
 
