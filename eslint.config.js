@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     // The domain core stays free of AWS, Express and Eta: that is what keeps it testable and portable.
-    files: ['app/catalog/**', 'app/booking/**', 'app/accounts/**', 'app/shared/**'],
+    files: ['app/catalog/**', 'app/booking/**', 'app/accounts/**', 'app/shared/**', 'app/assistant/**'],
     rules: {
       'no-restricted-imports': [
         'error',
