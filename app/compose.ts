@@ -18,6 +18,8 @@ import type { Clock } from './shared/clock.js';
 import { RateLimiter } from './shared/rate-limiter.js';
 import { createLog, type Log } from './shared/log.js';
 import type { ScryptParams } from './accounts/passwords.js';
+import { composeAssistant, type AssistantBackend } from './compose-assistant.js';
+import type { AssistantMetrics } from './assistant/metrics.js';
 
 export interface ComposeOptions {
   readonly config: Config;
@@ -28,6 +30,11 @@ export interface ComposeOptions {
   readonly drState?: DrStateSource;
   readonly scrypt?: ScryptParams;
   readonly log?: Log;
+  /** The assistant's backend as the runtime resolved it (ASSISTANT_MODE=auto); tests set it through the config. */
+  readonly assistantBackend?: AssistantBackend;
+  readonly bedrockCredentials?: { accessKeyId: string; secretAccessKey: string };
+  readonly assistantMetrics?: AssistantMetrics;
+  readonly assistantSleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** Builds the API role's object graph: clients → adapters → services. No I/O happens here. */
@@ -71,6 +78,20 @@ export function composeApi(options: ComposeOptions) {
     sessionMs: config.sessions.days * 24 * 60 * 60 * 1000,
     scrypt: options.scrypt,
   });
+  const assistant = composeAssistant({
+    config,
+    backend: options.assistantBackend,
+    db,
+    tables,
+    booking,
+    catalog,
+    cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
+    clock,
+    log,
+    bedrockCredentials: options.bedrockCredentials,
+    metrics: options.assistantMetrics,
+    sleep: options.assistantSleep,
+  });
   const apiDeps: ApiDeps = {
     region: config.aws.region,
     booking,
@@ -89,10 +110,14 @@ export function composeApi(options: ComposeOptions) {
       login: new RateLimiter(clock, 10, 60_000),
       signup: new RateLimiter(clock, 5, 60_000),
       holds: new RateLimiter(clock, 30, 60_000),
+      chatUser: new RateLimiter(clock, config.assistant.chatPerUserPerMinute, 60_000),
+      chatIp: new RateLimiter(clock, config.assistant.chatPerIpPerMinute, 60_000),
     },
+    assistant,
+    assistantMessageMaxChars: config.assistant.messageMaxChars,
     log,
   };
-  return { db, tables, dynamoCatalog, catalog, store, payments, booking, accounts, drState, apiDeps };
+  return { db, tables, dynamoCatalog, catalog, store, payments, booking, accounts, drState, assistant, apiDeps };
 }
 
 export type ComposedApi = ReturnType<typeof composeApi>;

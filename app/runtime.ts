@@ -16,6 +16,7 @@ import { ApiClient } from './web/api-client.js';
 import { createWebApp } from './web/app.js';
 import { Renderer } from './web/render.js';
 import type { ScryptParams } from './accounts/passwords.js';
+import { resolveAssistantBackend } from './compose-assistant.js';
 
 export interface RunningApp {
   readonly webUrl?: string;
@@ -58,7 +59,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         stops.push(() => local.stop());
         dynamoEndpoint = local.endpoint;
       }
-      api = composeApi({ config, clock, dynamoEndpoint, drState: options.drState, scrypt: options.scrypt, log });
+      const assistantBackend = await resolveAssistantBackend(config);
+      api = composeApi({
+        config,
+        clock,
+        dynamoEndpoint,
+        drState: options.drState,
+        scrypt: options.scrypt,
+        log,
+        assistantBackend,
+      });
       if (config.dynamodb.bootstrap) {
         await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: dynamoEndpoint }), api.tables);
         await seedDemoCatalog(api.dynamoCatalog, clock);

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { DomainError } from '../shared/errors.js';
 import type { ApiDeps } from './deps.js';
 import { jsonErrors } from './http.js';
+import { assistantRoutes } from './routes/assistant.js';
 import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -27,6 +28,7 @@ export function createApiApp(deps: ApiDeps): Express {
     next();
   });
   app.use(systemRoutes(deps), catalogRoutes(deps), authRoutes(deps), bookingRoutes(deps));
+  app.use(assistantRoutes(deps));
   app.use(() => {
     throw new DomainError('NOT_FOUND', 'No such API route.');
   });

@@ -5,6 +5,7 @@ import type { CatalogReader, DrStateSource } from '../booking/ports.js';
 import type { BookingService } from '../booking/service.js';
 import type { Clock } from '../shared/clock.js';
 import type { RateLimiter } from '../shared/rate-limiter.js';
+import type { AssistantService } from '../assistant/service.js';
 
 export interface ApiDeps {
   readonly region: string;
@@ -17,6 +18,14 @@ export interface ApiDeps {
   readonly clock: Clock;
   /** Deep readiness (DynamoDB reachable); liveness never calls it. */
   readonly ready: () => Promise<void>;
-  readonly limits: { readonly login: RateLimiter; readonly signup: RateLimiter; readonly holds: RateLimiter };
+  readonly limits: {
+    readonly login: RateLimiter;
+    readonly signup: RateLimiter;
+    readonly holds: RateLimiter;
+    readonly chatUser: RateLimiter;
+    readonly chatIp: RateLimiter;
+  };
+  readonly assistant: AssistantService;
+  readonly assistantMessageMaxChars: number;
   readonly log: Log;
 }

@@ -1,0 +1,86 @@
+import { describeCancellationPolicy, type CancellationPolicy } from '../../booking/cancellation-policy.js';
+import { priceTable } from '../../catalog/grades.js';
+import { GENRE_LABELS } from '../../catalog/genres.js';
+import { totalSeats } from '../../catalog/seats.js';
+import type { Performance, Venue, WeeklyPattern } from '../../catalog/types.js';
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+
+/**
+ * The compact catalog the model reads before any tool call: every performance on sale (titles in both languages,
+ * venue, run, weekly pattern, grades and prices, cast, a short description), the venues' shapes and the
+ * cancellation rules, all generated from data. It changes only when the catalog does (run dates are relative to the
+ * demo's start day, not to the clock), so it belongs to the cached prompt prefix. Slots, free seats and refunds for a
+ * reservation are never here: they come from tools.
+ */
+export function catalogSnapshot(
+  performances: readonly Performance[],
+  venues: readonly Venue[],
+  policy: CancellationPolicy,
+): string {
+  const venueById = new Map(venues.map((v) => [v.id, v]));
+  const onSale = performances.filter((p) => p.status === 'ACTIVE').sort((a, b) => a.id.localeCompare(b.id));
+  const shows = onSale.map((p) => performanceEntry(p, venueById.get(p.venueId)));
+  const usedVenues = [...new Set(onSale.map((p) => p.venueId))]
+    .sort()
+    .map((id) => venueById.get(id))
+    .filter((v): v is Venue => v !== undefined);
+  const genres = [...new Set(onSale.map((p) => p.genre))].sort();
+  const policyLines = genres.map(
+    (genre) =>
+      `## ${GENRE_LABELS[genre].en} / ${GENRE_LABELS[genre].ko}\n` +
+      describeCancellationPolicy(policy, 'en', genre)
+        .map((l) => `- ${l}`)
+        .join('\n'),
+  );
+  return [
+    '# Catalog snapshot (performances on sale)',
+    ...shows,
+    '# Venues',
+    ...usedVenues.map(venueEntry),
+    '# Cancellation and refund rules (quote a reservation’s exact refund from get_cancellation_policy)',
+    ...policyLines,
+  ].join('\n\n');
+}
+
+function performanceEntry(p: Performance, venue: Venue | undefined): string {
+  const grades = priceTable(p, venue)
+    .map((row) => `${row.grade.code} ${row.grade.price.toLocaleString('en-US')}`)
+    .join(' · ');
+  const cast = p.cast.map((c) => `${c.role.ko} (${c.role.en}): ${c.actors.join(', ')}`).join('; ');
+  return [
+    `## ${p.title.ko} / ${p.title.en}`,
+    `id ${p.id} · ${GENRE_LABELS[p.genre].en} (${GENRE_LABELS[p.genre].ko}) · venue ${p.venueId}` +
+      (venue ? ` (${venue.name.ko})` : ''),
+    `run ${p.runStart} ~ ${p.runEnd} · ${p.runtimeMinutes} min · ${p.minAge > 0 ? `age ${p.minAge}+` : 'all ages'}`,
+    `weekly (KST) ${weekly(p.weeklyPattern)}`,
+    `grades KRW ${grades}${p.sellsOp ? ' (orchestra-pit row OP on sale)' : ''}`,
+    `cast ${cast}`,
+    `about ${p.description.ko}`,
+  ].join('\n');
+}
+
+function venueEntry(v: Venue): string {
+  const floors = v.floors
+    .map((f) => {
+      const sections = f.sections
+        .map((s) => {
+          const rows = s.rows.map((r) => r.row);
+          const numbered = rows.filter((r) => r !== 'OP');
+          const span = numbered.length > 0 ? `rows ${numbered[0]}–${numbered.at(-1)}` : '';
+          return `${s.id}${s.centrality === 0 ? ' (centre)' : ''} ${rows.includes('OP') ? 'OP + ' : ''}${span}`;
+        })
+        .join(', ');
+      return `floor ${f.floor}: ${sections}`;
+    })
+    .join('; ');
+  return `## ${v.id}: ${v.name.ko} / ${v.name.en}\n${totalSeats(v)} seats · ${v.address.ko}\n${floors}`;
+}
+
+function weekly(pattern: WeeklyPattern): string {
+  const order = [1, 2, 3, 4, 5, 6, 0] as const;
+  return order
+    .filter((d) => (pattern[d] ?? []).length > 0)
+    .map((d) => `${WEEKDAYS[d]} ${pattern[d]!.join('/')}`)
+    .join(', ');
+}
