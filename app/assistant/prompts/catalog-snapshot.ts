@@ -2,13 +2,13 @@ import { describeCancellationPolicy, type CancellationPolicy } from '../../booki
 import { priceTable } from '../../catalog/grades.js';
 import { GENRE_LABELS } from '../../catalog/genres.js';
 import { totalSeats } from '../../catalog/seats.js';
-import type { Performance, Venue, WeeklyPattern } from '../../catalog/types.js';
+import type { Genre, Performance, Venue, WeeklyPattern } from '../../catalog/types.js';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
 /**
  * The compact catalog the model reads before any tool call: every performance on sale (titles in both languages,
- * venue, run, weekly pattern, grades and prices, cast, a short description), the venues' shapes and the
+ * venue, run, weekly pattern, grades and prices, cast), the venues' shapes and the
  * cancellation rules, all generated from data. It changes only when the catalog does (run dates are relative to the
  * demo's start day, not to the clock), so it belongs to the cached prompt prefix. Slots, free seats and refunds for a
  * reservation are never here: they come from tools.
@@ -25,13 +25,16 @@ export function catalogSnapshot(
     .sort()
     .map((id) => venueById.get(id))
     .filter((v): v is Venue => v !== undefined);
-  const genres = [...new Set(onSale.map((p) => p.genre))].sort();
-  const policyLines = genres.map(
-    (genre) =>
-      `## ${GENRE_LABELS[genre].en} / ${GENRE_LABELS[genre].ko}\n` +
-      describeCancellationPolicy(policy, 'en', genre)
-        .map((l) => `- ${l}`)
-        .join('\n'),
+  // Genres whose rules read the same are listed once (the flat fee is the usual difference).
+  const byText = new Map<string, Genre[]>();
+  for (const genre of [...new Set(onSale.map((p) => p.genre))].sort()) {
+    const text = describeCancellationPolicy(policy, 'en', genre)
+      .map((l) => `- ${l}`)
+      .join('\n');
+    byText.set(text, [...(byText.get(text) ?? []), genre]);
+  }
+  const policyLines = [...byText].map(
+    ([text, genres]) => `## ${genres.map((g) => GENRE_LABELS[g].en).join(', ')}\n${text}`,
   );
   return [
     '# Catalog snapshot (performances on sale)',
@@ -56,7 +59,6 @@ function performanceEntry(p: Performance, venue: Venue | undefined): string {
     `weekly (KST) ${weekly(p.weeklyPattern)}`,
     `grades KRW ${grades}${p.sellsOp ? ' (orchestra-pit row OP on sale)' : ''}`,
     `cast ${cast}`,
-    `about ${p.description.ko}`,
   ].join('\n');
 }
 
@@ -77,10 +79,16 @@ function venueEntry(v: Venue): string {
   return `## ${v.id}: ${v.name.ko} / ${v.name.en}\n${totalSeats(v)} seats · ${v.address.ko}\n${floors}`;
 }
 
+/** `Tue–Fri 19:30, Sat 14:00/19:00, Sun 14:00/18:00`: consecutive days with the same times are merged. */
 function weekly(pattern: WeeklyPattern): string {
-  const order = [1, 2, 3, 4, 5, 6, 0] as const;
-  return order
+  const days = ([1, 2, 3, 4, 5, 6, 0] as const)
     .filter((d) => (pattern[d] ?? []).length > 0)
-    .map((d) => `${WEEKDAYS[d]} ${pattern[d]!.join('/')}`)
-    .join(', ');
+    .map((d) => ({ d, times: pattern[d]!.join('/') }));
+  const runs: { from: number; to: number; times: string }[] = [];
+  for (const { d, times } of days) {
+    const last = runs.at(-1);
+    if (last && last.times === times && (last.to + 1) % 7 === d) last.to = d;
+    else runs.push({ from: d, to: d, times });
+  }
+  return runs.map((r) => `${WEEKDAYS[r.from]}${r.from === r.to ? '' : `–${WEEKDAYS[r.to]}`} ${r.times}`).join(', ');
 }
