@@ -83,6 +83,8 @@ export interface Usage {
 export class FakeBedrock {
   readonly requests: FakeRequest[] = [];
   readonly usages: Usage[] = [];
+  /** Errors thrown by a responder (a test's script ran out or misread a request); answered as HTTP 500. */
+  readonly scriptErrors: Error[] = [];
   private readonly queues = new Map<string, FakeReply[]>();
   private readonly cache = new Map<string, number>();
   private readonly openStreams = new Set<http2.ServerHttp2Stream>();
@@ -113,6 +115,7 @@ export class FakeBedrock {
   reset(): void {
     this.requests.length = 0;
     this.usages.length = 0;
+    this.scriptErrors.length = 0;
     this.queues.clear();
     this.cache.clear();
     this.responder = () => reply.text('OK');
@@ -145,7 +148,13 @@ export class FakeBedrock {
       const request = describe(modelId, body, this.now());
       this.requests.push(request);
       const queued = this.queues.get(modelId)?.shift();
-      const answer = queued ?? (await this.responder(request));
+      let answer: FakeReply;
+      try {
+        answer = queued ?? (await this.responder(request));
+      } catch (error) {
+        this.scriptErrors.push(error as Error);
+        answer = { kind: 'error', status: 500, errorType: 'InternalServerException', message: String(error) };
+      }
       await this.answer(stream, request, answer);
     });
   }
