@@ -17,6 +17,7 @@ import { createWebApp } from './web/app.js';
 import { Renderer } from './web/render.js';
 import type { ScryptParams } from './accounts/passwords.js';
 import { resolveAssistantBackend } from './compose-assistant.js';
+import type { AssistantMetrics } from './assistant/metrics.js';
 
 export interface RunningApp {
   readonly webUrl?: string;
@@ -33,6 +34,8 @@ export interface StartOptions {
   readonly log?: Log;
   /** Reuse an already running DynamoDB Local instead of starting one (tests, benchmarks). */
   readonly dynamoEndpoint?: string;
+  /** Where the assistant's EMF lines go (default: stdout when Bedrock answers). */
+  readonly assistantMetrics?: AssistantMetrics;
 }
 
 /**
@@ -68,6 +71,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         scrypt: options.scrypt,
         log,
         assistantBackend,
+        assistantMetrics: options.assistantMetrics,
       });
       if (config.dynamodb.bootstrap) {
         await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: dynamoEndpoint }), api.tables);

@@ -29,6 +29,9 @@ const offeredOption = z.object({
 });
 export type OfferedOption = z.infer<typeof offeredOption>;
 
+/** Exchanges re-sent in full; older ones live on as one-line summaries. */
+export const MAX_RECENT = 2;
+
 const exchange = z.object({ user: z.string(), assistant: z.string() });
 export type Exchange = z.infer<typeof exchange>;
 
@@ -47,17 +50,16 @@ export const conversationSchema = z.object({
   shownSlots: z.array(shownSlot).max(12),
   offered: z.array(offeredOption).max(9),
   holdId: z.string().optional(),
-  /** One short line per older exchange that is no longer re-sent in full. */
-  summary: z.array(z.string()).max(8),
+  /** What the person asked in older exchanges that are no longer re-sent (their answers live on in the fields above). */
+  summary: z.array(z.string()).max(5),
   /** The last exchanges, re-sent to the model as plain text (tool traffic is folded into the fields above). */
-  recent: z.array(exchange).max(3),
+  recent: z.array(exchange).max(MAX_RECENT),
   createdAt: z.number(),
   updatedAt: z.number(),
 });
 export type ConversationState = z.infer<typeof conversationSchema>;
 
-export const MAX_RECENT = 3;
-const MAX_SUMMARY = 8;
+const MAX_SUMMARY = 5;
 const MAX_OFFERED = 9;
 
 export function newConversation(id: string, locale: Locale, now: EpochMs, ownerUserId?: string): ConversationState {
@@ -87,13 +89,16 @@ export function stepOf(state: ConversationState): Step {
   return state.turn > 0 ? 'show' : 'greeting';
 }
 
-/** Appends an exchange; the oldest one beyond MAX_RECENT is folded into a one-line summary. */
+/**
+ * Appends an exchange; the oldest one beyond MAX_RECENT is folded into the summary as the person's words only: what
+ * the assistant answered is either in the structured state (show, slot, options, hold) or was small talk.
+ */
 export function remember(state: ConversationState, entry: Exchange): ConversationState {
   const recent = [...state.recent, { user: clip(entry.user, 500), assistant: clip(entry.assistant, 1200) }];
   const summary = [...state.summary];
   while (recent.length > MAX_RECENT) {
     const old = recent.shift()!;
-    summary.push(`${clip(old.user, 80)} → ${clip(old.assistant, 100)}`);
+    summary.push(clip(old.user, 60));
   }
   return { ...state, recent, summary: summary.slice(-MAX_SUMMARY) };
 }

@@ -9,8 +9,8 @@ import { createApiApp } from '../../app/api/app.js';
 import { TEST_SCRYPT, type Fixture } from '../support/fixture.js';
 import { chat, eventsOf, type ChatReply } from '../support/assistant.js';
 import { assistantFixture, type AssistantFixture } from '../support/assistant-fixture.js';
-import { reply, type FakeRequest } from '../support/fake-bedrock.js';
-import { resultOf, script } from '../support/scripted-model.js';
+import { reply } from '../support/fake-bedrock.js';
+import { context, resultOf, script } from '../support/scripted-model.js';
 import { DAY, MOONLIGHT, signUp } from '../support/builders.js';
 
 const LAUNDROMAT = 'perf-alley-laundromat';
@@ -81,25 +81,6 @@ async function expectHeldOption(fx: Fixture, r: ChatReply, conversationId: strin
   expect(state.holdId).to.equal(hold!.hold.holdId);
   return { state, hold: hold!.hold, held };
 }
-
-/** What the scripted model reads from the dynamic context, the way a model would. */
-const context = {
-  slotOn(req: FakeRequest, date: string): string {
-    const found = new RegExp(`${date} (\\d\\d:\\d\\d)[^=;]*= (\\S+?)[;.]`).exec(req.dynamicSystemText);
-    if (!found) throw new Error(`no slot on ${date} in context: ${req.dynamicSystemText}`);
-    return found[2]!;
-  },
-  chosenSlot(req: FakeRequest): string {
-    const found = /slot (\S+) \(/.exec(req.dynamicSystemText);
-    if (!found) throw new Error(`no chosen slot in context: ${req.dynamicSystemText}`);
-    return found[1]!;
-  },
-  option(req: FakeRequest, n: number): string[] {
-    const found = new RegExp(`option ${n} = (\\S+) \\(`).exec(req.dynamicSystemText);
-    if (!found) throw new Error(`no option ${n} in context: ${req.dynamicSystemText}`);
-    return found[1]!.split(',');
-  },
-};
 
 describe('assistant scenarios with DynamoDB Local end state', function () {
   this.timeout(180_000);

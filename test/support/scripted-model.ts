@@ -23,3 +23,22 @@ export function resultOf(request: FakeRequest, name: string): any {
   if (!found) throw new Error(`no ${name} result in the request (got ${request.toolResults.map((r) => r.name)})`);
   return found.content;
 }
+
+/** What the scripted model reads from the dynamic context, the way a model would. */
+export const context = {
+  slotOn(req: FakeRequest, date: string): string {
+    const found = new RegExp(`${date} (\\d\\d:\\d\\d)[^=;]*= (\\S+?)[;.]`).exec(req.dynamicSystemText);
+    if (!found) throw new Error(`no slot on ${date} in context: ${req.dynamicSystemText}`);
+    return found[2]!;
+  },
+  chosenSlot(req: FakeRequest): string {
+    const found = /slot (\S+) \(/.exec(req.dynamicSystemText);
+    if (!found) throw new Error(`no chosen slot in context: ${req.dynamicSystemText}`);
+    return found[1]!;
+  },
+  option(req: FakeRequest, n: number): string[] {
+    const found = new RegExp(`option ${n} = (\\S+) \\(`).exec(req.dynamicSystemText);
+    if (!found) throw new Error(`no option ${n} in context: ${req.dynamicSystemText}`);
+    return found[1]!.split(',');
+  },
+};

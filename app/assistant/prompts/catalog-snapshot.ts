@@ -8,7 +8,7 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
 /**
  * The compact catalog the model reads before any tool call: every performance on sale (titles in both languages,
- * venue, run, weekly pattern, grades and prices, cast), the venues' shapes and the
+ * venue, run, weekly pattern, grades and prices, cast, what it is about), the venues' shapes and the
  * cancellation rules, all generated from data. It changes only when the catalog does (run dates are relative to the
  * demo's start day, not to the clock), so it belongs to the cached prompt prefix. Slots, free seats and refunds for a
  * reservation are never here: they come from tools.
@@ -59,7 +59,13 @@ function performanceEntry(p: Performance, venue: Venue | undefined): string {
     `weekly (KST) ${weekly(p.weeklyPattern)}`,
     `grades KRW ${grades}${p.sellsOp ? ' (orchestra-pit row OP on sale)' : ''}`,
     `cast ${cast}`,
+    `about ${firstSentence(p.description.en)}`,
   ].join('\n');
+}
+
+function firstSentence(text: string): string {
+  const end = text.search(/[.!?](\s|$)/);
+  return end === -1 ? text : text.slice(0, end + 1);
 }
 
 function venueEntry(v: Venue): string {

@@ -77,11 +77,12 @@ export function dynamicContext({ state, loggedIn, now, titles }: PromptContext):
   if (state.headCount) known.push(`${state.headCount} people`);
   if (state.grade) known.push(`grade ${state.grade}`);
   lines.push(`Chosen: ${known.length > 0 ? known.join('; ') : 'nothing yet'}.`);
-  if (state.shownSlots.length > 0) {
+  // Listed slots matter until one is chosen; offered options until one is held.
+  if (state.shownSlots.length > 0 && !state.scheduleId) {
     lines.push(`Slots listed: ${state.shownSlots.map((s) => `${s.when[locale]} = ${s.scheduleId}`).join('; ')}.`);
   }
   const newest = Math.max(-1, ...state.offered.map((o) => o.turn));
-  const offered = state.offered.filter((o) => o.turn === newest);
+  const offered = state.holdId ? [] : state.offered.filter((o) => o.turn === newest);
   if (offered.length > 0) {
     lines.push(
       `Seat options offered (newest): ${offered
@@ -90,7 +91,8 @@ export function dynamicContext({ state, loggedIn, now, titles }: PromptContext):
     );
   }
   lines.push(`Hold: ${state.holdId ? `${state.holdId} (unpaid; the page shows its card)` : 'none'}.`);
-  if (state.summary.length > 0)
-    lines.push(`Earlier in this conversation:\n${state.summary.map((s) => `- ${s}`).join('\n')}`);
+  if (state.summary.length > 0) {
+    lines.push(`Earlier the person said:\n${state.summary.map((s) => `- ${s}`).join('\n')}`);
+  }
   return lines.join('\n');
 }

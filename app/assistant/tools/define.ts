@@ -73,9 +73,18 @@ export function toolSpecOf(tool: AssistantTool): ToolSpec {
   return { name: tool.name, description: tool.input.description!, inputSchema: schema as JsonObject };
 }
 
-/** Ids as the API accepts them: a bounded, path-safe alphabet. */
+/**
+ * Ids as the API accepts them: a bounded, path-safe alphabet. The alphabet is a refinement, so it validates without
+ * spelling a regex into every id of every tool schema the model reads (and the cached prefix pays for).
+ */
 export const idField = z
   .string()
   .min(1)
   .max(120)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'not a valid id');
+  .refine((v) => /^[A-Za-z0-9_.-]+$/.test(v), 'not a valid id');
+
+/** A KST calendar date `YYYY-MM-DD`, checked by a refinement (z.iso.date() would spell a long regex into the schema). */
+export const dateField = z
+  .string()
+  .length(10)
+  .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'a date YYYY-MM-DD');

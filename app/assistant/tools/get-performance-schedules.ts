@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addDays, kstDateOf } from '../../shared/time.js';
-import { defineTool, idField } from './define.js';
+import { dateField, defineTool, idField } from './define.js';
 import { performanceOf, when } from './common.js';
 
 const MAX_SLOTS = 8;
@@ -10,8 +10,8 @@ export const getPerformanceSchedules = defineTool({
   input: z
     .object({
       performanceId: idField,
-      from: z.iso.date().optional().describe('First KST date (YYYY-MM-DD); default today.'),
-      to: z.iso.date().optional().describe('Last KST date; default 14 days after `from`.'),
+      from: dateField.optional().describe('First KST date (YYYY-MM-DD); default today.'),
+      to: dateField.optional().describe('Last KST date; default 14 days after `from`.'),
     })
     .strict()
     .describe(

@@ -3,7 +3,7 @@ import { startingPrice } from '../../catalog/grades.js';
 import { GENRE_LABELS } from '../../catalog/genres.js';
 import { searchPerformances } from '../../catalog/search.js';
 import { GENRES } from '../../catalog/types.js';
-import { defineTool } from './define.js';
+import { dateField, defineTool } from './define.js';
 
 export const getPerformances = defineTool({
   name: 'get_performances',
@@ -11,7 +11,7 @@ export const getPerformances = defineTool({
     .object({
       query: z.string().max(100).optional().describe('Part of the Korean or English title.'),
       genre: z.enum(GENRES).optional(),
-      date: z.iso.date().optional().describe('Only shows with a slot on this KST date (YYYY-MM-DD).'),
+      date: dateField.optional().describe('Only shows with a slot on this KST date (YYYY-MM-DD).'),
     })
     .strict()
     .describe(

@@ -79,7 +79,7 @@ describe('assistant prompt: cached stable prefix + dynamic context', () => {
     state = offer(state, [
       { scheduleId: state.scheduleId!, seatIds: ['1F-B-4-7', '1F-B-4-8'], grade: 'R', total: 284000 },
     ]).state;
-    state = { ...state, step: stepOf(state), summary: ['asked about the cast → listed it'] };
+    state = { ...state, step: stepOf(state), summary: ['who is in the cast?'] };
     const text = dynamicContext({
       state,
       understanding: understand('x', index, '2026-12-01'),
@@ -92,16 +92,16 @@ describe('assistant prompt: cached stable prefix + dynamic context', () => {
       'Chosen: show perf-moonlight-garden (Moonlight Garden); slot perf-moonlight-garden-20261205-1900 (2026-12-05 19:00 (Sat) KST); 2 people; grade R.',
     );
     expect(text).to.contain('option 1 = 1F-B-4-7,1F-B-4-8 (R, total 284000)');
-    expect(text).to.contain('- asked about the cast → listed it');
+    expect(text).to.contain('Earlier the person said:\n- who is in the cast?');
   });
 });
 
 describe('conversation state helpers', () => {
-  it('remember keeps the last 3 exchanges and folds older ones into one-line summaries', () => {
+  it('remember keeps the last 2 exchanges and folds older ones into one-line summaries', () => {
     let state = newConversation('c', 'ko', T0);
     for (let i = 1; i <= 5; i++) state = remember(state, { user: `질문 ${i}`, assistant: `답변 ${i}` });
-    expect(state.recent.map((e) => e.user)).to.deep.equal(['질문 3', '질문 4', '질문 5']);
-    expect(state.summary).to.deep.equal(['질문 1 → 답변 1', '질문 2 → 답변 2']);
+    expect(state.recent.map((e) => e.user)).to.deep.equal(['질문 4', '질문 5']);
+    expect(state.summary).to.deep.equal(['질문 1', '질문 2', '질문 3']);
   });
 
   it('offer numbers a new recommendation from 1 with the current turn; a recommendation in a later turn keeps the earlier ones', () => {
