@@ -9,7 +9,7 @@ export interface ChatReply {
   readonly conversationId?: string;
 }
 
-/** One message to the API's assistant endpoint; the NDJSON event stream is read to its end. */
+/** One message to the API's assistant endpoint; the event stream is read to its end. */
 export async function chat(
   apiUrl: string,
   message: string,
@@ -25,13 +25,19 @@ export async function chat(
     body: JSON.stringify({ message, conversationId: options.conversationId, locale: options.locale }),
   });
   const body = await response.text();
-  if (!response.headers.get('content-type')?.includes('ndjson')) {
+  if (!response.headers.get('content-type')?.includes('text/event-stream')) {
     return { status: response.status, events: [], error: JSON.parse(body).error, text: '' };
   }
+  // Server-sent events: `event: <type>` and one `data:` line holding the event as JSON, blank-line separated.
   const events = body
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as AssistantEvent);
+    .split('\n\n')
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const data = block.split('\n').find((line) => line.startsWith('data: '));
+      const event = JSON.parse(data!.slice(6)) as AssistantEvent;
+      if (!block.startsWith(`event: ${event.type}\n`)) throw new Error(`event name mismatch: ${block}`);
+      return event;
+    });
   const text = events.map((e) => (e.type === 'text' ? e.text : '')).join('');
   const start = events.find((e) => e.type === 'start');
   return {

@@ -16,9 +16,10 @@ const messageBody = z.object({
 });
 
 /**
- * The assistant over HTTP. `POST /v1/assistant/messages` answers with a stream of semantic events, one JSON object
- * per line (application/x-ndjson), which the web tier turns into escaped HTML fragments. Refusals that happen before
- * the answer starts (rate limit, message rules, a busy conversation) are ordinary JSON errors.
+ * The assistant over HTTP. `POST /v1/assistant/messages` answers with a stream of semantic events as server-sent
+ * events (`event: <type>`, `data: <the event as JSON>`), which the web tier turns into escaped HTML fragments.
+ * Refusals that happen before the answer starts (rate limit, message rules, a busy conversation) are ordinary JSON
+ * errors.
  */
 export function assistantRoutes(deps: ApiDeps): Router {
   const router = Router();
@@ -35,9 +36,9 @@ export function assistantRoutes(deps: ApiDeps): Router {
     });
     const emit = (event: AssistantEvent) => {
       if (!res.headersSent) {
-        res.status(200).type('application/x-ndjson').setHeader('Cache-Control', 'no-store, no-transform');
+        res.status(200).type('text/event-stream').setHeader('Cache-Control', 'no-store, no-transform');
       }
-      res.write(`${JSON.stringify(event)}\n`);
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     };
     await deps.assistant.chat(
       { conversationId: body.conversationId, message, user: user && { userId: user.userId }, locale: body.locale },
