@@ -12,7 +12,8 @@ describe('assistant engine through the API, on the real Bedrock SDK and the wire
   let a: AssistantFixture;
 
   before(async () => {
-    a = await assistantFixture('engine', 'bedrock', { ASSISTANT_PRIMARY_TIMEOUT_MS: '400' });
+    // Long enough for a cold first call on a busy machine, short enough to keep the timeout test quick.
+    a = await assistantFixture('engine', 'bedrock', { ASSISTANT_PRIMARY_TIMEOUT_MS: '3000' });
   });
   after(() => a.api.close());
   beforeEach(() => {

@@ -116,7 +116,7 @@ describe('ModelChain over the real Bedrock SDK and a wire-protocol fake (HTTP/2 
   });
 
   it('first-event timeout: a primary that never answers is abandoned after its timeout and the fallback answers', async () => {
-    await build({ ...DEFAULT_FALLBACK_POLICY, firstEventTimeoutMs: { primary: 300, fallback: 2000 } });
+    await build({ ...DEFAULT_FALLBACK_POLICY, firstEventTimeoutMs: { primary: 300, fallback: 10_000 } });
     fake.queue(PRIMARY, reply.hang());
     fake.queue(FALLBACK, reply.text('late but here'));
     const { turn } = await run();
