@@ -17,11 +17,74 @@ export default tseslint.config(
   },
   {
     // The domain core stays free of AWS, Express and Eta: that is what keeps it testable and portable.
-    files: ['app/catalog/**', 'app/booking/**', 'app/accounts/**', 'app/shared/**', 'app/assistant/**'],
+    files: ['app/catalog/**', 'app/booking/**', 'app/accounts/**', 'app/shared/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: ['@aws-sdk/*', 'express', 'eta', '@pulumi/*', '../adapters/*', '../api/*', '../web/*'] },
+      ],
+    },
+  },
+  {
+    // The browser script served to pages (plain ES5-style JS, no build step).
+    files: ['public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['document', 'window', 'HTMLInputElement', 'CustomEvent', 'performance', 'setTimeout'].map((g) => [
+          g,
+          'readonly',
+        ]),
+      ),
+    },
+  },
+  {
+    // The web tier talks to data only through the API: no adapters, no AWS SDK, no Pulumi; API types only as types.
+    files: ['app/web/**'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '@pulumi/*', '../adapters/*', '../../adapters/*'],
+              message: 'The web tier reaches data only through the API client.',
+            },
+            {
+              group: ['../api/*', '../../api/*'],
+              allowTypeImports: true,
+              message: 'Only the API contracts, as types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Infrastructure takes only the table definitions from the app (one definition for app and Pulumi).
+    files: ['infra/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+app/(?!adapters/dynamodb/tables\\.js$)',
+              message: 'infra/ may import only app/adapters/dynamodb/tables.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The assistant's core (issue 8) stays free of HTTP, templates and the AWS SDK (the Bedrock adapter lives in adapters/).
+    files: ['app/assistant/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@aws-sdk/*', 'express', 'eta', '@pulumi/*', '../web/*', '../api/*', '../adapters/*'] },
       ],
     },
   },

@@ -6,6 +6,7 @@ import { DemoPaymentProvider } from './booking/demo-payments.js';
 import type { DrStateSource } from './booking/ports.js';
 import { BookingService } from './booking/service.js';
 import { CachedCatalog } from './adapters/cached-catalog.js';
+import { CachedSessionStore } from './adapters/cached-session-store.js';
 import { CachedDrStateSource, FileDrStateSource, SsmDrStateSource } from './adapters/dr/dr-state-sources.js';
 import { DynamoSessionStore, DynamoUserStore } from './adapters/dynamodb/account-stores.js';
 import { DynamoBookingStore } from './adapters/dynamodb/booking-store.js';
@@ -62,6 +63,7 @@ export function composeApi(options: ComposeOptions) {
     payments,
     clock,
     drState,
+    seatViewTtlMs: config.seatViews.cacheMs,
     settings: {
       holdMs: config.booking.holdSeconds * 1000,
       bookingFeePerTicket: config.booking.bookingFeeKrw,
@@ -73,7 +75,7 @@ export function composeApi(options: ComposeOptions) {
   });
   const accounts = new AccountService({
     users: new DynamoUserStore(db, tables),
-    sessions: new DynamoSessionStore(db, tables),
+    sessions: new CachedSessionStore(new DynamoSessionStore(db, tables), clock, config.sessions.cacheSeconds * 1000),
     clock,
     sessionMs: config.sessions.days * 24 * 60 * 60 * 1000,
     scrypt: options.scrypt,

@@ -59,7 +59,13 @@ export const configSchema = z
     DR_PARAMETER_NAME: z.string().startsWith('/').default('/megaticket/dr'),
     DR_STATE_FILE: z.string().min(1).default('.megaticket/dr-state.json'),
     DR_STATE_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
+    /** How long one read of a slot's seat state serves every viewer of it (SPEC §8); 0 = no sharing. */
+    SEAT_VIEW_CACHE_MS: z.coerce.number().int().min(0).max(5000).default(1000),
+    /** Secret for the web tier's CSRF tokens; every web instance behind one load balancer needs the same value. */
+    WEB_CSRF_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     SESSION_DAYS: positiveInt.default(14),
+    /** How long an API instance may reuse a session it has read; a logout elsewhere reaches it within this. */
+    SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
     ASSISTANT_MODE: z.enum(['bedrock', 'offline', 'auto']).default('auto'),
     BEDROCK_PRIMARY_MODEL_ID: z.string().min(1).default('global.anthropic.claude-haiku-4-5-20251001-v1:0'),
     BEDROCK_FALLBACK_MODEL_ID: z.string().min(1).default('apac.amazon.nova-lite-v1:0'),
@@ -87,7 +93,12 @@ export const configSchema = z
   .transform((env) => ({
     role: env.MEGATICKET_ROLE,
     host: env.HOST,
-    web: { port: env.WEB_PORT, apiUrl: env.API_URL, cookieSecure: env.COOKIE_SECURE ?? false },
+    web: {
+      port: env.WEB_PORT,
+      apiUrl: env.API_URL,
+      cookieSecure: env.COOKIE_SECURE ?? false,
+      csrfSecret: env.WEB_CSRF_SECRET,
+    },
     api: { port: env.API_PORT },
     aws: { region: env.AWS_REGION, primaryRegion: env.PRIMARY_REGION },
     dynamodb: {
@@ -103,13 +114,14 @@ export const configSchema = z
       bookingFeeKrw: env.BOOKING_FEE_KRW,
       drGraceSeconds: env.DR_GRACE_SECONDS,
     },
+    seatViews: { cacheMs: env.SEAT_VIEW_CACHE_MS },
     dr: {
       source: env.DR_STATE_SOURCE,
       parameterName: env.DR_PARAMETER_NAME,
       file: env.DR_STATE_FILE,
       cacheSeconds: env.DR_STATE_CACHE_SECONDS,
     },
-    sessions: { days: env.SESSION_DAYS },
+    sessions: { days: env.SESSION_DAYS, cacheSeconds: env.SESSION_CACHE_SECONDS },
     assistant: {
       mode: env.ASSISTANT_MODE,
       primaryModelId: env.BEDROCK_PRIMARY_MODEL_ID,

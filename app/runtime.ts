@@ -7,14 +7,11 @@ import { startDrRecoveryLoop } from './booking/dr-recovery-loop.js';
 import type { DrStateSource } from './booking/ports.js';
 import { composeApi, type ComposedApi } from './compose.js';
 import type { Config } from './config.js';
-import { assetDirs } from './paths.js';
 import { listen, type RunningServer } from './server.js';
 import type { Clock } from './shared/clock.js';
 import { systemClock } from './shared/clock.js';
 import { createLog, type Log } from './shared/log.js';
-import { ApiClient } from './web/api-client.js';
-import { createWebApp } from './web/app.js';
-import { Renderer } from './web/render.js';
+import { composeWeb } from './web/compose.js';
 import type { ScryptParams } from './accounts/passwords.js';
 import { resolveAssistantBackend } from './compose-assistant.js';
 import type { AssistantMetrics } from './assistant/metrics.js';
@@ -86,15 +83,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     if (config.role !== 'api') {
       const apiUrl = config.web.apiUrl ?? apiServer?.url;
       if (!apiUrl) throw new Error('API_URL is required for the web role');
-      const dirs = assetDirs();
-      const webApp = createWebApp({
-        api: new ApiClient(apiUrl),
-        render: new Renderer(dirs.views, config.production),
+      const { app: webApp } = composeWeb({
+        apiUrl,
         region: config.aws.region,
-        viewsDir: dirs.views,
-        publicDir: dirs.public,
-        htmxDir: dirs.htmx,
+        production: config.production,
         cookieSecure: config.web.cookieSecure,
+        csrfSecret: config.web.csrfSecret,
         log,
       });
       webServer = await listen(webApp, config.host, config.web.port);

@@ -13,6 +13,9 @@ export interface Session {
   readonly userId: string;
   readonly email: string;
   readonly displayName: string;
+  /** When the account was created (what `GET /v1/me` shows), copied in so resolving a token is one read. */
+  readonly userCreatedAt: EpochMs;
+  /** When this session (login) started. */
   readonly createdAt: EpochMs;
   readonly expiresAt: EpochMs;
 }

@@ -68,7 +68,7 @@ export class AccountService {
       userId: session.userId,
       email: session.email,
       displayName: session.displayName,
-      createdAt: session.createdAt,
+      createdAt: session.userCreatedAt,
     };
   }
 
@@ -80,6 +80,7 @@ export class AccountService {
       userId: user.userId,
       email: user.email,
       displayName: user.displayName,
+      userCreatedAt: user.createdAt,
       createdAt: now,
       expiresAt: now + this.deps.sessionMs,
     };

@@ -1,11 +1,14 @@
 import express, { type Express } from 'express';
+import { requestLog } from '../http/request-log.js';
 import { DomainError } from '../shared/errors.js';
 import type { ApiDeps } from './deps.js';
 import { jsonErrors } from './http.js';
+import { methodNotAllowed } from './method-not-allowed.js';
 import { assistantRoutes } from './routes/assistant.js';
 import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { seatViewRoutes } from './routes/seat-views.js';
 import { systemRoutes } from './routes/system.js';
 
 /** The API role: data, rules and (later) the assistant, as JSON. Built apart from `listen` so tests can mount it. */
@@ -14,12 +17,22 @@ export function createApiApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   // Only the web tier (a private address) calls the API; its X-Forwarded-For names the browser for rate limits.
   app.set('trust proxy', 'loopback, uniquelocal');
+  app.use(requestLog(deps.log));
   app.use((_req, res, next) => {
     res.setHeader('X-Api-Region', deps.region);
     res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
   app.use(express.json({ limit: '16kb' }));
+  app.use((req, _res, next) => {
+    // A body the JSON parser skipped (text/plain, a form…) would otherwise reach the routes as "missing".
+    const hasContent = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
+    if (hasContent && !req.is('application/json')) {
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'body: send it as application/json (UTF-8).');
+    }
+    next();
+  });
   app.use(async (req, res, next) => {
     const header = req.get('authorization');
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
@@ -27,8 +40,16 @@ export function createApiApp(deps: ApiDeps): Express {
     res.locals.user = await deps.accounts.authenticate(token);
     next();
   });
-  app.use(systemRoutes(deps), catalogRoutes(deps), authRoutes(deps), bookingRoutes(deps));
-  app.use(assistantRoutes(deps));
+  const routers = [
+    systemRoutes(deps),
+    catalogRoutes(deps),
+    seatViewRoutes(deps),
+    authRoutes(deps),
+    bookingRoutes(deps),
+    assistantRoutes(deps),
+  ];
+  app.use(...routers);
+  app.use(methodNotAllowed(routers));
   app.use(() => {
     throw new DomainError('NOT_FOUND', 'No such API route.');
   });

@@ -6,3 +6,6 @@ export const idSchema = z
   .min(1)
   .max(120)
   .regex(/^[A-Za-z0-9_.-]+$/, 'not a valid id');
+
+/** A route's `:id` parameter. */
+export const idParams = z.object({ id: idSchema });

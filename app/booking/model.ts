@@ -53,6 +53,23 @@ export interface Hold {
   readonly releasedAt?: EpochMs;
 }
 
+/**
+ * A user's latest hold as far as replacing it is concerned (one live hold per user): which seats to free, and the
+ * status and window that say whether it is still live. The store keeps it beside the active-hold pointer, in step with
+ * every transition of that hold, so a new hold needs one read to know what it replaces.
+ */
+export interface HoldSummary {
+  readonly holdId: string;
+  readonly userId: string;
+  readonly scheduleId: string;
+  readonly seatIds: readonly string[];
+  readonly status: HoldStatus;
+  readonly createdAt: EpochMs;
+  readonly expiresAt: EpochMs;
+  readonly region: string;
+  readonly graceUntil?: EpochMs;
+}
+
 export interface Cancellation {
   readonly cancelledAt: EpochMs;
   readonly tier: string;

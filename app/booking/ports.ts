@@ -1,7 +1,7 @@
 import type { Performance, Schedule, Venue } from '../catalog/types.js';
 import type { EpochMs } from '../shared/time.js';
 import type { DrProtection, DrState } from './dr.js';
-import type { AuditEntry, Cancellation, Hold, Reservation } from './model.js';
+import type { AuditEntry, Cancellation, Hold, HoldSummary, Reservation } from './model.js';
 import type { SeatRecord } from './seat-state.js';
 
 /** Read side of the catalog; the adapter may cache (the catalog changes rarely, seat state never is cached). */
@@ -25,8 +25,8 @@ export { WriteRaced } from '../shared/concurrency.js';
 
 export interface CreateHoldCommand {
   readonly hold: Hold;
-  /** The user's previous live hold, released in the same transaction (one live hold per user). */
-  readonly replacing?: Hold;
+  /** The user's previous live hold (HOLDING or DR_RECOVERED), released in the same transaction. */
+  readonly replacing?: HoldSummary;
   /** The active-hold pointer as read before the write; the write fails if another request moved it meanwhile. */
   readonly pointerWas?: string;
   readonly protection?: DrProtection;
@@ -50,8 +50,15 @@ export interface Page<T> {
 export interface BookingStore {
   seatRecords(scheduleId: string): Promise<readonly SeatRecord[]>;
   getHold(holdId: string): Promise<Hold | undefined>;
-  activeHoldIdOf(userId: string): Promise<string | undefined>;
-  /** All-or-nothing: every seat is written or none. Throws SeatConflict or WriteRaced. */
+  /**
+   * The user's active-hold pointer: their latest hold, unless it has since been paid or released. One read; the
+   * copy it carries is kept in step by every transition of that hold, and the write that relies on it re-checks it.
+   */
+  activeHoldOf(userId: string): Promise<HoldSummary | undefined>;
+  /**
+   * All-or-nothing: every seat is written or none, the replaced hold is released and the pointer moves, in one
+   * transaction. Throws SeatConflict (a requested seat is taken) or WriteRaced (anything else moved: re-read, retry).
+   */
   createHold(command: CreateHoldCommand): Promise<void>;
   /** Ends a live hold and frees only its seats that are still HOLDING/DR_RECOVERED under this hold. */
   releaseHold(hold: Hold, at: EpochMs, audit: AuditEntry): Promise<boolean>;

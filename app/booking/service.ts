@@ -1,14 +1,21 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { isSlotOnSale } from '../catalog/schedules.js';
 import type { Performance, Schedule, Venue } from '../catalog/types.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { formatKst, type EpochMs } from '../shared/time.js';
 import { quoteCancellation, type CancellationPolicy, type CancellationQuote } from './cancellation-policy.js';
 import { confirmedStatusFor, drProtectionOf, wasLiveAtFailover, type DrProtection } from './dr.js';
-import { holdDeadline, isHoldLive } from './holds.js';
-import type { AuditAction, AuditEntry, Hold, Reservation } from './model.js';
+import { holdDeadline, isHoldLive, summaryOf } from './holds.js';
+import type { AuditAction, AuditEntry, Hold, HoldSummary, Reservation } from './model.js';
 import { priceSeats, totalsOf } from './pricing.js';
 import { availabilityOf, buildSeatMap, type SeatMap } from './seat-map.js';
+import { overlayFor, sharedSeatState, type SeatOverlay, type SharedSeatState } from './seat-overlay.js';
+import { recommendSeats, type SeatOption } from './seat-recommendation.js';
+import { seatLayoutOf, type SeatLayout } from '../catalog/seat-layout.js';
+import { SingleFlightCache } from '../shared/single-flight-cache.js';
+import type { KstDate } from '../shared/time.js';
+import type { SeatRecord } from './seat-state.js';
 import { retryOnRace, WriteRaced } from '../shared/concurrency.js';
 import {
   SeatConflict,
@@ -36,6 +43,35 @@ export interface BookingDeps {
   readonly clock: Clock;
   readonly drState: DrStateSource;
   readonly settings: BookingSettings;
+  /**
+   * How long a slot's seat state read for *views* (seat map, overlay, calendar, recommendations) is shared by all
+   * viewers (SPEC §8: at most about one DynamoDB read per slot per second per instance). Holds and confirms never
+   * read it: they go to DynamoDB with their conditions. 0 disables sharing (tests that need exact reads).
+   */
+  readonly seatViewTtlMs?: number;
+}
+
+/** A show slot in the per-day calendar, with live availability and whether it can be booked now. */
+export interface CalendarSlot extends Schedule {
+  readonly sellable: number;
+  readonly available: number;
+  readonly bookable: boolean;
+  /** Why it cannot be booked: sold out, or closed (not on sale / already started). */
+  readonly reason?: 'SOLD_OUT' | 'CLOSED';
+}
+
+export interface ScheduleCalendar {
+  readonly performanceId: string;
+  /** Every upcoming KST date with slots, with its number of slots (catalog data only: no seat reads). */
+  readonly days: readonly { readonly date: KstDate; readonly slots: number }[];
+  /** The selected date (the requested one, else the first upcoming date), and its slots with availability. */
+  readonly date?: KstDate;
+  readonly slots: readonly CalendarSlot[];
+}
+
+interface SlotSeatState {
+  readonly records: readonly SeatRecord[];
+  readonly shared: SharedSeatState;
 }
 
 export interface HoldView extends Hold {
@@ -44,6 +80,10 @@ export interface HoldView extends Hold {
   readonly ticketTotal: number;
   readonly bookingFee: number;
   readonly total: number;
+  /** Milliseconds left to pay, by the API's clock (pages count down from this, not from the browser's clock). */
+  readonly remainingMs: number;
+  /** Set on a new hold that replaced (released) the user's previous live hold, so the page can say so. */
+  readonly replacedHoldId?: string;
 }
 
 export interface CancellationQuoteView {
@@ -60,7 +100,11 @@ export function reservationIdFor(holdId: string): string {
 
 /** Holds, payment, reservations, cancellation and DR recovery: SPEC §3, against ports only. */
 export class BookingService {
-  constructor(private readonly deps: BookingDeps) {}
+  private readonly seatViews: SingleFlightCache<SlotSeatState>;
+
+  constructor(private readonly deps: BookingDeps) {
+    this.seatViews = new SingleFlightCache(deps.clock, deps.seatViewTtlMs ?? 1000, 5_000);
+  }
 
   private get settings(): BookingSettings {
     return this.deps.settings;
@@ -73,7 +117,7 @@ export class BookingService {
 
   async seatMap(scheduleId: string, viewerUserId?: string): Promise<SeatMap> {
     const { schedule, performance, venue } = await this.slot(scheduleId);
-    const [records, protection] = await Promise.all([this.deps.store.seatRecords(scheduleId), this.protection()]);
+    const [{ records }, protection] = await Promise.all([this.slotSeatState(scheduleId), this.protection()]);
     return buildSeatMap({
       schedule,
       performance,
@@ -83,6 +127,56 @@ export class BookingService {
       now: this.deps.clock.now(),
       protection,
     });
+  }
+
+  /** The compact seat-state overlay of a slot as one viewer sees it (shared state + the viewer's own seats). */
+  async seatOverlay(scheduleId: string, viewerUserId?: string): Promise<SeatOverlay> {
+    const { shared } = await this.slotSeatState(scheduleId);
+    return overlayFor(shared, viewerUserId);
+  }
+
+  /** The static seat layout of a performance (geometry + grade per row). */
+  async seatLayout(performanceId: string): Promise<SeatLayout> {
+    const performance = await this.deps.catalog.getPerformance(performanceId);
+    const venue = performance && (await this.deps.catalog.getVenue(performance.venueId));
+    if (!performance || !venue) throw new DomainError('NOT_FOUND', 'No such performance.', { performanceId });
+    return seatLayoutOf(performance, venue);
+  }
+
+  /** Up to 3 options of `count` adjacent free seats in one row (SPEC §4.3 "best available"). */
+  async recommend(scheduleId: string, count: number, grade?: string): Promise<readonly SeatOption[]> {
+    const { performance, venue } = await this.slot(scheduleId);
+    const { shared } = await this.slotSeatState(scheduleId);
+    const taken = new Set([...shared.sold, ...shared.held]);
+    return recommendSeats(seatLayoutOf(performance, venue), taken, { count, grade, limit: 3 });
+  }
+
+  /**
+   * The schedule calendar of a performance: every upcoming date with slots (catalog only), and the slots of one date
+   * with availability. Seat state is read only for that date's slots (through the shared view cache), so the cost of
+   * a detail page does not grow with the length of the run.
+   */
+  async calendar(performanceId: string, date?: KstDate): Promise<ScheduleCalendar> {
+    const performance = await this.deps.catalog.getPerformance(performanceId);
+    if (!performance) throw new DomainError('NOT_FOUND', 'No such performance.', { performanceId });
+    const now = this.deps.clock.now();
+    const upcoming = (await this.deps.catalog.listSchedules(performanceId))
+      .filter((s) => s.startsAt > now)
+      .sort((a, b) => a.startsAt - b.startsAt);
+    const counts = new Map<KstDate, number>();
+    for (const s of upcoming) counts.set(s.date, (counts.get(s.date) ?? 0) + 1);
+    const days = [...counts].map(([day, slots]) => ({ date: day, slots }));
+    const selected = date && counts.has(date) ? date : days[0]?.date;
+    const ofDay = upcoming.filter((s) => s.date === selected);
+    const slots = await Promise.all(
+      ofDay.map(async (schedule): Promise<CalendarSlot> => {
+        const { shared } = await this.slotSeatState(schedule.id);
+        const open = performance.status === 'ACTIVE' && schedule.status === 'ON_SALE';
+        const reason = !open ? 'CLOSED' : shared.available === 0 ? 'SOLD_OUT' : undefined;
+        return { ...schedule, sellable: shared.sellable, available: shared.available, bookable: !reason, reason };
+      }),
+    );
+    return { performanceId, days, date: selected, slots };
   }
 
   /** Upcoming slots of a performance with live availability (sold-out slots can be disabled). */
@@ -100,19 +194,31 @@ export class BookingService {
     const upcoming = schedules.filter((s) => s.startsAt > now);
     return mapLimited(upcoming, 16, async (schedule) => ({
       ...schedule,
-      ...availabilityOf(performance, venue, await this.deps.store.seatRecords(schedule.id), now, protection),
+      ...availabilityOf(performance, venue, (await this.slotSeatState(schedule.id)).records, now, protection),
     }));
+  }
+
+  /** One shared read of a slot's seat items per `seatViewTtlMs`, whatever the number of viewers (SPEC §8). */
+  private slotSeatState(scheduleId: string): Promise<SlotSeatState> {
+    return this.seatViews.get(scheduleId, async () => {
+      const { performance, venue } = await this.slot(scheduleId);
+      const [records, protection] = await Promise.all([this.deps.store.seatRecords(scheduleId), this.protection()]);
+      const now = this.deps.clock.now();
+      return { records, shared: sharedSeatState({ scheduleId, performance, venue, records, now, protection }) };
+    });
   }
 
   async hold(userId: string, scheduleId: string, seatIds: readonly string[]): Promise<HoldView> {
     const { schedule, performance, venue } = await this.onSale(scheduleId);
     const seats = priceSeats(performance, venue, seatIds);
     const protection = await this.protection();
-    return retryOnRace(async () => {
+    return retryOnRace(async (attempt) => {
       const now = this.deps.clock.now();
-      const pointer = await this.deps.store.activeHoldIdOf(userId);
-      const previous = pointer ? await this.deps.store.getHold(pointer) : undefined;
-      const replacing = previous?.status === 'HOLDING' && previous.expiresAt > now ? previous : undefined;
+      const pointer = await this.deps.store.activeHoldOf(userId);
+      // The pointer's copy is kept in step with its hold; after a refused write, read the hold itself to be sure.
+      const previous = pointer && attempt > 1 ? await this.currentSummary(pointer) : pointer;
+      // One live hold per user, whatever its live status: a DR-recovered hold awaiting payment is replaced too.
+      const replacing = previous && isHoldLive(previous, now, protection) ? previous : undefined;
       const hold: Hold = {
         holdId: randomUUID(),
         userId,
@@ -125,13 +231,16 @@ export class BookingService {
         region: this.settings.region,
       };
       const audit = [this.audit(hold.holdId, 'HOLD_CREATED', userId, now, undefined, 'HOLDING', { seatIds })];
-      if (replacing) audit.push(this.audit(replacing.holdId, 'HOLD_REPLACED', userId, now, 'HOLDING', 'RELEASED'));
+      if (replacing) {
+        audit.push(this.audit(replacing.holdId, 'HOLD_REPLACED', userId, now, replacing.status, 'RELEASED'));
+      }
       try {
-        await this.deps.store.createHold({ hold, replacing, pointerWas: pointer, protection, now, audit });
+        await this.deps.store.createHold({ hold, replacing, pointerWas: pointer?.holdId, protection, now, audit });
       } catch (error) {
         throw error instanceof SeatConflict ? seatsUnavailable(error.seatIds, seats) : error;
       }
-      return this.view(hold, protection, now);
+      const view = this.view(hold, protection, now);
+      return replacing ? { ...view, replacedHoldId: replacing.holdId } : view;
     });
   }
 
@@ -146,18 +255,17 @@ export class BookingService {
 
   private async releaseOnce(userId: string, holdId: string): Promise<void> {
     const hold = await this.ownHold(userId, holdId);
-    if (hold.status === 'CONFIRMED') {
-      throw new DomainError('HOLD_NOT_ACTIVE', 'This hold has been paid; cancel the reservation instead.', {
-        reservationId: hold.reservationId,
-      });
-    }
+    if (hold.status === 'CONFIRMED') throw holdPaid(hold);
     if (hold.status === 'RELEASED') return;
     const now = this.deps.clock.now();
     const audit = this.audit(hold.holdId, 'HOLD_RELEASED', userId, now, hold.status, 'RELEASED');
     if (!(await this.deps.store.releaseHold(hold, now, audit))) {
+      // Refused: a concurrent release, replace or confirm got there first; the hold as it is now says which.
       const current = await this.deps.store.getHold(holdId);
+      if (current?.status === 'CONFIRMED') throw holdPaid(current);
       if (current?.status === 'RELEASED') return;
-      throw new DomainError('HOLD_NOT_ACTIVE', 'This hold can no longer be released.', { status: current?.status });
+      // Still open, but not as read (DR recovery turned it DR_RECOVERED meanwhile): read again and release that.
+      throw new WriteRaced(`hold ${holdId} is now ${current?.status ?? 'gone'}`);
     }
   }
 
@@ -169,7 +277,7 @@ export class BookingService {
   private async confirmOnce(userId: string, holdId: string): Promise<Reservation> {
     const hold = await this.ownHold(userId, holdId);
     if (hold.status === 'CONFIRMED') return this.reservationOf(hold);
-    if (hold.status === 'RELEASED') throw new DomainError('HOLD_NOT_ACTIVE', 'This hold was released.');
+    if (hold.status === 'RELEASED') throw holdReleased();
     const now = this.deps.clock.now();
     const dr = await this.deps.drState.current();
     const protection = drProtectionOf(dr, this.settings.drGraceMs, this.settings.primaryRegion);
@@ -204,15 +312,17 @@ export class BookingService {
       total: totals.total,
     });
     if (await this.deps.store.confirmHold({ hold, reservation, protection, now, audit })) return reservation;
-    // Refused: either a concurrent confirm of the same hold won (idempotent success) or the hold ran out.
+    // Refused. The hold as it is now says why: a concurrent confirm of it won (idempotent success), a release or a
+    // replacing hold ended it first, or it ran out.
     const current = await this.deps.store.getHold(holdId);
     if (current?.status === 'CONFIRMED') return this.reservationOf(current);
     await this.deps.payments.refund(payment.reference, totals.total, `refund:${hold.holdId}`);
-    throw holdExpired();
+    throw current?.status === 'RELEASED' ? holdReleased() : holdExpired();
   }
 
+  /** What cancelling now would refund; a cancelled reservation answers ALREADY_CANCELLED, as cancel does. */
   async quote(userId: string, reservationId: string): Promise<CancellationQuoteView> {
-    const reservation = await this.ownReservation(userId, reservationId);
+    const reservation = notCancelled(await this.ownReservation(userId, reservationId));
     return this.quoteFor(reservation, this.deps.clock.now());
   }
 
@@ -221,10 +331,7 @@ export class BookingService {
   }
 
   private async cancelOnce(userId: string, reservationId: string): Promise<Reservation> {
-    const reservation = await this.ownReservation(userId, reservationId);
-    if (reservation.status === 'CANCELLED') {
-      throw new DomainError('ALREADY_CANCELLED', 'This reservation is already cancelled.');
-    }
+    const reservation = notCancelled(await this.ownReservation(userId, reservationId));
     const now = this.deps.clock.now();
     const { quote, deadlineText } = await this.quoteFor(reservation, now);
     if (!quote.cancellable) {
@@ -304,13 +411,21 @@ export class BookingService {
 
   private async onSale(scheduleId: string): Promise<{ schedule: Schedule; performance: Performance; venue: Venue }> {
     const { schedule, performance, venue } = await this.slot(scheduleId);
-    if (performance.status !== 'ACTIVE' || schedule.status !== 'ON_SALE') {
-      throw new DomainError('NOT_ON_SALE', 'This show slot is not on sale.');
-    }
-    if (schedule.startsAt <= this.deps.clock.now()) {
-      throw new DomainError('NOT_ON_SALE', 'This show has already started; sales are closed.');
+    const now = this.deps.clock.now();
+    if (performance.status !== 'ACTIVE' || !isSlotOnSale(schedule, now)) {
+      const started = schedule.startsAt <= now;
+      throw new DomainError(
+        'NOT_ON_SALE',
+        started ? 'This show has already started; sales are closed.' : 'This show slot is not on sale.',
+      );
     }
     return { schedule, performance, venue };
+  }
+
+  /** The hold the pointer names, as it is now (undefined once it is no longer live-able: paid or released). */
+  private async currentSummary(pointer: HoldSummary): Promise<HoldSummary | undefined> {
+    const hold = await this.deps.store.getHold(pointer.holdId);
+    return hold && summaryOf(hold);
   }
 
   private async ownHold(userId: string, holdId: string): Promise<Hold> {
@@ -358,6 +473,7 @@ export class BookingService {
       ...totalsOf(hold.seats, this.settings.bookingFeePerTicket),
       live: isHoldLive(hold, now, protection),
       deadline: holdDeadline(hold, now, protection),
+      remainingMs: isHoldLive(hold, now, protection) ? Math.max(0, holdDeadline(hold, now, protection) - now) : 0,
     };
   }
 
@@ -377,6 +493,26 @@ export class BookingService {
 function seatsUnavailable(seatIds: readonly string[], requested: readonly { seatId: string; label: { en: string } }[]) {
   const labels = seatIds.map((id) => requested.find((s) => s.seatId === id)?.label.en ?? id);
   return new DomainError('SEATS_UNAVAILABLE', `Already taken: ${labels.join('; ')}. Nothing was held.`, { seatIds });
+}
+
+function notCancelled(reservation: Reservation): Reservation {
+  if (reservation.status === 'CANCELLED') {
+    throw new DomainError('ALREADY_CANCELLED', 'This reservation is already cancelled.');
+  }
+  return reservation;
+}
+
+function holdPaid(hold: Hold) {
+  return new DomainError('HOLD_NOT_ACTIVE', 'This hold has been paid; cancel the reservation instead.', {
+    reservationId: hold.reservationId,
+  });
+}
+
+function holdReleased() {
+  return new DomainError(
+    'HOLD_NOT_ACTIVE',
+    'This hold was released (or replaced by a newer hold); nothing was charged.',
+  );
 }
 
 function holdExpired() {

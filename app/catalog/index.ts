@@ -1,6 +1,6 @@
 /** The catalog's public API: a pure domain core (no AWS, Express or templates). */
 export * from './types.js';
-export { seatId, parseSeatId, seatLabel, seatsOf, seatIndexOf, findSeat, totalSeats } from './seats.js';
+export { seatId, parseSeatId, seatLabel, rowLabel, seatsOf, seatIndexOf, findSeat, totalSeats } from './seats.js';
 export type { SeatIdParts } from './seats.js';
 export { gradeOf, sellableSeats, sellableSeat, startingPrice, priceTable } from './grades.js';
 export type { SellableSeat, PriceRow } from './grades.js';

@@ -1,5 +1,5 @@
 import { addDays, daysBetween, kstInstant, weekdayOf } from '../shared/time.js';
-import type { KstDate } from '../shared/time.js';
+import type { EpochMs, KstDate } from '../shared/time.js';
 import type { CastEntry, Performance, Schedule, ScheduleCasting, WeeklyPattern } from './types.js';
 
 /** How far ahead the demo opens sales, as Korean ticketing sites typically do for running shows. */
@@ -70,4 +70,9 @@ export function demoSchedules(performances: readonly Performance[], today: KstDa
   return performances
     .filter((performance) => performance.status === 'ACTIVE')
     .flatMap((performance) => generateSchedules(performance, today, DEMO_SCHEDULE_DAYS));
+}
+
+/** A slot can still be booked: on sale and not yet started. The one rule for holds and for the catalog's date filter. */
+export function isSlotOnSale(schedule: Schedule, now: EpochMs): boolean {
+  return schedule.status === 'ON_SALE' && schedule.startsAt > now;
 }

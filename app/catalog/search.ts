@@ -1,19 +1,26 @@
 import type { Genre, Performance, Schedule } from './types.js';
-import type { KstDate } from '../shared/time.js';
+import type { EpochMs, KstDate } from '../shared/time.js';
+import { isSlotOnSale } from './schedules.js';
 
 export interface CatalogQuery {
   /** Case-insensitive substring of the Korean or English title. */
   readonly q?: string;
   readonly genre?: Genre;
-  /** Only performances with a slot on this KST date. */
+  /** Only performances with a slot on this KST date that can still be booked. */
   readonly date?: KstDate;
+}
+
+/** The slots the date filter looks at, and the instant that decides which of them are still on sale. */
+export interface SlotsView {
+  readonly schedulesOf: (performanceId: string) => readonly Schedule[];
+  readonly now: EpochMs;
 }
 
 /** Filters the catalog for the home page and the assistant; INACTIVE performances are never listed. */
 export function searchPerformances(
   performances: readonly Performance[],
   query: CatalogQuery,
-  schedulesOf?: (performanceId: string) => readonly Schedule[],
+  slots?: SlotsView,
 ): Performance[] {
   const needle = query.q?.trim().toLocaleLowerCase('ko-KR');
   return performances.filter((p) => {
@@ -22,7 +29,8 @@ export function searchPerformances(
     if (needle && !`${p.title.ko}\n${p.title.en}`.toLocaleLowerCase('ko-KR').includes(needle)) return false;
     if (query.date) {
       if (query.date < p.runStart || query.date > p.runEnd) return false;
-      if (schedulesOf && !schedulesOf(p.id).some((s) => s.date === query.date && s.status === 'ON_SALE')) return false;
+      const bookable = (s: Schedule) => s.date === query.date && isSlotOnSale(s, slots!.now);
+      if (slots && !slots.schedulesOf(p.id).some(bookable)) return false;
     }
     return true;
   });

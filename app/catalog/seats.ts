@@ -31,15 +31,17 @@ export function parseSeatId(id: string): SeatIdParts | undefined {
   return { floor: Number(floor), section, row: row as RowName, number: Number(number) };
 }
 
+/** "1층 B구역 7열" / "Floor 1, Section B, Row 7": the row part every seat label of the row starts with. */
+export function rowLabel(parts: Omit<SeatIdParts, 'number'>): Localized {
+  const { floor, section, row } = parts;
+  const enRow = row === OP_ROW ? 'OP row' : `Row ${row}`;
+  return { ko: `${floor}층 ${section}구역 ${row}열`, en: `Floor ${floor}, Section ${section}, ${enRow}` };
+}
+
 /** "1층 B구역 7열 14번" / "Floor 1, Section B, Row 7, Seat 14"; the OP row reads "OP열" / "OP row". */
 export function seatLabel(parts: SeatIdParts): Localized {
-  const { floor, section, row, number } = parts;
-  const koRow = `${row}열`;
-  const enRow = row === OP_ROW ? 'OP row' : `Row ${row}`;
-  return {
-    ko: `${floor}층 ${section}구역 ${koRow} ${number}번`,
-    en: `Floor ${floor}, Section ${section}, ${enRow}, Seat ${number}`,
-  };
+  const row = rowLabel(parts);
+  return { ko: `${row.ko} ${parts.number}번`, en: `${row.en}, Seat ${parts.number}` };
 }
 
 interface SeatCache {

@@ -11,11 +11,14 @@ export class WriteRaced extends Error {
   }
 }
 
-/** Runs `attempt` again (after a short jittered backoff) each time it loses a race, up to `maxAttempts`. */
-export async function retryOnRace<T>(attempt: () => Promise<T>, maxAttempts = 6): Promise<T> {
+/**
+ * Runs `attempt` again (after a short jittered backoff) each time it loses a race, up to `maxAttempts`. It is told
+ * which attempt it is (1, 2, …), so a retry can read more carefully than the fast first try.
+ */
+export async function retryOnRace<T>(attempt: (n: number) => Promise<T>, maxAttempts = 6): Promise<T> {
   for (let n = 1; ; n++) {
     try {
-      return await attempt();
+      return await attempt(n);
     } catch (error) {
       if (!(error instanceof WriteRaced)) throw error;
       if (n >= maxAttempts) {

@@ -1,4 +1,22 @@
+import type {
+  ApiErrorBody,
+  CancellationQuoteResponse,
+  DrStatusResponse,
+  HoldResponse,
+  MeResponse,
+  PerformanceDetailResponse,
+  PerformanceListResponse,
+  RecommendationsResponse,
+  ReservationListResponse,
+  ReservationResponse,
+  ScheduleCalendarResponse,
+  ScheduleResponse,
+  SeatLayoutResponse,
+  SeatOverlayResponse,
+  SignedInResponse,
+} from '../api/contracts.js';
 import type { ErrorCode } from '../shared/errors.js';
+import { currentRequestId } from '../shared/request-context.js';
 
 /** An error answer from the API, carrying its stable code so pages can say exactly what was refused. */
 export class ApiError extends Error {
@@ -16,12 +34,28 @@ export class ApiError extends Error {
 export interface CallContext {
   /** The browser's session token, forwarded so the API (not the web tier) decides who the user is. */
   readonly token?: string;
+  /** The browser's address (X-Forwarded-For), so the API's per-IP limits count browsers, not the web tier. */
   readonly clientIp?: string;
 }
 
+/** A conditional read: `notModified` when the API answered 304 to the ETag we sent. */
+export type Conditional<T> =
+  | { readonly notModified: true; readonly etag: string }
+  | { readonly notModified: false; readonly etag?: string; readonly body: T };
+
+/** One server-sent event of a streaming API answer. */
+export interface StreamEvent {
+  readonly event: string;
+  readonly data: string;
+  readonly id?: string;
+}
+
+const enc = encodeURIComponent;
+
 /**
- * The web tier's only way to data: HTTP to the region-local internal API URL it was started with
- * (the NLB in AWS, 127.0.0.1 locally) — never a public domain, never the other region.
+ * The web tier's only way to data: HTTP to the region-local internal API URL it was started with (the NLB in AWS,
+ * 127.0.0.1 locally) — never a public domain, never the other region. One method per endpoint, typed by the API's
+ * own contracts (`app/api/contracts.ts`).
  */
 export class ApiClient {
   constructor(
@@ -29,46 +63,171 @@ export class ApiClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  get<T>(path: string, context: CallContext = {}): Promise<T> {
-    return this.call<T>('GET', path, undefined, context);
+  // Catalog and seat views
+  performances(query: URLSearchParams, c?: CallContext) {
+    return this.call<PerformanceListResponse>('GET', `/v1/performances?${query}`, c);
+  }
+  performance(id: string, c?: CallContext) {
+    return this.call<PerformanceDetailResponse>('GET', `/v1/performances/${enc(id)}`, c);
+  }
+  calendar(performanceId: string, date: string | undefined, c?: CallContext) {
+    const query = date ? `?date=${enc(date)}` : '';
+    return this.call<ScheduleCalendarResponse>('GET', `/v1/performances/${enc(performanceId)}/calendar${query}`, c);
+  }
+  schedule(id: string, c?: CallContext) {
+    return this.call<ScheduleResponse>('GET', `/v1/schedules/${enc(id)}`, c);
+  }
+  seatLayout(performanceId: string, etag?: string, c?: CallContext) {
+    return this.conditional<SeatLayoutResponse>(`/v1/performances/${enc(performanceId)}/seat-layout`, etag, c);
+  }
+  seatState(scheduleId: string, etag?: string, c?: CallContext) {
+    return this.conditional<SeatOverlayResponse>(`/v1/schedules/${enc(scheduleId)}/seat-state`, etag, c);
+  }
+  recommendations(scheduleId: string, count: number, grade: string | undefined, c?: CallContext) {
+    const query = new URLSearchParams({ count: String(count), ...(grade ? { grade } : {}) });
+    return this.call<RecommendationsResponse>('GET', `/v1/schedules/${enc(scheduleId)}/recommendations?${query}`, c);
+  }
+  dr(c?: CallContext) {
+    return this.call<DrStatusResponse>('GET', '/v1/dr', c);
   }
 
-  post<T>(path: string, body: unknown, context: CallContext = {}): Promise<T> {
-    return this.call<T>('POST', path, body, context);
+  // Accounts
+  signup(body: { email: string; password: string; displayName?: string }, c?: CallContext) {
+    return this.call<SignedInResponse>('POST', '/v1/auth/signup', c, body);
+  }
+  login(body: { email: string; password: string }, c?: CallContext) {
+    return this.call<SignedInResponse>('POST', '/v1/auth/login', c, body);
+  }
+  logout(c: CallContext) {
+    return this.call<void>('POST', '/v1/auth/logout', c);
+  }
+  me(c: CallContext) {
+    return this.call<MeResponse>('GET', '/v1/me', c);
   }
 
-  delete<T>(path: string, context: CallContext = {}): Promise<T> {
-    return this.call<T>('DELETE', path, undefined, context);
+  // Booking
+  hold(scheduleId: string, seatIds: readonly string[], c: CallContext) {
+    return this.call<HoldResponse>('POST', '/v1/holds', c, { scheduleId, seatIds });
+  }
+  getHold(holdId: string, c: CallContext) {
+    return this.call<HoldResponse>('GET', `/v1/holds/${enc(holdId)}`, c);
+  }
+  release(holdId: string, c: CallContext) {
+    return this.call<void>('DELETE', `/v1/holds/${enc(holdId)}`, c);
+  }
+  confirm(holdId: string, c: CallContext) {
+    return this.call<ReservationResponse>('POST', `/v1/holds/${enc(holdId)}/confirm`, c);
+  }
+  reservations(query: { limit?: number; cursor?: string }, c: CallContext) {
+    const params = new URLSearchParams();
+    if (query.limit) params.set('limit', String(query.limit));
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.call<ReservationListResponse>('GET', `/v1/reservations?${params}`, c);
+  }
+  reservation(id: string, c: CallContext) {
+    return this.call<ReservationResponse>('GET', `/v1/reservations/${enc(id)}`, c);
+  }
+  cancellationQuote(id: string, c: CallContext) {
+    return this.call<CancellationQuoteResponse>('GET', `/v1/reservations/${enc(id)}/cancellation-quote`, c);
+  }
+  cancel(id: string, c: CallContext) {
+    return this.call<ReservationResponse>('POST', `/v1/reservations/${enc(id)}/cancel`, c);
   }
 
-  private async call<T>(method: string, path: string, body: unknown, context: CallContext): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  /**
+   * A streaming POST answered with `text/event-stream` (the assistant's relay uses it): yields each event as it
+   * arrives. An error status is thrown as ApiError before the first event; aborting `signal` ends the stream.
+   */
+  async *stream(path: string, body: unknown, c: CallContext = {}, signal?: AbortSignal): AsyncGenerator<StreamEvent> {
+    const response = await this.send('POST', path, c, body, { accept: 'text/event-stream' }, signal);
+    if (!response.ok) throw await errorOf(response);
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
+        const event = parseEvent(block);
+        if (event) yield event;
+      }
+    }
+  }
+
+  private async conditional<T>(path: string, etag: string | undefined, c?: CallContext): Promise<Conditional<T>> {
+    const response = await this.send('GET', path, c ?? {}, undefined, etag ? { 'if-none-match': etag } : {});
+    if (response.status === 304) return { notModified: true, etag: etag! };
+    if (!response.ok) throw await errorOf(response);
+    return { notModified: false, etag: response.headers.get('etag') ?? undefined, body: (await response.json()) as T };
+  }
+
+  private async call<T>(method: string, path: string, c: CallContext = {}, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, c, body);
+    if (!response.ok) throw await errorOf(response);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    c: CallContext,
+    body: unknown,
+    extra: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (context.token) headers.authorization = `Bearer ${context.token}`;
-    if (context.clientIp) headers['x-forwarded-for'] = context.clientIp;
-    let response: Response;
+    if (c.token) headers.authorization = `Bearer ${c.token}`;
+    if (c.clientIp) headers['x-forwarded-for'] = c.clientIp;
+    // The page request's id travels on, so its web and API log lines (and an API error) share one id.
+    const requestId = currentRequestId();
+    if (requestId) headers['x-request-id'] = requestId;
     try {
-      response = await fetch(new URL(path, this.baseUrl), {
+      return await fetch(new URL(path, this.baseUrl), {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: signal ?? AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       throw new ApiError(503, 'UPSTREAM', `The booking service did not answer (${(error as Error).message}).`);
     }
-    if (response.status === 204) return undefined as T;
-    const payload = (await response.json().catch(() => undefined)) as
-      { error?: { code: ErrorCode; message: string; details?: Record<string, unknown> } } | undefined;
-    if (!response.ok) {
-      const error = payload?.error;
-      throw new ApiError(
-        response.status,
-        error?.code ?? 'UPSTREAM',
-        error?.message ?? 'The booking service failed.',
-        error?.details,
-      );
-    }
-    return payload as T;
   }
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  const payload = (await response.json().catch(() => undefined)) as Partial<ApiErrorBody> | undefined;
+  const error = payload?.error;
+  return new ApiError(
+    response.status,
+    error?.code ?? 'UPSTREAM',
+    error?.message ?? 'The booking service failed.',
+    error?.details,
+  );
+}
+
+function parseEvent(block: string): StreamEvent | undefined {
+  let event = 'message';
+  let id: string | undefined;
+  const data: string[] = [];
+  for (const line of block.split(/\r?\n/)) {
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'event') event = value;
+    else if (field === 'data') data.push(value);
+    else if (field === 'id') id = value;
+  }
+  return data.length > 0 ? { event, data: data.join('\n'), id } : undefined;
+}
+
+/** The body of a conditional read that was asked without an ETag (so it cannot be a 304). */
+export function bodyOf<T>(answer: Conditional<T>): T {
+  if (answer.notModified)
+    throw new ApiError(502, 'UPSTREAM', 'The booking service answered 304 to an unconditional read.');
+  return answer.body;
 }

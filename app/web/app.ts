@@ -1,47 +1,98 @@
+import compression from 'compression';
+import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { requestLog } from '../http/request-log.js';
 import { ApiError } from './api-client.js';
 import type { WebDeps } from './deps.js';
-import { loadMessages, localeOf } from './i18n.js';
 import { drStatus } from './dr-status.js';
+import { errorView } from './errors.js';
+import { HX, isHtmxRequest } from './htmx.js';
+import { localeOf } from './i18n.js';
+import { accountPages } from './routes/accounts.js';
 import { catalogPages } from './routes/catalog.js';
+import { holdPages } from './routes/holds.js';
+import { reservationPages } from './routes/reservations.js';
+import { seatMapPages } from './routes/seat-map.js';
 import { securityHeaders } from './security.js';
+import { redirectToLogin } from './session.js';
+import { viewHelpers } from './view-helpers.js';
 
 /** The web role: HTML pages enhanced with htmx. It reaches data only through the API client. */
 export function createWebApp(deps: WebDeps): Express {
   const app = express();
-  const messages = loadMessages(deps.viewsDir);
+  const helpers = { ko: viewHelpers('ko', deps.messages.ko), en: viewHelpers('en', deps.messages.en) };
   app.disable('x-powered-by');
+  // Pages carry per-visitor CSRF tokens, so an ETag would never match; hashing 250 KB per response is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback, uniquelocal');
+  app.use(requestLog(deps.log));
   app.use(securityHeaders({ hsts: deps.cookieSecure }));
+  // gzip/brotli for HTML; never for server-sent events, which must reach the browser as they are written.
+  app.use(
+    compression({
+      filter: (req, res) => !/event-stream/.test(String(res.getHeader('Content-Type'))) && compression.filter(req, res),
+    }),
+  );
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', role: 'web', region: deps.region });
   });
-  app.use('/assets', express.static(deps.publicDir, { maxAge: '1h', index: false }));
   app.use('/assets/htmx', express.static(deps.htmxDir, { maxAge: '1d', index: false }));
+  app.use('/assets', express.static(deps.publicDir, { maxAge: '1h', index: false }));
 
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
   app.use((req, res, next) => {
     const locale = localeOf(req, res);
-    const t = messages[locale];
+    const fmt = helpers[locale];
     res.locals.locale = locale;
-    res.locals.t = (key: string) => t[key] ?? key;
+    res.locals.fmt = fmt;
+    res.locals.t = fmt.t;
     res.locals.region = deps.region;
-    res.locals.regionName = t[`region.${deps.region}`] ?? deps.region;
-    res.locals.path = req.path;
+    res.locals.regionName = fmt.t(`region.${deps.region}`);
     next();
   });
+  app.use(deps.csrf.doubleCsrfProtection);
   app.use(drStatus(deps.api));
+  app.use(deps.users.middleware);
 
-  app.use(catalogPages(deps));
+  app.use(catalogPages(deps), seatMapPages(deps), holdPages(deps), reservationPages(deps), accountPages(deps));
 
   app.use((req: Request, res: Response) => {
-    deps.render.page(req, res, 'error', { message: res.locals.t('error.notFound'), status: 404 }, 404);
+    renderError(deps, req, res, 404, res.locals.t('error.notFound'));
   });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = error instanceof ApiError && error.status === 404 ? 404 : 500;
-    if (status === 500) deps.log('web request failed', error);
-    const message = res.locals.t?.(status === 404 ? 'error.notFound' : 'error.server') ?? 'Error';
-    deps.render.page(req, res, 'error', { message, status }, status);
+    if (!res.locals.fmt) res.locals.fmt = helpers.ko;
+    const fmt = res.locals.fmt as (typeof helpers)['ko'];
+    if ((error as { code?: string }).code === 'EBADCSRFTOKEN') {
+      renderError(deps, req, res, 403, fmt.t('error.csrf'));
+      return;
+    }
+    if (error instanceof ApiError) {
+      if (error.status === 401) {
+        redirectToLogin(req, res, req.method === 'GET' ? req.originalUrl : (req.get('referer') ?? '/'));
+        return;
+      }
+      const view = errorView(error, fmt);
+      if (view.status < 500) {
+        renderError(deps, req, res, view.status, view.status === 404 ? fmt.t('error.notFound') : view.message);
+        return;
+      }
+    }
+    const status = (error as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      renderError(deps, req, res, status, fmt.t('error.badRequest'));
+      return;
+    }
+    deps.log('web request failed', error, { reqId: String(req.id) });
+    renderError(deps, req, res, 500, fmt.t('error.server'));
   });
   return app;
+}
+
+/** The error page; an htmx request gets it swapped into the main region whatever it targeted. */
+function renderError(deps: WebDeps, req: Request, res: Response, status: number, message: string): void {
+  if (isHtmxRequest(req)) res.setHeader(HX.retarget, '#main').setHeader(HX.reswap, 'innerHTML');
+  res.setHeader('Cache-Control', 'no-store');
+  deps.render.page(req, res, 'error', { message, status }, { status });
 }

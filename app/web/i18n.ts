@@ -9,8 +9,13 @@ export function loadMessages(viewsDir: string): Record<Locale, Messages> {
   const load = (locale: Locale) =>
     JSON.parse(readFileSync(join(viewsDir, 'i18n', `${locale}.json`), 'utf8')) as Messages;
   const messages = { ko: load('ko'), en: load('en') };
-  const missing = Object.keys(messages.ko).filter((k) => !(k in messages.en));
-  if (missing.length > 0) throw new Error(`en.json lacks: ${missing.join(', ')}`);
+  for (const [from, to] of [
+    ['ko', 'en'],
+    ['en', 'ko'],
+  ] as const) {
+    const missing = Object.keys(messages[from]).filter((k) => !(k in messages[to]));
+    if (missing.length > 0) throw new Error(`${to}.json lacks: ${missing.join(', ')}`);
+  }
   return messages;
 }
 

@@ -3,6 +3,7 @@ import type { ComposedApi } from '../../app/compose.js';
 import type { Schedule } from '../../app/catalog/types.js';
 import { kstDateOf, KST_OFFSET_MS } from '../../app/shared/time.js';
 import type { Outcome, Scenario } from './load.js';
+import { benchRequestId } from './round-trips.js';
 import { pickSeats, SlotRotation } from './slots.js';
 
 export const MOONLIGHT = 'perf-moonlight-garden'; // the 1,210-seat reference theatre (sells OP seats)
@@ -12,7 +13,12 @@ const HOLDS_PER_USER = 25;
 
 interface BenchUser {
   readonly token: string;
+  /** Web scenario only: the browser's cookies (session + CSRF) and the CSRF token of its forms. */
+  web?: { cookie: string; csrf: string };
 }
+
+/** Where a scenario's holds enter: the JSON API directly, or the web tier's forms (web → API, the browser's path). */
+export type Entry = 'api' | 'web';
 
 /** Running totals over every attempt this scenario made (warm-up included), for the double-booking check. */
 export interface ApiTally {
@@ -27,16 +33,21 @@ export interface ApiTally {
  * under it) and spreads attempts so no user reaches the per-user hold rate limit.
  */
 export class ApiScenario implements Scenario {
-  readonly name = 'API';
   readonly tally: ApiTally = { confirms: 0, confirmedSeats: 0 };
+  readonly name: string;
+  private attempts = 0;
 
   private constructor(
+    private readonly entry: Entry,
     private readonly apiUrl: string,
+    private readonly webUrl: string | undefined,
     private readonly users: BenchUser[],
     /** Every seat the performance sells; the raw scenario draws from the same list. */
     readonly sellableSeats: readonly string[],
     private readonly rotation: SlotRotation,
-  ) {}
+  ) {
+    this.name = entry === 'web' ? 'web' : 'API';
+  }
 
   static async create(options: {
     api: ComposedApi;
@@ -45,8 +56,12 @@ export class ApiScenario implements Scenario {
     totalAttempts: number;
     clients: number;
     holdsPerSlot: number;
+    /** Default 'api'; 'web' needs webUrl. */
+    entry?: Entry;
+    webUrl?: string;
   }): Promise<ApiScenario> {
     const { api, runId, totalAttempts, clients, holdsPerSlot } = options;
+    const entry = options.entry ?? 'api';
     // Confirmed holds never outnumber attempts, so this many slots always suffices; created up front so slot
     // creation never falls inside a measured phase.
     const slotCount = Math.ceil(totalAttempts / holdsPerSlot) + 1;
@@ -55,7 +70,8 @@ export class ApiScenario implements Scenario {
     const rotation = new SlotRotation(() => slots[Math.min(next++, slots.length - 1)]!.id, holdsPerSlot);
     const sellable = await sellableSeats(options.apiUrl, slots[0]!.id);
     const users = await signUpUsers(api, runId, Math.max(Math.ceil(totalAttempts / HOLDS_PER_USER), clients * 2));
-    return new ApiScenario(options.apiUrl, users, sellable, rotation);
+    if (entry === 'web') for (const user of users) user.web = await webSession(options.webUrl!, user.token);
+    return new ApiScenario(entry, options.apiUrl, options.webUrl, users, sellable, rotation);
   }
 
   get userCount(): number {
@@ -77,16 +93,18 @@ export class ApiScenario implements Scenario {
   }
 
   private async holdAndConfirm(user: BenchUser): Promise<Outcome> {
+    if (this.entry === 'web') return this.throughWebForms(user);
     const scheduleId = this.rotation.current();
     const seatIds = pickSeats(this.sellableSeats);
+    const n = ++this.attempts;
     const started = performance.now();
-    const hold = await post(this.apiUrl, '/v1/holds', user.token, { scheduleId, seatIds });
+    const hold = await post(this.apiUrl, '/v1/holds', benchRequestId('hold', n), user.token, { scheduleId, seatIds });
     const held = performance.now();
     if (hold.status === 409 && hold.code === 'SEATS_UNAVAILABLE') return { kind: 'conflict' };
     if (hold.status === 409 && hold.code === 'CONCURRENT_UPDATE') return { kind: 'raced' };
     if (hold.status !== 201) return { kind: 'error', message: `hold ${hold.status} ${hold.code ?? ''}` };
     const holdId = (hold.body as { hold: { holdId: string } }).hold.holdId;
-    const confirm = await post(this.apiUrl, `/v1/holds/${holdId}/confirm`, user.token);
+    const confirm = await post(this.apiUrl, `/v1/holds/${holdId}/confirm`, benchRequestId('confirm', n), user.token);
     const done = performance.now();
     // A confirm of a fresh live hold of one's own must succeed; anything else is a bug, not contention.
     if (confirm.status !== 201) return { kind: 'error', message: `confirm ${confirm.status} ${confirm.code ?? ''}` };
@@ -95,6 +113,62 @@ export class ApiScenario implements Scenario {
     this.tally.confirmedSeats += seatIds.length;
     return { kind: 'completed', holdMs: held - started, pairMs: done - started };
   }
+
+  /**
+   * The browser's path without a browser: the seat map's hold form (`POST /schedules/:id/hold`, urlencoded, CSRF
+   * token, session cookie) answered by a 303 to the payment page, then the payment form (`POST /holds/:id/pay`)
+   * answered by a 303 to the completion page. The web tier calls the API for each.
+   */
+  private async throughWebForms(user: BenchUser): Promise<Outcome> {
+    const scheduleId = this.rotation.current();
+    const seatIds = pickSeats(this.sellableSeats);
+    const form = (extra: [string, string][]) => new URLSearchParams([['_csrf', user.web!.csrf], ...extra]).toString();
+    const started = performance.now();
+    const hold = await postForm(
+      this.webUrl!,
+      `/schedules/${scheduleId}/hold`,
+      user.web!.cookie,
+      form(seatIds.map((s) => ['seat', s])),
+    );
+    const held = performance.now();
+    if (hold.status === 409) return { kind: 'conflict' };
+    const location = hold.headers.get('location') ?? '';
+    if (hold.status !== 303 || !location.startsWith('/holds/'))
+      return { kind: 'error', message: `web hold ${hold.status}` };
+    const pay = await postForm(this.webUrl!, `${location}/pay`, user.web!.cookie, form([]));
+    const done = performance.now();
+    if (pay.status !== 303 || !/\/complete$/.test(pay.headers.get('location') ?? '')) {
+      return { kind: 'error', message: `web pay ${pay.status}` };
+    }
+    this.rotation.confirmed(scheduleId);
+    this.tally.confirms++;
+    this.tally.confirmedSeats += seatIds.length;
+    return { kind: 'completed', holdMs: held - started, pairMs: done - started };
+  }
+}
+
+/** A browser session on the web tier for a bench user: its session cookie plus the CSRF cookie and token of a page. */
+async function webSession(webUrl: string, token: string): Promise<{ cookie: string; csrf: string }> {
+  const session = `mt_session=${token}`;
+  const page = await fetch(new URL('/login', webUrl), { headers: { cookie: session } });
+  const csrfCookie = page.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('mt.csrf='))
+    ?.split(';')[0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!csrfCookie || !csrf) throw new Error('web tier gave no CSRF token');
+  return { cookie: `${session}; ${csrfCookie}`, csrf };
+}
+
+async function postForm(webUrl: string, path: string, cookie: string, body: string): Promise<Response> {
+  const response = await fetch(new URL(path, webUrl), {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+    redirect: 'manual',
+  });
+  await response.arrayBuffer();
+  return response;
 }
 
 /** Future slots of the reference theatre performance, written the way test/support/builders.ts addSlot does. */
@@ -146,11 +220,19 @@ interface ApiAnswer {
   readonly body: unknown;
 }
 
-async function post(apiUrl: string, path: string, token: string, body?: unknown): Promise<ApiAnswer> {
+/** `requestId` names the request in the API's logs and in its DynamoDB call trace (round-trips.ts). */
+async function post(
+  apiUrl: string,
+  path: string,
+  requestId: string,
+  token: string,
+  body?: unknown,
+): Promise<ApiAnswer> {
   const response = await fetch(new URL(path, apiUrl), {
     method: 'POST',
     headers: {
       authorization: `Bearer ${token}`,
+      'x-request-id': requestId,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),

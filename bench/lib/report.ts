@@ -28,18 +28,18 @@ const times = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
 
 export function header(machine: MachineInfo, args: BenchArgs, extra: { sellable: number; users: number }): string {
   return [
-    'MegaTicket hold benchmark: API (HTTP → Express → BookingService → DynamoDB) vs raw TransactWriteItems',
+    'MegaTicket hold benchmark: web forms (web → API) and API (HTTP → Express → BookingService → DynamoDB) vs raw TransactWriteItems',
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, node ${machine.node}, ` +
       `DynamoDB Local ${machine.dynamoLocal}; app, load generator and DynamoDB Local (one JVM) share this machine ` +
       `(1-min load average before the run: ${machine.loadAverage})`,
     `parameters: clients=${args.clients} ops=${args.ops} hold attempts per scenario, warmup=${args.warmup}, ` +
-      `rounds=${args.rounds} (A/B order alternates), holds-per-slot=${args.holdsPerSlot}, max-seconds=${args.maxSeconds}`,
+      `rounds=${args.rounds} (order rotates), holds-per-slot=${args.holdsPerSlot}, max-seconds=${args.maxSeconds}`,
     `workload: 1–4 random seats of ${extra.sellable} sellable (perf-moonlight-garden, 1,210-seat theatre), then confirm; ` +
       `${extra.users} bench users (scrypt lowered to N=2^10,r=8,p=1 for bench users only)`,
   ].join('\n');
 }
 
-export function figuresTable(a: ScenarioFigures, b: ScenarioFigures): string {
+export function figuresTable(...figures: readonly ScenarioFigures[]): string {
   const row = (f: ScenarioFigures) =>
     `| ${f.name} | ${f.result.attempts} | ${f.result.completed} | ${f.result.conflicts} | ${f.result.raced} | ` +
     `${f.result.errors} | ${f.opsPerSecond.toFixed(1)} | ${ms(f.pair.p50)} | ${ms(f.pair.p95)} | ${ms(f.pair.p99)} | ` +
@@ -47,17 +47,17 @@ export function figuresTable(a: ScenarioFigures, b: ScenarioFigures): string {
   return [
     '| scenario | attempts | completed | conflicts | raced | errors | ops/s | pair p50 ms | pair p95 ms | pair p99 ms | hold p50 ms | hold p95 ms | hold p99 ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    row(a),
-    row(b),
+    ...figures.map(row),
   ].join('\n');
 }
 
-export function ratioLines(api: ScenarioFigures, raw: ScenarioFigures): string {
+export function ratioLines(x: ScenarioFigures, base: ScenarioFigures): string {
+  const r = `ratio ${x.name}/${base.name}`;
   return [
-    `ratio API/raw: throughput ${times(ratio(api.opsPerSecond, raw.opsPerSecond))} ` +
-      `(raw is ${times(ratio(raw.opsPerSecond, api.opsPerSecond))} the API's ops/s)`,
-    `ratio API/raw: hold+confirm p50 ${times(ratio(api.pair.p50, raw.pair.p50))}, p99 ${times(ratio(api.pair.p99, raw.pair.p99))}; ` +
-      `hold alone p50 ${times(ratio(api.hold.p50, raw.hold.p50))}, p99 ${times(ratio(api.hold.p99, raw.hold.p99))}`,
+    `${r}: throughput ${times(ratio(x.opsPerSecond, base.opsPerSecond))} ` +
+      `(${base.name} is ${times(ratio(base.opsPerSecond, x.opsPerSecond))} the ${x.name}'s ops/s)`,
+    `${r}: hold+confirm p50 ${times(ratio(x.pair.p50, base.pair.p50))}, p99 ${times(ratio(x.pair.p99, base.pair.p99))}; ` +
+      `hold alone p50 ${times(ratio(x.hold.p50, base.hold.p50))}, p99 ${times(ratio(x.hold.p99, base.hold.p99))}`,
   ].join('\n');
 }
 

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import { createApiApp } from '../../app/api/app.js';
+import { sequentialRoundTrips, traceDynamoCalls, type DynamoCall } from '../../app/adapters/dynamodb/call-trace.js';
 import { composeApi } from '../../app/compose.js';
 import { loadConfig } from '../../app/config.js';
 import { listen, type RunningServer } from '../../app/server.js';
 import { ManualClock } from '../../app/shared/clock.js';
+import { kstDateOf, kstInstant } from '../../app/shared/time.js';
 import { addSlot, DAY, MOONLIGHT, signUp } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
 import { request, serveApi } from '../support/servers.js';
@@ -28,7 +30,22 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       const missing = await request(base, 'GET', '/v1/nope');
       expect(missing.status).to.equal(404);
       expect(missing.body.error.code).to.equal('NOT_FOUND');
-      for (const response of [health, missing]) expect(response.headers.get('x-api-region')).to.equal('ap-northeast-2');
+      for (const response of [health, missing]) {
+        expect(response.headers.get('x-api-region')).to.equal('ap-northeast-2');
+        expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
+      }
+    });
+
+    it('a known path with another method → 405 with Allow; OPTIONS → Allow; an unknown path stays 404', async () => {
+      const wrong = await request(base, 'PUT', '/v1/holds/abc/confirm');
+      expect(wrong.status).to.equal(405);
+      expect(wrong.body.error.code).to.equal('METHOD_NOT_ALLOWED');
+      expect(wrong.headers.get('allow')).to.equal('POST');
+      expect((await request(base, 'PATCH', '/v1/holds/abc')).headers.get('allow')).to.equal('DELETE, GET, HEAD');
+      const options = await fetch(new URL('/v1/holds/abc', base), { method: 'OPTIONS' });
+      expect(options.status).to.equal(200);
+      expect(options.headers.get('allow')).to.equal('DELETE, GET, HEAD');
+      expect((await request(base, 'PUT', '/v1/nothing-here')).status).to.equal(404);
     });
 
     it('liveness does not depend on DynamoDB: with DynamoDB unreachable /health is 200 and /health/ready is 503', async () => {
@@ -70,6 +87,48 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       );
       const moonlight = await request(base, 'GET', `/v1/performances?q=${encodeURIComponent('moonlight')}`);
       expect(moonlight.body.performances.map((p: { id: string }) => p.id)).to.deep.equal([MOONLIGHT]);
+    });
+
+    it('every listed performance names its venue (id and Korean/English name) without a call per item', async () => {
+      const { performances } = (await request(base, 'GET', '/v1/performances')).body;
+      for (const p of performances) {
+        const venue = await fx.catalog.getVenue(p.venueId);
+        expect(p.venue, p.id).to.deep.equal({ id: p.venueId, name: venue!.name });
+      }
+    });
+
+    it('?date=D lists only performances with a slot on D that has not started yet', async () => {
+      const realNow = fx.clock.now();
+      const day = kstDateOf(realNow + 20 * DAY);
+      const schedules = new Map(
+        await Promise.all(
+          (await fx.catalog.listPerformances())
+            .filter((p) => p.status === 'ACTIVE')
+            .map(async (p) => [p.id, await fx.catalog.listSchedules(p.id)] as const),
+        ),
+      );
+      const expectedAt = (at: number) =>
+        [...schedules]
+          .filter(([, slots]) => slots.some((s) => s.date === day && s.status === 'ON_SALE' && s.startsAt > at))
+          .map(([id]) => id)
+          .sort();
+      const listedAt = async (at: number) => {
+        fx.clock.set(at);
+        const { body } = await request(base, 'GET', `/v1/performances?date=${day}`);
+        return body.performances.map((p: { id: string }) => p.id).sort();
+      };
+      try {
+        const morning = await listedAt(kstInstant(day, '00:00'));
+        const evening = await listedAt(kstInstant(day, '19:01'));
+        const night = await listedAt(kstInstant(day, '23:59'));
+        expect(morning).to.deep.equal(expectedAt(kstInstant(day, '00:00')));
+        expect(morning.length).to.be.greaterThan(0);
+        expect(evening).to.deep.equal(expectedAt(kstInstant(day, '19:01')));
+        expect(evening.length).to.be.lessThan(morning.length);
+        expect(night).to.deep.equal([]);
+      } finally {
+        fx.clock.set(realNow);
+      }
     });
 
     it('rejects an unknown genre with 400 VALIDATION_FAILED naming the field', async () => {
@@ -191,6 +250,43 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       expect(cancelled.body.reservation.cancellation.refundTotal).to.equal(quote.body.quote.refundTotal);
     });
 
+    it('hold, replacing hold and confirm each wait on 2 DynamoDB round trips once session and slot are known', async () => {
+      const slot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 41 * DAY);
+      const user = await signUp(fx, 'trips');
+      const calls: DynamoCall[] = [];
+      const untrace = traceDynamoCalls(fx.db, (call) => calls.push(call));
+      const traced = async (id: string, method: string, path: string, body?: unknown) => {
+        const response = await request(base, method, path, {
+          token: user.token,
+          body,
+          headers: { 'x-request-id': id },
+        });
+        const mine = calls.filter((c) => c.requestId === id);
+        return { response, commands: mine.map((c) => c.command), trips: sequentialRoundTrips(mine) };
+      };
+      try {
+        await traced('view', 'GET', `/v1/schedules/${slot.id}/seats`); // the page a hold starts from
+        const first = await traced('hold-1', 'POST', '/v1/holds', { scheduleId: slot.id, seatIds: ['1F-B-9-9'] });
+        const second = await traced('hold-2', 'POST', '/v1/holds', { scheduleId: slot.id, seatIds: ['1F-B-9-10'] });
+        const holdId = second.response.body.hold.holdId;
+        const confirm = await traced('confirm', 'POST', `/v1/holds/${holdId}/confirm`);
+        expect(confirm.response.status).to.equal(201);
+        for (const step of [first, second]) {
+          expect(step.commands).to.deep.equal(['GetItemCommand', 'TransactWriteItemsCommand']); // pointer, write
+          expect(step.trips).to.equal(2);
+        }
+        expect(confirm.commands).to.deep.equal(['GetItemCommand', 'TransactWriteItemsCommand']); // hold, write
+        expect(confirm.trips).to.equal(2);
+        // Past the session cache window, resolving the token is one more round trip first.
+        fx.clock.advance(fx.config.sessions.cacheSeconds * 1000);
+        const cold = await traced('hold-3', 'POST', '/v1/holds', { scheduleId: slot.id, seatIds: ['1F-B-9-11'] });
+        expect(cold.response.status).to.equal(201);
+        expect(cold.trips).to.equal(3);
+      } finally {
+        untrace();
+      }
+    });
+
     it('a forged pagination cursor pointing at another user is refused with 400', async () => {
       const [a, b] = [await signUp(fx, 'cursor-a'), await signUp(fx, 'cursor-b')];
       const forged = Buffer.from(
@@ -199,6 +295,31 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       const response = await request(base, 'GET', `/v1/reservations?cursor=${forged}`, { token: a.token });
       expect(response.status).to.equal(400);
       expect(response.body.error.details.field).to.equal('cursor');
+    });
+  });
+
+  describe('accounts', () => {
+    it('GET /v1/me shows when the account was created, not when this session logged in', async () => {
+      const createdAt = fx.clock.now();
+      const user = await signUp(fx, 'me');
+      fx.clock.advance(DAY);
+      try {
+        const login = await request(base, 'POST', '/v1/auth/login', {
+          body: { email: user.email, password: 'correct horse battery' },
+        });
+        const me = await request(base, 'GET', '/v1/me', { token: login.body.token });
+        expect(me.body.user).to.deep.include({ userId: user.userId, email: user.email, createdAt });
+      } finally {
+        fx.clock.advance(-DAY);
+      }
+    });
+
+    it('a display name in Korean, with spaces around it, is accepted and trimmed', async () => {
+      const response = await request(base, 'POST', '/v1/auth/signup', {
+        body: { email: `name-${Date.now()}@example.com`, password: 'long enough pass', displayName: '  김민수 🎭 ' },
+      });
+      expect(response.status).to.equal(201);
+      expect(response.body.user.displayName).to.equal('김민수 🎭');
     });
   });
 
@@ -248,7 +369,9 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
         body: { email: `x${user.email}`, password: 'not-the-password' },
       });
       expect([wrong.status, unknown.status]).to.deep.equal([401, 401]);
-      expect(wrong.body).to.deep.equal(unknown.body);
+      // Only the request id (a fresh one per request) differs.
+      const withoutId = ({ error: { requestId: _id, ...rest } }: { error: { requestId: string } }) => rest;
+      expect(withoutId(wrong.body)).to.deep.equal(withoutId(unknown.body));
     });
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ChargeRequest } from '../../app/booking/ports.js';
 import { reservationIdFor } from '../../app/booking/service.js';
-import { addSlot, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
+import { addSlot, bookingService, DAY, MINUTE, MOONLIGHT, signUp, storeWith } from '../support/builders.js';
 import { refusal } from '../support/refusal.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
 
@@ -180,6 +180,94 @@ describe('BookingService.confirm and release against DynamoDB Local', function (
       expect((await fx.store.getHold(hold.holdId))?.status).to.equal('HOLDING');
       const records = await fx.store.seatRecords(show.id);
       expect(records.map((r) => [r.holdId, r.status])).to.deep.equal([[bobsHoldId, 'HOLDING']]);
+    });
+  });
+
+  describe('confirm losing a race: the refusal names what won', () => {
+    /** A confirm whose write is preceded by `meanwhile`, after it read the hold and charged: the race, made certain. */
+    const confirmWith = (meanwhile: () => Promise<unknown>) =>
+      bookingService(fx, {
+        store: storeWith(fx.store, {
+          confirmHold: async (command) => {
+            await meanwhile();
+            return fx.store.confirmHold(command);
+          },
+        }),
+      });
+    /** Refunds of the hold's payment (the demo provider answers a key with the same reference every time). */
+    const refundedFor = async (holdId: string) => {
+      const charge = await fx.payments.charge({
+        idempotencyKey: `hold:${holdId}`,
+        amount: 0,
+        currency: 'KRW',
+        description: '',
+      });
+      const reference = charge.approved ? charge.reference : '';
+      return fx.payments.refunds.filter((r) => r.reference === reference).map((r) => r.amount);
+    };
+
+    it('a release that lands between the confirm’s read and its write → HOLD_NOT_ACTIVE, no reservation, charge refunded', async () => {
+      const show = await slot();
+      const alice = await signUp(fx, 'race-rel');
+      const hold = await fx.booking.hold(alice.userId, show.id, ['1F-B-13-1']);
+      const racing = confirmWith(() => fx.booking.release(alice.userId, hold.holdId));
+
+      const error = await refusal(racing.confirm(alice.userId, hold.holdId));
+
+      expect([error.code, error.message]).to.deep.equal([
+        'HOLD_NOT_ACTIVE',
+        'This hold was released (or replaced by a newer hold); nothing was charged.',
+      ]);
+      expect(await fx.store.getReservation(reservationIdFor(hold.holdId))).to.equal(undefined);
+      expect(await fx.store.seatRecords(show.id)).to.deep.equal([]);
+      expect(await refundedFor(hold.holdId)).to.deep.equal([112_000]); // S seat 110,000 + fee
+    });
+
+    it('a replacing hold by the same user that lands first → HOLD_NOT_ACTIVE; the new hold keeps its seats', async () => {
+      const show = await slot();
+      const alice = await signUp(fx, 'race-repl');
+      const hold = await fx.booking.hold(alice.userId, show.id, ['1F-B-13-3']);
+      let newer = '';
+      const racing = confirmWith(async () => {
+        newer = (await fx.booking.hold(alice.userId, show.id, ['1F-B-13-4'])).holdId;
+      });
+
+      expect((await refusal(racing.confirm(alice.userId, hold.holdId))).code).to.equal('HOLD_NOT_ACTIVE');
+
+      expect((await fx.store.getHold(hold.holdId))?.status).to.equal('RELEASED');
+      expect((await fx.store.seatRecords(show.id)).map((r) => [r.seatId, r.holdId])).to.deep.equal([
+        ['1F-B-13-4', newer],
+      ]);
+      expect(await fx.store.getReservation(reservationIdFor(hold.holdId))).to.equal(undefined);
+    });
+
+    it('confirm and release raced 20 times: each confirm pays or answers HOLD_NOT_ACTIVE, never HOLD_EXPIRED', async () => {
+      const show = await slot();
+      const alice = await signUp(fx, 'race-many');
+      const outcomes = new Map<string, number>();
+      for (let i = 1; i <= 20; i++) {
+        const seatId = `1F-B-14-${i > 14 ? i - 14 : i}`;
+        const hold = await fx.booking.hold(alice.userId, show.id, [seatId]);
+        const [confirmed, released] = await Promise.allSettled([
+          fx.booking.confirm(alice.userId, hold.holdId),
+          fx.booking.release(alice.userId, hold.holdId),
+        ]);
+        const outcome =
+          confirmed.status === 'fulfilled' ? 'paid' : ((confirmed.reason as { code?: string }).code ?? 'threw');
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+        const seat = (await fx.store.seatRecords(show.id)).find((r) => r.seatId === seatId);
+        if (outcome === 'paid') {
+          expect(released.status === 'rejected' && (released.reason as { code?: string }).code).to.equal(
+            'HOLD_NOT_ACTIVE',
+          );
+          expect(seat?.status).to.equal('CONFIRMED');
+          await fx.booking.cancel(alice.userId, reservationIdFor(hold.holdId)); // frees the seat for a later round
+        } else {
+          expect(released.status).to.equal('fulfilled');
+          expect(seat).to.equal(undefined);
+        }
+      }
+      expect([...outcomes.keys()].filter((k) => k !== 'paid' && k !== 'HOLD_NOT_ACTIVE')).to.deep.equal([]);
     });
   });
 

@@ -4,38 +4,20 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CachedDrStateSource, FileDrStateSource } from '../../app/adapters/dr/dr-state-sources.js';
-import { DEFAULT_CANCELLATION_POLICY } from '../../app/booking/cancellation-policy.js';
 import type { DrState } from '../../app/booking/dr.js';
 import type { DrStateSource } from '../../app/booking/ports.js';
-import { BookingService, reservationIdFor } from '../../app/booking/service.js';
+import { reservationIdFor, type BookingService } from '../../app/booking/service.js';
 import { ManualClock } from '../../app/shared/clock.js';
 import type { EpochMs } from '../../app/shared/time.js';
-import { addSlot, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
+import { addSlot, bookingService, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
 import { refusal } from '../support/refusal.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
 
-const PRIMARY = 'ap-northeast-2';
 const DR_REGION = 'ap-northeast-1';
 const GRACE = 30 * MINUTE;
 
 /** The Tokyo API serving during the failover: same (global) tables, same clock and DR source, its own region. */
-function drRegionBooking(fx: Fixture): BookingService {
-  return new BookingService({
-    catalog: fx.catalog,
-    store: fx.store,
-    payments: fx.payments,
-    clock: fx.clock,
-    drState: fx.drState,
-    settings: {
-      holdMs: 10 * MINUTE,
-      bookingFeePerTicket: 2_000,
-      drGraceMs: GRACE,
-      region: DR_REGION,
-      primaryRegion: PRIMARY,
-      cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
-    },
-  });
-}
+const drRegionBooking = (fx: Fixture): BookingService => bookingService(fx, { region: DR_REGION });
 
 describe('DR recovery and grace against DynamoDB Local', function () {
   this.timeout(120_000);
@@ -260,6 +242,81 @@ describe('DR recovery and grace against DynamoDB Local', function () {
     const bobs = await drBooking.hold(bob.userId, slotId, ['1F-C-4-1']);
     expect((await seat(slotId, '1F-C-4-1'))?.holdId).to.equal(bobs.holdId);
     expect((await drBooking.myReservations(alice.userId)).awaitingPayment).to.deep.equal([]);
+  });
+
+  describe('one live hold per user, also during DR: a new hold replaces a live hold whatever its live status', () => {
+    const auditOf = async (holdId: string) => {
+      const { Items = [] } = await fx.db.send(
+        new QueryCommand({
+          TableName: fx.tables.audit,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `AUDIT#${holdId}` },
+        }),
+      );
+      return Items.map((i) => [i.action, i.from, i.to]);
+    };
+
+    it('a DR_RECOVERED hold awaiting payment is released by its owner’s new hold: seats freed, nothing left to pay', async () => {
+      const since = newSince();
+      const slotId = (await addSlot(fx, MOONLIGHT, since + 20 * DAY)).id;
+      const [alice, bob] = [await signUp(fx, 'one-a'), await signUp(fx, 'one-b')];
+      fx.clock.set(since - 5 * MINUTE);
+      const recovered = await fx.booking.hold(alice.userId, slotId, ['2F-D-1-1', '2F-D-1-2']);
+      activate(since);
+      fx.clock.set(since + MINUTE);
+      expect(await fx.booking.recoverHoldsForDr()).to.equal(1);
+      fx.clock.set(since + 8 * MINUTE); // past its own 10 minutes: live only by the grace
+
+      const next = await drBooking.hold(alice.userId, slotId, ['2F-D-2-1']);
+
+      expect(next.replacedHoldId).to.equal(recovered.holdId);
+      expect((await fx.store.getHold(recovered.holdId))?.status).to.equal('RELEASED');
+      expect((await fx.store.seatRecords(slotId)).map((r) => [r.seatId, r.holdId])).to.deep.equal([
+        ['2F-D-2-1', next.holdId],
+      ]);
+      expect((await drBooking.myReservations(alice.userId)).awaitingPayment).to.deep.equal([]);
+      expect((await fx.store.activeHoldOf(alice.userId))?.holdId).to.equal(next.holdId);
+      expect(await auditOf(recovered.holdId)).to.deep.include(['HOLD_REPLACED', 'DR_RECOVERED', 'RELEASED']);
+      expect((await refusal(drBooking.confirm(alice.userId, recovered.holdId))).code).to.equal('HOLD_NOT_ACTIVE');
+      // The freed seats are anyone's at once.
+      await drBooking.hold(bob.userId, slotId, ['2F-D-1-1']);
+    });
+
+    it('a HOLDING hold kept live only by the DR guard (not yet recovered) is released by its owner’s new hold', async () => {
+      const since = newSince();
+      const slotId = (await addSlot(fx, MOONLIGHT, since + 20 * DAY)).id;
+      const alice = await signUp(fx, 'one-guard');
+      fx.clock.set(since - 5 * MINUTE);
+      const guarded = await fx.booking.hold(alice.userId, slotId, ['2F-D-3-1']);
+      activate(since);
+      fx.clock.set(since + 8 * MINUTE);
+
+      const next = await drBooking.hold(alice.userId, slotId, ['2F-D-3-2']);
+
+      expect((await fx.store.getHold(guarded.holdId))?.status).to.equal('RELEASED');
+      expect((await fx.store.seatRecords(slotId)).map((r) => r.holdId)).to.deep.equal([next.holdId]);
+      expect(await fx.booking.recoverHoldsForDr()).to.equal(0); // nothing left to recover
+      expect(await auditOf(guarded.holdId)).to.deep.include(['HOLD_REPLACED', 'HOLDING', 'RELEASED']);
+    });
+
+    it('re-holding a seat of one’s own recovered hold takes it over in place; the recovered hold’s other seat is freed', async () => {
+      const since = newSince();
+      const slotId = (await addSlot(fx, MOONLIGHT, since + 20 * DAY)).id;
+      const alice = await signUp(fx, 'one-place');
+      fx.clock.set(since - 2 * MINUTE);
+      const recovered = await fx.booking.hold(alice.userId, slotId, ['2F-D-4-1', '2F-D-4-2']);
+      activate(since);
+      fx.clock.set(since + MINUTE);
+      expect(await fx.booking.recoverHoldsForDr()).to.equal(1);
+
+      const next = await drBooking.hold(alice.userId, slotId, ['2F-D-4-2', '2F-D-4-3']);
+
+      expect((await fx.store.getHold(recovered.holdId))?.status).to.equal('RELEASED');
+      expect((await fx.store.seatRecords(slotId)).map((r) => [r.seatId, r.holdId, r.status])).to.deep.equal([
+        ['2F-D-4-2', next.holdId, 'HOLDING'],
+        ['2F-D-4-3', next.holdId, 'HOLDING'],
+      ]);
+    });
   });
 
   it('a reservation CONFIRMED before DR stays CONFIRMED; new confirmations while DR is active are DR_RESERVED', async () => {

@@ -1,4 +1,7 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'chai';
+import { keys } from '../../app/adapters/dynamodb/keys.js';
+import { summaryOf } from '../../app/booking/holds.js';
 import { DomainError } from '../../app/shared/errors.js';
 import { addSlot, BOY, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
 import { refusal } from '../support/refusal.js';
@@ -81,7 +84,7 @@ describe('BookingService.hold against DynamoDB Local', function () {
     });
     afterEach(async () => {
       expect(await fx.store.seatRecords(slotId)).to.deep.equal([]);
-      expect(await fx.store.activeHoldIdOf(user.userId)).to.equal(undefined);
+      expect(await fx.store.activeHoldOf(user.userId)).to.equal(undefined);
     });
 
     it('5 seats → VALIDATION_FAILED (the server enforces the 4-seat limit)', async () => {
@@ -154,13 +157,112 @@ describe('BookingService.hold against DynamoDB Local', function () {
     const user = await signUp(fx, 'switch');
     const first = await fx.booking.hold(user.userId, slot.id, ['1F-C-2-1', '1F-C-2-2']);
     const second = await fx.booking.hold(user.userId, slot.id, ['1F-C-2-2', '1F-C-2-3']);
+    expect([first.replacedHoldId, second.replacedHoldId]).to.deep.equal([undefined, first.holdId]);
     expect((await fx.store.getHold(first.holdId))?.status).to.equal('RELEASED');
     const records = await fx.store.seatRecords(slot.id);
     expect(records.map((r) => [r.seatId, r.holdId])).to.deep.equal([
       ['1F-C-2-2', second.holdId],
       ['1F-C-2-3', second.holdId],
     ]);
-    expect(await fx.store.activeHoldIdOf(user.userId)).to.equal(second.holdId);
+    expect((await fx.store.activeHoldOf(user.userId))?.holdId).to.equal(second.holdId);
+  });
+
+  describe('the active-hold pointer (one read tells a new hold what it replaces)', () => {
+    const writePointer = (item: Record<string, unknown>) =>
+      fx.db.send(
+        new PutCommand({ TableName: fx.tables.bookings, Item: { ...keys.activeHold(item.userId as string), ...item } }),
+      );
+
+    it('a hold on another show replaces the previous one there: old seats freed, pointer names the new hold', async () => {
+      const [a, b] = [
+        await addSlot(fx, MOONLIGHT, fx.clock.now() + 28 * DAY),
+        await addSlot(fx, BOY, fx.clock.now() + 29 * DAY),
+      ];
+      const user = await signUp(fx, 'cross');
+      const first = await fx.booking.hold(user.userId, a.id, ['1F-C-3-1', '1F-C-3-2']);
+      const second = await fx.booking.hold(user.userId, b.id, ['1F-C-3-1']);
+      expect(await fx.store.seatRecords(a.id)).to.deep.equal([]);
+      expect((await fx.store.seatRecords(b.id)).map((r) => r.holdId)).to.deep.equal([second.holdId]);
+      expect((await fx.store.getHold(first.holdId))?.status).to.equal('RELEASED');
+      expect(await fx.store.activeHoldOf(user.userId)).to.deep.include({
+        holdId: second.holdId,
+        scheduleId: b.id,
+        seatIds: ['1F-C-3-1'],
+        status: 'HOLDING',
+        expiresAt: second.expiresAt,
+      });
+    });
+
+    it('after a confirm or a release the pointer is gone, so the next hold replaces nothing', async () => {
+      const slot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 30 * DAY);
+      const user = await signUp(fx, 'gone');
+      const paid = await fx.booking.hold(user.userId, slot.id, ['1F-C-4-1']);
+      const reservation = await fx.booking.confirm(user.userId, paid.holdId);
+      expect(await fx.store.activeHoldOf(user.userId)).to.equal(undefined);
+      const dropped = await fx.booking.hold(user.userId, slot.id, ['1F-C-4-2']);
+      await fx.booking.release(user.userId, dropped.holdId);
+      expect(await fx.store.activeHoldOf(user.userId)).to.equal(undefined);
+      await fx.booking.hold(user.userId, slot.id, ['1F-C-4-3']);
+      const records = await fx.store.seatRecords(slot.id);
+      expect(records.map((r) => [r.seatId, r.status])).to.deep.equal([
+        ['1F-C-4-1', 'CONFIRMED'],
+        ['1F-C-4-3', 'HOLDING'],
+      ]);
+      expect((await fx.store.getReservation(reservation.reservationId))?.status).to.equal('CONFIRMED');
+    });
+
+    it('a stale pointer (says HOLDING for a hold since paid) costs a retry, never a wrong release', async () => {
+      const slot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 31 * DAY);
+      const user = await signUp(fx, 'stale');
+      const paid = await fx.booking.hold(user.userId, slot.id, ['1F-C-5-1']);
+      await fx.booking.confirm(user.userId, paid.holdId);
+      await writePointer({ ...summaryOf(paid), status: 'HOLDING' });
+
+      const next = await fx.booking.hold(user.userId, slot.id, ['1F-C-5-2']);
+
+      expect((await fx.store.getHold(paid.holdId))?.status).to.equal('CONFIRMED');
+      expect((await fx.store.seatRecords(slot.id)).map((r) => [r.seatId, r.status, r.holdId])).to.deep.equal([
+        ['1F-C-5-1', 'CONFIRMED', paid.holdId],
+        ['1F-C-5-2', 'HOLDING', next.holdId],
+      ]);
+    });
+
+    it('a pointer from before pointers carried a summary (hold id only) is still followed', async () => {
+      const slot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 32 * DAY);
+      const user = await signUp(fx, 'legacy');
+      const old = await fx.booking.hold(user.userId, slot.id, ['1F-C-6-1']);
+      await writePointer({ userId: user.userId, holdId: old.holdId });
+      const next = await fx.booking.hold(user.userId, slot.id, ['1F-C-6-2']);
+      expect((await fx.store.getHold(old.holdId))?.status).to.equal('RELEASED');
+      expect((await fx.store.seatRecords(slot.id)).map((r) => r.holdId)).to.deep.equal([next.holdId]);
+    });
+
+    it('confirming a hold the pointer no longer names still pays, and leaves the pointer to the hold it names', async () => {
+      const slot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 33 * DAY);
+      const user = await signUp(fx, 'moved');
+      const hold = await fx.booking.hold(user.userId, slot.id, ['1F-C-7-1']);
+      const elsewhere = { ...summaryOf(hold), holdId: 'some-newer-hold' };
+      await writePointer(elsewhere);
+
+      const reservation = await fx.booking.confirm(user.userId, hold.holdId);
+
+      expect(reservation.status).to.equal('CONFIRMED');
+      expect((await fx.store.activeHoldOf(user.userId))?.holdId).to.equal('some-newer-hold');
+    });
+
+    it('10 concurrent holds by one user on different seats: exactly one stays live and the pointer names it', async () => {
+      const slot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 34 * DAY);
+      const user = await signUp(fx, 'burst');
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => fx.booking.hold(user.userId, slot.id, [`1F-C-8-${i + 1}`])),
+      );
+      const made = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.holdId] : []));
+      const live = [];
+      for (const holdId of made) if ((await fx.store.getHold(holdId))?.status === 'HOLDING') live.push(holdId);
+      expect(live).to.have.length(1);
+      expect((await fx.store.activeHoldOf(user.userId))?.holdId).to.equal(live[0]);
+      expect(new Set((await fx.store.seatRecords(slot.id)).map((r) => r.holdId))).to.deep.equal(new Set(live));
+    });
   });
 
   it('an expired hold (record still present) is holdable by someone else', async () => {

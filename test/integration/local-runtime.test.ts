@@ -15,7 +15,7 @@ function startMain(env: Record<string, string>): ChildProcess {
   });
 }
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 100_000): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${seen}`)), timeoutMs);
@@ -55,7 +55,7 @@ const isAlive = (pid: number): boolean => {
 };
 
 describe('local runtime (npm start entry point)', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
 
   it('starts DynamoDB Local, seeds the catalog, serves the page, and Ctrl-C leaves no Java process behind', async () => {
     const child = startMain({ DR_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'mt-')), 'dr.json') });

@@ -1,6 +1,8 @@
 import { demoVenues } from '../../app/catalog/index.js';
 import type { Schedule } from '../../app/catalog/types.js';
-import type { HoldView } from '../../app/booking/service.js';
+import { DEFAULT_CANCELLATION_POLICY } from '../../app/booking/cancellation-policy.js';
+import type { BookingStore } from '../../app/booking/ports.js';
+import { BookingService, type HoldView } from '../../app/booking/service.js';
 import { hashToken } from '../../app/accounts/service.js';
 import { kstDateOf, KST_OFFSET_MS } from '../../app/shared/time.js';
 import type { Fixture } from './fixture.js';
@@ -42,3 +44,30 @@ export async function signUp(fx: Fixture, name = 'user'): Promise<{ userId: stri
 export { hashToken };
 
 export type { HoldView };
+
+/**
+ * Another API instance's BookingService over the fixture's tables, clock and DR state: its own region (the Tokyo API
+ * during a failover) and, optionally, a store a test wraps to step into the middle of an operation.
+ */
+export function bookingService(fx: Fixture, options: { region?: string; store?: BookingStore } = {}): BookingService {
+  return new BookingService({
+    catalog: fx.catalog,
+    store: options.store ?? fx.store,
+    payments: fx.payments,
+    clock: fx.clock,
+    drState: fx.drState,
+    settings: {
+      holdMs: fx.config.booking.holdSeconds * 1000,
+      bookingFeePerTicket: fx.config.booking.bookingFeeKrw,
+      drGraceMs: fx.config.booking.drGraceSeconds * 1000,
+      region: options.region ?? fx.config.aws.region,
+      primaryRegion: fx.config.aws.primaryRegion,
+      cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
+    },
+  });
+}
+
+/** The fixture's store with some methods replaced (to run something in the middle of an operation). */
+export function storeWith(store: BookingStore, overrides: Partial<BookingStore>): BookingStore {
+  return Object.assign(Object.create(store) as BookingStore, overrides);
+}

@@ -40,6 +40,7 @@ export async function createFixture(
     TABLE_PREFIX: uniquePrefix(name),
     DYNAMODB_MODE: 'external',
     DR_STATE_CACHE_SECONDS: '0',
+    SEAT_VIEW_CACHE_MS: '0',
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -1,9 +1,7 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createApiApp } from '../../app/api/app.js';
 import { listen, type RunningServer } from '../../app/server.js';
-import { assetDirs } from '../../app/paths.js';
-import { ApiClient } from '../../app/web/api-client.js';
-import { createWebApp } from '../../app/web/app.js';
-import { Renderer } from '../../app/web/render.js';
+import { composeWeb, type WebOptions } from '../../app/web/compose.js';
 import type { Fixture } from './fixture.js';
 
 /** Serves the fixture's API over real HTTP on an ephemeral port. */
@@ -35,21 +33,55 @@ export async function request<T = any>(
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Serves the web tier against an API URL, exactly as production wires it (HTTP hop included). */
-export function serveWeb(apiUrl: string, region = 'ap-northeast-2'): Promise<RunningServer> {
-  const dirs = assetDirs();
-  return listen(
-    createWebApp({
-      api: new ApiClient(apiUrl),
-      render: new Renderer(dirs.views, false),
-      region,
-      viewsDir: dirs.views,
-      publicDir: dirs.public,
-      htmxDir: dirs.htmx,
-      cookieSecure: false,
-      log: () => {},
-    }),
-    '127.0.0.1',
-    0,
-  );
+/** Serves the web tier against an API URL, exactly as production wires it (composeWeb, HTTP hop included). */
+export function serveWeb(
+  apiUrl: string,
+  region = 'ap-northeast-2',
+  options: Partial<WebOptions> = {},
+): Promise<RunningServer> {
+  const { app } = composeWeb({
+    apiUrl,
+    region,
+    production: false,
+    cookieSecure: false,
+    log: () => {},
+    catalogTtlMs: 0,
+    seatStateTtlMs: 0,
+    ...options,
+  });
+  return listen(app, '127.0.0.1', 0);
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * An HTTP request exactly as given — path bytes, headers and body untouched (fetch would normalise the path and
+ * refuse some headers) — for probing what a hostile client can send.
+ */
+export function rawRequest(
+  base: string,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<RawResponse> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method, path, headers: options.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }

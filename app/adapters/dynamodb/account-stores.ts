@@ -24,6 +24,7 @@ const sessionItem = z.object({
   userId: z.string(),
   email: z.string(),
   displayName: z.string(),
+  userCreatedAt: z.number(),
   createdAt: z.number(),
   expiresAt: z.number(),
 });
@@ -94,7 +95,10 @@ export class DynamoSessionStore implements SessionStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.sessions, Key: keys.session(tokenHash), ConsistentRead: true }),
     );
-    return Item ? sessionItem.parse(Item) : undefined;
+    if (!Item) return undefined;
+    // A session written before sessions carried the account's creation time: its owner simply logs in again.
+    const parsed = sessionItem.safeParse(Item);
+    return parsed.success ? parsed.data : undefined;
   }
 
   async delete(tokenHash: string): Promise<void> {

@@ -6,7 +6,8 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, Cancellation, Hold, Reservation } from '../../booking/model.js';
+import { summaryOf } from '../../booking/holds.js';
+import type { AuditEntry, Cancellation, Hold, HoldSummary, Reservation } from '../../booking/model.js';
 import {
   SeatConflict,
   WriteRaced,
@@ -19,10 +20,10 @@ import type { SeatRecord } from '../../booking/seat-state.js';
 import type { EpochMs } from '../../shared/time.js';
 import { payableCondition, takeableCondition } from './conditions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { toHold, toReservation, toSeatRecord } from './items.js';
+import { toHold, toHoldSummary, toReservation, toSeatRecord } from './items.js';
 import { queryAll } from './paginate.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
-import type { TableNames } from './tables.js';
+import { TABLES, type TableNames } from './tables.js';
 import { refusedOrRaced } from './transactions.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -55,11 +56,16 @@ export class DynamoBookingStore implements BookingStore {
     return Item ? toHold(Item) : undefined;
   }
 
-  async activeHoldIdOf(userId: string): Promise<string | undefined> {
+  async activeHoldOf(userId: string): Promise<HoldSummary | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.bookings, Key: keys.activeHold(userId), ConsistentRead: true }),
     );
-    return typeof Item?.holdId === 'string' ? Item.holdId : undefined;
+    if (!Item) return undefined;
+    const summary = toHoldSummary(Item);
+    if (summary) return summary;
+    // A pointer written before pointers carried their hold's summary: read the hold it names.
+    const hold = typeof Item.holdId === 'string' ? await this.getHold(Item.holdId) : undefined;
+    return hold && summaryOf(hold);
   }
 
   async createHold({ hold, replacing, pointerWas, protection, now, audit }: CreateHoldCommand): Promise<void> {
@@ -94,29 +100,28 @@ export class DynamoBookingStore implements BookingStore {
         },
       },
       {
+        // The pointer moves only from what was read, so one user's concurrent holds serialise; it carries the new
+        // hold's summary, so the next hold knows what to replace from this one item.
         Put: {
           TableName: this.tables.bookings,
-          Item: {
-            ...keys.activeHold(hold.userId),
-            holdId: hold.holdId,
-            ttl: ttlSeconds(hold.expiresAt + SEAT_ITEM_RETENTION_MS),
-          },
+          Item: this.pointerItem(summaryOf(hold)),
           ConditionExpression: pointerWas ? 'holdId = :was' : 'attribute_not_exists(pk)',
           ExpressionAttributeValues: pointerWas ? { ':was': pointerWas } : undefined,
         },
       },
     ];
     if (replacing) {
+      // Conditional on the status the summary gave: if the hold moved meanwhile, the whole write is refused and retried.
       others.push(this.endHold(replacing, 'RELEASED', now));
-      for (const seat of replacing.seats) {
-        if (replacing.scheduleId === hold.scheduleId && newSeatIds.has(seat.seatId)) continue; // re-held in place
+      for (const seatId of replacing.seatIds) {
+        if (replacing.scheduleId === hold.scheduleId && newSeatIds.has(seatId)) continue; // re-held in place
         others.push({
           Delete: {
             TableName: this.tables.bookings,
-            Key: keys.seat(replacing.scheduleId, seat.seatId),
-            ConditionExpression: 'holdId = :h AND #status = :holding',
+            Key: keys.seat(replacing.scheduleId, seatId),
+            ConditionExpression: 'holdId = :h AND #status IN (:holding, :recovered)',
             ExpressionAttributeNames: STATUS,
-            ExpressionAttributeValues: { ':h': replacing.holdId, ':holding': 'HOLDING' },
+            ExpressionAttributeValues: { ':h': replacing.holdId, ':holding': 'HOLDING', ':recovered': 'DR_RECOVERED' },
           },
         });
       }
@@ -132,13 +137,15 @@ export class DynamoBookingStore implements BookingStore {
         .filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed')
         .map((s) => s.seatId);
       if (takenSeats.length > 0) throw new SeatConflict(takenSeats);
-      // Lost a race (transaction conflict on a contested seat, or this user's pointer moved): re-read and retry.
+      // Lost a race (transaction conflict on a contested seat, this user's pointer moved, or the replaced hold changed):
+      // re-read and retry.
       throw new WriteRaced(reasons.map((r) => r?.Code ?? 'None').join(','));
     }
   }
 
   async releaseHold(hold: Hold, at: EpochMs, audit: AuditEntry): Promise<boolean> {
-    if (!(await this.transactOrRefuse([this.endHold(hold, 'RELEASED', at), this.auditPut(audit)]))) return false;
+    const ended = [this.endHold(hold, 'RELEASED', at), this.auditPut(audit)];
+    if (!(await this.transactWithPointer(ended, this.pointerDelete(hold)))) return false;
     // Each seat goes only if it still carries this hold and is not paid: a release can never free a sold seat,
     // nor one that someone else took after this hold expired.
     await Promise.all(
@@ -200,7 +207,7 @@ export class DynamoBookingStore implements BookingStore {
       },
       this.auditPut(audit),
     ];
-    return this.transactOrRefuse(items);
+    return this.transactWithPointer(items, this.pointerDelete(hold));
   }
 
   async getReservation(reservationId: string): Promise<Reservation | undefined> {
@@ -220,7 +227,9 @@ export class DynamoBookingStore implements BookingStore {
         ExpressionAttributeValues: { ':pk': partition },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: cursor ? decodeCursor(cursor, partition) : undefined,
+        ExclusiveStartKey: cursor
+          ? decodeCursor(cursor, { table: TABLES.bookings, index: 'byUser', partition })
+          : undefined,
       }),
     );
     return {
@@ -324,7 +333,40 @@ export class DynamoBookingStore implements BookingStore {
       })),
       this.auditPut(audit),
     ];
-    return this.transactOrRefuse(items);
+    const pointerUpdate: TransactItem = {
+      Update: {
+        TableName: this.tables.bookings,
+        Key: keys.activeHold(hold.userId),
+        UpdateExpression: 'SET #status = :recovered, graceUntil = :grace, #ttl = :ttl',
+        ConditionExpression: 'holdId = :h',
+        ExpressionAttributeNames: { ...STATUS, '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':recovered': 'DR_RECOVERED',
+          ':grace': graceUntil,
+          ':ttl': ttl,
+          ':h': hold.holdId,
+        },
+      },
+    };
+    return this.transactWithPointer(items, pointerUpdate);
+  }
+
+  /**
+   * Writes `items` together with `pointerChange`, a change to the owner's active-hold pointer that applies only while
+   * the pointer names this hold (it is last, so a refusal of any other item is reported first). When only the pointer
+   * refused — it names a newer hold, whose summary this change must not touch — the items are written without it.
+   */
+  private async transactWithPointer(items: TransactItem[], pointerChange: TransactItem): Promise<boolean> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...items, pointerChange] }));
+      return true;
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      const refused = reasons.flatMap((r, i) => (r?.Code === 'ConditionalCheckFailed' ? [i] : []));
+      if (refused.length === 1 && refused[0] === items.length) return this.transactOrRefuse(items);
+      refusedOrRaced(error);
+      return false;
+    }
   }
 
   /** True when written; false when a condition refused it; WriteRaced when it only collided with another writer. */
@@ -338,7 +380,7 @@ export class DynamoBookingStore implements BookingStore {
     }
   }
 
-  private endHold(hold: Hold, status: 'RELEASED', at: EpochMs): TransactItem {
+  private endHold(hold: Pick<Hold, 'holdId' | 'userId' | 'status'>, status: 'RELEASED', at: EpochMs): TransactItem {
     return {
       Update: {
         TableName: this.tables.bookings,
@@ -347,6 +389,28 @@ export class DynamoBookingStore implements BookingStore {
         ConditionExpression: 'userId = :u AND #status = :from',
         ExpressionAttributeNames: STATUS,
         ExpressionAttributeValues: { ':to': status, ':at': at, ':u': hold.userId, ':from': hold.status },
+      },
+    };
+  }
+
+  /** The user's active-hold pointer, carrying its hold's summary (kept until a day after the hold could last). */
+  private pointerItem(summary: HoldSummary): Record<string, unknown> {
+    const lastsUntil = Math.max(summary.expiresAt, summary.graceUntil ?? 0);
+    return {
+      ...keys.activeHold(summary.userId),
+      ...summary,
+      ttl: ttlSeconds(lastsUntil + SEAT_ITEM_RETENTION_MS),
+    };
+  }
+
+  /** Paid or released: the pointer goes (if it still names this hold), so the next hold has nothing to replace. */
+  private pointerDelete(hold: Hold): TransactItem {
+    return {
+      Delete: {
+        TableName: this.tables.bookings,
+        Key: keys.activeHold(hold.userId),
+        ConditionExpression: 'holdId = :h',
+        ExpressionAttributeValues: { ':h': hold.holdId },
       },
     };
   }

@@ -36,7 +36,8 @@ export function takeableCondition(
     'attribute_not_exists(pk)',
     expiredHolding,
     '(#status = :drRecovered AND graceUntil <= :now)',
-    ...(replacingHoldId ? ['(holdId = :replacing AND #status = :holding)'] : []),
+    // The user's own live hold being replaced in the same transaction (HOLDING, or DR_RECOVERED during a failover).
+    ...(replacingHoldId ? ['(holdId = :replacing AND #status IN (:holding, :drRecovered))'] : []),
   ];
   return {
     expression: clauses.join(' OR '),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HOLD_STATUSES, RESERVATION_STATUSES, SEAT_ITEM_STATUSES } from '../../booking/model.js';
-import type { Hold, Reservation } from '../../booking/model.js';
+import type { Hold, HoldSummary, Reservation } from '../../booking/model.js';
 import type { SeatRecord } from '../../booking/seat-state.js';
 
 /**
@@ -43,6 +43,18 @@ const holdItem = z.object({
   releasedAt: z.number().optional(),
 });
 
+const holdSummaryItem = z.object({
+  holdId: z.string(),
+  userId: z.string(),
+  scheduleId: z.string(),
+  seatIds: z.array(z.string()).min(1).max(4),
+  status: z.enum(HOLD_STATUSES),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  region: z.string(),
+  graceUntil: z.number().optional(),
+});
+
 const reservationItem = z.object({
   reservationId: z.string(),
   holdId: z.string(),
@@ -83,3 +95,9 @@ export const toSeatRecord = (item: Record<string, unknown>): SeatRecord => parse
 export const toHold = (item: Record<string, unknown>): Hold => parse(holdItem, 'hold', item);
 export const toReservation = (item: Record<string, unknown>): Reservation =>
   parse(reservationItem, 'reservation', item);
+
+/** The summary an active-hold pointer carries, or undefined for a pointer written before pointers carried one. */
+export const toHoldSummary = (item: Record<string, unknown>): HoldSummary | undefined => {
+  const result = holdSummaryItem.safeParse(item);
+  return result.success ? result.data : undefined;
+};

@@ -75,7 +75,8 @@ export async function startDynamoLocal(options: { port?: number; dir?: string } 
   process.once('exit', killOnExit);
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(endpoint, child, 30_000);
+    // A JVM start takes a few seconds alone, but well over 30 s on a 2-core machine busy with other test runs.
+    await waitForHttp(endpoint, child, 90_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${output.join('').slice(-2000)}`, { cause: error });

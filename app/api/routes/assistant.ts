@@ -6,7 +6,7 @@ import { LOCALES } from '../../shared/i18n.js';
 import { DomainError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { idSchema as id } from '../inputs.js';
-import { currentUser, limit, parseInput } from '../http.js';
+import { currentUser, limit, parseInput, pathId } from '../http.js';
 
 const messageBody = z.object({
   conversationId: id.optional(),
@@ -28,7 +28,7 @@ export function assistantRoutes(deps: ApiDeps): Router {
     const user = currentUser(res);
     limit(deps.limits.chatIp, `chat:ip:${req.ip}`);
     if (user) limit(deps.limits.chatUser, `chat:user:${user.userId}`);
-    const body = parseInput(messageBody, req.body);
+    const body = parseInput(messageBody, req.body, 'body');
     const message = checkMessage(body.message, deps.assistantMessageMaxChars);
     const controller = new AbortController();
     res.on('close', () => {
@@ -49,7 +49,7 @@ export function assistantRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/v1/assistant/conversations/:id', async (req, res) => {
-    const view = await deps.assistant.conversation(parseInput(id, req.params.id), currentUser(res));
+    const view = await deps.assistant.conversation(pathId(req), currentUser(res));
     if (!view) throw new DomainError('NOT_FOUND', 'No such conversation.');
     res.json({ conversation: view });
   });

@@ -8,12 +8,12 @@ export function authRoutes(deps: ApiDeps): Router {
 
   router.post('/v1/auth/signup', async (req, res) => {
     limit(deps.limits.signup, `signup:${req.ip}`);
-    const signedIn = await deps.accounts.signup(parseInput(signupSchema, req.body));
+    const signedIn = await deps.accounts.signup(parseInput(signupSchema, req.body, 'body'));
     res.status(201).json(signedIn);
   });
 
   router.post('/v1/auth/login', async (req, res) => {
-    const input = parseInput(loginSchema, req.body);
+    const input = parseInput(loginSchema, req.body, 'body');
     limit(deps.limits.login, `login:${req.ip}:${input.email}`);
     res.json(await deps.accounts.login(input));
   });

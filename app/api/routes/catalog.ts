@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { describeCancellationPolicy } from '../../booking/cancellation-policy.js';
 import { priceTable, startingPrice } from '../../catalog/grades.js';
@@ -7,8 +7,8 @@ import { totalSeats } from '../../catalog/seats.js';
 import { GENRES, type Performance } from '../../catalog/types.js';
 import { DomainError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { idSchema as id } from '../inputs.js';
-import { currentUser, parseInput } from '../http.js';
+import { currentUser, parseInput, pathId } from '../http.js';
+import type { PerformanceListResponse } from '../contracts.js';
 
 const listQuery = z.object({
   q: z.string().max(100).optional(),
@@ -18,24 +18,40 @@ const listQuery = z.object({
 
 export function catalogRoutes(deps: ApiDeps): Router {
   const router = Router();
-  const performanceOr404 = async (performanceId: string): Promise<Performance> => {
-    const performance = await deps.catalog.getPerformance(parseInput(id, performanceId));
+  const performanceOr404 = async (req: Request): Promise<Performance> => {
+    const performance = await deps.catalog.getPerformance(pathId(req));
     if (!performance) throw new DomainError('NOT_FOUND', 'No such performance.');
     return performance;
   };
 
   router.get('/v1/performances', async (req, res) => {
-    const query = parseInput(listQuery, req.query);
+    const query = parseInput(listQuery, req.query, 'query');
     const all = await deps.catalog.listPerformances();
     const schedules = query.date
       ? new Map(await Promise.all(all.map(async (p) => [p.id, await deps.catalog.listSchedules(p.id)] as const)))
       : undefined;
-    const found = searchPerformances(all, query, schedules && ((pid) => schedules.get(pid) ?? []));
-    res.json({ performances: found.map((p) => ({ ...p, startingPrice: startingPrice(p) })) });
+    const found = searchPerformances(
+      all,
+      query,
+      schedules && { schedulesOf: (pid) => schedules.get(pid) ?? [], now: deps.clock.now() },
+    );
+    // Each item names its venue, so a list page needs no call per performance (the catalog cache serves these).
+    const venues = new Map(
+      await Promise.all(
+        [...new Set(found.map((p) => p.venueId))].map(async (v) => [v, await deps.catalog.getVenue(v)] as const),
+      ),
+    );
+    res.json({
+      performances: found.map((p) => ({
+        ...p,
+        startingPrice: startingPrice(p),
+        venue: { id: p.venueId, name: venues.get(p.venueId)?.name },
+      })),
+    } satisfies PerformanceListResponse);
   });
 
   router.get('/v1/performances/:id', async (req, res) => {
-    const performance = await performanceOr404(req.params.id);
+    const performance = await performanceOr404(req);
     const venue = await deps.catalog.getVenue(performance.venueId);
     res.json({
       performance: { ...performance, startingPrice: startingPrice(performance) },
@@ -49,24 +65,24 @@ export function catalogRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/v1/performances/:id/schedules', async (req, res) => {
-    const performance = await performanceOr404(req.params.id);
+    const performance = await performanceOr404(req);
     res.json({ schedules: await deps.booking.schedulesWithAvailability(performance.id) });
   });
 
   router.get('/v1/venues/:id', async (req, res) => {
-    const venue = await deps.catalog.getVenue(parseInput(id, req.params.id));
+    const venue = await deps.catalog.getVenue(pathId(req));
     if (!venue) throw new DomainError('NOT_FOUND', 'No such venue.');
     res.json({ venue: { ...venue, totalSeats: totalSeats(venue) } });
   });
 
   router.get('/v1/schedules/:id', async (req, res) => {
-    const schedule = await deps.catalog.getSchedule(parseInput(id, req.params.id));
+    const schedule = await deps.catalog.getSchedule(pathId(req));
     if (!schedule) throw new DomainError('NOT_FOUND', 'No such show slot.');
     res.json({ schedule });
   });
 
   router.get('/v1/schedules/:id/seats', async (req, res) => {
-    res.json({ seatMap: await deps.booking.seatMap(parseInput(id, req.params.id), currentUser(res)?.userId) });
+    res.json({ seatMap: await deps.booking.seatMap(pathId(req), currentUser(res)?.userId) });
   });
 
   return router;

@@ -26,7 +26,7 @@ export const getPerformances = defineTool({
     const found = searchPerformances(
       all,
       { q: input.query, genre: input.genre, date: input.date },
-      (id) => schedules?.get(id) ?? [],
+      schedules && { schedulesOf: (id) => schedules.get(id) ?? [], now: ctx.now },
     );
     return {
       performances: found.slice(0, 10).map((p) => ({

@@ -1,0 +1,99 @@
+/**
+ * The JSON API's response shapes, as types only. Routes check their answers against them (`satisfies`) and the web
+ * tier's API client returns them, so the two sides cannot drift apart and no call site re-declares a shape.
+ */
+import type { User } from '../accounts/model.js';
+import type { SignedIn } from '../accounts/service.js';
+import type { Reservation } from '../booking/model.js';
+import type { Page } from '../booking/ports.js';
+import type { SeatOverlay } from '../booking/seat-overlay.js';
+import type { SeatOption } from '../booking/seat-recommendation.js';
+import type { SeatMap } from '../booking/seat-map.js';
+import type { CancellationQuoteView, HoldView, ScheduleCalendar } from '../booking/service.js';
+import type { PriceRow } from '../catalog/grades.js';
+import type { SeatLayout } from '../catalog/seat-layout.js';
+import type { Performance, Schedule, Venue } from '../catalog/types.js';
+import type { ErrorCode } from '../shared/errors.js';
+import type { Localized } from '../shared/i18n.js';
+import type { EpochMs } from '../shared/time.js';
+
+export type { CalendarSlot, HoldView, ScheduleCalendar } from '../booking/service.js';
+export type { SeatOverlay } from '../booking/seat-overlay.js';
+export type { SeatOption } from '../booking/seat-recommendation.js';
+export type { SeatLayout, SeatLayoutRow, SeatLayoutSection } from '../catalog/seat-layout.js';
+export type { Reservation } from '../booking/model.js';
+export type { User } from '../accounts/model.js';
+
+export interface ApiErrorBody {
+  readonly error: { readonly code: ErrorCode; readonly message: string; readonly details?: Record<string, unknown> };
+}
+
+export type ListedPerformance = Performance & {
+  readonly startingPrice?: number;
+  readonly venue: { readonly id: string; readonly name?: Localized };
+};
+
+export interface PerformanceListResponse {
+  readonly performances: readonly ListedPerformance[];
+}
+
+export interface PerformanceDetailResponse {
+  readonly performance: Performance & { readonly startingPrice?: number };
+  readonly venue?: {
+    readonly id: string;
+    readonly name: Localized;
+    readonly address: Localized;
+    readonly totalSeats: number;
+  };
+  readonly priceTable: readonly PriceRow[];
+  readonly cancellationPolicy: { readonly ko: readonly string[]; readonly en: readonly string[] };
+}
+
+export interface ScheduleCalendarResponse {
+  readonly calendar: ScheduleCalendar;
+}
+export interface SchedulesResponse {
+  readonly schedules: readonly (Schedule & { readonly sellable: number; readonly available: number })[];
+}
+export interface ScheduleResponse {
+  readonly schedule: Schedule;
+}
+export interface VenueResponse {
+  readonly venue: Venue & { readonly totalSeats: number };
+}
+export interface SeatMapResponse {
+  readonly seatMap: SeatMap;
+}
+export interface SeatLayoutResponse {
+  readonly layout: SeatLayout;
+}
+export interface SeatOverlayResponse {
+  readonly overlay: SeatOverlay;
+}
+export interface RecommendationsResponse {
+  readonly options: readonly SeatOption[];
+}
+
+export type SignedInResponse = SignedIn;
+export interface MeResponse {
+  readonly user: User;
+}
+
+export interface HoldResponse {
+  readonly hold: HoldView;
+}
+export interface ReservationResponse {
+  readonly reservation: Reservation;
+}
+export interface ReservationListResponse {
+  readonly reservations: Page<Reservation>;
+  readonly awaitingPayment: readonly HoldView[];
+}
+export type CancellationQuoteResponse = CancellationQuoteView;
+
+export interface DrStatusResponse {
+  readonly region: string;
+  readonly active: boolean;
+  readonly since?: EpochMs;
+  readonly graceUntil?: EpochMs;
+}

@@ -1,0 +1,53 @@
+import { assetDirs } from '../paths.js';
+import type { Log } from '../shared/log.js';
+import { ApiClient } from './api-client.js';
+import { createWebApp } from './app.js';
+import { csrfProtection } from './csrf.js';
+import type { WebDeps } from './deps.js';
+import { loadMessages } from './i18n.js';
+import { PublicReads } from './public-reads.js';
+import { Renderer } from './render.js';
+import { SeatMapViews } from './seat-map.js';
+import { currentUser } from './session.js';
+
+export interface WebOptions {
+  /** The region-local internal API URL (the NLB in AWS). */
+  readonly apiUrl: string;
+  readonly region: string;
+  /** Caches compiled templates (NODE_ENV=production). */
+  readonly production: boolean;
+  readonly cookieSecure: boolean;
+  /** Shared by every web instance behind one load balancer; a random per-process secret when unset. */
+  readonly csrfSecret?: string;
+  readonly log: Log;
+  /** Public read caches; tests that assert freshness turn them down. */
+  readonly catalogTtlMs?: number;
+  readonly seatStateTtlMs?: number;
+}
+
+/**
+ * Builds the web role's object graph once: API client, renderer, caches, CSRF, session handling, the Express app.
+ * `npm start`, the production service and the tests all go through here.
+ */
+export function composeWeb(options: WebOptions) {
+  const dirs = assetDirs();
+  const api = new ApiClient(options.apiUrl);
+  const render = new Renderer(dirs.views, options.production);
+  const deps: WebDeps = {
+    api,
+    reads: new PublicReads(api, { catalogTtlMs: options.catalogTtlMs, seatStateTtlMs: options.seatStateTtlMs }),
+    render,
+    seatMaps: new SeatMapViews(render),
+    messages: loadMessages(dirs.views),
+    csrf: csrfProtection({ secret: options.csrfSecret, secure: options.cookieSecure }),
+    users: currentUser(api, options.cookieSecure),
+    region: options.region,
+    publicDir: dirs.public,
+    htmxDir: dirs.htmx,
+    cookieSecure: options.cookieSecure,
+    log: options.log,
+  };
+  return { deps, app: createWebApp(deps) };
+}
+
+export type ComposedWeb = ReturnType<typeof composeWeb>;

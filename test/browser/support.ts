@@ -1,0 +1,110 @@
+/// <reference lib="dom" />
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { loadConfig } from '../../app/config.js';
+import { startApp, type RunningApp } from '../../app/runtime.js';
+import { dynamoLocal, uniquePrefix } from '../support/dynamo.js';
+import { SettableDrState, TEST_SCRYPT } from '../support/fixture.js';
+
+export const RESULTS_DIR = 'test-results';
+
+/** Debian's Chromium (`command -v chromium`), with the flags the team agreed on for headless runs. */
+export function launchChromium(): Promise<Browser> {
+  const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  return chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
+  });
+}
+
+export interface BrowserApp {
+  readonly url: string;
+  readonly app: RunningApp;
+  readonly dr: SettableDrState;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole app as `npm start` runs it (both roles over HTTP, real clock) on DynamoDB Local with fresh tables and
+ * the demo catalog. `env` overrides configuration (e.g. a short HOLD_SECONDS for the countdown test).
+ */
+export async function startBrowserApp(name: string, env: Record<string, string> = {}): Promise<BrowserApp> {
+  const local = await dynamoLocal();
+  const dr = new SettableDrState();
+  const app = await startApp(
+    loadConfig({
+      HOST: '127.0.0.1',
+      WEB_PORT: '0',
+      API_PORT: '0',
+      TABLE_PREFIX: uniquePrefix(name),
+      DYNAMODB_MODE: 'external',
+      BOOTSTRAP_TABLES: 'true',
+      DR_STATE_CACHE_SECONDS: '0',
+      LOG_LEVEL: 'silent',
+      ...env,
+    }),
+    { dynamoEndpoint: local.endpoint, drState: dr, scrypt: TEST_SCRYPT, log: () => {} },
+  );
+  return { url: app.webUrl!, app, dr, stop: () => app.stop() };
+}
+
+/** A page that records console errors and uncaught exceptions, so a test can assert there were none. */
+export async function watchedPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  return { page, errors };
+}
+
+/** Full-page screenshot under test-results/ (gitignored), for people to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  await page.screenshot({ path: `${RESULTS_DIR}/${name}.png`, fullPage: true });
+}
+
+/** Whether the page scrolls sideways (it must not, at any width). */
+export function hasHorizontalScroll(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+}
+
+let users = 0;
+/** Signs up through the page's own form; returns the email. */
+export async function signUpInBrowser(page: Page, base: string, name = 'browser'): Promise<string> {
+  const email = `${name}-${++users}-${process.pid}-${Date.now()}@example.com`;
+  await page.goto(`${base}/signup`);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', 'correct horse battery');
+  await page.fill('input[name="displayName"]', name);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('form[action="/signup"] button[type="submit"]')]);
+  return email;
+}
+
+/** The first bookable slot of a performance, read from its detail page. */
+export async function firstSlotUrl(page: Page, base: string, performanceId: string): Promise<string> {
+  await page.goto(`${base}/performances/${performanceId}`);
+  const href = await page.locator('.slots a.button').first().getAttribute('href');
+  return `${base}${href}`;
+}
+
+let contexts = 0;
+/**
+ * A browser context that is its own person: its own cookies and its own address (sent as X-Forwarded-For, which the
+ * web tier trusts from the loopback proxy), so the API's per-IP sign-up limit sees different people.
+ */
+export function newPerson(browser: Browser, width = 1280, height = 900): Promise<BrowserContext> {
+  contexts++;
+  return browser.newContext({
+    viewport: { width, height },
+    extraHTTPHeaders: { 'x-forwarded-for': `203.0.113.${contexts % 250}` },
+  });
+}
