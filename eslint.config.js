@@ -62,7 +62,8 @@ export default tseslint.config(
     },
   },
   {
-    // Infrastructure takes only the table definitions from the app (one definition for app and Pulumi).
+    // Infrastructure takes from the app only what both sides must define once: the table definitions, the DR state
+    // item the failover workflow writes, and what the servers and the load balancers agree on (timeouts, health paths).
     files: ['infra/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -70,8 +71,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+app/(?!adapters/dynamodb/tables\\.js$)',
-              message: 'infra/ may import only app/adapters/dynamodb/tables.js.',
+              regex:
+                '^(\\.\\./)+app/(?!(adapters/dynamodb/tables|adapters/dr/dr-state-item|shared/load-balancing)\\.js$)',
+              message:
+                'infra/ may import only app/adapters/dynamodb/tables.js, app/adapters/dr/dr-state-item.js and app/shared/load-balancing.js.',
             },
           ],
         },

@@ -1,13 +1,14 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { AccountService } from './accounts/service.js';
 import { DEFAULT_CANCELLATION_POLICY } from './booking/cancellation-policy.js';
 import { DemoPaymentProvider } from './booking/demo-payments.js';
 import type { DrStateSource } from './booking/ports.js';
 import { BookingService } from './booking/service.js';
+import { WriterGate } from './booking/writer.js';
 import { CachedCatalog } from './adapters/cached-catalog.js';
 import { CachedSessionStore } from './adapters/cached-session-store.js';
-import { CachedDrStateSource, FileDrStateSource, SsmDrStateSource } from './adapters/dr/dr-state-sources.js';
+import { CachedDrStateSource, FileDrStateStore } from './adapters/dr/dr-state-sources.js';
+import { DynamoDrStateStore } from './adapters/dr/dynamo-dr-state.js';
 import { DynamoSessionStore, DynamoUserStore } from './adapters/dynamodb/account-stores.js';
 import { DynamoBookingStore } from './adapters/dynamodb/booking-store.js';
 import { DynamoCatalog } from './adapters/dynamodb/catalog-store.js';
@@ -51,10 +52,11 @@ export function composeApi(options: ComposeOptions) {
   const catalog = new CachedCatalog(dynamoCatalog, clock);
   const drSource =
     options.drState ??
-    (config.dr.source === 'ssm'
-      ? new SsmDrStateSource(new SSMClient({ region: config.aws.region }), config.dr.parameterName)
-      : new FileDrStateSource(config.dr.file));
+    (config.dr.source === 'dynamodb'
+      ? new DynamoDrStateStore(db, tables.control, `api:${config.aws.region}`)
+      : new FileDrStateStore(config.dr.file));
   const drState = new CachedDrStateSource(drSource, clock, config.dr.cacheSeconds * 1000);
+  const writer = new WriterGate(drState, config.aws.region, config.aws.primaryRegion);
   const store = new DynamoBookingStore(db, tables);
   const payments = new DemoPaymentProvider();
   const booking = new BookingService({
@@ -100,6 +102,7 @@ export function composeApi(options: ComposeOptions) {
     accounts,
     catalog,
     drState,
+    writer,
     drGraceMs: config.booking.drGraceSeconds * 1000,
     cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
     clock,
@@ -119,7 +122,20 @@ export function composeApi(options: ComposeOptions) {
     assistantMessageMaxChars: config.assistant.messageMaxChars,
     log,
   };
-  return { db, tables, dynamoCatalog, catalog, store, payments, booking, accounts, drState, assistant, apiDeps };
+  return {
+    db,
+    tables,
+    dynamoCatalog,
+    catalog,
+    store,
+    payments,
+    booking,
+    accounts,
+    drState,
+    writer,
+    assistant,
+    apiDeps,
+  };
 }
 
 export type ComposedApi = ReturnType<typeof composeApi>;

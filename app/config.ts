@@ -54,9 +54,8 @@ export const configSchema = z
     HOLD_SECONDS: positiveInt.default(600),
     BOOKING_FEE_KRW: z.coerce.number().int().min(0).default(2000),
     DR_GRACE_SECONDS: positiveInt.default(1800),
-    /** ssm: AWS SSM parameter written by the failover workflow; file: a JSON file written by `npm run dr`. */
-    DR_STATE_SOURCE: z.enum(['ssm', 'file']).default('file'),
-    DR_PARAMETER_NAME: z.string().startsWith('/').default('/megaticket/dr'),
+    /** dynamodb: the DR item of the replicated `control` table (AWS, the drill); file: a JSON file (`npm run dr`). */
+    DR_STATE_SOURCE: z.enum(['dynamodb', 'file']).default('file'),
     DR_STATE_FILE: z.string().min(1).default('.megaticket/dr-state.json'),
     DR_STATE_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
     /** How long one read of a slot's seat state serves every viewer of it (SPEC §8); 0 = no sharing. */
@@ -117,7 +116,6 @@ export const configSchema = z
     seatViews: { cacheMs: env.SEAT_VIEW_CACHE_MS },
     dr: {
       source: env.DR_STATE_SOURCE,
-      parameterName: env.DR_PARAMETER_NAME,
       file: env.DR_STATE_FILE,
       cacheSeconds: env.DR_STATE_CACHE_SECONDS,
     },
@@ -163,6 +161,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const config = parsed.data;
   if (config.role === 'web' && !config.web.apiUrl) {
     throw new ConfigError(['API_URL: required when MEGATICKET_ROLE=web (the region-local internal API URL)']);
+  }
+  // The region decides which tables, which DR role and which region label an instance serves: never a default there.
+  if (config.production && !present.AWS_REGION) {
+    throw new ConfigError(['AWS_REGION: required when NODE_ENV=production (the region this instance serves)']);
   }
   return config;
 }

@@ -76,7 +76,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       }
       apiServer = await listen(createApiApp(api.apiDeps), config.host, config.api.port);
       stops.push(() => apiServer!.close());
-      const stopLoop = startDrRecoveryLoop(api.booking, Math.max(config.dr.cacheSeconds, 5) * 1000, log);
+      const stopLoop = startDrRecoveryLoop(api.booking, api.writer, Math.max(config.dr.cacheSeconds, 5) * 1000, log);
       stops.push(async () => stopLoop());
     }
     let webServer: RunningServer | undefined;

@@ -1,9 +1,12 @@
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import { KEEP_ALIVE_TIMEOUT_MS } from './shared/load-balancing.js';
 
 export interface RunningServer {
   readonly url: string;
+  /** As applied to the listening server (longer than the ALB's idle timeout; see shared/load-balancing.ts). */
+  readonly keepAliveTimeoutMs: number;
   close(): Promise<void>;
 }
 
@@ -11,13 +14,14 @@ export interface RunningServer {
 export function listen(app: Express, host: string, port: number): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server: Server = createServer(app);
-    server.keepAliveTimeout = 65_000; // longer than the ALB's 60 s idle timeout, so the ALB closes first
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     server.once('error', reject);
     server.listen(port, host, () => {
       const { port: bound } = server.address() as AddressInfo;
       const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
       resolve({
         url: `http://${shownHost}:${bound}`,
+        keepAliveTimeoutMs: server.keepAliveTimeout,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

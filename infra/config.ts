@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
+import { instanceArch } from './artifact.js';
 import { cidrsOverlap, isPrivateCidr } from './cidr.js';
 
 /**
@@ -33,13 +34,18 @@ export interface StackConfig {
   readonly peerVpcCidr: string;
   readonly instanceType: string;
   readonly amiParameter: string;
+  /** Pins the AMI outright; otherwise `amiParameter` is resolved once per `pulumi up`. */
+  readonly amiId?: string;
   readonly web: TierCapacity;
   readonly api: TierCapacity;
   readonly domainName?: string;
   readonly hostedZoneId?: string;
   readonly certificateArn?: string;
   readonly primaryStackReference: string;
-  readonly drParameterName: string;
+  /** Route53 request interval for the primary's health check: 10 (fast) or 30 seconds. */
+  readonly healthCheckIntervalSeconds: number;
+  /** Standby only: keep each tier's DR minimum as stopped, prepared instances (ASG warm pool); see the RTO budget. */
+  readonly standbyWarmPool: boolean;
   readonly bedrockPrimaryModelId: string;
   readonly bedrockFallbackModelId: string;
   readonly logRetentionDays: number;
@@ -48,9 +54,9 @@ export interface StackConfig {
 }
 
 interface KeySpec {
-  readonly type: 'string' | 'integer';
+  readonly type: 'string' | 'integer' | 'boolean';
   /** undefined = required (no default in Pulumi.yaml either). '' = optional, unset. */
-  readonly default?: string | number;
+  readonly default?: string | number | boolean;
 }
 
 /** Every megaticket:* key, its Pulumi.yaml type and its default. */
@@ -64,6 +70,7 @@ export const CONFIG_KEYS = {
   tablePrefix: { type: 'string', default: 'megaticket' },
   instanceType: { type: 'string', default: 't4g.small' },
   amiParameter: { type: 'string', default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64' },
+  amiId: { type: 'string', default: '' },
   webMinSize: { type: 'integer', default: 2 },
   webDesiredCapacity: { type: 'integer', default: 2 },
   webMaxSize: { type: 'integer', default: 6 },
@@ -76,7 +83,8 @@ export const CONFIG_KEYS = {
   hostedZoneId: { type: 'string', default: '' },
   certificateArn: { type: 'string', default: '' },
   primaryStackReference: { type: 'string', default: 'organization/megaticket/seoul' },
-  drParameterName: { type: 'string', default: '/megaticket/dr' },
+  healthCheckIntervalSeconds: { type: 'integer', default: 10 },
+  standbyWarmPool: { type: 'boolean', default: false },
   bedrockPrimaryModelId: { type: 'string', default: 'global.anthropic.claude-haiku-4-5-20251001-v1:0' },
   bedrockFallbackModelId: { type: 'string', default: 'apac.amazon.nova-lite-v1:0' },
   logRetentionDays: { type: 'integer', default: 30 },
@@ -119,6 +127,12 @@ const schema = z
     tablePrefix: z.string().regex(/^[a-zA-Z0-9_.-]{3,200}$/),
     instanceType: z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/),
     amiParameter: z.string().startsWith('/'),
+    amiId: optional.pipe(
+      z
+        .string()
+        .regex(/^ami-[0-9a-f]{8,17}$/, 'an AMI id such as ami-0123456789abcdef0')
+        .optional(),
+    ),
     webMinSize: count,
     webDesiredCapacity: count,
     webMaxSize: count,
@@ -139,9 +153,18 @@ const schema = z
         .regex(/^Z[A-Z0-9]+$/)
         .optional(),
     ),
-    certificateArn: optional.pipe(z.string().startsWith('arn:').optional()),
+    certificateArn: optional.pipe(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]*:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'an ACM certificate ARN')
+        .optional(),
+    ),
     primaryStackReference: z.string().regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, 'org/project/stack'),
-    drParameterName: z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/),
+    standbyWarmPool: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+    healthCheckIntervalSeconds: z.coerce
+      .number()
+      .int()
+      .refine((s) => s === 10 || s === 30, 'Route53 accepts 10 (fast) or 30 seconds'),
     bedrockPrimaryModelId: modelId,
     bedrockFallbackModelId: modelId,
     logRetentionDays: z.coerce
@@ -163,7 +186,7 @@ export class StackConfigError extends Error {
   }
 }
 
-function withDefaults(raw: RawConfig): Record<string, string | number | undefined> {
+function withDefaults(raw: RawConfig): Record<string, string | number | boolean | undefined> {
   return Object.fromEntries(
     Object.entries(CONFIG_KEYS).map(([key, spec]) => {
       const value = raw[key as ConfigKey];
@@ -190,6 +213,20 @@ export function parseStackConfig(stack: string, awsRegion: string | undefined, r
   if (cidrsOverlap(v.vpcCidr, v.peerVpcCidr)) problems.push('vpcCidr: overlaps peerVpcCidr (the other region)');
   if (v.hostedZoneId && !v.domainName) problems.push('hostedZoneId: set domainName too');
   if (v.domainName && !v.hostedZoneId) problems.push('domainName: set hostedZoneId too (the zone that holds it)');
+  if (v.role === 'primary' && v.standbyWarmPool) problems.push('standbyWarmPool: only the standby keeps a warm pool');
+  // The AMI, the instance type and the artifact's Node runtime must share one architecture.
+  const arch = instanceArch(v.instanceType);
+  const amiArch = /-arm64$/.test(v.amiParameter) ? 'arm64' : /-x86_64$/.test(v.amiParameter) ? 'x64' : undefined;
+  if (!v.amiId && amiArch && amiArch !== arch) {
+    problems.push(`amiParameter: ${v.amiParameter} is ${amiArch} but instanceType ${v.instanceType} is ${arch}`);
+  }
+  // An ALB can only use an ACM certificate of its own region; AWS would refuse it halfway through `pulumi up`.
+  const certificateRegion = v.certificateArn?.split(':')[3];
+  if (v.certificateArn && certificateRegion !== expectedRegion) {
+    problems.push(
+      `certificateArn: must be an ACM certificate in ${expectedRegion} (this stack's region), got ${certificateRegion || '(no region)'}`,
+    );
+  }
 
   const tier = (name: 'web' | 'api'): TierCapacity => {
     const c = {
@@ -231,13 +268,15 @@ export function parseStackConfig(stack: string, awsRegion: string | undefined, r
     peerVpcCidr: v.peerVpcCidr,
     instanceType: v.instanceType,
     amiParameter: v.amiParameter,
+    amiId: v.amiId,
     web,
     api,
     domainName: v.domainName,
     hostedZoneId: v.hostedZoneId,
     certificateArn: v.certificateArn,
     primaryStackReference: v.primaryStackReference,
-    drParameterName: v.drParameterName,
+    healthCheckIntervalSeconds: v.healthCheckIntervalSeconds,
+    standbyWarmPool: v.standbyWarmPool,
     bedrockPrimaryModelId: v.bedrockPrimaryModelId,
     bedrockFallbackModelId: v.bedrockFallbackModelId,
     logRetentionDays: v.logRetentionDays,

@@ -1,5 +1,4 @@
 import { TABLES, physicalTableName, type TableName } from '../app/adapters/dynamodb/tables.js';
-import { ssmParameterResource } from './naming.js';
 
 /**
  * IAM policy documents as pure data. Every ARN is built from the partition, region and account that the caller
@@ -9,6 +8,8 @@ import { ssmParameterResource } from './naming.js';
 export interface Statement {
   readonly Sid: string;
   readonly Effect: 'Allow' | 'Deny';
+  /** Resource policies only (the SNS topic policy); identity policies have none. */
+  readonly Principal?: Readonly<Record<string, string>>;
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
@@ -54,10 +55,21 @@ export const DYNAMODB_APP_ACTIONS = [
   'dynamodb:UpdateItem',
 ] as const;
 
-/** Table ARNs plus exact index ARNs, all in `ctx.region` (the replica the stack's instances talk to). */
+/**
+ * The API reads the DR state from the `control` table and never writes it (the failover workflow and the failback
+ * command do): it gets GetItem on that table alone, not the item actions of the data tables.
+ */
+export const API_READ_ONLY_TABLES: readonly TableName[] = ['control'];
+
+export function tableArn(ctx: ArnContext, tablePrefix: string, table: TableName): string {
+  return `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${physicalTableName(tablePrefix, table)}`;
+}
+
+/** The data tables' ARNs plus their exact index ARNs, all in `ctx.region` (the replica the instances talk to). */
 export function dynamoDbResources(ctx: ArnContext, tablePrefix: string): string[] {
   const base = `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/`;
-  return (Object.keys(TABLES) as TableName[]).flatMap((table) => {
+  const tables = (Object.keys(TABLES) as TableName[]).filter((t) => !API_READ_ONLY_TABLES.includes(t));
+  return tables.flatMap((table) => {
     const name = physicalTableName(tablePrefix, table);
     const indexes = TABLES[table].globalSecondaryIndexes.map((gsi) => `${base}${name}/index/${gsi.name}`);
     return [`${base}${name}`, ...indexes];
@@ -115,10 +127,6 @@ export function bedrockModelStatements(ctx: ArnContext, modelId: string, sid: st
   ];
 }
 
-export function ssmParameterArn(ctx: ArnContext, name: string): string {
-  return `arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:${ssmParameterResource(name)}`;
-}
-
 export function logGroupArn(ctx: ArnContext, group: string): string {
   return `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${group}`;
 }
@@ -143,6 +151,27 @@ function artifactStatement(ctx: ArnContext, bucket: string): Statement {
   };
 }
 
+/**
+ * Shell access through Session Manager and nothing else of Systems Manager: the five actions of AWS's own
+ * Session-Manager-only instance policy (AWSCloud9SSMInstanceProfile). None of them reads data; the ssmmessages actions
+ * have no resource type, so `*` is the only Resource IAM accepts for them. Unlike AmazonSSMManagedInstanceCore, no
+ * `ssm:GetParameter*` on `*`: an instance cannot read the account's parameters.
+ */
+export const SESSION_MANAGER_ACTIONS = [
+  'ssm:UpdateInstanceInformation',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+] as const;
+
+const sessionManagerStatement: Statement = {
+  Sid: 'SessionManager',
+  Effect: 'Allow',
+  Action: [...SESSION_MANAGER_ACTIONS],
+  Resource: ['*'],
+};
+
 export interface InstancePolicyInput {
   readonly ctx: ArnContext;
   readonly artifactBucket: string;
@@ -151,12 +180,15 @@ export interface InstancePolicyInput {
 
 /** Web tier: fetch its artifact and ship its log. No DynamoDB, no Bedrock, no SSM parameters: it only calls the API. */
 export function webInstancePolicy(input: InstancePolicyInput): PolicyDocument {
-  return doc(artifactStatement(input.ctx, input.artifactBucket), logsStatement(input.ctx, input.logGroup));
+  return doc(
+    artifactStatement(input.ctx, input.artifactBucket),
+    logsStatement(input.ctx, input.logGroup),
+    sessionManagerStatement,
+  );
 }
 
 export interface ApiInstancePolicyInput extends InstancePolicyInput {
   readonly tablePrefix: string;
-  readonly drParameterName: string;
   readonly bedrockModelIds: readonly string[];
 }
 
@@ -168,6 +200,7 @@ export function apiInstancePolicy(input: ApiInstancePolicyInput): PolicyDocument
   return doc(
     artifactStatement(ctx, input.artifactBucket),
     logsStatement(ctx, input.logGroup),
+    sessionManagerStatement,
     {
       Sid: 'AppTables',
       Effect: 'Allow',
@@ -179,15 +212,13 @@ export function apiInstancePolicy(input: ApiInstancePolicyInput): PolicyDocument
       Sid: 'CatalogScan',
       Effect: 'Allow',
       Action: ['dynamodb:Scan'],
-      Resource: [
-        `arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${physicalTableName(input.tablePrefix, 'performances')}`,
-      ],
+      Resource: [tableArn(ctx, input.tablePrefix, 'performances')],
     },
     {
       Sid: 'ReadDrState',
       Effect: 'Allow',
-      Action: ['ssm:GetParameter'],
-      Resource: [ssmParameterArn(ctx, input.drParameterName)],
+      Action: ['dynamodb:GetItem'],
+      Resource: API_READ_ONLY_TABLES.map((t) => tableArn(ctx, input.tablePrefix, t)),
     },
     ...models,
   );
@@ -195,24 +226,71 @@ export function apiInstancePolicy(input: ApiInstancePolicyInput): PolicyDocument
 
 export interface FailoverPolicyInput {
   readonly ctx: ArnContext;
-  readonly drParameterName: string;
+  /** Physical name of the control table; the workflow writes its replica in `ctx.region`. */
+  readonly drStateTable: string;
+  readonly gateHealthCheckId: string;
   readonly autoScalingGroupArns: readonly string[];
 }
 
-/** The failover state machine may read/write the DR parameter and resize the standby ASGs; nothing else. */
+/** Route53 is global: health-check ARNs have no region and no account. */
+export function healthCheckArn(partition: string, id: string): string {
+  return `arn:${partition}:route53:::healthcheck/${id}`;
+}
+
+/**
+ * The failover state machine may write the DR state item (PutItem on the control table in its own region, nothing
+ * else of DynamoDB), update the one gate health check, and resize the standby ASGs; nothing else.
+ */
 export function failoverWorkflowPolicy(input: FailoverPolicyInput): PolicyDocument {
+  const { ctx } = input;
   return doc(
     {
-      Sid: 'DrState',
+      Sid: 'WriteDrState',
       Effect: 'Allow',
-      Action: ['ssm:GetParameter', 'ssm:PutParameter'],
-      Resource: [ssmParameterArn(input.ctx, input.drParameterName)],
+      Action: ['dynamodb:PutItem'],
+      Resource: [`arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${input.drStateTable}`],
+    },
+    {
+      Sid: 'PinTrafficToStandby',
+      Effect: 'Allow',
+      Action: ['route53:UpdateHealthCheck'],
+      Resource: [healthCheckArn(ctx.partition, input.gateHealthCheckId)],
     },
     {
       Sid: 'RaiseStandbyCapacity',
       Effect: 'Allow',
       Action: ['autoscaling:UpdateAutoScalingGroup'],
       Resource: [...input.autoScalingGroupArns],
+    },
+  );
+}
+
+/**
+ * The alerts topic's policy: what the account could already do (the default topic policy's owner statement, which
+ * CloudWatch alarms publish under) plus EventBridge publishing from the given rules only (the failover workflow's
+ * execution-status rule).
+ */
+export function alertsTopicPolicy(input: {
+  readonly topicArn: string;
+  readonly accountId: string;
+  readonly eventRuleArns: readonly string[];
+}): PolicyDocument {
+  return doc(
+    {
+      Sid: 'AccountOwner',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
+      Resource: [input.topicArn],
+      Condition: { StringEquals: { 'AWS:SourceOwner': input.accountId } },
+    },
+    {
+      Sid: 'FailoverWorkflowStatus',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['sns:Publish'],
+      Resource: [input.topicArn],
+      Condition: { ArnEquals: { 'aws:SourceArn': [...input.eventRuleArns] } },
     },
   );
 }

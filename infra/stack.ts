@@ -1,20 +1,20 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { TABLE_NAMES } from '../app/adapters/dynamodb/tables.js';
-import type { Artifact } from './artifact.js';
+import { instanceArch, type Artifact } from './artifact.js';
 import { ArtifactStore } from './components/artifact-store.js';
 import { DataTables } from './components/data.js';
 import { FailoverDns } from './components/dns.js';
-import { DrState } from './components/dr-state.js';
 import { Failover } from './components/failover.js';
 import { LoadBalancers } from './components/load-balancers.js';
 import { Logging } from './components/logging.js';
 import { Monitoring } from './components/monitoring.js';
 import { Network } from './components/network.js';
+import { PrimaryHealth } from './components/primary-health.js';
 import { SecurityGroups } from './components/security.js';
 import { ComputeTier } from './components/tier.js';
 import type { StackConfig } from './config.js';
-import { childName, type Tier } from './naming.js';
+import { childName, stackScopedName, type Tier } from './naming.js';
 import { apiInstancePolicy, webInstancePolicy, type ArnContext } from './policies.js';
 import { API_PORT, WEB_PORT, renderUserData } from './user-data.js';
 
@@ -35,14 +35,31 @@ export interface StackOutputs {
   readonly artifactBucket: pulumi.Output<string>;
   readonly artifactKey: pulumi.Output<string>;
   readonly tableNames: Readonly<Record<string, string>>;
-  readonly drParameterName: pulumi.Output<string>;
+  readonly primaryRegion: string;
+  /** The control table whose DR state item both regions read (same name in every replica region). */
+  readonly drStateTable: string;
   readonly webAsgName: pulumi.Output<string>;
   readonly apiAsgName: pulumi.Output<string>;
   readonly dashboardName: pulumi.Output<string>;
   readonly alertsTopicArn: pulumi.Output<string>;
+  /** Standby only: what `npm run failback` and operators need. */
   readonly failoverStateMachineArn?: pulumi.Output<string>;
-  readonly primaryHealthCheckId?: pulumi.Output<string>;
+  readonly primaryDownAlarmName?: pulumi.Output<string>;
+  readonly primaryDownTopicArn?: pulumi.Output<string>;
+  readonly primaryEndpointHealthCheckId?: pulumi.Output<string>;
+  readonly primaryGateHealthCheckId?: pulumi.Output<string>;
 }
+
+type StandbyOutputs = Required<
+  Pick<
+    StackOutputs,
+    | 'failoverStateMachineArn'
+    | 'primaryDownAlarmName'
+    | 'primaryDownTopicArn'
+    | 'primaryEndpointHealthCheckId'
+    | 'primaryGateHealthCheckId'
+  >
+>;
 
 /**
  * The whole stack as one root component, so a caller (tests) can attach transformations that see every resource's
@@ -59,6 +76,13 @@ export class MegaTicketStack extends pulumi.ComponentResource {
     super('megaticket:index:Stack', config.namePrefix, {}, opts);
     const p = config.namePrefix;
     const child = { parent: this };
+    const arch = instanceArch(config.instanceType);
+    if (deps.artifact.arch !== arch) {
+      throw new Error(
+        `The artifact carries a ${deps.artifact.arch} Node runtime but ${config.instanceType} is ${arch}: ` +
+          `run \`npm run bundle -- --arch ${arch}\`.`,
+      );
+    }
     const tls = config.certificateArn !== undefined;
 
     const partition = aws.getPartitionOutput({}, child).partition;
@@ -89,7 +113,7 @@ export class MegaTicketStack extends pulumi.ComponentResource {
     );
     const logging = new Logging(
       childName(p, 'logs'),
-      { prefix: config.namePrefix, retentionDays: config.logRetentionDays },
+      { prefix: config.namePrefix, stack: config.stack, retentionDays: config.logRetentionDays },
       child,
     );
     const artifacts = new ArtifactStore(childName(p, 'artifacts'), { artifact: deps.artifact }, child);
@@ -98,40 +122,47 @@ export class MegaTicketStack extends pulumi.ComponentResource {
       { tablePrefix: config.tablePrefix, owner: config.role === 'primary', replicaRegion: config.standbyRegion },
       child,
     );
-    const dr = new DrState(childName(p, 'dr'), { parameterName: config.drParameterName }, child);
+    const drStateTable = data.tableNames.control;
+
+    // One AMI id per deployment, resolved here at `pulumi up` (or pinned by config): every instance of a release boots
+    // the same image, and a new AMI rolls the groups through the launch templates like any other change, never at a
+    // random scale-out.
+    const imageId: pulumi.Input<string> =
+      config.amiId ?? aws.ssm.getParameterOutput({ name: config.amiParameter }, child).insecureValue;
 
     const userData = (tier: Tier) =>
-      pulumi.all([lbs.nlbDnsName, artifacts.bucketName, artifacts.objectKey]).apply(([nlbDnsName, bucket, key]) =>
-        renderUserData({
-          tier,
-          region: config.region,
-          primaryRegion: config.primaryRegion,
-          tablePrefix: config.tablePrefix,
-          drParameterName: config.drParameterName,
-          nlbDnsName,
-          bedrockPrimaryModelId: config.bedrockPrimaryModelId,
-          bedrockFallbackModelId: config.bedrockFallbackModelId,
-          tls,
-          artifactBucket: bucket,
-          artifactKey: key,
-          artifactSha256: deps.artifact.sha256,
-          logGroup: logging.groupNames[tier],
-        }),
-      );
+      pulumi
+        .all([lbs.nlbDnsName, artifacts.bucketName, artifacts.objectKey, logging.groupNames[tier]])
+        .apply(([nlbDnsName, bucket, key, logGroup]) =>
+          renderUserData({
+            tier,
+            region: config.region,
+            primaryRegion: config.primaryRegion,
+            tablePrefix: config.tablePrefix,
+            nlbDnsName,
+            bedrockPrimaryModelId: config.bedrockPrimaryModelId,
+            bedrockFallbackModelId: config.bedrockFallbackModelId,
+            tls,
+            artifactBucket: bucket,
+            artifactKey: key,
+            artifactSha256: deps.artifact.sha256,
+            node: deps.artifact.node,
+            logGroup,
+          }),
+        );
     const policies: Record<Tier, pulumi.Output<string>> = {
       web: pulumi
-        .all([ctx, artifacts.bucketName])
-        .apply(([c, bucket]) =>
-          JSON.stringify(webInstancePolicy({ ctx: c, artifactBucket: bucket, logGroup: logging.groupNames.web })),
+        .all([ctx, artifacts.bucketName, logging.groupNames.web])
+        .apply(([c, bucket, logGroup]) =>
+          JSON.stringify(webInstancePolicy({ ctx: c, artifactBucket: bucket, logGroup })),
         ),
-      api: pulumi.all([ctx, artifacts.bucketName]).apply(([c, bucket]) =>
+      api: pulumi.all([ctx, artifacts.bucketName, logging.groupNames.api]).apply(([c, bucket, logGroup]) =>
         JSON.stringify(
           apiInstancePolicy({
             ctx: c,
             artifactBucket: bucket,
-            logGroup: logging.groupNames.api,
+            logGroup,
             tablePrefix: config.tablePrefix,
-            drParameterName: config.drParameterName,
             bedrockModelIds: [config.bedrockPrimaryModelId, config.bedrockFallbackModelId],
           }),
         ),
@@ -145,16 +176,16 @@ export class MegaTicketStack extends pulumi.ComponentResource {
           role: config.role,
           capacity: config[name],
           instanceType: config.instanceType,
-          amiParameter: config.amiParameter,
+          imageId,
           subnetIds: network.privateSubnetIds,
           securityGroupId: groups.ids[subnetGroup],
           targetGroupArn,
           userData: userData(name),
           policy: policies[name],
-          partition,
+          ...(config.role === 'standby' && config.standbyWarmPool ? { warmPoolSize: config[name].drMinSize } : {}),
         },
-        // Instances need their log group, the DR parameter and (on the primary) the tables before they boot.
-        { parent: this, dependsOn: [logging, dr, data] },
+        // Instances need their log group and (on the primary) the tables, the DR state table among them, before they boot.
+        { parent: this, dependsOn: [logging, data] },
       );
     const api = tier('api', 'api', lbs.apiTargetGroupArn);
     const web = tier('web', 'web', lbs.webTargetGroupArn);
@@ -164,6 +195,7 @@ export class MegaTicketStack extends pulumi.ComponentResource {
       childName(p, 'monitoring'),
       {
         region: config.region,
+        dashboardName: stackScopedName(config.namePrefix, config.stack),
         albArnSuffix: lbs.albArnSuffix,
         webTargetGroupArnSuffix: lbs.webTargetGroupArnSuffix,
         nlbArnSuffix: lbs.nlbArnSuffix,
@@ -172,50 +204,75 @@ export class MegaTicketStack extends pulumi.ComponentResource {
         apiAsgName: api.asgName,
         tableNames,
         alarmEmail: config.alarmEmail,
+        // The seat state and reservations, and the DR state item: what the RPO and one-writer-at-a-time rest on.
+        ...(config.role === 'primary'
+          ? {
+              replication: {
+                receivingRegion: config.standbyRegion,
+                tableNames: [data.tableNames.bookings, data.tableNames.control],
+              },
+            }
+          : {}),
       },
       child,
     );
 
-    let failoverStateMachineArn: pulumi.Output<string> | undefined;
-    let primaryHealthCheckId: pulumi.Output<string> | undefined;
+    let standby: StandbyOutputs | undefined;
     if (config.role === 'standby') {
+      // The standby reads the primary's ALB through a StackReference and owns everything failover needs, so the
+      // failover stays manageable (and automatic) while the primary region is down.
+      const primary = new pulumi.StackReference(childName(p, 'primary'), { name: config.primaryStackReference }, child);
+      const primaryAlb = {
+        dnsName: primary.requireOutput('albDnsName') as pulumi.Output<string>,
+        zoneId: primary.requireOutput('albZoneId') as pulumi.Output<string>,
+        protocol: primary.requireOutput('albProtocol') as pulumi.Output<string>,
+      };
+      const health = new PrimaryHealth(
+        childName(p, 'primary-health'),
+        {
+          albDnsName: primaryAlb.dnsName,
+          albProtocol: primaryAlb.protocol,
+          requestIntervalSeconds: config.healthCheckIntervalSeconds,
+        },
+        child,
+      );
       if (config.domainName && config.hostedZoneId) {
-        const primary = new pulumi.StackReference(
-          childName(p, 'primary'),
-          { name: config.primaryStackReference },
-          child,
-        );
-        const dns = new FailoverDns(
+        new FailoverDns(
           childName(p, 'dns'),
           {
             domainName: config.domainName,
             hostedZoneId: config.hostedZoneId,
-            primary: {
-              dnsName: primary.requireOutput('albDnsName') as pulumi.Output<string>,
-              zoneId: primary.requireOutput('albZoneId') as pulumi.Output<string>,
-              protocol: primary.requireOutput('albProtocol') as pulumi.Output<string>,
-            },
+            primary: primaryAlb,
+            primaryHealthCheckId: health.gateHealthCheckId,
             secondary: { dnsName: lbs.albDnsName, zoneId: lbs.albZoneId },
           },
           child,
         );
-        primaryHealthCheckId = dns.healthCheckId;
       }
       const failover = new Failover(
         childName(p, 'failover'),
         {
           ctx,
-          drParameterName: config.drParameterName,
+          drStateTable,
           // API first: web instances that come up before any API instance would only serve errors.
           groups: [
-            { name: api.asgName, arn: api.asgArn, drMinSize: config.api.drMinSize },
-            { name: web.asgName, arn: web.asgArn, drMinSize: config.web.drMinSize },
+            { name: api.asgName, arn: api.asgArn, drMinSize: config.api.drMinSize, maxSize: config.api.maxSize },
+            { name: web.asgName, arn: web.asgArn, drMinSize: config.web.drMinSize, maxSize: config.web.maxSize },
           ],
-          healthCheckId: primaryHealthCheckId,
+          endpointHealthCheckId: health.endpointHealthCheckId,
+          gateHealthCheckId: health.gateHealthCheckId,
+          alertsTopicArn: monitoring.topicArn,
+          alarmEmail: config.alarmEmail,
         },
-        { parent: this, dependsOn: [dr] },
+        child,
       );
-      failoverStateMachineArn = failover.stateMachineArn;
+      standby = {
+        failoverStateMachineArn: failover.stateMachineArn,
+        primaryDownAlarmName: failover.alarmName,
+        primaryDownTopicArn: failover.primaryDownTopicArn,
+        primaryEndpointHealthCheckId: health.endpointHealthCheckId,
+        primaryGateHealthCheckId: health.gateHealthCheckId,
+      };
     }
 
     this.outputs = {
@@ -229,13 +286,13 @@ export class MegaTicketStack extends pulumi.ComponentResource {
       artifactBucket: artifacts.bucketName,
       artifactKey: artifacts.objectKey,
       tableNames: data.tableNames,
-      drParameterName: dr.parameterName,
+      primaryRegion: config.primaryRegion,
+      drStateTable,
       webAsgName: web.asgName,
       apiAsgName: api.asgName,
       dashboardName: monitoring.dashboardName,
       alertsTopicArn: monitoring.topicArn,
-      ...(failoverStateMachineArn ? { failoverStateMachineArn } : {}),
-      ...(primaryHealthCheckId ? { primaryHealthCheckId } : {}),
+      ...standby,
     };
     this.registerOutputs({ ...this.outputs });
   }

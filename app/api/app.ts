@@ -10,6 +10,7 @@ import { bookingRoutes } from './routes/bookings.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { seatViewRoutes } from './routes/seat-views.js';
 import { systemRoutes } from './routes/system.js';
+import { writeGuard } from './write-guard.js';
 
 /** The API role: data, rules and (later) the assistant, as JSON. Built apart from `listen` so tests can mount it. */
 export function createApiApp(deps: ApiDeps): Express {
@@ -48,6 +49,7 @@ export function createApiApp(deps: ApiDeps): Express {
     bookingRoutes(deps),
     assistantRoutes(deps),
   ];
+  app.use(writeGuard(deps.writer));
   app.use(...routers);
   app.use(methodNotAllowed(routers));
   app.use(() => {

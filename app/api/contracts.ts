@@ -9,6 +9,7 @@ import type { Page } from '../booking/ports.js';
 import type { SeatOverlay } from '../booking/seat-overlay.js';
 import type { SeatOption } from '../booking/seat-recommendation.js';
 import type { SeatMap } from '../booking/seat-map.js';
+import type { Writer } from '../booking/writer.js';
 import type { CancellationQuoteView, HoldView, ScheduleCalendar } from '../booking/service.js';
 import type { PriceRow } from '../catalog/grades.js';
 import type { SeatLayout } from '../catalog/seat-layout.js';
@@ -96,4 +97,16 @@ export interface DrStatusResponse {
   readonly active: boolean;
   readonly since?: EpochMs;
   readonly graceUntil?: EpochMs;
+  /** Set while a failback hands writes back to the primary (no region takes writes). */
+  readonly failbackStartedAt?: EpochMs;
+  /** One writer at a time: which region takes writes now, and whether this one does. */
+  readonly writer: Writer;
+  readonly acceptsWrites: boolean;
+}
+
+/** `GET /health` (liveness; the web tier's deep health path checks it). */
+export interface HealthResponse {
+  readonly status: 'ok';
+  readonly role: 'api' | 'web';
+  readonly region: string;
 }

@@ -3,6 +3,7 @@ import type { Log } from '../shared/log.js';
 import type { CancellationPolicy } from '../booking/cancellation-policy.js';
 import type { CatalogReader, DrStateSource } from '../booking/ports.js';
 import type { BookingService } from '../booking/service.js';
+import type { WriterGate } from '../booking/writer.js';
 import type { Clock } from '../shared/clock.js';
 import type { RateLimiter } from '../shared/rate-limiter.js';
 import type { AssistantService } from '../assistant/service.js';
@@ -13,6 +14,8 @@ export interface ApiDeps {
   readonly accounts: AccountService;
   readonly catalog: CatalogReader;
   readonly drState: DrStateSource;
+  /** One writer at a time: whether this region may take writes under the current DR state. */
+  readonly writer: WriterGate;
   readonly drGraceMs: number;
   readonly cancellationPolicy: CancellationPolicy;
   readonly clock: Clock;

@@ -1,16 +1,24 @@
 import type { BookingService } from './service.js';
+import type { WriterGate } from './writer.js';
 import type { Log } from '../shared/log.js';
 
 /**
  * While DR is active, converts the primary region's live holds to DR_RECOVERED. It repeats (cheaply) because
- * global-table replication can deliver a Seoul hold to Tokyo after the failover began.
+ * global-table replication can deliver a Seoul hold to Tokyo after the failover began. Only the region that may write
+ * runs it: a Seoul that comes back during DR must not write recoveries of its own (one writer at a time).
  */
-export function startDrRecoveryLoop(booking: BookingService, intervalMs: number, log: Log): () => void {
+export function startDrRecoveryLoop(
+  booking: BookingService,
+  writer: WriterGate,
+  intervalMs: number,
+  log: Log,
+): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
+      if (!(await writer.status()).acceptsWrites) return;
       const recovered = await booking.recoverHoldsForDr();
       if (recovered > 0) log(`DR: recovered ${recovered} hold(s) as DR_RECOVERED`);
     } catch (error) {

@@ -2,15 +2,43 @@ import type { EpochMs } from '../shared/time.js';
 import type { ReservationStatus } from './model.js';
 
 /**
- * Disaster-recovery rules. The DR state has exactly one persisted source (an SSM parameter in AWS, a file locally);
- * `since` is when the failover began and never moves, so restarts cannot reset a grace window.
+ * Disaster-recovery rules. The DR state has exactly one persisted source (in AWS an item of the replicated `control`
+ * global table, so both regions read the same state; locally a file or the same item in DynamoDB Local); `since` is
+ * when the failover began and never moves, so restarts cannot reset a grace window.
  */
 export interface DrState {
   readonly active: boolean;
   readonly since?: EpochMs;
+  /** Set by the failback command while it moves writes back to the primary: no region takes writes meanwhile. */
+  readonly failbackStartedAt?: EpochMs;
 }
 
 export const DR_INACTIVE: DrState = { active: false };
+
+/** Refused because the DR state is not what the caller saw (another operator or the workflow changed it). */
+export class DrTransitionRefused extends Error {
+  constructor(
+    message: string,
+    readonly current: DrState,
+  ) {
+    super(message);
+    this.name = 'DrTransitionRefused';
+  }
+}
+
+/**
+ * Writes of the DR state, each a conditional transition, so two writers (the failover workflow, an operator) can never
+ * interleave into a state neither meant: inactive → active(since) → failing back → inactive.
+ */
+export interface DrStateStore {
+  current(): Promise<DrState>;
+  /** DR active since `since`, unless it already is: then the first `since` is kept. Returns the resulting state. */
+  activate(since: EpochMs): Promise<DrState>;
+  /** Active → failing back (no region writes). Idempotent for the same failover; refused when DR is not active. */
+  beginFailback(expected: DrState, at: EpochMs): Promise<DrState>;
+  /** → inactive, only from the exact state the caller read (same `since`). */
+  deactivate(expected: DrState): Promise<DrState>;
+}
 
 /** The protection a DR activation grants to the primary region's holds that were live at `since`. */
 export interface DrProtection {

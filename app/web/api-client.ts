@@ -2,6 +2,7 @@ import type {
   ApiErrorBody,
   CancellationQuoteResponse,
   DrStatusResponse,
+  HealthResponse,
   HoldResponse,
   MeResponse,
   PerformanceDetailResponse,
@@ -16,6 +17,7 @@ import type {
   SignedInResponse,
 } from '../api/contracts.js';
 import type { ErrorCode } from '../shared/errors.js';
+import { HEALTH_PATH } from '../shared/load-balancing.js';
 import { currentRequestId } from '../shared/request-context.js';
 
 /** An error answer from the API, carrying its stable code so pages can say exactly what was refused. */
@@ -89,6 +91,10 @@ export class ApiClient {
   }
   dr(c?: CallContext) {
     return this.call<DrStatusResponse>('GET', '/v1/dr', c);
+  }
+  /** The API tier's liveness; the web tier's deep health path (Route53's check) asks it. */
+  health(c?: CallContext) {
+    return this.call<HealthResponse>('GET', HEALTH_PATH, c);
   }
 
   // Accounts

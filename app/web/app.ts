@@ -5,11 +5,12 @@ import { requestLog } from '../http/request-log.js';
 import { ApiError } from './api-client.js';
 import type { WebDeps } from './deps.js';
 import { drStatus } from './dr-status.js';
-import { errorView } from './errors.js';
+import { errorView, isRefusal } from './errors.js';
 import { HX, isHtmxRequest } from './htmx.js';
 import { localeOf } from './i18n.js';
 import { accountPages } from './routes/accounts.js';
 import { catalogPages } from './routes/catalog.js';
+import { healthRoutes } from './routes/health.js';
 import { holdPages } from './routes/holds.js';
 import { reservationPages } from './routes/reservations.js';
 import { seatMapPages } from './routes/seat-map.js';
@@ -34,9 +35,7 @@ export function createWebApp(deps: WebDeps): Express {
     }),
   );
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', role: 'web', region: deps.region });
-  });
+  app.use(healthRoutes(deps));
   app.use('/assets/htmx', express.static(deps.htmxDir, { maxAge: '1d', index: false }));
   app.use('/assets', express.static(deps.publicDir, { maxAge: '1h', index: false }));
 
@@ -74,7 +73,7 @@ export function createWebApp(deps: WebDeps): Express {
         return;
       }
       const view = errorView(error, fmt);
-      if (view.status < 500) {
+      if (isRefusal(error)) {
         renderError(deps, req, res, view.status, view.status === 404 ? fmt.t('error.notFound') : view.message);
         return;
       }

@@ -30,6 +30,7 @@ export const ERROR_VIEWS = {
   RATE_LIMITED: { status: 429, key: 'error.RATE_LIMITED' },
   INTERNAL: { status: 500, key: 'error.server' },
   UNAVAILABLE: { status: 503, key: 'error.UNAVAILABLE' },
+  REGION_READ_ONLY: { status: 503, key: 'error.REGION_READ_ONLY' },
   UPSTREAM: { status: 503, key: 'error.UNAVAILABLE' },
 } as const satisfies Record<WebErrorCode, { status: number; key: string }>;
 
@@ -45,5 +46,9 @@ export function errorView(error: ApiError, fmt: ViewHelpers): ErrorView {
   return { status: view.status, message: fmt.t(view.key, { seconds }) };
 }
 
-/** Client mistakes and refusals (4xx) are answered on the page; only real failures become the 500 page. */
-export const isRefusal = (error: ApiError): boolean => ERROR_VIEWS[error.code].status < 500;
+/**
+ * Client mistakes and refusals (4xx) are answered on the page, and so is a region that is read-only during a
+ * failover (503: an expected answer, not a failure); only real failures become the 500 page.
+ */
+export const isRefusal = (error: ApiError): boolean =>
+  ERROR_VIEWS[error.code].status < 500 || error.code === 'REGION_READ_ONLY';

@@ -1,10 +1,11 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { ALB_IDLE_TIMEOUT_SECONDS, HEALTH_PATH } from '../../app/shared/load-balancing.js';
+import { TARGET_HEALTH } from '../failover-settings.js';
 import { childName } from '../naming.js';
 
 /** TLS 1.3 + 1.2 only; the policy AWS recommends for new ALB HTTPS listeners. */
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
-export const HEALTH_PATH = '/health';
 
 export interface LoadBalancersArgs {
   readonly publicSubnetIds: pulumi.Input<string>[];
@@ -48,7 +49,7 @@ export class LoadBalancers extends pulumi.ComponentResource {
         subnets: args.publicSubnetIds,
         securityGroups: [args.albSecurityGroupId],
         dropInvalidHeaderFields: true,
-        idleTimeout: 120, // the assistant streams (SSE) for longer than the 60 s default
+        idleTimeout: ALB_IDLE_TIMEOUT_SECONDS,
       },
       parent,
     );
@@ -66,10 +67,10 @@ export class LoadBalancers extends pulumi.ComponentResource {
           path: HEALTH_PATH,
           port: 'traffic-port',
           matcher: '200',
-          interval: 15,
-          timeout: 5,
-          healthyThreshold: 2,
-          unhealthyThreshold: 3,
+          interval: TARGET_HEALTH.web.intervalSeconds,
+          timeout: TARGET_HEALTH.web.timeoutSeconds,
+          healthyThreshold: TARGET_HEALTH.web.healthyThreshold,
+          unhealthyThreshold: TARGET_HEALTH.web.unhealthyThreshold,
         },
       },
       parent,
@@ -137,10 +138,10 @@ export class LoadBalancers extends pulumi.ComponentResource {
           path: HEALTH_PATH,
           port: 'traffic-port',
           matcher: '200',
-          interval: 10,
-          timeout: 5,
-          healthyThreshold: 2,
-          unhealthyThreshold: 2,
+          interval: TARGET_HEALTH.api.intervalSeconds,
+          timeout: TARGET_HEALTH.api.timeoutSeconds,
+          healthyThreshold: TARGET_HEALTH.api.healthyThreshold,
+          unhealthyThreshold: TARGET_HEALTH.api.unhealthyThreshold,
         },
       },
       parent,

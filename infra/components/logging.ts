@@ -1,24 +1,30 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { TIERS, childName, logGroupName, type Tier } from '../naming.js';
+import { TIERS, childName, logGroupNamePrefix, type Tier } from '../naming.js';
 
 /**
- * Log groups for the app tiers, created before any instance so the CloudWatch agent never needs CreateLogGroup,
- * with a retention so logs are not kept (and billed) forever.
+ * Log groups for the app tiers, created before any instance so the log shipper never needs CreateLogGroup, with a
+ * retention so logs are not kept (and billed) forever. Names are `/<prefix>/<stack>/<tier>-<random>`.
  */
 export class Logging extends pulumi.ComponentResource {
-  readonly groupNames: Record<Tier, string>;
+  readonly groupNames: Record<Tier, pulumi.Output<string>>;
 
-  constructor(name: string, args: { prefix: string; retentionDays: number }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: { prefix: string; stack: string; retentionDays: number },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super('megaticket:monitoring:Logging', name, {}, opts);
-    this.groupNames = { web: logGroupName(args.prefix, 'web'), api: logGroupName(args.prefix, 'api') };
-    for (const tier of TIERS) {
+    const group = (tier: Tier) =>
       new aws.cloudwatch.LogGroup(
         childName(name, tier),
-        { name: this.groupNames[tier], retentionInDays: args.retentionDays },
+        { namePrefix: logGroupNamePrefix(args.prefix, args.stack, tier), retentionInDays: args.retentionDays },
         { parent: this },
-      );
-    }
+      ).name;
+    this.groupNames = Object.fromEntries(TIERS.map((tier) => [tier, group(tier)])) as Record<
+      Tier,
+      pulumi.Output<string>
+    >;
     this.registerOutputs({ groupNames: this.groupNames });
   }
 }

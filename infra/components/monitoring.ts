@@ -5,6 +5,8 @@ import { childName } from '../naming.js';
 
 export interface MonitoringArgs {
   readonly region: string;
+  /** Dashboards are per account, not per region: the name carries the stack (naming.ts `stackScopedName`). */
+  readonly dashboardName: string;
   readonly albArnSuffix: pulumi.Input<string>;
   readonly webTargetGroupArnSuffix: pulumi.Input<string>;
   readonly nlbArnSuffix: pulumi.Input<string>;
@@ -13,7 +15,12 @@ export interface MonitoringArgs {
   readonly apiAsgName: pulumi.Input<string>;
   readonly tableNames: readonly string[];
   readonly alarmEmail?: string;
+  /** Primary only: tables whose replication to the standby is watched (the RPO), and the standby region. */
+  readonly replication?: { readonly receivingRegion: string; readonly tableNames: readonly string[] };
 }
+
+/** Replication to the standby slower than this (sustained 3 minutes) alarms: the RPO is growing. */
+export const REPLICATION_LATENCY_ALARM_MS = 10_000;
 
 /**
  * Alarms on what users feel (ALB 5xx, unhealthy targets), on the assistant's degraded mode (Bedrock fallbacks, from
@@ -130,10 +137,30 @@ export class Monitoring extends pulumi.ComponentResource {
       );
     }
 
+    for (const table of args.replication?.tableNames ?? []) {
+      new aws.cloudwatch.MetricAlarm(
+        childName(name, `replication-${table}`),
+        {
+          alarmDescription: `Replication of ${table} to ${args.replication!.receivingRegion} is slow: the RPO is growing`,
+          namespace: 'AWS/DynamoDB',
+          metricName: 'ReplicationLatency',
+          dimensions: { TableName: table, ReceivingRegion: args.replication!.receivingRegion },
+          statistic: 'Average',
+          period: 60,
+          evaluationPeriods: 3,
+          threshold: REPLICATION_LATENCY_ALARM_MS,
+          comparisonOperator: 'GreaterThanThreshold',
+          treatMissingData: 'notBreaching',
+          ...actions,
+        },
+        parent,
+      );
+    }
+
     const dashboard = new aws.cloudwatch.Dashboard(
       childName(name, 'dashboard'),
       {
-        dashboardName: name,
+        dashboardName: args.dashboardName,
         dashboardBody: pulumi
           .all([
             args.albArnSuffix,

@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { StackRole, TierCapacity } from '../config.js';
+import { HEALTH_CHECK_GRACE_SECONDS, INSTANCE_WARMUP_SECONDS, ROOT_VOLUME_GB } from '../failover-settings.js';
 import { childName, type Tier } from '../naming.js';
 
 export interface ComputeTierArgs {
@@ -8,8 +9,8 @@ export interface ComputeTierArgs {
   readonly role: StackRole;
   readonly capacity: TierCapacity;
   readonly instanceType: string;
-  /** SSM public parameter of the AMI, resolved by EC2 at launch (`resolve:ssm:`). */
-  readonly amiParameter: string;
+  /** The AMI id of this deployment (resolved once at `pulumi up`, the same for every instance of a release). */
+  readonly imageId: pulumi.Input<string>;
   readonly subnetIds: pulumi.Input<string>[];
   readonly securityGroupId: pulumi.Input<string>;
   readonly targetGroupArn: pulumi.Input<string>;
@@ -17,15 +18,18 @@ export interface ComputeTierArgs {
   readonly userData: pulumi.Input<string>;
   /** The tier's inline IAM policy document (JSON). */
   readonly policy: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
+  /** Stopped, already booted instances kept ready (standby only, `standbyWarmPool`). */
+  readonly warmPoolSize?: number;
 }
 
 /**
- * One tier: instance role and profile, launch template, ASG and a CPU target-tracking policy.
+ * One tier: instance role and profile, launch template, ASG and a CPU target-tracking policy. Shell access is Session
+ * Manager through the tier's inline policy (policies.ts), not the AmazonSSMManagedInstanceCore managed policy, which
+ * would also let every instance read every SSM parameter of the account.
  *
  * The ASG pins the launch template version Pulumi just created (`latestVersion`), never `$Latest` or `$Default`, and
- * an instance refresh rolls the group whenever that version changes (new artifact, new env, new AMI parameter). No
- * runtime process edits templates.
+ * an instance refresh rolls the group whenever that version changes (new artifact, new env, a new AMI id resolved at
+ * `pulumi up`). No runtime process edits templates, and EC2 never resolves a floating AMI at launch.
  *
  * Capacity ownership: on the primary, the scaling policy owns DesiredCapacity after creation. On the standby, the
  * failover workflow raises MinSize/DesiredCapacity; `ignoreChanges` keeps a later `pulumi up` from scaling a live
@@ -56,15 +60,6 @@ export class ComputeTier extends pulumi.ComponentResource {
       },
       parent,
     );
-    // Session Manager instead of SSH (no key pairs, no port 22).
-    new aws.iam.RolePolicyAttachment(
-      childName(name, 'ssm-core'),
-      {
-        role: role.name,
-        policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-      },
-      parent,
-    );
     new aws.iam.RolePolicy(childName(name, 'policy'), { role: role.id, policy: args.policy }, parent);
     const profile = new aws.iam.InstanceProfile(childName(name, 'profile'), { role: role.name }, parent);
 
@@ -72,7 +67,7 @@ export class ComputeTier extends pulumi.ComponentResource {
       childName(name, 'lt'),
       {
         description: `MegaTicket ${args.tier} tier`,
-        imageId: `resolve:ssm:${args.amiParameter}`,
+        imageId: args.imageId,
         instanceType: args.instanceType,
         iamInstanceProfile: { arn: profile.arn },
         vpcSecurityGroupIds: [args.securityGroupId],
@@ -81,7 +76,7 @@ export class ComputeTier extends pulumi.ComponentResource {
         blockDeviceMappings: [
           {
             deviceName: '/dev/xvda',
-            ebs: { volumeSize: 20, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+            ebs: { volumeSize: ROOT_VOLUME_GB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
           },
         ],
         monitoring: { enabled: true },
@@ -100,12 +95,30 @@ export class ComputeTier extends pulumi.ComponentResource {
         launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
         targetGroupArns: [args.targetGroupArn],
         healthCheckType: 'ELB',
-        healthCheckGracePeriod: 180,
-        defaultInstanceWarmup: 120,
+        healthCheckGracePeriod: HEALTH_CHECK_GRACE_SECONDS,
+        defaultInstanceWarmup: INSTANCE_WARMUP_SECONDS,
+        // Launch before terminate (100-200 %): a refresh never drops below the serving capacity. A refresh whose new
+        // instances do not become healthy rolls back to the previous launch template version by itself.
         instanceRefresh: {
           strategy: 'Rolling',
-          preferences: { minHealthyPercentage: 50, instanceWarmup: '120', autoRollback: false },
+          preferences: {
+            minHealthyPercentage: 100,
+            maxHealthyPercentage: 200,
+            instanceWarmup: String(INSTANCE_WARMUP_SECONDS),
+            autoRollback: true,
+          },
         },
+        ...(args.warmPoolSize
+          ? {
+              // Prepared once (user data runs, then the instance stops); a failover starts them, skipping launch,
+              // first boot and user data.
+              warmPool: {
+                poolState: 'Stopped',
+                minSize: args.warmPoolSize,
+                maxGroupPreparedCapacity: args.warmPoolSize,
+              },
+            }
+          : {}),
         tags: [{ key: 'Name', value: name, propagateAtLaunch: true }],
       },
       { parent: this, ignoreChanges: ComputeTier.ignoredCapacityFields(args.role) },

@@ -96,6 +96,7 @@ function details(r: StackResource, names: Map<string, string>): string[] {
         `min ${String(p['minSize'])} / desired ${String(p['desiredCapacity'])} / max ${String(p['maxSize'])}, health ${String(p['healthCheckType'])}`,
         `launch template ${ref(get(p, 'launchTemplate.id'))} version ${String(get(p, 'launchTemplate.version'))}; target groups ${[p['targetGroupArns']].flat().map(ref).join(', ')}`,
         ...(r.options.ignoreChanges.length ? [`ignoreChanges: ${r.options.ignoreChanges.join(', ')}`] : []),
+        ...(p['warmPool'] ? [`warm pool ${JSON.stringify(p['warmPool'])}`] : []),
       ];
     case 'aws:iam/rolePolicy:RolePolicy':
       return policyLines(p['policy']);
@@ -129,7 +130,16 @@ function details(r: StackResource, names: Map<string, string>): string[] {
       ];
     }
     case 'aws:route53/healthCheck:HealthCheck':
-      return [`${String(p['type'])} ${String(p['fqdn'])}:${String(p['port'])}${String(p['resourcePath'])}`];
+      return p['type'] === 'CALCULATED'
+        ? [
+            `CALCULATED: healthy when ${String(p['childHealthThreshold'])} of ${[p['childHealthchecks']].flat().map(ref).join(', ')} are` +
+              (r.options.ignoreChanges.length ? ` (ignoreChanges: ${r.options.ignoreChanges.join(', ')})` : ''),
+          ]
+        : [
+            `${String(p['type'])} ${String(p['fqdn'])}:${String(p['port'])}${String(p['resourcePath'])} every ${String(p['requestInterval'])} s, ${String(p['failureThreshold'])} failures`,
+          ];
+    case 'aws:sns/topicPolicy:TopicPolicy':
+      return policyLines(p['policy']);
     case 'aws:route53/record:Record': {
       const alias = [p['aliases']].flat()[0] as Props | undefined;
       const policy = [p['failoverRoutingPolicies']].flat()[0] as Props | undefined;

@@ -64,7 +64,12 @@ function fakeState(
   const h = hex(o.stack, o.region, type, name);
   const region = typeof inputs['region'] === 'string' ? inputs['region'] : o.region;
   const acct = OFFLINE_ACCOUNT_ID;
-  const physical = typeof inputs['name'] === 'string' ? inputs['name'] : `${name}-${h.slice(0, 7)}`;
+  const physical =
+    typeof inputs['name'] === 'string'
+      ? inputs['name']
+      : typeof inputs['namePrefix'] === 'string'
+        ? `${inputs['namePrefix']}${h.slice(0, 7)}`
+        : `${name}-${h.slice(0, 7)}`;
   const base = { ...inputs, name: physical };
   switch (type) {
     case 'aws:lb/loadBalancer:LoadBalancer': {
@@ -124,11 +129,14 @@ function fakeState(
       return { id: physical, state: { ...base, arn: `arn:aws:states:${region}:${acct}:stateMachine:${physical}` } };
     case 'aws:sns/topic:Topic':
       return { id: physical, state: { ...base, arn: `arn:aws:sns:${region}:${acct}:${physical}` } };
-    case 'aws:route53/healthCheck:HealthCheck':
-      return {
-        id: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`,
-        state: base,
-      };
+    case 'aws:route53/healthCheck:HealthCheck': {
+      const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+      return { id, state: { ...base, arn: `arn:aws:route53:::healthcheck/${id}` } };
+    }
+    case 'aws:cloudwatch/eventRule:EventRule':
+      return { id: physical, state: { ...base, arn: `arn:aws:events:${region}:${acct}:rule/${physical}` } };
+    case 'aws:cloudwatch/metricAlarm:MetricAlarm':
+      return { id: physical, state: { ...base, arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${physical}` } };
     case 'aws:cloudwatch/dashboard:Dashboard':
       return { id: String(inputs['dashboardName']), state: base };
     case 'pulumi:pulumi:StackReference': {
@@ -172,6 +180,19 @@ export function createMocks(o: MockOptions): RecordingMocks {
           return { partition: 'aws', dnsSuffix: 'amazonaws.com', reverseDnsPrefix: 'com.amazonaws', id: 'aws' };
         case 'aws:index/getRegion:getRegion':
           return { name: o.region, region: o.region, id: o.region };
+        case 'aws:ssm/getParameter:getParameter': {
+          // The public AMI parameter: one id per region, as AWS answers at `pulumi up` time.
+          const ami = `ami-${hex('ami', o.region, String((args.inputs as { name?: string }).name)).slice(0, 17)}`;
+          return {
+            name: (args.inputs as { name?: string }).name,
+            type: 'String',
+            value: ami,
+            insecureValue: ami,
+            version: 1,
+            arn: '',
+            id: '',
+          };
+        }
         case 'aws:index/getAvailabilityZones:getAvailabilityZones': {
           const names = AZS[o.region] ?? [`${o.region}a`, `${o.region}b`, `${o.region}c`];
           return { names, zoneIds: names.map((_, i) => `${o.region.slice(0, 4)}-az${i + 1}`), id: o.region };

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
 import { placeholderArtifact } from '../artifact.js';
+import type { Arch } from '../node-runtime.js';
 import { PROJECT, loadConfig, type StackConfig } from '../config.js';
 import { createStack, type StackOutputs } from '../stack.js';
 import { createMocks, type RecordedResource } from './mocks.js';
@@ -33,6 +34,8 @@ export interface OfflineRun {
   readonly config: StackConfig;
   readonly resources: readonly StackResource[];
   readonly outputs: Record<string, unknown>;
+  /** Provider functions the program called (getCallerIdentity, the AMI parameter, …) with their inputs. */
+  readonly calls: readonly { readonly token: string; readonly inputs: unknown }[];
 }
 
 export interface OfflineRunOptions {
@@ -41,6 +44,8 @@ export interface OfflineRunOptions {
   /** Outputs the primary stack would export, for the standby's StackReference. */
   readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
   readonly root?: string;
+  /** The architecture of the stand-in artifact (arm64, like `npm run bundle`'s default). */
+  readonly artifactArch?: Arch;
 }
 
 /** Outputs the primary (seoul) stack would export: what the standby's StackReference reads. */
@@ -89,7 +94,7 @@ export async function runOffline(stack: string, options: OfflineRunOptions = {})
   const config = loadConfig();
   const outputs: StackOutputs = createStack(
     config,
-    { artifact: placeholderArtifact(config.artifactPath) },
+    { artifact: placeholderArtifact(config.artifactPath, options.artifactArch) },
     {
       transformations: [capture],
     },
@@ -112,5 +117,5 @@ export async function runOffline(stack: string, options: OfflineRunOptions = {})
     if (seen.has(key)) throw new Error(`two resources share type and name: ${key}`);
     seen.add(key);
   }
-  return { stack, config, resources, outputs: resolved };
+  return { stack, config, resources, outputs: resolved, calls: mocks.calls };
 }

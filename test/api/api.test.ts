@@ -378,13 +378,15 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
 
 describe('GET /v1/dr', function () {
   this.timeout(60_000);
-  it('reports the persisted DR state with the grace deadline since + 30 min', async () => {
+  it('reports the persisted DR state with the grace deadline since + 30 min and which region takes writes', async () => {
     const fx = await createFixture('api-dr');
     const server = await serveApi(fx);
     try {
       expect((await request(server.url, 'GET', '/v1/dr')).body).to.deep.equal({
         region: 'ap-northeast-2',
         active: false,
+        writer: 'primary',
+        acceptsWrites: true,
       });
       const since = Date.parse('2026-11-22T03:00:00Z');
       fx.dr.state = { active: true, since };
@@ -393,6 +395,8 @@ describe('GET /v1/dr', function () {
         active: true,
         since,
         graceUntil: since + 30 * 60_000,
+        writer: 'standby',
+        acceptsWrites: false,
       });
     } finally {
       await server.close();

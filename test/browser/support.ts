@@ -28,6 +28,8 @@ export interface BrowserApp {
   readonly url: string;
   readonly app: RunningApp;
   readonly dr: SettableDrState;
+  /** TABLE_PREFIX of its tables, so a second region can be started over the same (global-table stand-in) tables. */
+  readonly tablePrefix: string;
   stop(): Promise<void>;
 }
 
@@ -35,24 +37,39 @@ export interface BrowserApp {
  * The whole app as `npm start` runs it (both roles over HTTP, real clock) on DynamoDB Local with fresh tables and
  * the demo catalog. `env` overrides configuration (e.g. a short HOLD_SECONDS for the countdown test).
  */
-export async function startBrowserApp(name: string, env: Record<string, string> = {}): Promise<BrowserApp> {
+export async function startBrowserApp(
+  name: string,
+  env: Record<string, string> = {},
+  dr: SettableDrState = new SettableDrState(),
+): Promise<BrowserApp> {
   const local = await dynamoLocal();
-  const dr = new SettableDrState();
-  const app = await startApp(
-    loadConfig({
-      HOST: '127.0.0.1',
-      WEB_PORT: '0',
-      API_PORT: '0',
-      TABLE_PREFIX: uniquePrefix(name),
-      DYNAMODB_MODE: 'external',
-      BOOTSTRAP_TABLES: 'true',
-      DR_STATE_CACHE_SECONDS: '0',
-      LOG_LEVEL: 'silent',
-      ...env,
-    }),
-    { dynamoEndpoint: local.endpoint, drState: dr, scrypt: TEST_SCRYPT, log: () => {} },
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    WEB_PORT: '0',
+    API_PORT: '0',
+    TABLE_PREFIX: uniquePrefix(name),
+    DYNAMODB_MODE: 'external',
+    BOOTSTRAP_TABLES: 'true',
+    DR_STATE_CACHE_SECONDS: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const app = await startApp(config, {
+    dynamoEndpoint: local.endpoint,
+    drState: dr,
+    scrypt: TEST_SCRYPT,
+    log: () => {},
+  });
+  return { url: app.webUrl!, app, dr, tablePrefix: config.dynamodb.tablePrefix, stop: () => app.stop() };
+}
+
+/** The standby region (Tokyo) over the same tables and DR state as `primary`: what serves after a failover. */
+export function startStandbyApp(primary: BrowserApp): Promise<BrowserApp> {
+  return startBrowserApp(
+    'standby',
+    { AWS_REGION: 'ap-northeast-1', TABLE_PREFIX: primary.tablePrefix, BOOTSTRAP_TABLES: 'false' },
+    primary.dr,
   );
-  return { url: app.webUrl!, app, dr, stop: () => app.stop() };
 }
 
 /** A page that records console errors and uncaught exceptions, so a test can assert there were none. */

@@ -15,6 +15,8 @@ describe('scripts/bundle tarGzip', () => {
     dir = mkdtempSync(join(tmpdir(), 'megaticket-bundle-'));
     mkdirSync(join(dir, 'views', 'pages'), { recursive: true });
     writeFileSync(join(dir, 'server.mjs'), 'console.log("hi")\n');
+    mkdirSync(join(dir, 'runtime', 'node', 'bin'), { recursive: true });
+    writeFileSync(join(dir, 'runtime', 'node', 'bin', 'node'), '#!/bin/sh\necho v22\n', { mode: 0o755 });
     writeFileSync(join(dir, 'views', 'pages', 'home.eta'), '<h1>홈</h1>\n');
     // > 100 characters in total: stored with the ustar prefix field.
     mkdirSync(join(dir, 'views', LONG_DIR), { recursive: true });
@@ -26,14 +28,21 @@ describe('scripts/bundle tarGzip', () => {
     expect(tarGzip(dir).equals(tarGzip(dir))).to.equal(true);
   });
 
-  it('is a valid tar.gz GNU tar lists and extracts, with sorted entries, root owner and intact content', () => {
+  it('is a valid tar.gz GNU tar lists and extracts, with sorted entries, root owner, 0755 only for executables, intact content', () => {
     const archive = join(dir, '..', `${dir.split('/').pop()}.tar.gz`);
     writeFileSync(archive, tarGzip(dir));
     try {
       const listing = execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).trim().split('\n');
-      expect(listing).to.deep.equal(['server.mjs', `views/${LONG_DIR}/deep.eta`, 'views/pages/home.eta']);
+      expect(listing).to.deep.equal([
+        'runtime/node/bin/node',
+        'server.mjs',
+        `views/${LONG_DIR}/deep.eta`,
+        'views/pages/home.eta',
+      ]);
       const verbose = execFileSync('tar', ['-tzvf', archive], { encoding: 'utf8' });
-      expect(verbose).to.match(/^-rw-r--r-- 0\/0 /m);
+      expect(verbose).to.match(/^-rw-r--r-- 0\/0 .* server\.mjs$/m);
+      // The runtime must stay executable after extraction on the instance.
+      expect(verbose).to.match(/^-rwxr-xr-x 0\/0 .* runtime\/node\/bin\/node$/m);
       const home = execFileSync('tar', ['-xzOf', archive, 'views/pages/home.eta'], { encoding: 'utf8' });
       expect(home).to.equal('<h1>홈</h1>\n');
       const deep = execFileSync('tar', ['-xzOf', archive, `views/${LONG_DIR}/deep.eta`], { encoding: 'utf8' });

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import type { OfflineRun } from '../../infra/offline/run.js';
+import { PRIMARY_OUTPUTS_FOR_OFFLINE, runOffline, type OfflineRun } from '../../infra/offline/run.js';
+import { placeholderArtifact } from '../../infra/artifact.js';
+import { NODE_RUNTIME } from '../../infra/node-runtime.js';
+import { FORBIDDEN_AT_BOOT, lintUserData } from '../../infra/user-data-lint.js';
 import { envOf, named, nameOf, ofType, scenario, userDataOf } from '../support/pulumi-mocks.js';
 
 // Launch templates, ASGs and user data as the program builds them from each stack's own outputs. Does not prove an
@@ -63,8 +66,7 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
         TABLE_PREFIX: 'megaticket',
         DYNAMODB_MODE: 'external',
         BOOTSTRAP_TABLES: 'false',
-        DR_STATE_SOURCE: 'ssm',
-        DR_PARAMETER_NAME: '/megaticket/dr',
+        DR_STATE_SOURCE: 'dynamodb',
         ASSISTANT_MODE: 'bedrock',
         BEDROCK_PRIMARY_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
         BEDROCK_FALLBACK_MODEL_ID: 'apac.amazon.nova-lite-v1:0',
@@ -72,16 +74,23 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
     }
   });
 
-  it('user data fetches the artifact Pulumi uploaded to this stack’s own bucket (same key, hash in the key)', () => {
+  it('user data fetches the artifact Pulumi uploaded to this stack’s own bucket and verifies it and the Node runtime inside', () => {
     for (const run of [seoul, tokyo]) {
       const object = named(run, 'aws:s3/bucketObjectv2:BucketObjectv2', 'megaticket-artifacts-app');
+      const artifact = placeholderArtifact('dist/megaticket-app.tar.gz', 'arm64');
       expect(nameOf(run, object.inputs['bucket'])).to.equal('megaticket-artifacts-bucket');
-      expect(String(object.inputs['key'])).to.match(/^artifacts\/megaticket-app-[0-9a-f]{16}\.tar\.gz$/);
+      expect(object.inputs['key']).to.equal(artifact.key);
+      const release = `/opt/megaticket/releases/${artifact.sha256.slice(0, 16)}`;
       for (const tier of ['web', 'api'] as const) {
-        expect(userDataOf(run, tier)).to.include(
-          `'s3://${String(run.outputs['artifactBucket'])}/${String(object.inputs['key'])}'`,
+        const ud = userDataOf(run, tier);
+        expect(ud).to.include(
+          `aws s3 cp --only-show-errors --region ${run.config.region} 's3://${String(run.outputs['artifactBucket'])}/${artifact.key}' `,
         );
-        expect(userDataOf(run, tier)).to.include(`aws s3 cp --region ${run.config.region} `);
+        expect(ud).to.include(`echo '${artifact.sha256}  /tmp/megaticket-app.tar.gz' | sha256sum --check --strict`);
+        expect(ud).to.include(
+          `echo '${NODE_RUNTIME.packages.arm64.nodeSha256}  ${release}/runtime/node/bin/node' | sha256sum --check --strict`,
+        );
+        expect(ud).to.include(`test "$(${release}/runtime/node/bin/node --version)" = 'v${NODE_RUNTIME.version}'`);
       }
       const pab = named(
         run,
@@ -97,8 +106,28 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
     }
   });
 
-  it('launch templates: IMDSv2 required, AMI resolved from SSM at launch, base64 user data, this tier’s instance profile', () => {
+  it('user data of every tier of both stacks: no package manager, bash -n clean, under the 16 KB limit, ships to its own log group', () => {
     for (const run of [seoul, tokyo]) {
+      for (const tier of ['web', 'api'] as const) {
+        const ud = userDataOf(run, tier);
+        expect(lintUserData(ud), `${run.stack} ${tier}`).to.deep.equal([]);
+        expect(
+          ud.split('\n').filter((l) => FORBIDDEN_AT_BOOT.test(l)),
+          `${run.stack} ${tier}`,
+        ).to.deep.equal([]);
+        const group = named(run, 'aws:cloudwatch/logGroup:LogGroup', `megaticket-logs-${tier}`).state['name'];
+        expect(ud).to.include(`Environment=AWS_REGION=${run.config.region} LOG_GROUP=${String(group)} JOURNAL_UNIT=`);
+      }
+    }
+  });
+
+  it('launch templates: IMDSv2, one AMI id resolved at deploy time (no resolve:ssm: at launch), base64 user data, own profile', () => {
+    for (const run of [seoul, tokyo]) {
+      const ami = run.calls.find((c) => c.token === 'aws:ssm/getParameter:getParameter');
+      expect(ami?.inputs).to.deep.include({
+        name: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+      });
+      const images = new Set<unknown>();
       for (const tier of ['web', 'api']) {
         const lt = named(run, 'aws:ec2/launchTemplate:LaunchTemplate', `megaticket-${tier}-lt`);
         expect(lt.inputs['metadataOptions']).to.deep.equal({
@@ -106,9 +135,8 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
           httpTokens: 'required',
           httpPutResponseHopLimit: 1,
         });
-        expect(lt.inputs['imageId']).to.equal(
-          'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
-        );
+        expect(String(lt.inputs['imageId'])).to.match(/^ami-[0-9a-f]{17}$/);
+        images.add(lt.inputs['imageId']);
         expect(
           Buffer.from(String(lt.inputs['userData']), 'base64').toString('utf8').startsWith('#!/bin/bash\n'),
         ).to.equal(true);
@@ -116,10 +144,45 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
           `megaticket-${tier}-profile`,
         );
       }
+      expect(images.size, 'the same image for both tiers').to.equal(1);
     }
   });
 
-  it('ASGs pin the launch template version Pulumi created (mock latestVersion 7), roll on change, ELB health', () => {
+  it('megaticket:amiId pins the image outright: no parameter lookup, that id in both launch templates', async () => {
+    const pinned = await runOffline('seoul', { overrides: { 'megaticket:amiId': 'ami-0123456789abcdef0' } });
+    expect(pinned.calls.map((c) => c.token)).not.to.include('aws:ssm/getParameter:getParameter');
+    for (const tier of ['web', 'api']) {
+      expect(
+        named(pinned, 'aws:ec2/launchTemplate:LaunchTemplate', `megaticket-${tier}-lt`).inputs['imageId'],
+      ).to.equal('ami-0123456789abcdef0');
+    }
+  });
+
+  it('an artifact built for another architecture than the instance type is refused before anything is declared', async () => {
+    let message = '';
+    await runOffline('tokyo', { artifactArch: 'x64' }).catch((e: Error) => (message = e.message));
+    expect(message).to.equal(
+      'The artifact carries a x64 Node runtime but t4g.small is arm64: run `npm run bundle -- --arch arm64`.',
+    );
+  });
+
+  it('standbyWarmPool (tokyo as committed): each tier keeps its DR minimum stopped and prepared; never in seoul; off when unset', async () => {
+    for (const a of ofType(seoul, 'aws:autoscaling/group:Group'))
+      expect(a.inputs['warmPool'], a.name).to.equal(undefined);
+    for (const tier of ['web', 'api']) {
+      const asg = named(tokyo, 'aws:autoscaling/group:Group', `megaticket-${tier}-asg`).inputs;
+      expect(asg['warmPool']).to.deep.equal({ poolState: 'Stopped', minSize: 2, maxGroupPreparedCapacity: 2 });
+      expect([asg['minSize'], asg['desiredCapacity']]).to.deep.equal([0, 0]);
+    }
+    const cold = await runOffline('tokyo', {
+      overrides: { 'megaticket:standbyWarmPool': 'false' },
+      stackOutputs: { 'organization/megaticket/seoul': PRIMARY_OUTPUTS_FOR_OFFLINE },
+    });
+    for (const a of ofType(cold, 'aws:autoscaling/group:Group'))
+      expect(a.inputs['warmPool'], a.name).to.equal(undefined);
+  });
+
+  it('ASGs pin the launch template version Pulumi created (mock latestVersion 7), roll launch-before-terminate with auto-rollback, ELB health with boot headroom', () => {
     for (const run of [seoul, tokyo]) {
       for (const tier of ['web', 'api']) {
         const lt = named(run, 'aws:ec2/launchTemplate:LaunchTemplate', `megaticket-${tier}-lt`);
@@ -127,7 +190,16 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
         expect(asg.inputs['launchTemplate']).to.deep.equal({ id: lt.id, version: String(lt.state['latestVersion']) });
         expect(asg.inputs['launchTemplate']).to.deep.include({ version: '7' });
         expect(asg.inputs['healthCheckType']).to.equal('ELB');
-        expect((asg.inputs['instanceRefresh'] as { strategy: string }).strategy).to.equal('Rolling');
+        expect(asg.inputs['instanceRefresh']).to.deep.equal({
+          strategy: 'Rolling',
+          preferences: {
+            minHealthyPercentage: 100,
+            maxHealthyPercentage: 200,
+            instanceWarmup: '60',
+            autoRollback: true,
+          },
+        });
+        expect([asg.inputs['healthCheckGracePeriod'], asg.inputs['defaultInstanceWarmup']]).to.deep.equal([300, 60]);
         expect((asg.inputs['targetGroupArns'] as string[]).map((a) => nameOf(run, a))).to.deep.equal([
           `megaticket-lb-${tier}-tg`,
         ]);
@@ -165,11 +237,10 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
     }
   });
 
-  it('instances wait for their log groups, the DR parameter and the data component', () => {
+  it('instances wait for their log groups and the data component (the tables, the DR state table among them)', () => {
     for (const tier of ['web', 'api']) {
       expect(named(seoul, 'megaticket:compute:ComputeTier', `megaticket-${tier}`).options.dependsOn).to.deep.equal([
         'megaticket-logs',
-        'megaticket-dr',
         'megaticket-data',
       ]);
     }

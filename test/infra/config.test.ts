@@ -61,7 +61,7 @@ describe('infra/config', () => {
     expect(c.api).to.deep.equal({ minSize: 0, desiredCapacity: 0, maxSize: 6, drMinSize: 2 });
   });
 
-  it('refuses: wrong region for the role, overlapping VPCs, standby with running capacity, primary at 0, domain without zone', () => {
+  it('refuses: wrong region for the role, overlapping VPCs, standby with running capacity, primary at 0, domain without zone, another region’s certificate', () => {
     const problems = (stack: string, o: Record<string, string>) => {
       try {
         parse(stack, o);
@@ -92,6 +92,26 @@ describe('infra/config', () => {
     expect(problems('seoul', { 'megaticket:vpcCidr': '8.8.0.0/16' })[0]).to.match(
       /^megaticket:vpcCidr: a private \/16/,
     );
+    expect(
+      problems('seoul', {
+        'megaticket:certificateArn': 'arn:aws:acm:ap-northeast-1:111122223333:certificate/tokyo-cert',
+      }),
+    ).to.deep.equal([
+      "certificateArn: must be an ACM certificate in ap-northeast-2 (this stack's region), got ap-northeast-1",
+    ]);
+    expect(
+      problems('tokyo', { 'megaticket:certificateArn': 'arn:aws:iam::111122223333:server-certificate/x' })[0],
+    ).to.match(/^megaticket:certificateArn: an ACM certificate ARN/);
+    expect(problems('seoul', { 'megaticket:instanceType': 'm7i.large' })).to.deep.equal([
+      'amiParameter: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64 is arm64 but instanceType m7i.large is x64',
+    ]);
+    expect(problems('seoul', { 'megaticket:amiId': 'resolve:ssm:/x' })[0]).to.match(/^megaticket:amiId: an AMI id/);
+    expect(problems('tokyo', { 'megaticket:healthCheckIntervalSeconds': '15' })[0]).to.match(
+      /^megaticket:healthCheckIntervalSeconds: Route53 accepts 10 \(fast\) or 30 seconds/,
+    );
+    expect(problems('seoul', { 'megaticket:standbyWarmPool': 'true' })).to.deep.equal([
+      'standbyWarmPool: only the standby keeps a warm pool',
+    ]);
     expect(problems('seoul', { 'megaticket:tableprefix': 'x' })).to.deep.equal([
       'megaticket:tableprefix: unknown key (documented keys are in Pulumi.yaml)',
     ]);

@@ -3,7 +3,7 @@ import { TABLES, TABLE_NAMES, tableNamesFor } from '../../app/adapters/dynamodb/
 import type { OfflineRun } from '../../infra/offline/run.js';
 import { named, ofType, scenario } from '../support/pulumi-mocks.js';
 
-// Global tables and the DR parameter as declared. Does not prove DynamoDB creates the replica (account limits,
+// Global tables (the DR state's control table among them) as declared. Does not prove DynamoDB creates the replica (account limits,
 // region opt-in) or that PITR/deletion protection end up enabled on the replica in AWS.
 describe('data (mocks, seoul owns, tokyo references)', () => {
   let seoul: OfflineRun;
@@ -86,15 +86,14 @@ describe('data (mocks, seoul owns, tokyo references)', () => {
     for (const t of tables) expect(t.options.protect, t.name).to.equal(true);
   });
 
-  it('DR state parameter: in both stacks, /megaticket/dr = {"active":false}, value ignored after creation (owned by the workflow)', () => {
+  it('the DR state lives in the replicated control table (no per-region SSM parameter): both stacks name it, seoul creates it', () => {
     for (const run of [seoul, tokyo]) {
-      const p = named(run, 'aws:ssm/parameter:Parameter', 'megaticket-dr-parameter');
-      expect([p.inputs['name'], p.inputs['type'], p.inputs['value']]).to.deep.equal([
-        '/megaticket/dr',
-        'String',
-        '{"active":false}',
-      ]);
-      expect(p.options.ignoreChanges).to.deep.equal(['value']);
+      expect(run.outputs['drStateTable']).to.equal('megaticket-control');
+      expect(ofType(run, 'aws:ssm/parameter:Parameter')).to.deep.equal([]);
     }
+    const control = named(seoul, 'aws:dynamodb/table:Table', 'megaticket-data-control');
+    expect(control.inputs['replicas']).to.deep.equal([
+      { regionName: 'ap-northeast-1', pointInTimeRecovery: true, deletionProtectionEnabled: true, propagateTags: true },
+    ]);
   });
 });

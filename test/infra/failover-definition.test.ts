@@ -1,117 +1,139 @@
 import { expect } from 'chai';
-import { parseDrState } from '../../app/booking/dr-state-codec.js';
-import { INITIAL_DR_STATE } from '../../infra/components/dr-state.js';
-import { failoverDefinition } from '../../infra/failover-definition.js';
+import { GATE_OPEN_THRESHOLD, GATE_PINNED_THRESHOLD, failoverDefinition } from '../../infra/failover-definition.js';
+import { runStateMachine, TaskFailure, type TaskCall } from '../support/asl.js';
 
 /**
- * The state machine definition, walked by a tiny interpreter of exactly the constructs it uses (Task results are
- * supplied by the test). Does not prove Step Functions accepts the ASL or that the SDK integrations behave this way
- * in AWS (validate with `aws stepfunctions validate-state-machine-definition`).
+ * The state machine definition, walked by the test interpreter (test/support/asl.ts) with the DR state item simulated
+ * by the DynamoDB condition's own semantics; test/integration/failover-workflow.test.ts runs the same write against
+ * DynamoDB Local and reads it back with the app's store. Does not prove Step Functions accepts the ASL.
  */
-type States = Record<string, Record<string, unknown>>;
 const def = failoverDefinition({
-  drParameterName: '/megaticket/dr',
+  drStateTable: 'megaticket-control',
+  gateHealthCheckId: 'gate-0001',
   groups: [
-    { name: 'api-asg', drMinSize: 2 },
-    { name: 'web-asg', drMinSize: 3 },
+    { name: 'api-asg', drMinSize: 2, maxSize: 6 },
+    { name: 'web-asg', drMinSize: 3, maxSize: 8 },
   ],
-}) as { StartAt: string; States: States };
+});
+const PUT = 'arn:aws:states:::dynamodb:putItem';
+const ROUTE53 = 'arn:aws:states:::aws-sdk:route53:updateHealthCheck';
+const ASG = 'arn:aws:states:::aws-sdk:autoscaling:updateAutoScalingGroup';
 
-/** Returns the visited states and the SDK calls made, given what getParameter returns (undefined = not found). */
-function walk(parameter: string | undefined, startTime = '2026-11-22T03:00:00.000Z') {
-  const calls: { resource: string; params: Record<string, unknown> }[] = [];
-  const visited: string[] = [];
-  let current: unknown;
-  let name: string | undefined = def.StartAt;
-  while (name) {
-    visited.push(name);
-    const s: Record<string, unknown> | undefined = def.States[name];
-    if (!s) throw new Error(`no state ${name}`);
-    if (name === 'ReadDrState') {
-      if (parameter === undefined) {
-        name = 'BuildActiveState';
-        continue;
-      }
-      current = JSON.parse(parameter);
-      name = s['Next'] as string;
-    } else if (s['Type'] === 'Choice') {
-      const active = (current as { active?: unknown } | undefined)?.active;
-      const rule = (s['Choices'] as Record<string, unknown>[])[0] ?? {};
-      const matches =
-        'IsPresent' in rule
-          ? (active !== undefined) === rule['IsPresent']
-          : 'IsBoolean' in rule
-            ? (typeof active === 'boolean') === rule['IsBoolean']
-            : active === rule['BooleanEquals'];
-      name = (matches ? rule['Next'] : s['Default']) as string;
-    } else if (s['Type'] === 'Pass') {
-      name = s['Next'] as string;
-    } else {
-      const params = { ...(s['Parameters'] as Record<string, unknown>) };
-      if ('Value.$' in params) {
-        delete params['Value.$'];
-        params['Value'] = JSON.stringify({ active: true, since: startTime });
-      }
-      calls.push({ resource: String(s['Resource']), params });
-      name = s['End'] ? undefined : (s['Next'] as string);
-    }
-  }
-  return { visited, calls };
+/** The DR item as DynamoDB would hold it, applying the workflow's condition (not exists, or active = false). */
+function simulatedTable(initial?: { active: boolean; since?: string }) {
+  let item: Record<string, unknown> | undefined = initial && {
+    pk: { S: 'DR_STATE' },
+    active: { BOOL: initial.active },
+    ...(initial.since ? { since: { S: initial.since } } : {}),
+  };
+  const handler = async (call: TaskCall) => {
+    if (call.resource !== PUT) return {};
+    expect(call.params['ConditionExpression']).to.equal('attribute_not_exists(pk) OR #active = :inactive');
+    const active = (item?.['active'] as { BOOL: boolean } | undefined)?.BOOL;
+    if (item && active !== false) throw new TaskFailure('DynamoDB.ConditionalCheckFailedException');
+    item = call.params['Item'] as Record<string, unknown>;
+    return {};
+  };
+  return { handler, since: () => (item?.['since'] as { S: string } | undefined)?.S };
 }
 
-describe('infra/failover-definition', () => {
-  const put = 'arn:aws:states:::aws-sdk:ssm:putParameter';
-  const update = 'arn:aws:states:::aws-sdk:autoscaling:updateAutoScalingGroup';
+const run = (handler: (c: TaskCall) => Promise<unknown>, startTime: string) =>
+  runStateMachine(def, handler, { Execution: { StartTime: startTime, Id: `arn:aws:states:exec:${startTime}` } });
 
-  it('first failover (parameter says inactive): writes {active:true, since: execution start}, then raises API then web MinSize', () => {
-    const { calls } = walk(INITIAL_DR_STATE);
-    expect(calls).to.deep.equal([
-      {
-        resource: put,
-        params: {
-          Name: '/megaticket/dr',
-          Type: 'String',
-          Overwrite: true,
-          Value: '{"active":true,"since":"2026-11-22T03:00:00.000Z"}',
+describe('infra/failover-definition (the failover workflow)', () => {
+  it('first failover: writes {active, since: execution start} once, pins traffic, raises API then web with min, max and desired', async () => {
+    const table = simulatedTable();
+    const { calls } = await run(table.handler, '2026-11-22T03:00:00.000Z');
+    expect(calls.map((c) => [c.resource, c.params])).to.deep.equal([
+      [
+        PUT,
+        {
+          TableName: 'megaticket-control',
+          Item: {
+            pk: { S: 'DR_STATE' },
+            active: { BOOL: true },
+            since: { S: '2026-11-22T03:00:00.000Z' },
+            updatedBy: { S: 'arn:aws:states:exec:2026-11-22T03:00:00.000Z' },
+            updatedAt: { S: '2026-11-22T03:00:00.000Z' },
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR #active = :inactive',
+          ExpressionAttributeNames: { '#active': 'active' },
+          ExpressionAttributeValues: { ':inactive': { BOOL: false } },
         },
-      },
-      { resource: update, params: { AutoScalingGroupName: 'api-asg', MinSize: 2 } },
-      { resource: update, params: { AutoScalingGroupName: 'web-asg', MinSize: 3 } },
+      ],
+      [ROUTE53, { HealthCheckId: 'gate-0001', HealthThreshold: GATE_PINNED_THRESHOLD }],
+      [ASG, { AutoScalingGroupName: 'api-asg', MinSize: 2, MaxSize: 6, DesiredCapacity: 2 }],
+      [ASG, { AutoScalingGroupName: 'web-asg', MinSize: 3, MaxSize: 8, DesiredCapacity: 3 }],
+    ]);
+    expect(table.since()).to.equal('2026-11-22T03:00:00.000Z');
+  });
+
+  it('re-run while active (second alarm, operator): since stays the first one; traffic pinned again; min/max only, never desired (no shrink)', async () => {
+    const table = simulatedTable();
+    await run(table.handler, '2026-11-22T03:00:00.000Z');
+    const { calls, visited } = await run(table.handler, '2026-11-22T04:00:00.000Z');
+    expect(table.since()).to.equal('2026-11-22T03:00:00.000Z');
+    expect(visited).to.include('AlreadyActive');
+    expect(calls.slice(1).map((c) => [c.resource, c.params])).to.deep.equal([
+      [ROUTE53, { HealthCheckId: 'gate-0001', HealthThreshold: GATE_PINNED_THRESHOLD }],
+      [ASG, { AutoScalingGroupName: 'api-asg', MinSize: 2, MaxSize: 6 }],
+      [ASG, { AutoScalingGroupName: 'web-asg', MinSize: 3, MaxSize: 8 }],
     ]);
   });
 
-  it('re-run while already active: does not write the parameter (since never moves), still ensures capacity', () => {
-    const { calls, visited } = walk('{"active":true,"since":"2026-11-22T03:00:00.000Z"}', '2026-11-22T04:00:00.000Z');
-    expect(visited).not.to.include('WriteDrState');
-    expect(calls.map((c) => c.resource)).to.deep.equal([update, update]);
+  it('after a failback (item says inactive) the next failover writes its own since', async () => {
+    const table = simulatedTable({ active: false, since: '2026-11-01T00:00:00.000Z' });
+    const { visited } = await run(table.handler, '2026-11-22T05:00:00.000Z');
+    expect(visited).to.include('FirstActivation');
+    expect(table.since()).to.equal('2026-11-22T05:00:00.000Z');
   });
 
-  it('missing parameter or non-boolean active: treated as inactive and written', () => {
-    expect(walk(undefined).calls[0]?.resource).to.equal(put);
-    expect(walk('{"active":"yes"}').calls[0]?.resource).to.equal(put);
-    expect(walk('{}').calls[0]?.resource).to.equal(put);
+  it('the gate thresholds: open = its one child healthy, pinned = more healthy children than it has', () => {
+    expect([GATE_OPEN_THRESHOLD, GATE_PINNED_THRESHOLD]).to.deep.equal([1, 2]);
   });
 
-  it('only sets MinSize (never DesiredCapacity or MaxSize), so it cannot shrink a group that already scaled out', () => {
-    for (const s of Object.values(def.States).filter((x) => x['Resource'] === update)) {
-      expect(Object.keys(s['Parameters'] as object)).to.deep.equal(['AutoScalingGroupName', 'MinSize']);
+  it('a refused condition is never retried (it is an answer); transient errors are; a failed write fails the execution before traffic or capacity move', async () => {
+    const states = def['States'] as Record<string, { Retry?: { ErrorEquals: string[]; MaxAttempts: number }[] }>;
+    expect(states['WriteDrState']?.Retry?.[0]).to.deep.equal({
+      ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
+      MaxAttempts: 0,
+    });
+    for (const [name, s] of Object.entries(states).filter(([, s]) => s.Retry)) {
+      expect(
+        s.Retry!.some((r) => r.ErrorEquals.includes('States.ALL') && r.MaxAttempts > 0),
+        name,
+      ).to.equal(true);
     }
+    const calls: string[] = [];
+    const failing = async (call: TaskCall) => {
+      calls.push(call.resource);
+      throw new TaskFailure('DynamoDB.AccessDeniedException');
+    };
+    let message = '';
+    try {
+      await run(failing, '2026-11-22T03:00:00.000Z');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.contain('WriteDrState');
+    expect(calls).to.deep.equal([PUT]);
   });
 
-  it('uses only SSM and Auto Scaling SDK integrations: no Lambda, no load balancer or launch template calls', () => {
-    const resources = Object.values(def.States)
-      .map((s) => s['Resource'])
+  it('uses only DynamoDB, Route53 and Auto Scaling integrations: no Lambda, no load balancer or launch template calls', () => {
+    const resources = Object.values(def['States'] as Record<string, { Resource?: string }>)
+      .map((s) => s.Resource)
       .filter(Boolean);
-    for (const r of resources) expect(String(r)).to.match(/^arn:aws:states:::aws-sdk:(ssm|autoscaling):/);
+    expect([...new Set(resources)].sort()).to.deep.equal([ROUTE53, ASG, PUT].sort());
     expect(JSON.stringify(def)).not.to.match(/lambda|elasticloadbalancing|LaunchTemplate/i);
   });
 
-  it('the written state and the initial state parse with the app’s DR codec (same document format)', () => {
-    expect(parseDrState(INITIAL_DR_STATE)).to.deep.equal({ active: false });
-    const written = walk(INITIAL_DR_STATE).calls[0]?.params['Value'];
-    expect(parseDrState(String(written))).to.deep.equal({
-      active: true,
-      since: Date.parse('2026-11-22T03:00:00.000Z'),
-    });
+  it('refuses a group whose DR minimum is 0 or above its maximum', () => {
+    expect(() =>
+      failoverDefinition({
+        drStateTable: 't',
+        gateHealthCheckId: 'g',
+        groups: [{ name: 'x', drMinSize: 7, maxSize: 6 }],
+      }),
+    ).to.throw('DR minimum');
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ALB_IDLE_TIMEOUT_SECONDS } from '../../app/shared/load-balancing.js';
 import type { OfflineRun } from '../../infra/offline/run.js';
 import { SEOUL_CERT, TOKYO_CERT, named, nameOf, ofType, scenario, type Scenario } from '../support/pulumi-mocks.js';
 
@@ -36,7 +37,8 @@ describe('load balancers (mocks)', () => {
         alb.inputs['loadBalancerType'],
         alb.inputs['internal'],
         alb.inputs['dropInvalidHeaderFields'],
-      ]).to.deep.equal(['application', false, true]);
+        alb.inputs['idleTimeout'],
+      ]).to.deep.equal(['application', false, true, ALB_IDLE_TIMEOUT_SECONDS]);
       expect((alb.inputs['subnets'] as string[]).map((s) => nameOf(run, s))).to.deep.equal([
         'megaticket-net-public-0',
         'megaticket-net-public-1',

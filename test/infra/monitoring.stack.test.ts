@@ -11,16 +11,38 @@ describe('monitoring (mocks, seoul and tokyo)', () => {
     runs = [await scenario('seoul'), await scenario('tokyo')];
   });
 
-  it('log groups /megaticket/web and /megaticket/api with 30-day retention', () => {
+  it('log groups: one per tier, named /megaticket/<stack>/<tier>-<random> (a leftover never blocks a new one), 30-day retention', () => {
     for (const run of runs) {
-      expect(
-        ofType(run, 'aws:cloudwatch/logGroup:LogGroup')
-          .map((g) => [g.inputs['name'], g.inputs['retentionInDays']])
-          .sort(),
-      ).to.deep.equal([
-        ['/megaticket/api', 30],
-        ['/megaticket/web', 30],
+      const groups = ofType(run, 'aws:cloudwatch/logGroup:LogGroup')
+        .map((g) => [g.inputs['namePrefix'], g.inputs['name'], g.inputs['retentionInDays']])
+        .sort();
+      expect(groups).to.deep.equal([
+        [`/megaticket/${run.stack}/api-`, undefined, 30],
+        [`/megaticket/${run.stack}/web-`, undefined, 30],
       ]);
+    }
+  });
+
+  it('account-wide names differ per stack: the dashboard is megaticket-<stack>; IAM, SNS, buckets and state machines are auto-named', () => {
+    const dashboards = runs.map((run) =>
+      String(
+        named(run, 'aws:cloudwatch/dashboard:Dashboard', 'megaticket-monitoring-dashboard').inputs['dashboardName'],
+      ),
+    );
+    expect(dashboards).to.deep.equal(['megaticket-seoul', 'megaticket-tokyo']);
+    for (const run of runs) {
+      for (const type of [
+        'aws:iam/role:Role',
+        'aws:iam/instanceProfile:InstanceProfile',
+        'aws:sns/topic:Topic',
+        'aws:s3/bucket:Bucket',
+        'aws:sfn/stateMachine:StateMachine',
+        'aws:cloudwatch/metricAlarm:MetricAlarm',
+        'aws:cloudwatch/eventRule:EventRule',
+        'aws:route53/healthCheck:HealthCheck',
+      ]) {
+        for (const r of ofType(run, type)) expect(r.inputs['name'], `${run.stack} ${r.name}`).to.equal(undefined);
+      }
     }
   });
 
@@ -28,6 +50,7 @@ describe('monitoring (mocks, seoul and tokyo)', () => {
     for (const run of runs) {
       const names = ofType(run, 'aws:cloudwatch/metricAlarm:MetricAlarm')
         .map((a) => a.name)
+        .filter((n) => n.startsWith('megaticket-monitoring-'))
         .sort();
       expect(names).to.deep.equal(
         [
@@ -37,9 +60,35 @@ describe('monitoring (mocks, seoul and tokyo)', () => {
           'megaticket-monitoring-target-5xx',
           'megaticket-monitoring-web-unhealthy',
           ...TABLE_NAMES.map((t) => `megaticket-monitoring-throttles-megaticket-${t}`),
+          ...(run.stack === 'seoul'
+            ? [
+                'megaticket-monitoring-replication-megaticket-bookings',
+                'megaticket-monitoring-replication-megaticket-control',
+              ]
+            : []),
         ].sort(),
       );
     }
+  });
+
+  it('seoul watches replication to tokyo of the bookings and DR state tables (the RPO); tokyo does not', () => {
+    const [seoul, tokyo] = runs as [OfflineRun, OfflineRun];
+    const replication = (run: OfflineRun) =>
+      ofType(run, 'aws:cloudwatch/metricAlarm:MetricAlarm')
+        .filter((a) => a.inputs['metricName'] === 'ReplicationLatency')
+        .map((a) => [
+          a.inputs['dimensions'],
+          a.inputs['threshold'],
+          nameOf(run, (a.inputs['alarmActions'] as string[])[0]),
+        ]);
+    expect(replication(seoul)).to.deep.equal(
+      ['megaticket-bookings', 'megaticket-control'].map((t) => [
+        { TableName: t, ReceivingRegion: 'ap-northeast-1' },
+        10_000,
+        'megaticket-monitoring-alerts',
+      ]),
+    );
+    expect(replication(tokyo)).to.deep.equal([]);
   });
 
   it('alarm dimensions point at this stack’s own load balancers and target groups; all notify the alerts topic', () => {

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import {
   DYNAMODB_APP_ACTIONS,
+  SESSION_MANAGER_ACTIONS,
+  alertsTopicPolicy,
   apiInstancePolicy,
   bedrockModelStatements,
   dynamoDbResources,
@@ -14,7 +16,7 @@ import {
 const tokyo: ArnContext = { partition: 'aws', region: 'ap-northeast-1', accountId: '111122223333' };
 
 describe('infra/policies', () => {
-  it('dynamoDbResources: every app table and each of its GSIs, in the given region only', () => {
+  it('dynamoDbResources: every data table (not control) and each of its GSIs, in the given region only', () => {
     expect(dynamoDbResources(tokyo, 'megaticket')).to.deep.equal([
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-performances',
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-venues',
@@ -84,32 +86,44 @@ describe('infra/policies', () => {
     ]);
   });
 
-  it('webInstancePolicy: artifact read + own log group; no DynamoDB, Bedrock or SSM', () => {
-    const doc = webInstancePolicy({ ctx: tokyo, artifactBucket: 'bucket-1', logGroup: '/megaticket/web' });
-    const actions = doc.Statement.flatMap((s) => s.Action);
-    expect(actions).to.deep.equal([
-      's3:GetObject',
-      'logs:CreateLogStream',
-      'logs:DescribeLogStreams',
-      'logs:PutLogEvents',
+  it('webInstancePolicy: artifact read + own log group + Session Manager; no DynamoDB, Bedrock or SSM parameter', () => {
+    const doc = webInstancePolicy({ ctx: tokyo, artifactBucket: 'bucket-1', logGroup: '/megaticket/tokyo/web-abc' });
+    expect(doc.Statement.map((s) => [s.Sid, s.Action, s.Resource])).to.deep.equal([
+      ['ReadAppArtifact', ['s3:GetObject'], ['arn:aws:s3:::bucket-1/artifacts/*']],
+      [
+        'ShipAppLog',
+        ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        [
+          'arn:aws:logs:ap-northeast-1:111122223333:log-group:/megaticket/tokyo/web-abc',
+          'arn:aws:logs:ap-northeast-1:111122223333:log-group:/megaticket/tokyo/web-abc:log-stream:*',
+        ],
+      ],
+      ['SessionManager', [...SESSION_MANAGER_ACTIONS], ['*']],
     ]);
-    expect(doc.Statement.flatMap((s) => s.Resource)).to.deep.equal([
-      'arn:aws:s3:::bucket-1/artifacts/*',
-      'arn:aws:logs:ap-northeast-1:111122223333:log-group:/megaticket/web',
-      'arn:aws:logs:ap-northeast-1:111122223333:log-group:/megaticket/web:log-stream:*',
+    expect(doc.Statement.flatMap((s) => s.Action).filter((a) => /^ssm:Get|^(dynamodb|bedrock):/.test(a))).to.deep.equal(
+      [],
+    );
+  });
+
+  it('SESSION_MANAGER_ACTIONS: exactly the Session Manager channel actions and agent registration, nothing that reads data', () => {
+    expect([...SESSION_MANAGER_ACTIONS]).to.deep.equal([
+      'ssm:UpdateInstanceInformation',
+      'ssmmessages:CreateControlChannel',
+      'ssmmessages:CreateDataChannel',
+      'ssmmessages:OpenControlChannel',
+      'ssmmessages:OpenDataChannel',
     ]);
   });
 
-  it('apiInstancePolicy: no Resource "*", every regional ARN in the stack region, DR parameter read-only', () => {
+  it('apiInstancePolicy: no Resource "*" outside Session Manager, every regional ARN in the stack region, the DR state item read-only, no SSM parameter', () => {
     const doc = apiInstancePolicy({
       ctx: tokyo,
       artifactBucket: 'bucket-1',
       logGroup: '/megaticket/api',
       tablePrefix: 'megaticket',
-      drParameterName: '/megaticket/dr',
       bedrockModelIds: ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 'apac.amazon.nova-lite-v1:0'],
     });
-    const resources = doc.Statement.flatMap((s) => s.Resource);
+    const resources = doc.Statement.filter((s) => s.Sid !== 'SessionManager').flatMap((s) => s.Resource);
     expect(resources).not.to.include('*');
     for (const arn of resources) {
       const region = arn.split(':')[3];
@@ -120,29 +134,40 @@ describe('infra/policies', () => {
     expect(doc.Statement.find((s) => s.Sid === 'ReadDrState')).to.deep.equal({
       Sid: 'ReadDrState',
       Effect: 'Allow',
-      Action: ['ssm:GetParameter'],
-      Resource: ['arn:aws:ssm:ap-northeast-1:111122223333:parameter/megaticket/dr'],
+      Action: ['dynamodb:GetItem'],
+      Resource: ['arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-control'],
     });
+    expect(doc.Statement.find((s) => s.Sid === 'AppTables')?.Resource).not.to.include(
+      'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-control',
+    );
+    expect(doc.Statement.flatMap((s) => s.Action).filter((a) => a.startsWith('ssm:Get'))).to.deep.equal([]);
     expect(doc.Statement.find((s) => s.Sid === 'CatalogScan')?.Resource).to.deep.equal([
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-performances',
     ]);
     expect(JSON.stringify(doc)).not.to.include('ap-northeast-2');
   });
 
-  it('failoverWorkflowPolicy: DR parameter read/write and UpdateAutoScalingGroup on the given ASGs only', () => {
+  it('failoverWorkflowPolicy: PutItem on the control table in its region, UpdateHealthCheck on the gate, UpdateAutoScalingGroup on the given ASGs; nothing else', () => {
     const doc = failoverWorkflowPolicy({
       ctx: tokyo,
-      drParameterName: '/megaticket/dr',
+      drStateTable: 'megaticket-control',
+      gateHealthCheckId: 'abcd-1234',
       autoScalingGroupArns: [
         'arn:aws:autoscaling:ap-northeast-1:111122223333:autoScalingGroup:x:autoScalingGroupName/api',
       ],
     });
     expect(doc.Statement).to.deep.equal([
       {
-        Sid: 'DrState',
+        Sid: 'WriteDrState',
         Effect: 'Allow',
-        Action: ['ssm:GetParameter', 'ssm:PutParameter'],
-        Resource: ['arn:aws:ssm:ap-northeast-1:111122223333:parameter/megaticket/dr'],
+        Action: ['dynamodb:PutItem'],
+        Resource: ['arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-control'],
+      },
+      {
+        Sid: 'PinTrafficToStandby',
+        Effect: 'Allow',
+        Action: ['route53:UpdateHealthCheck'],
+        Resource: ['arn:aws:route53:::healthcheck/abcd-1234'],
       },
       {
         Sid: 'RaiseStandbyCapacity',
@@ -151,6 +176,23 @@ describe('infra/policies', () => {
         Resource: ['arn:aws:autoscaling:ap-northeast-1:111122223333:autoScalingGroup:x:autoScalingGroupName/api'],
       },
     ]);
+  });
+
+  it('alertsTopicPolicy: the account owner as before, plus EventBridge publishing from exactly the given rules', () => {
+    const doc = alertsTopicPolicy({
+      topicArn: 'arn:aws:sns:ap-northeast-1:111122223333:alerts',
+      accountId: '111122223333',
+      eventRuleArns: ['arn:aws:events:ap-northeast-1:111122223333:rule/status'],
+    });
+    expect(doc.Statement[0]?.Condition).to.deep.equal({ StringEquals: { 'AWS:SourceOwner': '111122223333' } });
+    expect(doc.Statement[1]).to.deep.equal({
+      Sid: 'FailoverWorkflowStatus',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['sns:Publish'],
+      Resource: ['arn:aws:sns:ap-northeast-1:111122223333:alerts'],
+      Condition: { ArnEquals: { 'aws:SourceArn': ['arn:aws:events:ap-northeast-1:111122223333:rule/status'] } },
+    });
   });
 
   it('renderTrustPolicy: service principal, guarded by aws:SourceAccount when given', () => {

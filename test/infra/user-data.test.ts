@@ -1,21 +1,25 @@
 import { expect } from 'chai';
 import { loadConfig as loadAppConfig } from '../../app/config.js';
+import { NODE_RUNTIME } from '../../infra/node-runtime.js';
+import { FORBIDDEN_AT_BOOT, lintUserData } from '../../infra/user-data-lint.js';
 import {
+  JOURNALD_CONFIG,
+  USER_DATA_LIMIT_BYTES,
   appEnvironment,
   envFromUserData,
+  logShipperUnit,
   renderEnvFile,
   renderUserData,
   systemdUnit,
   type UserDataInput,
 } from '../../infra/user-data.js';
 
-// Pure rendering. Does not prove the script succeeds on a real AL2023 instance (packages, network, IAM at boot).
+// Pure rendering plus `bash -n`. Does not prove the script succeeds on a real AL2023 instance (S3 access, systemd).
 const base: UserDataInput = {
   tier: 'web',
   region: 'ap-northeast-1',
   primaryRegion: 'ap-northeast-2',
   tablePrefix: 'megaticket',
-  drParameterName: '/megaticket/dr',
   nlbDnsName: 'megaticket-lb-nlb-abc.elb.ap-northeast-1.amazonaws.com',
   bedrockPrimaryModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
   bedrockFallbackModelId: 'apac.amazon.nova-lite-v1:0',
@@ -23,7 +27,8 @@ const base: UserDataInput = {
   artifactBucket: 'megaticket-artifacts-bucket-1234567',
   artifactKey: 'artifacts/megaticket-app-0123456789abcdef.tar.gz',
   artifactSha256: '0123456789abcdef'.repeat(4),
-  logGroup: '/megaticket/web',
+  logGroup: '/megaticket/tokyo/web-abc1234',
+  node: { path: 'runtime/node/bin/node', version: '22.23.5', sha256: 'fedcba9876543210'.repeat(4) },
 };
 
 describe('infra/user-data', () => {
@@ -39,8 +44,7 @@ describe('infra/user-data', () => {
       TABLE_PREFIX: 'megaticket',
       DYNAMODB_MODE: 'external',
       BOOTSTRAP_TABLES: 'false',
-      DR_STATE_SOURCE: 'ssm',
-      DR_PARAMETER_NAME: '/megaticket/dr',
+      DR_STATE_SOURCE: 'dynamodb',
       API_URL: 'http://megaticket-lb-nlb-abc.elb.ap-northeast-1.amazonaws.com:3001',
       COOKIE_SECURE: 'true',
     });
@@ -58,13 +62,15 @@ describe('infra/user-data', () => {
     expect(env).not.to.have.property('API_URL');
   });
 
-  it('both environments pass the app’s own config schema (app/config.ts), so instances start', () => {
+  it('both environments pass the app’s own config schema (app/config.ts, production mode), so instances start', () => {
     for (const tier of ['web', 'api'] as const) {
       const config = loadAppConfig(Object.fromEntries(appEnvironment({ ...base, tier })));
       expect(config.role).to.equal(tier);
+      expect(config.production).to.equal(true);
       expect(config.host).to.equal('0.0.0.0');
       expect(config.aws.region).to.equal('ap-northeast-1');
       expect(config.dynamodb.bootstrap).to.equal(false);
+      expect(config.dr.source).to.equal('dynamodb');
     }
   });
 
@@ -74,47 +80,103 @@ describe('infra/user-data', () => {
     expect(() => renderEnvFile([['a-b', 'x']])).to.throw('invalid environment key');
   });
 
-  it('renderUserData: installs the prebuilt artifact, checks its hash, no build and no git at boot', () => {
+  it('renderUserData: fetches the artifact from the given bucket, checks its hash, then the Node binary’s hash and version', () => {
     const script = renderUserData(base);
-    expect(script.startsWith('#!/bin/bash\n')).to.equal(true);
+    const release = '/opt/megaticket/releases/0123456789abcdef';
+    const lines = script.split('\n');
+    const at = (fragment: string) => lines.findIndex((l) => l.includes(fragment));
+    const steps = [
+      "aws s3 cp --only-show-errors --region ap-northeast-1 's3://megaticket-artifacts-bucket-1234567/artifacts/megaticket-app-0123456789abcdef.tar.gz' /tmp/megaticket-app.tar.gz",
+      `echo '${base.artifactSha256}  /tmp/megaticket-app.tar.gz' | sha256sum --check --strict`,
+      `tar -xzf /tmp/megaticket-app.tar.gz -C ${release} --no-same-owner`,
+      `echo '${base.node.sha256}  ${release}/runtime/node/bin/node' | sha256sum --check --strict`,
+      `test "$(${release}/runtime/node/bin/node --version)" = 'v22.23.5'`,
+      `ln -sfn ${release} /opt/megaticket/current`,
+      'systemctl enable --now megaticket.service megaticket-logs.service',
+    ];
+    const positions = steps.map(at);
+    expect(positions, 'every step present').not.to.include(-1);
+    expect(
+      [...positions].sort((a, b) => a - b),
+      'in this order',
+    ).to.deep.equal(positions);
     expect(script).to.include('set -euo pipefail');
-    expect(script).to.include(
-      "aws s3 cp --region ap-northeast-1 's3://megaticket-artifacts-bucket-1234567/artifacts/megaticket-app-0123456789abcdef.tar.gz'",
-    );
-    expect(script).to.include(`echo '${base.artifactSha256}  /tmp/megaticket-app.tar.gz' | sha256sum --check --strict`);
-    for (const forbidden of ['git clone', 'npm install', 'npm ci', 'npm run build', 'tsc', 'esbuild']) {
-      expect(script, forbidden).not.to.include(forbidden);
-    }
     expect(envFromUserData(script)).to.deep.equal(Object.fromEntries(appEnvironment(base)));
   });
 
-  it('renderUserData: starts a systemd service as the non-root user, enabled for every boot', () => {
-    const script = renderUserData(base);
-    expect(script).to.include('useradd --system --no-create-home --shell /sbin/nologin megaticket');
-    expect(script).to.include('systemctl enable --now megaticket.service');
-    expect(script).to.include(systemdUnit('web'));
+  it('renderUserData installs nothing: no package manager, downloader or build tool anywhere in the script', () => {
+    for (const tier of ['web', 'api'] as const) {
+      const script = renderUserData({ ...base, tier });
+      const offending = script.split('\n').filter((line) => FORBIDDEN_AT_BOOT.test(line));
+      expect(offending, tier).to.deep.equal([]);
+    }
+    expect(FORBIDDEN_AT_BOOT.test('dnf install -y nodejs20')).to.equal(true);
   });
 
-  it('systemdUnit: Restart=always, no start limit, non-root user, env file, hardening', () => {
-    const unit = systemdUnit('api');
+  it('renderUserData: bash -n accepts it and it stays under the 16 KB user-data limit, for both tiers', () => {
+    for (const tier of ['web', 'api'] as const) {
+      const script = renderUserData({ ...base, tier });
+      expect(lintUserData(script), tier).to.deep.equal([]);
+      expect(Buffer.byteLength(script)).to.be.below(USER_DATA_LIMIT_BYTES);
+    }
+    expect(lintUserData('if then fi\n')[0]).to.match(/^bash -n: /);
+    expect(lintUserData(`#!/bin/bash\n# ${'x'.repeat(USER_DATA_LIMIT_BYTES)}\n`)[0]).to.match(
+      /over EC2's 16384-byte limit/,
+    );
+  });
+
+  it('the app and its log shipper run as two non-root users under systemd, forever restarted, from the artifact’s runtime', () => {
+    const script = renderUserData(base);
+    expect(script).to.include('useradd --system --no-create-home --shell /sbin/nologin megaticket\n');
+    expect(script).to.include('useradd --system --no-create-home --shell /sbin/nologin megaticket-logs\n');
+    expect(script).to.include(systemdUnit('web', base.node.path));
+    expect(script).to.include(
+      logShipperUnit({ region: base.region, logGroup: base.logGroup, nodePath: base.node.path }),
+    );
+    const unit = systemdUnit('api', NODE_RUNTIME.binaryPath).split('\n');
     for (const line of [
       'User=megaticket',
-      'Group=megaticket',
       'EnvironmentFile=/etc/megaticket/megaticket.env',
       'Restart=always',
       'StartLimitIntervalSec=0',
       'NoNewPrivileges=true',
       'ProtectSystem=strict',
-      'WantedBy=multi-user.target',
-      'ExecStart=/usr/local/bin/megaticket-node /opt/megaticket/current/server.mjs',
+      'ExecStart=/opt/megaticket/current/runtime/node/bin/node /opt/megaticket/current/server.mjs',
     ]) {
-      expect(unit.split('\n'), line).to.include(line);
+      expect(unit, line).to.include(line);
     }
-    expect(unit).not.to.match(/^User=root/m);
+    const shipper = logShipperUnit({
+      region: 'ap-northeast-1',
+      logGroup: '/g',
+      nodePath: NODE_RUNTIME.binaryPath,
+    }).split('\n');
+    for (const line of [
+      'User=megaticket-logs',
+      'SupplementaryGroups=systemd-journal',
+      'Environment=AWS_REGION=ap-northeast-1 LOG_GROUP=/g JOURNAL_UNIT=megaticket.service',
+      'StateDirectory=megaticket-logs',
+      'ExecStart=/opt/megaticket/current/runtime/node/bin/node /opt/megaticket/current/log-shipper.mjs',
+      'Restart=always',
+    ]) {
+      expect(shipper, line).to.include(line);
+    }
   });
 
-  it('renderUserData: refuses a malformed hash or unsafe bucket name', () => {
+  it('log rotation: journald keeps the app’s output bounded in size and age (1 GB, 64 MB files, 14 days)', () => {
+    expect(renderUserData(base)).to.include(
+      `cat > /etc/systemd/journald.conf.d/megaticket.conf <<'MEGATICKET_JOURNALD'\n${JOURNALD_CONFIG}`,
+    );
+    expect(JOURNALD_CONFIG.split('\n')).to.include.members([
+      'SystemMaxUse=1G',
+      'SystemMaxFileSize=64M',
+      'MaxRetentionSec=14day',
+    ]);
+  });
+
+  it('renderUserData: refuses a malformed hash, version or unsafe bucket name', () => {
     expect(() => renderUserData({ ...base, artifactSha256: 'abc' })).to.throw('64 hex');
+    expect(() => renderUserData({ ...base, node: { ...base.node, sha256: 'abc' } })).to.throw('node.sha256');
+    expect(() => renderUserData({ ...base, node: { ...base.node, version: '22; reboot' } })).to.throw('node.version');
     expect(() => renderUserData({ ...base, artifactBucket: "b'; rm -rf /" })).to.throw('unsafe');
   });
 });

@@ -1,13 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CachedDrStateSource, FileDrStateSource } from '../../app/adapters/dr/dr-state-sources.js';
-import type { DrState } from '../../app/booking/dr.js';
-import type { DrStateSource } from '../../app/booking/ports.js';
 import { reservationIdFor, type BookingService } from '../../app/booking/service.js';
-import { ManualClock } from '../../app/shared/clock.js';
 import type { EpochMs } from '../../app/shared/time.js';
 import { addSlot, bookingService, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
 import { refusal } from '../support/refusal.js';
@@ -337,7 +330,8 @@ describe('DR recovery and grace against DynamoDB Local', function () {
       bob.userId,
       (await drBooking.hold(bob.userId, slotId, ['1F-C-5-2'])).holdId,
     );
-    // Even the primary region's API, if it still answers, writes DR_RESERVED while DR is active.
+    // The status rule does not depend on the region (the API keeps the primary from writing at all during DR:
+    // test/api/one-writer.test.ts); here the service is called directly.
     const inSeoul = await fx.booking.confirm(
       carol.userId,
       (await fx.booking.hold(carol.userId, slotId, ['1F-C-5-3'])).holdId,
@@ -360,90 +354,5 @@ describe('DR recovery and grace against DynamoDB Local', function () {
     const cancelled = await drBooking.cancel(bob.userId, inTokyo.reservationId);
     expect(cancelled.status).to.equal('CANCELLED');
     expect(await seat(slotId, '1F-C-5-2')).to.equal(undefined);
-  });
-});
-
-describe('DR state sources', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'megaticket-dr-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('FileDrStateSource: write {active, since} then read → the same state', async () => {
-    const source = new FileDrStateSource(join(dir, 'nested', 'dr-state.json'));
-    const since = Date.parse('2026-11-22T03:00:00.000Z');
-    await source.write({ active: true, since });
-    expect(await source.current()).to.deep.equal({ active: true, since });
-    await source.write({ active: false });
-    expect(await source.current()).to.deep.equal({ active: false });
-  });
-
-  it('FileDrStateSource: a missing file → inactive', async () => {
-    expect(await new FileDrStateSource(join(dir, 'never-written.json')).current()).to.deep.equal({ active: false });
-  });
-
-  for (const [label, text] of [
-    ['not JSON', '{active: tru'],
-    ['active without since', '{"active": true}'],
-    ['since not a date', '{"active": true, "since": "yesterday"}'],
-    ['empty', ''],
-  ] as const) {
-    it(`FileDrStateSource: a malformed file (${label}) → throws, never silently inactive`, async () => {
-      const path = join(dir, `bad-${label.replace(/\W+/g, '-')}.json`);
-      await writeFile(path, text);
-      let threw = false;
-      try {
-        await new FileDrStateSource(path).current();
-      } catch {
-        threw = true;
-      }
-      expect(threw).to.equal(true);
-    });
-  }
-
-  it('CachedDrStateSource: no re-read within its TTL, re-read at the TTL', async () => {
-    const path = join(dir, 'cached.json');
-    const file = new FileDrStateSource(path);
-    let reads = 0;
-    const counting: DrStateSource = {
-      current: () => {
-        reads++;
-        return file.current();
-      },
-    };
-    const clock = new ManualClock(Date.parse('2026-11-22T03:00:00.000Z'));
-    const cached = new CachedDrStateSource(counting, clock, 5_000);
-    await file.write({ active: false });
-    expect(await cached.current()).to.deep.equal({ active: false });
-
-    const since = clock.now();
-    await file.write({ active: true, since });
-    clock.advance(4_999);
-    expect(await cached.current()).to.deep.equal({ active: false });
-    expect(reads).to.equal(1);
-
-    clock.advance(1);
-    const expected: DrState = { active: true, since };
-    expect(await cached.current()).to.deep.equal(expected);
-    expect(reads).to.equal(2);
-  });
-
-  it('CachedDrStateSource: a failed read is not cached', async () => {
-    const path = join(dir, 'flaky.json');
-    await writeFile(path, 'garbage');
-    const clock = new ManualClock(0);
-    const cached = new CachedDrStateSource(new FileDrStateSource(path), clock, 5_000);
-    let threw = false;
-    try {
-      await cached.current();
-    } catch {
-      threw = true;
-    }
-    expect(threw).to.equal(true);
-    await new FileDrStateSource(path).write({ active: true, since: 1_000 });
-    expect(await cached.current()).to.deep.equal({ active: true, since: 1_000 });
   });
 });

@@ -59,3 +59,25 @@ export async function createFixture(
   await seedDemoCatalog(composed.dynamoCatalog, clock);
   return { ...composed, clock, dr, config, endpoint: local.endpoint };
 }
+
+/**
+ * Another region's API over the same tables (the global tables' stand-in), sharing the fixture's clock and DR state:
+ * what the Tokyo API sees while the fixture plays Seoul.
+ */
+export function otherRegion(fx: Fixture, region: string): ComposedApi {
+  const config = loadConfig({
+    TABLE_PREFIX: fx.config.dynamodb.tablePrefix,
+    DYNAMODB_MODE: 'external',
+    DR_STATE_CACHE_SECONDS: '0',
+    LOG_LEVEL: 'silent',
+    AWS_REGION: region,
+  });
+  return composeApi({
+    config,
+    clock: fx.clock,
+    dynamoEndpoint: fx.endpoint,
+    drState: fx.dr,
+    scrypt: TEST_SCRYPT,
+    log: () => {},
+  });
+}

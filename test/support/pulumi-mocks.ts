@@ -6,14 +6,16 @@ import { envFromUserData } from '../../infra/user-data.js';
  * Shared Pulumi-mock runs of the real program for the infra tests. Each scenario runs once per mocha process (the
  * program takes ~1 s); runs are sequential, and each installs fresh mocks and config, so the stacks never share state.
  *
- * Scenarios: the two stack files exactly as committed (domainless HTTP demo), Seoul with a certificate, and Tokyo with
- * a domain, hosted zone and certificate whose StackReference reads the Seoul-with-certificate run's real outputs.
+ * Scenarios: the two stack files exactly as committed (domainless HTTP demo; tokyo's StackReference reads the seoul
+ * run's outputs), Seoul with a certificate, and Tokyo with a domain, hosted zone, certificate and alarm e-mail whose StackReference
+ * reads the Seoul-with-certificate run's real outputs.
  */
 export const SEOUL_CERT = 'arn:aws:acm:ap-northeast-2:111122223333:certificate/seoul-cert';
 export const TOKYO_CERT = 'arn:aws:acm:ap-northeast-1:111122223333:certificate/tokyo-cert';
 export const DOMAIN = 'tickets.example.com';
 export const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 export const PRIMARY_REF = 'organization/megaticket/seoul';
+export const ALARM_EMAIL = 'ops@example.com';
 
 export type Scenario = 'seoul' | 'tokyo' | 'seoulTls' | 'tokyoDns';
 const cache = new Map<Scenario, Promise<OfflineRun>>();
@@ -24,8 +26,12 @@ export function scenario(name: Scenario): Promise<OfflineRun> {
   const run = (async () => {
     switch (name) {
       case 'seoul':
-      case 'tokyo':
         return runOffline(name);
+      case 'tokyo': {
+        // Domainless, as committed: it still reads Seoul's ALB for the health check that drives failover.
+        const seoul = await scenario('seoul');
+        return runOffline('tokyo', { stackOutputs: { [PRIMARY_REF]: primaryOutputs(seoul) } });
+      }
       case 'seoulTls':
         return runOffline('seoul', { overrides: { 'megaticket:certificateArn': SEOUL_CERT } });
       case 'tokyoDns': {
@@ -35,20 +41,24 @@ export function scenario(name: Scenario): Promise<OfflineRun> {
             'megaticket:domainName': DOMAIN,
             'megaticket:hostedZoneId': ZONE_ID,
             'megaticket:certificateArn': TOKYO_CERT,
+            'megaticket:alarmEmail': ALARM_EMAIL,
           },
-          stackOutputs: {
-            [PRIMARY_REF]: {
-              albDnsName: seoul.outputs['albDnsName'],
-              albZoneId: seoul.outputs['albZoneId'],
-              albProtocol: seoul.outputs['albProtocol'],
-            },
-          },
+          stackOutputs: { [PRIMARY_REF]: primaryOutputs(seoul) },
         });
       }
     }
   })();
   cache.set(name, run);
   return run;
+}
+
+/** What the standby's StackReference reads from a primary run. */
+function primaryOutputs(seoul: OfflineRun): Record<string, unknown> {
+  return {
+    albDnsName: seoul.outputs['albDnsName'],
+    albZoneId: seoul.outputs['albZoneId'],
+    albProtocol: seoul.outputs['albProtocol'],
+  };
 }
 
 export function ofType(run: OfflineRun, type: string): StackResource[] {

@@ -26,6 +26,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('production without an explicit AWS_REGION is refused (the Seoul default must never label a Tokyo instance)', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(
+      ConfigError,
+      /AWS_REGION: required when NODE_ENV=production/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', AWS_REGION: '' })).to.throw(ConfigError, /AWS_REGION/);
+    expect(loadConfig({ NODE_ENV: 'production', AWS_REGION: 'ap-northeast-1' }).aws.region).to.equal('ap-northeast-1');
+    expect(loadConfig({}).aws.region).to.equal('ap-northeast-2');
+  });
+
   it('an empty string counts as unset (an env file line FOO= keeps the default)', () => {
     expect(loadConfig({ HOLD_SECONDS: '' }).booking.holdSeconds).to.equal(600);
   });

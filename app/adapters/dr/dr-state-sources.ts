@@ -1,31 +1,17 @@
-import { GetParameterCommand, ParameterNotFound, type SSMClient } from '@aws-sdk/client-ssm';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DR_INACTIVE, type DrState } from '../../booking/dr.js';
+import { DR_INACTIVE, type DrState, type DrStateStore } from '../../booking/dr.js';
 import { parseDrState, serializeDrState } from '../../booking/dr-state-codec.js';
+import { activated, deactivated, failingBack } from '../../booking/dr-transitions.js';
 import type { DrStateSource } from '../../booking/ports.js';
 import type { Clock } from '../../shared/clock.js';
+import type { EpochMs } from '../../shared/time.js';
 
-/** AWS: the SSM parameter the failover workflow writes. A missing parameter means DR was never activated. */
-export class SsmDrStateSource implements DrStateSource {
-  constructor(
-    private readonly ssm: SSMClient,
-    private readonly parameterName: string,
-  ) {}
-
-  async current(): Promise<DrState> {
-    try {
-      const { Parameter } = await this.ssm.send(new GetParameterCommand({ Name: this.parameterName }));
-      return Parameter?.Value ? parseDrState(Parameter.Value) : DR_INACTIVE;
-    } catch (error) {
-      if (error instanceof ParameterNotFound) return DR_INACTIVE;
-      throw error;
-    }
-  }
-}
-
-/** Local: a JSON file written by `npm run dr`. A missing file means DR was never activated. */
-export class FileDrStateSource implements DrStateSource {
+/**
+ * Local (`npm start` + `npm run dr`): the DR state document in a JSON file. A missing file means DR was never
+ * activated. One operator at a time: transitions are read-modify-write, unlike the DynamoDB item's conditional writes.
+ */
+export class FileDrStateStore implements DrStateStore {
   constructor(private readonly path: string) {}
 
   async current(): Promise<DrState> {
@@ -37,16 +23,29 @@ export class FileDrStateSource implements DrStateSource {
     }
   }
 
+  async activate(since: EpochMs): Promise<DrState> {
+    return this.write(activated(await this.current(), since));
+  }
+
+  async beginFailback(expected: DrState, at: EpochMs): Promise<DrState> {
+    return this.write(failingBack(await this.current(), expected, at));
+  }
+
+  async deactivate(expected: DrState): Promise<DrState> {
+    return this.write(deactivated(await this.current(), expected));
+  }
+
   /** Writes atomically (rename), so a reader never sees half a document. */
-  async write(state: DrState): Promise<void> {
+  private async write(state: DrState): Promise<DrState> {
     await mkdir(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${process.pid}.tmp`;
     await writeFile(temporary, serializeDrState(state));
     await rename(temporary, this.path);
+    return state;
   }
 }
 
-/** Reads the source at most once per `ttlMs`; every request needs the DR state, the parameter changes rarely. */
+/** Reads the source at most once per `ttlMs`; every write request needs the DR state, and it changes rarely. */
 export class CachedDrStateSource implements DrStateSource {
   private cached?: { at: number; state: Promise<DrState> };
 

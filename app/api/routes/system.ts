@@ -1,12 +1,14 @@
 import { Router } from 'express';
+import { HEALTH_PATH } from '../../shared/load-balancing.js';
+import type { DrStatusResponse, HealthResponse } from '../contracts.js';
 import type { ApiDeps } from '../deps.js';
 
 export function systemRoutes(deps: ApiDeps): Router {
   const router = Router();
 
   /** Liveness: the process answers. It never touches DynamoDB, so a DynamoDB hiccup cannot trigger a failover. */
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok', role: 'api', region: deps.region });
+  router.get(HEALTH_PATH, (_req, res) => {
+    res.json({ status: 'ok', role: 'api', region: deps.region } satisfies HealthResponse);
   });
 
   /** Readiness: the data plane is reachable from this instance. */
@@ -22,12 +24,16 @@ export function systemRoutes(deps: ApiDeps): Router {
 
   router.get('/v1/dr', async (_req, res) => {
     const state = await deps.drState.current();
+    const { writer, acceptsWrites } = await deps.writer.status(state);
     res.json({
       region: deps.region,
       active: state.active,
       since: state.since,
       graceUntil: state.active && state.since !== undefined ? state.since + deps.drGraceMs : undefined,
-    });
+      failbackStartedAt: state.failbackStartedAt,
+      writer,
+      acceptsWrites,
+    } satisfies DrStatusResponse);
   });
 
   return router;
