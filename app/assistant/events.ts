@@ -14,7 +14,7 @@ export type AssistantEvent =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'tool'; readonly name: string; readonly phase: 'start' | 'end'; readonly ok?: boolean }
   | { readonly type: 'hold'; readonly hold: HoldView }
-  | { readonly type: 'holdReleased' }
+  | { readonly type: 'holdReleased'; readonly holdId: string }
   | { readonly type: 'loginRequired' }
   | {
       readonly type: 'model';

@@ -243,7 +243,8 @@ export class AssistantService {
       bookingFeePerTicket: settings.bookingFeePerTicket,
       state: () => cell.state,
       update: (change) => (cell.state = change(cell.state)),
-      holdChanged: (hold) => emit(hold ? { type: 'hold', hold } : { type: 'holdReleased' }),
+      holdCreated: (hold) => emit({ type: 'hold', hold }),
+      holdReleased: (holdId) => emit({ type: 'holdReleased', holdId }),
       loginRequired: () => emit({ type: 'loginRequired' }),
     };
   }

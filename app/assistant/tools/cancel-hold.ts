@@ -17,7 +17,7 @@ export const cancelHold = defineTool({
     if (!holdId) throw new ToolError('NO_HOLD', 'There is no hold in this conversation to release.');
     await ctx.booking.release(userId, holdId);
     ctx.update((s) => (s.holdId === holdId ? { ...s, holdId: undefined } : s));
-    ctx.holdChanged(undefined);
+    ctx.holdReleased(holdId);
     return { released: true, holdId };
   },
 });

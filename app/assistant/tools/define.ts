@@ -37,8 +37,9 @@ export interface ToolContext {
   /** The conversation; tools replace it through `update` (their changes are persisted with the answer). */
   readonly state: () => ConversationState;
   update(change: (state: ConversationState) => ConversationState): void;
-  /** A hold was created or released: the web tier renders the hold card from it, never the model. */
-  holdChanged(hold: HoldView | undefined): void;
+  /** A hold was created: the web tier renders the hold card from it, never the model. */
+  holdCreated(hold: HoldView): void;
+  holdReleased(holdId: string): void;
   loginRequired(): void;
 }
 

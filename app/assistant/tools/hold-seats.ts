@@ -61,7 +61,7 @@ export const holdSeats = defineTool({
       throw error;
     }
     ctx.update((s) => ({ ...s, holdId: hold.holdId, scheduleId }));
-    ctx.holdChanged(hold);
+    ctx.holdCreated(hold);
     return describeHold(hold, ctx, 'Held.');
   },
 });
