@@ -55,7 +55,7 @@ export function assistantRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/v1/assistant', (_req, res) => {
-    res.json({ offline: deps.assistant.offline });
+    res.json({ offline: deps.assistant.offline, maxChars: deps.assistantMessageMaxChars });
   });
 
   return router;
