@@ -1,5 +1,9 @@
 import type {
   ApiErrorBody,
+  AssistantConversationResponse,
+  AssistantEvent,
+  AssistantMessageRequest,
+  AssistantStatusResponse,
   CancellationQuoteResponse,
   DrStatusResponse,
   HealthResponse,
@@ -138,6 +142,24 @@ export class ApiClient {
   }
   cancel(id: string, c: CallContext) {
     return this.call<ReservationResponse>('POST', `/v1/reservations/${enc(id)}/cancel`, c);
+  }
+
+  // Assistant
+  assistantStatus(c?: CallContext) {
+    return this.call<AssistantStatusResponse>('GET', '/v1/assistant', c);
+  }
+  assistantConversation(id: string, c: CallContext) {
+    return this.call<AssistantConversationResponse>('GET', `/v1/assistant/conversations/${enc(id)}`, c);
+  }
+  /** One message to the assistant: its answer as the API's semantic events, as they arrive. */
+  async *assistantMessage(
+    body: AssistantMessageRequest,
+    c: CallContext,
+    signal?: AbortSignal,
+  ): AsyncGenerator<AssistantEvent> {
+    for await (const { data } of this.stream('/v1/assistant/messages', body, c, signal)) {
+      yield JSON.parse(data) as AssistantEvent;
+    }
   }
 
   /**
