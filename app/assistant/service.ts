@@ -12,7 +12,13 @@ import { newConversation, remember, stepOf, type ConversationState, type Exchang
 import type { AssistantEvent } from './events.js';
 import type { AssistantMetrics } from './metrics.js';
 import type { ModelMessage, ToolResultPart } from './model.js';
-import { AnswerInterrupted, ModelsUnavailable, type AnsweringModel, type ModelChain } from './model-chain.js';
+import {
+  AnswerInterrupted,
+  ModelsUnavailable,
+  type AnsweringModel,
+  type ChainTurn,
+  type ModelChain,
+} from './model-chain.js';
 import { modelDisplayName } from './model-names.js';
 import { ConversationBusy, type ConversationStore, type LeasedConversation } from './ports.js';
 import { catalogSnapshot } from './prompts/catalog-snapshot.js';
@@ -57,6 +63,20 @@ export interface ChatInput {
   readonly locale: Locale;
 }
 
+/** Conversations whose last saved state this instance keeps, to start the model before the conversation read. */
+const SAVED_COPIES = 2000;
+
+/** A first model turn already under way; its text is held until `attach` hands it a sink. */
+interface EarlyTurn {
+  attach(say: (text: string) => void): Promise<ChainTurn>;
+  cancel(): void;
+}
+
+/** The copy this instance saved is still the stored conversation (nobody wrote it since). */
+function sameVersion(stored: ConversationState, copy: ConversationState): boolean {
+  return stored.updatedAt === copy.updatedAt && stored.turn === copy.turn;
+}
+
 /** The state of the answer being written; tools replace it as they go. */
 interface StateCell {
   state: ConversationState;
@@ -80,7 +100,8 @@ export interface ConversationView {
 export class AssistantService {
   private readonly runner: ToolRunner;
   private readonly toolSpecs;
-  private prefixCache: { key: unknown; prefix: Promise<StablePrefix> } | undefined;
+  private prefixCache: { identity: unknown; content: string; prefix: Promise<StablePrefix> } | undefined;
+  private readonly saved = new Map<string, ConversationState>();
 
   constructor(private readonly deps: AssistantDeps) {
     const tools = deps.tools ?? ASSISTANT_TOOLS;
@@ -97,30 +118,47 @@ export class AssistantService {
     const started = clock.now();
     const titles = await this.titleIndex();
     const understanding = understand(input.message, titles, kstDateOf(started));
-    const leased = await this.lease(input.conversationId, started);
+    const prepare = (state: ConversationState): ConversationState =>
+      track(
+        {
+          ...state,
+          ownerUserId: state.ownerUserId ?? input.user?.userId,
+          turn: state.turn + 1,
+          locale: understanding.language,
+        },
+        understanding,
+        titles,
+      );
+    // The conversation read (a DynamoDB round trip) need not delay the model: when this instance saved the
+    // conversation last, the first model turn starts from that copy while the lease is taken, and its output is held
+    // back until the lease confirms the copy is current (otherwise it is discarded and the turn starts again).
+    const copy = input.conversationId ? this.saved.get(input.conversationId) : undefined;
+    const early =
+      copy && this.ownedBy(copy, input.user)
+        ? await this.startEarly(prepare(copy), input, understanding, titles, signal)
+        : undefined;
+    let leased: LeasedConversation | undefined;
+    try {
+      leased = await this.lease(input.conversationId, started);
+    } catch (error) {
+      early?.cancel();
+      throw error;
+    }
     const owned = leased && this.ownedBy(leased.state, input.user) ? leased : undefined;
     if (leased && !owned) {
       // Someone else's conversation (e.g. after logging out): left untouched, and this person starts a new one.
       await this.deps.store.commit(leased.state, leased.lease, leased.state.updatedAt + settings.conversationMs);
     }
-    let state = owned?.state ?? newConversation(randomUUID(), input.locale, started);
-    state = track(
-      {
-        ...state,
-        ownerUserId: state.ownerUserId ?? input.user?.userId,
-        turn: state.turn + 1,
-        locale: understanding.language,
-      },
-      understanding,
-      titles,
-    );
-    emit({ type: 'start', conversationId: state.id, offline: this.deps.offline });
+    const current = owned && copy && sameVersion(owned.state, copy) ? early : undefined;
+    if (early && !current) early.cancel();
+    const cell: StateCell = { state: prepare(owned?.state ?? newConversation(randomUUID(), input.locale, started)) };
+    emit({ type: 'start', conversationId: cell.state.id, offline: this.deps.offline });
 
-    const cell: StateCell = { state };
     let answerText = '';
     let finished = false;
     try {
-      const model = await this.answer(cell, input, understanding, titles, emit, signal, (text) => (answerText += text));
+      const onText = (text: string) => (answerText += text);
+      const model = await this.answer(cell, input, understanding, titles, emit, signal, onText, current);
       finished = true;
       emit({
         type: 'model',
@@ -137,9 +175,13 @@ export class AssistantService {
       let next: ConversationState = { ...cell.state, updatedAt: now };
       if (finished) next = remember(next, { user: input.message, assistant: answerText });
       next = { ...next, step: stepOf(next) };
-      await this.deps.store
-        .commit(next, owned?.lease, now + settings.conversationMs)
-        .catch((e: unknown) => this.deps.log('assistant: conversation state not saved', e));
+      try {
+        await this.deps.store.commit(next, owned?.lease, now + settings.conversationMs);
+        this.keepCopy(next);
+      } catch (e) {
+        this.saved.delete(next.id);
+        this.deps.log('assistant: conversation state not saved', e);
+      }
       if (finished) emit({ type: 'done', step: next.step });
     }
   }
@@ -173,6 +215,7 @@ export class AssistantService {
     emit: (event: AssistantEvent) => void,
     signal: AbortSignal,
     onText: (text: string) => void,
+    early?: EarlyTurn,
   ): Promise<AnsweringModel> {
     const { settings } = this.deps;
     const prefix = await this.prefix();
@@ -192,8 +235,14 @@ export class AssistantService {
         now: this.deps.clock.now(),
         titles: titleMap,
       };
-      const request = buildRequest(prefix, context, messages, settings.maxOutputTokens);
-      const result = await this.deps.models.runTurn(request, say, signal);
+      const result =
+        turn === 1 && early
+          ? await early.attach(say)
+          : await this.deps.models.runTurn(
+              buildRequest(prefix, context, messages, settings.maxOutputTokens),
+              say,
+              signal,
+            );
       model = result.model;
       if (result.stopReason !== 'tool_use' || result.toolUses.length === 0) return model;
       if (turn === settings.maxModelTurns) {
@@ -221,6 +270,52 @@ export class AssistantService {
       }
     }
     return model!;
+  }
+
+  /** The first model turn of an answer, started from this instance's copy of the conversation. */
+  private async startEarly(
+    state: ConversationState,
+    input: ChatInput,
+    understanding: Understanding,
+    titles: TitleIndex,
+    signal: AbortSignal,
+  ): Promise<EarlyTurn> {
+    const prefix = await this.prefix();
+    const context: PromptContext = {
+      state: { ...state, step: stepOf(state) },
+      understanding,
+      loggedIn: Boolean(input.user),
+      now: this.deps.clock.now(),
+      titles: new Map(titles.performances.map((p) => [p.id, p.title])),
+    };
+    const request = buildRequest(
+      prefix,
+      context,
+      [{ role: 'user', content: [{ text: input.message }] }],
+      this.deps.settings.maxOutputTokens,
+    );
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const held: string[] = [];
+    let sink: ((text: string) => void) | undefined;
+    const turn = this.deps.models.runTurn(request, (text) => (sink ? sink(text) : held.push(text)), controller.signal);
+    turn.catch(() => {}).finally(() => signal.removeEventListener('abort', onAbort));
+    return {
+      attach: (say) => {
+        for (const text of held.splice(0)) say(text);
+        sink = say;
+        return turn;
+      },
+      cancel: () => controller.abort(),
+    };
+  }
+
+  /** This instance's last saved copy of a conversation (bounded; the oldest entries go first). */
+  private keepCopy(state: ConversationState): void {
+    this.saved.delete(state.id);
+    this.saved.set(state.id, state);
+    if (this.saved.size > SAVED_COPIES) this.saved.delete(this.saved.keys().next().value!);
   }
 
   private toolContext(
@@ -282,14 +377,23 @@ export class AssistantService {
     return { performances: performances.filter((p) => p.status === 'ACTIVE') };
   }
 
+  /**
+   * The stable prefix, rebuilt only when the catalog's content changes: the catalog cache hands out fresh objects
+   * after each refresh, and rebuilding the snapshot (grade tables over every seat) on each would waste CPU.
+   */
   private prefix(): Promise<StablePrefix> {
     return this.deps.catalog.listPerformances().then((performances) => {
-      if (this.prefixCache?.key !== performances) {
-        const prefix = this.buildPrefix(performances);
-        this.prefixCache = { key: performances, prefix };
-        prefix.catch(() => (this.prefixCache = undefined));
+      const cached = this.prefixCache;
+      if (cached?.identity === performances) return cached.prefix;
+      const content = JSON.stringify(performances);
+      if (cached?.content === content) {
+        this.prefixCache = { ...cached, identity: performances };
+        return cached.prefix;
       }
-      return this.prefixCache!.prefix;
+      const prefix = this.buildPrefix(performances);
+      this.prefixCache = { identity: performances, content, prefix };
+      prefix.catch(() => (this.prefixCache = undefined));
+      return prefix;
     });
   }
 

@@ -6,6 +6,12 @@ import { FALLBACK, PRIMARY } from '../support/bedrock-client.js';
 import { promptLayout, reply, textDeltas } from '../support/fake-bedrock.js';
 import { resultOf, script } from '../support/scripted-model.js';
 import { MOONLIGHT } from '../support/builders.js';
+import { composeApi } from '../../app/compose.js';
+import { createApiApp } from '../../app/api/app.js';
+import { listen } from '../../app/server.js';
+import { TEST_SCRYPT } from '../support/fixture.js';
+import { TEST_CREDENTIALS } from '../support/bedrock-client.js';
+import { noMetrics } from '../../app/assistant/metrics.js';
 
 describe('assistant engine through the API, on the real Bedrock SDK and the wire-protocol fake', function () {
   this.timeout(120_000);
@@ -22,14 +28,21 @@ describe('assistant engine through the API, on the real Bedrock SDK and the wire
   });
   afterEach(() => expect(a.fake.scriptErrors).to.deep.equal([]));
 
-  it('text streaming: the answer reaches the API client as text events in order, then model and done', async () => {
-    a.fake.queue(PRIMARY, reply.text('안녕하세요! 어떤 공연을 찾으세요?', { chunk: 4 }));
+  it('text streaming: deltas arriving over time reach the API client as text events in order, then model and done', async () => {
+    a.fake.queue(PRIMARY, reply.text('안녕하세요! 어떤 공연을 찾으세요?', { chunk: 4, gapMs: 20 }));
     const r = await chat(a.api.url, '안녕하세요');
     expect(r.status).to.equal(200);
     expect(eventsOf(r, 'text').length).to.be.greaterThan(3);
     expect(r.text).to.equal('안녕하세요! 어떤 공연을 찾으세요?');
     expect(r.events.map((e) => e.type).filter((t) => t !== 'text')).to.deep.equal(['start', 'model', 'done']);
     expect(eventsOf(r, 'model')[0]).to.include({ modelId: PRIMARY, name: 'Claude Haiku 4.5', isFallback: false });
+  });
+
+  it('a burst of deltas (one network read) travels as fewer events with the same text, in order', async () => {
+    a.fake.queue(PRIMARY, reply.text('0123456789abcdefghijklmnopqrstuvwxyz', { chunk: 2 }));
+    const r = await chat(a.api.url, 'burst');
+    expect(r.text).to.equal('0123456789abcdefghijklmnopqrstuvwxyz');
+    expect(eventsOf(r, 'text').length).to.be.below(18);
   });
 
   it('a tool call split over many fragments is reassembled, validated and run; all results of the turn go back in one message', async () => {
@@ -202,5 +215,38 @@ describe('assistant engine through the API, on the real Bedrock SDK and the wire
     a.fake.queue(FALLBACK, reply.text('complete'));
     const r = await chat(a.api.url, 'hi');
     expect(r.text).to.equal('complete');
+  });
+
+  it('a stale local copy (another instance answered in between) is discarded: the answer is built from the stored conversation', async () => {
+    const other = composeApi({
+      config: a.fx.config,
+      clock: a.fx.clock,
+      dynamoEndpoint: a.fx.endpoint,
+      drState: a.fx.dr,
+      scrypt: TEST_SCRYPT,
+      log: () => {},
+      bedrockCredentials: TEST_CREDENTIALS,
+      assistantMetrics: noMetrics,
+    });
+    const elsewhere = await listen(createApiApp(other.apiDeps), '127.0.0.1', 0);
+    try {
+      // Each answer says how many exchanges the request re-sent, so the test can see which state it was built from.
+      a.fake.responder = (req) => reply.text(`recent=${req.body.messages.length}`);
+      const first = await chat(a.api.url, 'one');
+      await chat(a.api.url, 'two', { conversationId: first.conversationId });
+      const third = await chat(elsewhere.url, 'three', { conversationId: first.conversationId });
+      expect(third.text).to.equal('recent=5'); // two exchanges + the message
+      const before = a.fake.requests.length;
+      const fourth = await chat(a.api.url, 'four', { conversationId: first.conversationId });
+      // This instance's copy ends at "two": its early request is abandoned and the answer uses the stored state.
+      const used = a.fake.requests.at(-1)!;
+      expect(JSON.stringify(used.body.messages)).to.contain('three');
+      expect(fourth.text).to.equal('recent=5');
+      expect(a.fake.requests.length - before).to.be.within(1, 2);
+      const state = await a.fx.assistant.conversation(first.conversationId!, undefined);
+      expect(state!.recent.map((e) => e.user)).to.deep.equal(['three', 'four']);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });

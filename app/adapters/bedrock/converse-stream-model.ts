@@ -28,7 +28,11 @@ export function createBedrockClient(
   region: string,
   credentials?: { accessKeyId: string; secretAccessKey: string },
 ): BedrockRuntimeClient {
-  return new BedrockRuntimeClient({ region, maxAttempts: 1, ...(credentials ? { credentials } : {}) });
+  const client = new BedrockRuntimeClient({ region, maxAttempts: 1, ...(credentials ? { credentials } : {}) });
+  // The SDK's logger middleware copies every request through its sensitive-data filter even when nothing logs it;
+  // with a ~20 KB prompt per call that is measurable CPU on the path to the first token. The app logs its own way.
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
 }
 
 /** Error types that can arrive inside the stream (no HTTP status of their own) → the status they stand for. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { checkMessage } from '../../assistant/message-rules.js';
 import type { AssistantEvent } from '../../assistant/events.js';
 import { LOCALES } from '../../shared/i18n.js';
+import { batchedWriter } from '../../shared/batched-writer.js';
 import { DomainError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { idSchema as id } from '../inputs.js';
@@ -34,17 +35,35 @@ export function assistantRoutes(deps: ApiDeps): Router {
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
+    const out = batchedWriter(res);
+    // Text deltas that arrive in one burst travel as one event; every other event keeps its place in the order.
+    let text = '';
+    const send = (event: AssistantEvent) => out.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    const flushText = () => {
+      if (text === '') return;
+      send({ type: 'text', text });
+      text = '';
+    };
     const emit = (event: AssistantEvent) => {
       if (!res.headersSent) {
         res.status(200).type('text/event-stream').setHeader('Cache-Control', 'no-store, no-transform');
+        res.flushHeaders();
       }
-      res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      if (event.type === 'text') {
+        if (text === '') setImmediate(flushText);
+        text += event.text;
+        return;
+      }
+      flushText();
+      send(event);
     };
     await deps.assistant.chat(
       { conversationId: body.conversationId, message, user: user && { userId: user.userId }, locale: body.locale },
       emit,
       controller.signal,
     );
+    flushText();
+    out.flush();
     res.end();
   });
 
