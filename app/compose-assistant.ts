@@ -38,7 +38,7 @@ export function composeAssistant(options: AssistantOptions): AssistantService {
   const backend = options.backend ?? (config.assistant.mode === 'bedrock' ? 'bedrock' : 'offline');
   const offline = backend === 'offline';
   const models = offline
-    ? [new OfflineModel()]
+    ? [new OfflineModel(config.assistant.offlineWordMs)]
     : (() => {
         const client = createBedrockClient(config.aws.region, options.bedrockCredentials);
         return [

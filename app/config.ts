@@ -84,6 +84,8 @@ export const configSchema = z
     ASSISTANT_CHAT_PER_USER_PER_MINUTE: positiveInt.default(12),
     ASSISTANT_CHAT_PER_IP_PER_MINUTE: positiveInt.default(40),
     ASSISTANT_CONVERSATION_HOURS: positiveInt.default(24),
+    /** The offline model's pause between words, so its answers stream like a model's. */
+    ASSISTANT_OFFLINE_WORD_MS: z.coerce.number().int().min(0).max(1000).default(15),
     COOKIE_SECURE: bool.optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     /** production caches compiled templates. */
@@ -137,6 +139,7 @@ export const configSchema = z
       chatPerUserPerMinute: env.ASSISTANT_CHAT_PER_USER_PER_MINUTE,
       chatPerIpPerMinute: env.ASSISTANT_CHAT_PER_IP_PER_MINUTE,
       conversationHours: env.ASSISTANT_CONVERSATION_HOURS,
+      offlineWordMs: env.ASSISTANT_OFFLINE_WORD_MS,
     },
     logLevel: env.LOG_LEVEL,
     production: env.NODE_ENV === 'production',

@@ -11,6 +11,9 @@ import type { ToolName } from './tools/define.js';
 export class OfflineModel implements ChatModel {
   readonly id = 'offline';
 
+  /** `wordDelayMs` paces the words like a model's tokens (the page shows them arriving); 0 in most tests. */
+  constructor(private readonly wordDelayMs = 0) {}
+
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
     const step = nextStep(request.context as PromptContext, resultsOfThisAnswer(request.messages));
     if (signal.aborted) return;
@@ -23,7 +26,8 @@ export class OfflineModel implements ChatModel {
       yield { type: 'blockStop', index: 0 };
       yield { type: 'messageStop', stopReason: 'tool_use' };
     } else {
-      for (const piece of step.text.match(/\S+\s*|\s+/g) ?? []) {
+      for (const [i, piece] of (step.text.match(/\S+\s*|\s+/g) ?? []).entries()) {
+        if (i > 0 && this.wordDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.wordDelayMs));
         if (signal.aborted) return;
         yield { type: 'text', index: 0, text: piece };
       }

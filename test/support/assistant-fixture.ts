@@ -29,7 +29,7 @@ export async function assistantFixture(
   const slept: number[] = [];
   const fx = await createFixture(
     name,
-    { ASSISTANT_MODE: backend, ...env },
+    { ASSISTANT_MODE: backend, ASSISTANT_OFFLINE_WORD_MS: '0', ...env },
     {
       bedrockCredentials: TEST_CREDENTIALS,
       assistantMetrics: new EmfMetrics((line) => metrics.push(JSON.parse(line))),
