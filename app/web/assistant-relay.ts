@@ -1,4 +1,5 @@
 import type { AssistantEvent, HoldView } from '../api/contracts.js';
+import { escapeXml } from '../catalog/escape-xml.js';
 
 /** Renders a template with the page's locals (Eta, auto-escaped). */
 export type Render = (template: string, data: Record<string, unknown>) => string;
@@ -27,7 +28,8 @@ export async function fragmentOf(event: AssistantEvent, ctx: RelayContext): Prom
     case 'start':
       return ctx.render('partials/assistant/turn', { id: ctx.id, message: ctx.message });
     case 'text':
-      return into('text', 'beforeend', text(event.text));
+      // The hot path (one per streamed delta): escaped directly rather than through two template renders.
+      return `<hx-partial hx-target="#${ctx.id}-text" hx-swap="beforeend">${escapeXml(event.text)}</hx-partial>`;
     case 'tool':
       return into('progress', 'innerHTML', event.phase === 'start' ? text(toolLabel(event.name, ctx.t)) : '');
     case 'hold':

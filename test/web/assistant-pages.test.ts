@@ -59,8 +59,8 @@ describe('assistant web relay: SSE in the response to the htmx POST, escaped fra
 
   const browser = () => new WebClient(web.url);
 
-  it('streams server-sent events (no-transform, never compressed): the turn first, then one fragment per text delta', async () => {
-    a.fake.queue(PRIMARY, reply.text('달빛 정원은 한강아트센터에서 공연해요.', { chunk: 5 }));
+  it('streams server-sent events (no-transform, never compressed): the turn first, then text fragments as deltas arrive', async () => {
+    a.fake.queue(PRIMARY, reply.text('달빛 정원은 한강아트센터에서 공연해요.', { chunk: 5, gapMs: 20 }));
     const b = browser();
     await b.get('/assistant');
     const r = await ask(b, '어디서 해요?', { 'accept-encoding': 'gzip, br' });

@@ -5,6 +5,7 @@ import { fragmentOf, sseMessage, type RelayContext } from '../assistant-relay.js
 import type { WebDeps } from '../deps.js';
 import { errorView } from '../errors.js';
 import { HX, isHtmxRequest } from '../htmx.js';
+import { batchedWriter } from '../../shared/batched-writer.js';
 import { callContext } from '../session.js';
 import type { ViewHelpers } from '../view-helpers.js';
 import { randomBytes } from 'node:crypto';
@@ -106,10 +107,11 @@ export function assistantPages(deps: WebDeps): Router {
       render,
       holdCard: async (hold) => render('partials/assistant/hold-card', { hold, ...(await showContext(hold)) }),
     };
+    const out = batchedWriter(res);
     try {
       for (let event: AssistantEvent | undefined = first.value; event;) {
         const html = await fragmentOf(event, ctx);
-        if (html) res.write(sseMessage(html));
+        if (html) out.write(sseMessage(html));
         const next = await events.next();
         event = next.done ? undefined : next.value;
       }
@@ -117,8 +119,9 @@ export function assistantPages(deps: WebDeps): Router {
       if (controller.signal.aborted) return;
       deps.log('assistant relay failed', error);
       const failed = await fragmentOf({ type: 'error', code: 'INTERNAL', message: 'relay', retryable: true }, ctx);
-      res.write(sseMessage(failed!));
+      out.write(sseMessage(failed!));
     }
+    out.flush();
     res.end();
   });
 
