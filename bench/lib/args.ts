@@ -31,23 +31,38 @@ const FLAGS: Record<string, keyof BenchArgs> = {
   '--max-seconds': 'maxSeconds',
 };
 
-export const USAGE = `usage: npm run bench:holds -- [${Object.keys(FLAGS)
-  .map((f) => `${f} N`)
-  .join('] [')}]`;
+export const USAGE = usageOf('bench:holds', FLAGS);
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const args: Record<keyof BenchArgs, number> = { ...DEFAULTS };
+  // warmup may be 0; everything else must be at least 1.
+  return parseIntegerFlags(argv, FLAGS, DEFAULTS, USAGE, (key) => (key === 'warmup' ? 0 : 1));
+}
+
+export function usageOf(script: string, flags: Readonly<Record<string, string>>): string {
+  return `usage: npm run ${script} -- [${Object.keys(flags)
+    .map((f) => `${f} N`)
+    .join('] [')}]`;
+}
+
+/** `--name value` / `--name=value` integer options over defaults; anything else is refused with the usage. */
+export function parseIntegerFlags<T extends { readonly [K in keyof T]: number }>(
+  argv: readonly string[],
+  flags: Readonly<Record<string, keyof T>>,
+  defaults: T,
+  usage: string,
+  minimum: (key: keyof T) => number = () => 1,
+): T {
+  const args = { ...defaults } as Record<keyof T, number>;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
-    const key = FLAGS[flag];
-    if (!key) throw new Error(`unknown option ${flag}\n${USAGE}`);
+    const key = flags[flag];
+    if (!key) throw new Error(`unknown option ${flag}\n${usage}`);
     const raw = inline ?? argv[++i];
     const value = Number(raw);
-    // warmup may be 0; everything else must be at least 1.
-    const min = key === 'warmup' ? 0 : 1;
+    const min = minimum(key);
     if (!Number.isInteger(value) || value < min)
-      throw new Error(`${flag} needs an integer >= ${min}, got ${raw}\n${USAGE}`);
+      throw new Error(`${flag} needs an integer >= ${min}, got ${raw}\n${usage}`);
     args[key] = value;
   }
-  return args;
+  return args as T;
 }
