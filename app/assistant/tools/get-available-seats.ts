@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { bestAvailable } from '../../booking/best-available.js';
 import { MAX_SEATS_PER_HOLD } from '../../booking/pricing.js';
 import { offer } from '../conversation.js';
 import { defineTool, idField, ToolError } from './define.js';
-import { performanceOf, scheduleOf, seatsLabel, venueOf, when } from './common.js';
+import { performanceOf, scheduleOf, seatsLabel, when } from './common.js';
 
 export const getAvailableSeats = defineTool({
   name: 'get_available_seats',
@@ -33,10 +32,8 @@ export const getAvailableSeats = defineTool({
       const codes = performance.grades.map((g) => g.code).join(', ');
       throw new ToolError('UNKNOWN_GRADE', `This performance has no grade "${grade}". Its grades: ${codes}.`);
     }
-    const venue = await venueOf(ctx.catalog, performance);
-    const map = await ctx.booking.seatMap(scheduleId, ctx.user?.userId);
-    const taken = new Set(map.seats.filter((s) => s.state !== 'available').map((s) => s.seatId));
-    const options = bestAvailable(performance, venue, taken, { count, grade });
+    // The same recommender as the seat-map page's "best available" (held, sold and DR-protected seats are taken).
+    const options = await ctx.booking.recommend(scheduleId, count, grade);
     const fee = ctx.bookingFeePerTicket * count;
     let numbered: { option: number }[] = [];
     ctx.update((state) => {
