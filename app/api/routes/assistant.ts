@@ -37,7 +37,10 @@ export function assistantRoutes(deps: ApiDeps): Router {
     });
     const out = batchedWriter(res);
     // Text deltas that arrive in one burst travel as one event; every other event keeps its place in the order.
+    // The first words of an answer go out at once: a deferred write would wait for whatever the rest of the burst
+    // sets off (the stream's end, metrics, the conversation's save), which is time added to the first token.
     let text = '';
+    let spoken = false;
     const send = (event: AssistantEvent) => out.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     const flushText = () => {
       if (text === '') return;
@@ -50,6 +53,12 @@ export function assistantRoutes(deps: ApiDeps): Router {
         res.flushHeaders();
       }
       if (event.type === 'text') {
+        if (!spoken) {
+          spoken = true;
+          send(event);
+          out.flush();
+          return;
+        }
         if (text === '') setImmediate(flushText);
         text += event.text;
         return;

@@ -108,10 +108,16 @@ export function assistantPages(deps: WebDeps): Router {
       holdCard: async (hold) => render('partials/assistant/hold-card', { hold, ...(await showContext(hold)) }),
     };
     const out = batchedWriter(res);
+    let spoken = false;
     try {
       for (let event: AssistantEvent | undefined = first.value; event;) {
         const html = await fragmentOf(event, ctx);
         if (html) out.write(sseMessage(html));
+        // The first words are not held for the rest of this turn (time to first token); later writes coalesce.
+        if (event.type === 'text' && !spoken) {
+          spoken = true;
+          out.flush();
+        }
         const next = await events.next();
         event = next.done ? undefined : next.value;
       }
