@@ -4,8 +4,9 @@
  *
  *   npm run bench:chat -- [--clients 20] [--messages 5] [--rounds 4] [--delay 300]
  *
- * The API and the web tier run as two separate Node processes (as on their own instances in AWS); this process runs
- * DynamoDB Local, the fake endpoint and the load generator.
+ * The API and the web tier run as two separate Node processes (as on their own instances in AWS), from an esbuild
+ * bundle of app/main.ts with NODE_ENV=production, as the artifact runs; this process runs DynamoDB Local, the fake
+ * endpoint and the load generator.
  *
  * 1. Tokens: a scripted 9-message booking, its model calls' input tokens split into uncached, cache-write and
  *    cache-read as the fake's prompt-cache simulation reports them; cold (empty cache) and warm (prefix cached).
@@ -22,6 +23,7 @@ import { addDays, kstDateOf, weekdayOf } from '../app/shared/time.js';
 import { MOONLIGHT } from '../test/support/builders.js';
 import { FakeBedrock } from '../test/support/fake-bedrock.js';
 import { processCpuMs, startRole, type AppProcess } from './lib/app-processes.js';
+import { bundleApp } from './lib/bench-bundle.js';
 import { parseIntegerFlags, usageOf } from './lib/args.js';
 import { machineInfo } from './lib/machine.js';
 import { ratio } from './lib/stats.js';
@@ -31,6 +33,8 @@ import { timeToFirstToken, type TtftResult } from './lib/ttft-bench.js';
 const FLAGS = { '--clients': 'clients', '--messages': 'messages', '--rounds': 'rounds', '--delay': 'delay' } as const;
 const DEFAULTS = { clients: 20, messages: 5, rounds: 4, delay: 300 };
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench-secret' };
+/** Both roles run as deployed: compiled templates cached, no debug logging. */
+const PRODUCTION = { NODE_ENV: 'production', AWS_REGION: 'ap-northeast-2', LOG_LEVEL: 'silent' };
 
 async function main(): Promise<void> {
   const args = parseIntegerFlags(process.argv.slice(2), FLAGS, DEFAULTS, usageOf('bench:chat', FLAGS));
@@ -43,24 +47,29 @@ async function main(): Promise<void> {
   // The baseline client in this process finds the fake the same way the API process does.
   process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = fake.url;
   try {
-    console.log('starting DynamoDB Local, the fake Bedrock endpoint, the API process and the web process…');
-    local = await startDynamoLocal();
-    api = await startRole('api', {
-      ...CREDENTIALS,
-      API_PORT: '0',
-      // The app finds the fake through the SDK's own convention, exactly as it would find an emulator.
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
-      AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
-      DYNAMODB_MODE: 'external',
-      BOOTSTRAP_TABLES: 'true',
-      TABLE_PREFIX: `benchchat-${runId}`,
-      DR_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'benchchat-')), 'dr.json'),
-      LOG_LEVEL: 'silent',
-      ASSISTANT_MODE: 'bedrock',
-      ASSISTANT_CHAT_PER_USER_PER_MINUTE: '100000',
-      ASSISTANT_CHAT_PER_IP_PER_MINUTE: '100000',
-    });
-    web = await startRole('web', { API_URL: api.url, WEB_PORT: '0', LOG_LEVEL: 'silent' });
+    console.log('bundling the app; starting DynamoDB Local, the fake Bedrock endpoint, the API and web processes…');
+    const [bundle, started] = await Promise.all([bundleApp(), startDynamoLocal()]);
+    local = started;
+    api = await startRole(
+      'api',
+      {
+        ...PRODUCTION,
+        ...CREDENTIALS,
+        API_PORT: '0',
+        // The app finds the fake through the SDK's own convention, exactly as it would find an emulator.
+        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+        AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+        DYNAMODB_MODE: 'external',
+        BOOTSTRAP_TABLES: 'true',
+        TABLE_PREFIX: `benchchat-${runId}`,
+        DR_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'benchchat-')), 'dr.json'),
+        ASSISTANT_MODE: 'bedrock',
+        ASSISTANT_CHAT_PER_USER_PER_MINUTE: '100000',
+        ASSISTANT_CHAT_PER_IP_PER_MINUTE: '100000',
+      },
+      bundle,
+    );
+    web = await startRole('web', { ...PRODUCTION, API_URL: api.url, WEB_PORT: '0' }, bundle);
 
     console.log(
       `\nmachine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage}`,

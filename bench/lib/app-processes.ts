@@ -17,16 +17,22 @@ export function processCpuMs(pid: number): number {
 }
 
 /**
- * Starts one role of the app as its own Node process (`app/main.ts`, as the systemd unit does in AWS), so the
+ * Starts one role of the app as its own Node process (`app/main.ts` through tsx, or `bundle`, a bundled build of it,
+ * as the systemd unit runs the artifact in AWS), so the
  * benchmark's load generator and fake endpoint do not share the app's event loop, and the web and API tiers do not
  * share one either. Resolves with the URL the process prints once it listens.
  */
-export async function startRole(role: 'api' | 'web', env: Record<string, string>): Promise<AppProcess> {
+export async function startRole(
+  role: 'api' | 'web',
+  env: Record<string, string>,
+  bundle?: string,
+): Promise<AppProcess> {
   // BENCH_PROFILE=<dir>: a V8 CPU profile per role (written when the process exits), to see where time goes.
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}/${role}`]
     : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'app/main.ts'], {
+  const entry = bundle ? [bundle] : ['--import', 'tsx', 'app/main.ts'];
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...entry], {
     env: { ...process.env, ...env, MEGATICKET_ROLE: role, HOST: '127.0.0.1', NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
