@@ -180,7 +180,7 @@ describe('assistant web relay: SSE in the response to the htmx POST, escaped fra
     expect(chat.html.match(/id="assistant-log"/g)).to.have.length(1);
   });
 
-  it('the hold card comes from the hold, with pay and release; releasing from the card frees the seats', async () => {
+  it('the hold card comes from the hold, with pay and release; the chat hold is in my reservations; releasing it from the card frees the seats', async () => {
     const b = browser();
     await b.signUp(email('card'));
     const slot = (await a.fx.catalog.listSchedules('perf-moonlight-garden')).find(
@@ -205,10 +205,19 @@ describe('assistant web relay: SSE in the response to the htmx POST, escaped fra
     expect(card).to.match(/data-remaining-ms="\d+"/);
     const page = await b.get('/assistant');
     expect(page.html).to.contain(`id="hold-${holdId}"`);
+    // My reservations on the web lists the chat's hold as awaiting payment, with its seats and a pay button.
+    const mine = await b.get('/reservations');
+    const listed = /<article class="booking is-held" id="h-([0-9a-f-]+)">([\s\S]*?)<\/article>/.exec(mine.html);
+    expect(listed?.[1]).to.equal(holdId);
+    const entry = listed![2]!;
+    expect(entry).to.contain('좌석 선점 중');
+    expect(entry).to.contain(`action="/holds/${holdId}/pay"`);
+    expect(entry.match(/<li>/g) ?? []).to.have.length(2);
     const released = await b.post(`/assistant/holds/${holdId}/release`, {}, { headers: { 'hx-request': 'true' } });
     expect(released.status).to.equal(200);
     expect(released.html).to.contain('이 좌석 선점은 해제되었습니다.');
     const seats = await a.fx.store.seatRecords(slot.id);
     expect(seats.filter((s) => s.holdId === holdId)).to.deep.equal([]);
+    expect((await b.get('/reservations')).html).not.to.contain(`id="h-${holdId}"`);
   });
 });

@@ -9,7 +9,7 @@ export const getMyReservations = defineTool({
     .strict()
     .describe(
       "The logged-in person's reservations, newest first (number, show, KST time, seats, total, status), and any " +
-        'booking recovered after a regional failover that still awaits payment.',
+        'held seats that still await payment (a live hold, or one recovered after a regional failover).',
     ),
   async run(_input, ctx) {
     const userId = requireUser(ctx);
@@ -33,6 +33,7 @@ export const getMyReservations = defineTool({
       awaitingPayment: await Promise.all(
         awaitingPayment.map(async (h) => ({
           holdId: h.holdId,
+          status: h.status,
           show: await title(h.performanceId),
           total: h.total,
           payBefore: when(h.deadline, ctx.locale),
