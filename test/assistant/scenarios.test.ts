@@ -350,6 +350,37 @@ describe('assistant scenarios with DynamoDB Local end state', function () {
       await expectHeldOption(fx, second, say.id(), user.userId, 2);
     });
 
+    it('a seat taken between recommendation and hold: the model gets SEATS_TAKEN, nothing is held or invented', async () => {
+      const { fx } = a;
+      const user = await signUp(fx, 'late-b');
+      const rival = await signUp(fx, 'rival-b');
+      const slot = await saturdayEvening(fx, MOONLIGHT, 16);
+      a.fake.responder = script(
+        () => reply.tools([{ name: 'get_available_seats', input: { scheduleId: slot.id, count: 2, grade: 'VIP' } }]),
+        () => reply.text('1번 좌석으로 잡을까요?'),
+        (req) => reply.tools([{ name: 'hold_seats', input: { scheduleId: slot.id, seatIds: context.option(req, 1) } }]),
+        (req) => reply.text(resultOf(req, 'hold_seats').error.code),
+      );
+      const say = talk(a.api.url, user.token);
+      await say('달빛 정원 VIP 2명 자리 찾아 주세요');
+      const first = (await stateOf(fx, say.id())).offered.find((o) => o.option === 1)!;
+      await fx.booking.hold(rival.userId, slot.id, first.seatIds);
+      const r = await say('네, 1번으로 잡아 주세요');
+      expect(r.text).to.equal('SEATS_TAKEN');
+      expect(eventsOf(r, 'hold')).to.have.length(0);
+      expect(eventsOf(r, 'tool').find((e) => e.phase === 'end')).to.include({ name: 'hold_seats', ok: false });
+      expect(await heldBy(fx, slot.id, user.userId)).to.have.length(0);
+      expect((await heldBy(fx, slot.id, rival.userId)).map((h) => h.seatId).sort()).to.deep.equal(
+        [...first.seatIds].sort(),
+      );
+      const state = await stateOf(fx, say.id());
+      expect(state.holdId).to.equal(undefined);
+      expect(
+        state.offered.some((o) => o.option === 1),
+        'the taken option is withdrawn',
+      ).to.equal(false);
+    });
+
     it('a compromised model acting for another user changes nothing: no user id parameter, ownership checked, only offered seats', async () => {
       const { fx } = a;
       const victim = await signUp(fx, 'victim-b');
