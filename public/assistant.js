@@ -25,4 +25,20 @@
     var log = document.getElementById('assistant-log');
     if (log) log.scrollTop = log.scrollHeight;
   });
+
+  // A narrower window (a phone turned, a window resized) re-wraps the log: whoever was reading the newest message
+  // stays at the newest message.
+  var atBottom = true;
+  document.addEventListener(
+    'scroll',
+    function (event) {
+      var log = event.target;
+      if (log && log.id === 'assistant-log') atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+    },
+    true,
+  );
+  window.addEventListener('resize', function () {
+    var log = document.getElementById('assistant-log');
+    if (log && atBottom) log.scrollTop = log.scrollHeight;
+  });
 })();

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import {
+  hasHorizontalScroll,
   launchChromium,
   newPerson,
   screenshot,
@@ -23,7 +24,7 @@ describe('the booking assistant in a real browser (Chromium, htmx 4 + hx-sse, bo
     await app?.stop();
   });
 
-  it('tokens arrive in the page one by one, the hold card appears, and paying from the card makes a reservation', async () => {
+  it('tokens arrive in the page one by one, the hold card appears (no sideways scroll at 1280 and 390 px), and paying from the card makes a reservation', async () => {
     const context = await newPerson(browser);
     const { page, errors } = await watchedPage(context);
     await signUpInBrowser(page, app.url, 'chat');
@@ -74,7 +75,13 @@ describe('the booking assistant in a real browser (Chromium, htmx 4 + hx-sse, bo
     expect(await card.locator('.total strong').textContent()).to.equal('284,000원');
     const clock = await card.locator('.clock').textContent();
     expect(clock).to.match(/^(10:00|9:\d\d)$/);
-    await screenshot(page, 'assistant-hold-card');
+    // The chat page with its hold card on a desktop and a phone: nothing scrolls sideways.
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await hasHorizontalScroll(page), `horizontal scroll at ${width}px`).to.equal(false);
+      await screenshot(page, `assistant-hold-card-${width}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // A later message takes the buttons away from the card (the payment page link stays).
     await say('공연장이 어디예요?');
