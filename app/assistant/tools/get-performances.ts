@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { startingPrice } from '../../catalog/grades.js';
 import { GENRE_LABELS } from '../../catalog/genres.js';
-import { searchPerformances } from '../../catalog/search.js';
+import { findPerformances } from '../../catalog/search.js';
 import { GENRES } from '../../catalog/types.js';
 import { dateField, defineTool } from './define.js';
 
@@ -19,14 +19,10 @@ export const getPerformances = defineTool({
         'a date filter or when the snapshot is not enough). Returns ids, titles, genre, venue, run and lowest price.',
     ),
   async run(input, ctx) {
-    const all = await ctx.catalog.listPerformances();
-    const schedules = input.date
-      ? new Map(await Promise.all(all.map(async (p) => [p.id, await ctx.catalog.listSchedules(p.id)] as const)))
-      : undefined;
-    const found = searchPerformances(
-      all,
+    const found = await findPerformances(
+      ctx.catalog,
       { q: input.query, genre: input.genre, date: input.date },
-      schedules && { schedulesOf: (id) => schedules.get(id) ?? [], now: ctx.now },
+      ctx.now,
     );
     return {
       performances: found.slice(0, 10).map((p) => ({
