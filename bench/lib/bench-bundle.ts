@@ -1,10 +1,11 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { ESM_REQUIRE_BANNER } from '../../scripts/bundle.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * `app/main.ts` bundled by esbuild as the deployed artifact is (`npm run bundle`, same banner), so a benchmark runs the
+ * `app/main.ts` bundled by esbuild as the deployed artifact is (`npm run bundle`, the same banner), so a benchmark runs the
  * code the instances run, without tsx's loader hooks on the request path (the AWS SDK resolves a `require` per
  * event-stream request, which tsx's resolver makes measurably slow). Written to `dist/bench-server.mjs`: one level
  * below the repository root, where the app finds views/ and public/ as it does in the artifact.
@@ -18,16 +19,7 @@ export async function bundleApp(): Promise<string> {
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    banner: {
-      js: [
-        "import { createRequire as __megaticketCreateRequire } from 'node:module';",
-        "import { fileURLToPath as __megaticketFileURLToPath } from 'node:url';",
-        "import { dirname as __megaticketDirname } from 'node:path';",
-        'const require = __megaticketCreateRequire(import.meta.url);',
-        'const __filename = __megaticketFileURLToPath(import.meta.url);',
-        'const __dirname = __megaticketDirname(__filename);',
-      ].join('\n'),
-    },
+    banner: { js: ESM_REQUIRE_BANNER },
     logLevel: 'warning',
   });
   return outfile;
