@@ -56,7 +56,7 @@ export function composeApi(options: ComposeOptions) {
       ? new DynamoDrStateStore(db, tables.control, `api:${config.aws.region}`)
       : new FileDrStateStore(config.dr.file));
   const drState = new CachedDrStateSource(drSource, clock, config.dr.cacheSeconds * 1000);
-  const writer = new WriterGate(drState, config.aws.region, config.aws.primaryRegion);
+  const writer = new WriterGate(drState, config.aws.region, config.aws.primaryRegion, config.aws.standbyRegion);
   const store = new DynamoBookingStore(db, tables);
   const payments = new DemoPaymentProvider();
   const booking = new BookingService({

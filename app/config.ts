@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOG_LEVELS } from './shared/log.js';
+import { CSRF_KEY_MIN_LENGTH } from './web/csrf-keys.js';
 
 /**
  * The only reader of process.env. Parsed once at start; a missing or malformed value stops the process with the
@@ -22,6 +23,7 @@ const delayList = z
   .string()
   .regex(/^\s*\d{1,6}(\s*,\s*\d{1,6})*\s*$/, 'a comma-separated list of milliseconds such as 1000,1500')
   .transform((v) => v.split(',').map((s) => Number(s.trim())));
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as ap-northeast-2');
 
 export const configSchema = z
   .object({
@@ -39,6 +41,8 @@ export const configSchema = z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
       .default('ap-northeast-2'),
+    /** The region that takes bookings while DR is active (named to users on the primary's read-only pages). */
+    STANDBY_REGION: awsRegion.default('ap-northeast-1'),
     TABLE_PREFIX: z
       .string()
       .regex(/^[a-zA-Z0-9_.-]{3,200}$/)
@@ -60,8 +64,13 @@ export const configSchema = z
     DR_STATE_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
     /** How long one read of a slot's seat state serves every viewer of it (SPEC §8); 0 = no sharing. */
     SEAT_VIEW_CACHE_MS: z.coerce.number().int().min(0).max(5000).default(1000),
-    /** Secret for the web tier's CSRF tokens; every web instance behind one load balancer needs the same value. */
-    WEB_CSRF_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    /** The web tier's CSRF key given directly (local and single-machine runs); AWS uses WEB_CSRF_SECRET_ID. */
+    WEB_CSRF_SECRET: z.string().min(CSRF_KEY_MIN_LENGTH, `at least ${CSRF_KEY_MIN_LENGTH} characters`).optional(),
+    /** The Secrets Manager secret (name or ARN, in AWS_REGION) holding the CSRF key every web instance shares. */
+    WEB_CSRF_SECRET_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9/_+=.@:-]{1,2048}$/, 'a Secrets Manager secret name or ARN')
+      .optional(),
     SESSION_DAYS: positiveInt.default(14),
     /** How long an API instance may reuse a session it has read; a logout elsewhere reaches it within this. */
     SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
@@ -99,9 +108,10 @@ export const configSchema = z
       apiUrl: env.API_URL,
       cookieSecure: env.COOKIE_SECURE ?? false,
       csrfSecret: env.WEB_CSRF_SECRET,
+      csrfSecretId: env.WEB_CSRF_SECRET_ID,
     },
     api: { port: env.API_PORT },
-    aws: { region: env.AWS_REGION, primaryRegion: env.PRIMARY_REGION },
+    aws: { region: env.AWS_REGION, primaryRegion: env.PRIMARY_REGION, standbyRegion: env.STANDBY_REGION },
     dynamodb: {
       mode: env.DYNAMODB_MODE,
       localDir: env.DYNAMODB_LOCAL_DIR,
@@ -169,5 +179,31 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (config.production && !present.AWS_REGION) {
     throw new ConfigError(['AWS_REGION: required when NODE_ENV=production (the region this instance serves)']);
   }
+  if (config.aws.standbyRegion === config.aws.primaryRegion) {
+    throw new ConfigError(['STANDBY_REGION: must differ from PRIMARY_REGION']);
+  }
+  const csrfProblem = csrfKeyProblem(config);
+  if (csrfProblem) throw new ConfigError([csrfProblem]);
   return config;
+}
+
+/**
+ * Every web instance of a deployment must sign CSRF tokens with the same key, or a form rendered by one instance is
+ * refused by the next. Production therefore refuses to start the web tier without one (instead of inventing a
+ * per-process key); an ARN must name this region's copy of the secret, the one the instance role may read.
+ */
+function csrfKeyProblem(config: Config): string | undefined {
+  const { csrfSecret, csrfSecretId } = config.web;
+  if (csrfSecret && csrfSecretId) return 'WEB_CSRF_SECRET_ID: set either it or WEB_CSRF_SECRET, not both';
+  const arnRegion = csrfSecretId?.startsWith('arn:') ? csrfSecretId.split(':')[3] : undefined;
+  if (arnRegion !== undefined && arnRegion !== config.aws.region) {
+    return `WEB_CSRF_SECRET_ID: names a secret in ${arnRegion || '(no region)'}, but this instance serves ${config.aws.region} (AWS_REGION)`;
+  }
+  if (config.production && config.role !== 'api' && !csrfSecret && !csrfSecretId) {
+    return (
+      'WEB_CSRF_SECRET_ID: required when NODE_ENV=production and the web tier runs (the Secrets Manager secret with ' +
+      `the CSRF key every web instance shares), or WEB_CSRF_SECRET (at least ${CSRF_KEY_MIN_LENGTH} characters) on a single machine`
+    );
+  }
+  return undefined;
 }

@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig } from './config.js';
 import { JavaMissingError } from './adapters/local/dynamodb-local.js';
+import { SecretReadError } from './adapters/secrets/staged-secret.js';
 import { startApp } from './runtime.js';
+import { CsrfKeyError } from './web/csrf-keys.js';
 
 /** Composition root for `npm start` and the production service: config → app → signals. */
 async function main(): Promise<void> {
@@ -37,8 +39,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof JavaMissingError) {
+  if (error instanceof ConfigError || error instanceof JavaMissingError || error instanceof CsrfKeyError) {
     console.error(error.message);
+  } else if (error instanceof SecretReadError) {
+    console.error(`MegaTicket failed to start: WEB_CSRF_SECRET_ID: ${error.message}`);
   } else {
     console.error('MegaTicket failed to start:', error);
   }

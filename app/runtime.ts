@@ -3,6 +3,11 @@ import { createDynamoClient } from './adapters/dynamodb/client.js';
 import { ensureTables } from './adapters/dynamodb/create-tables.js';
 import { startDynamoLocal, type DynamoLocal } from './adapters/local/dynamodb-local.js';
 import { seedDemoCatalog } from './adapters/local/seed.js';
+import {
+  createSecretsManagerClient,
+  readStagedSecret,
+  type SecretsManagerConnection,
+} from './adapters/secrets/staged-secret.js';
 import { startDrRecoveryLoop } from './booking/dr-recovery-loop.js';
 import type { DrStateSource } from './booking/ports.js';
 import { composeApi, type ComposedApi } from './compose.js';
@@ -12,6 +17,7 @@ import type { Clock } from './shared/clock.js';
 import { systemClock } from './shared/clock.js';
 import { createLog, type Log } from './shared/log.js';
 import { composeWeb } from './web/compose.js';
+import { csrfKeys, type CsrfKeys } from './web/csrf-keys.js';
 import type { ScryptParams } from './accounts/passwords.js';
 import { resolveAssistantBackend } from './compose-assistant.js';
 import type { AssistantMetrics } from './assistant/metrics.js';
@@ -33,6 +39,41 @@ export interface StartOptions {
   readonly dynamoEndpoint?: string;
   /** Where the assistant's EMF lines go (default: stdout when Bedrock answers). */
   readonly assistantMetrics?: AssistantMetrics;
+  /** Where the CSRF key's secret is read (a local stand-in in tests); by default the SDK's resolution. */
+  readonly secretsManager?: Partial<SecretsManagerConnection>;
+}
+
+/**
+ * The web tier's CSRF keys, read once before anything starts: in AWS from the deployment's Secrets Manager secret (this
+ * region's copy; the AWSCURRENT value signs, AWSPENDING and AWSPREVIOUS are still accepted), locally from
+ * WEB_CSRF_SECRET, else none (each process then invents its own; config refuses that in production).
+ */
+export async function loadCsrfKeys(
+  config: Config,
+  log: Log,
+  connection: Partial<SecretsManagerConnection> = {},
+): Promise<CsrfKeys | undefined> {
+  const secretId = config.web.csrfSecretId;
+  if (!secretId) return config.web.csrfSecret ? csrfKeys(config.web.csrfSecret, [], 'WEB_CSRF_SECRET') : undefined;
+  const client = createSecretsManagerClient({ region: config.aws.region, ...connection });
+  try {
+    const secret = await readStagedSecret(client, secretId);
+    const keys = csrfKeys(
+      secret.AWSCURRENT.value,
+      [secret.AWSPENDING?.value, secret.AWSPREVIOUS?.value],
+      `WEB_CSRF_SECRET_ID (${secretId})`,
+    );
+    // Version ids only, never values: what an operator checks after a rotation.
+    log('CSRF keys loaded', undefined, {
+      secretId,
+      signing: secret.AWSCURRENT.versionId,
+      pending: secret.AWSPENDING?.versionId,
+      previous: secret.AWSPREVIOUS?.versionId,
+    });
+    return keys;
+  } finally {
+    client.destroy();
+  }
 }
 
 /**
@@ -47,6 +88,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => log('shutdown step failed', e));
   };
   try {
+    // First, so a web instance that cannot get the shared key fails before it starts anything else.
+    const keys = config.role === 'api' ? undefined : await loadCsrfKeys(config, log, options.secretsManager);
     let dynamoEndpoint = options.dynamoEndpoint ?? config.dynamodb.endpoint;
     let api: ComposedApi | undefined;
     let apiServer: RunningServer | undefined;
@@ -88,7 +131,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         region: config.aws.region,
         production: config.production,
         cookieSecure: config.web.cookieSecure,
-        csrfSecret: config.web.csrfSecret,
+        csrfKeys: keys,
         log,
       });
       webServer = await listen(webApp, config.host, config.web.port);

@@ -69,7 +69,12 @@ async function main(): Promise<void> {
       },
       bundle,
     );
-    web = await startRole('web', { ...PRODUCTION, API_URL: api.url, WEB_PORT: '0' }, bundle);
+    web = await startRole(
+      'web',
+      // Production refuses a web tier without a CSRF key; on one machine a direct key stands in for the secret.
+      { ...PRODUCTION, API_URL: api.url, WEB_PORT: '0', WEB_CSRF_SECRET: `bench-csrf-key-${runId}`.padEnd(32, '0') },
+      bundle,
+    );
 
     console.log(
       `\nmachine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage}`,

@@ -178,12 +178,49 @@ export interface InstancePolicyInput {
   readonly logGroup: string;
 }
 
-/** Web tier: fetch its artifact and ship its log. No DynamoDB, no Bedrock, no SSM parameters: it only calls the API. */
-export function webInstancePolicy(input: InstancePolicyInput): PolicyDocument {
+const SECRET_ARN = /^arn:([a-z-]+):secretsmanager:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):secret:([A-Za-z0-9/_+=.@-]+)$/;
+
+/**
+ * The ARN of a secret's copy in another region. A replica keeps the primary's name and its random suffix; only the
+ * region differs (https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html),
+ * so the standby stack derives its copy's exact ARN from the primary's instead of granting a wildcard.
+ */
+export function secretArnInRegion(primaryArn: string, region: string): string {
+  const match = SECRET_ARN.exec(primaryArn);
+  if (!match) throw new Error(`not a Secrets Manager secret ARN: ${primaryArn}`);
+  const [, partition, , account, nameWithSuffix] = match;
+  return `arn:${partition}:secretsmanager:${region}:${account}:secret:${nameWithSuffix}`;
+}
+
+/**
+ * Reads the web tier's CSRF key: GetSecretValue on exactly this region's copy of the secret (every version label, so
+ * a rotation's AWSPENDING/AWSPREVIOUS are readable too). The secret is encrypted with the account's AWS-managed
+ * `aws/secretsmanager` key, whose key policy already allows use through Secrets Manager within the account: no kms:
+ * statement is needed.
+ */
+export function csrfKeyStatement(ctx: ArnContext, secretArn: string): Statement {
+  const region = SECRET_ARN.exec(secretArn)?.[2];
+  if (region !== ctx.region) {
+    throw new Error(`the CSRF key secret ${secretArn} is not in this stack's region ${ctx.region}`);
+  }
+  return { Sid: 'ReadCsrfKey', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn] };
+}
+
+export interface WebInstancePolicyInput extends InstancePolicyInput {
+  /** This region's copy of the CSRF key secret (the primary in seoul, the replica in tokyo). */
+  readonly csrfSecretArn: string;
+}
+
+/**
+ * Web tier: fetch its artifact, ship its log, read the CSRF key every web instance shares. No DynamoDB, no Bedrock, no
+ * SSM parameters: it only calls the API.
+ */
+export function webInstancePolicy(input: WebInstancePolicyInput): PolicyDocument {
   return doc(
     artifactStatement(input.ctx, input.artifactBucket),
     logsStatement(input.ctx, input.logGroup),
     sessionManagerStatement,
+    csrfKeyStatement(input.ctx, input.csrfSecretArn),
   );
 }
 

@@ -13,9 +13,10 @@ import { Network } from './components/network.js';
 import { PrimaryHealth } from './components/primary-health.js';
 import { SecurityGroups } from './components/security.js';
 import { ComputeTier } from './components/tier.js';
+import { WebCsrfKey } from './components/web-csrf-key.js';
 import type { StackConfig } from './config.js';
 import { childName, stackScopedName, type Tier } from './naming.js';
-import { apiInstancePolicy, webInstancePolicy, type ArnContext } from './policies.js';
+import { apiInstancePolicy, secretArnInRegion, webInstancePolicy, type ArnContext } from './policies.js';
 import { API_PORT, WEB_PORT, renderUserData } from './user-data.js';
 
 export interface StackDeps {
@@ -42,6 +43,8 @@ export interface StackOutputs {
   readonly apiAsgName: pulumi.Output<string>;
   readonly dashboardName: pulumi.Output<string>;
   readonly alertsTopicArn: pulumi.Output<string>;
+  /** This region's copy of the web tier's CSRF key secret (the standby derives its replica's ARN from the primary's). */
+  readonly webCsrfSecretArn: pulumi.Output<string>;
   /** Standby only: what `npm run failback` and operators need. */
   readonly failoverStateMachineArn?: pulumi.Output<string>;
   readonly primaryDownAlarmName?: pulumi.Output<string>;
@@ -124,6 +127,23 @@ export class MegaTicketStack extends pulumi.ComponentResource {
     );
     const drStateTable = data.tableNames.control;
 
+    // The standby reads the primary's outputs (ALB for the health check, the CSRF key secret) through a StackReference.
+    const primary =
+      config.role === 'standby'
+        ? new pulumi.StackReference(childName(p, 'primary'), { name: config.primaryStackReference }, child)
+        : undefined;
+    // One CSRF key for every web instance in both regions: the primary owns the secret and its replica in the standby
+    // region; the standby's instances read that replica (same name and suffix, its own region) while Seoul is down.
+    const csrfKey =
+      config.role === 'primary'
+        ? new WebCsrfKey(childName(p, 'csrf-key'), { replicaRegion: config.standbyRegion }, child)
+        : undefined;
+    const csrfSecretArn: pulumi.Output<string> = csrfKey
+      ? csrfKey.secretArn
+      : (primary!.requireOutput('webCsrfSecretArn') as pulumi.Output<string>).apply((arn) =>
+          secretArnInRegion(arn, config.region),
+        );
+
     // One AMI id per deployment, resolved here at `pulumi up` (or pinned by config): every instance of a release boots
     // the same image, and a new AMI rolls the groups through the launch templates like any other change, never at a
     // random scale-out.
@@ -132,12 +152,14 @@ export class MegaTicketStack extends pulumi.ComponentResource {
 
     const userData = (tier: Tier) =>
       pulumi
-        .all([lbs.nlbDnsName, artifacts.bucketName, artifacts.objectKey, logging.groupNames[tier]])
-        .apply(([nlbDnsName, bucket, key, logGroup]) =>
+        .all([lbs.nlbDnsName, artifacts.bucketName, artifacts.objectKey, logging.groupNames[tier], csrfSecretArn])
+        .apply(([nlbDnsName, bucket, key, logGroup, webCsrfSecretId]) =>
           renderUserData({
             tier,
             region: config.region,
             primaryRegion: config.primaryRegion,
+            standbyRegion: config.standbyRegion,
+            webCsrfSecretId,
             tablePrefix: config.tablePrefix,
             nlbDnsName,
             bedrockPrimaryModelId: config.bedrockPrimaryModelId,
@@ -152,9 +174,9 @@ export class MegaTicketStack extends pulumi.ComponentResource {
         );
     const policies: Record<Tier, pulumi.Output<string>> = {
       web: pulumi
-        .all([ctx, artifacts.bucketName, logging.groupNames.web])
-        .apply(([c, bucket, logGroup]) =>
-          JSON.stringify(webInstancePolicy({ ctx: c, artifactBucket: bucket, logGroup })),
+        .all([ctx, artifacts.bucketName, logging.groupNames.web, csrfSecretArn])
+        .apply(([c, bucket, logGroup, secretArn]) =>
+          JSON.stringify(webInstancePolicy({ ctx: c, artifactBucket: bucket, logGroup, csrfSecretArn: secretArn })),
         ),
       api: pulumi.all([ctx, artifacts.bucketName, logging.groupNames.api]).apply(([c, bucket, logGroup]) =>
         JSON.stringify(
@@ -184,8 +206,9 @@ export class MegaTicketStack extends pulumi.ComponentResource {
           policy: policies[name],
           ...(config.role === 'standby' && config.standbyWarmPool ? { warmPoolSize: config[name].drMinSize } : {}),
         },
-        // Instances need their log group and (on the primary) the tables, the DR state table among them, before they boot.
-        { parent: this, dependsOn: [logging, data] },
+        // Instances need their log group and (on the primary) the tables, the DR state table among them, before they
+        // boot; web instances also the CSRF key's first version.
+        { parent: this, dependsOn: [logging, data, ...(name === 'web' && csrfKey ? [csrfKey] : [])] },
       );
     const api = tier('api', 'api', lbs.apiTargetGroupArn);
     const web = tier('web', 'web', lbs.webTargetGroupArn);
@@ -219,13 +242,12 @@ export class MegaTicketStack extends pulumi.ComponentResource {
 
     let standby: StandbyOutputs | undefined;
     if (config.role === 'standby') {
-      // The standby reads the primary's ALB through a StackReference and owns everything failover needs, so the
+      // The standby reads the primary's ALB through the StackReference and owns everything failover needs, so the
       // failover stays manageable (and automatic) while the primary region is down.
-      const primary = new pulumi.StackReference(childName(p, 'primary'), { name: config.primaryStackReference }, child);
       const primaryAlb = {
-        dnsName: primary.requireOutput('albDnsName') as pulumi.Output<string>,
-        zoneId: primary.requireOutput('albZoneId') as pulumi.Output<string>,
-        protocol: primary.requireOutput('albProtocol') as pulumi.Output<string>,
+        dnsName: primary!.requireOutput('albDnsName') as pulumi.Output<string>,
+        zoneId: primary!.requireOutput('albZoneId') as pulumi.Output<string>,
+        protocol: primary!.requireOutput('albProtocol') as pulumi.Output<string>,
       };
       const health = new PrimaryHealth(
         childName(p, 'primary-health'),
@@ -292,6 +314,7 @@ export class MegaTicketStack extends pulumi.ComponentResource {
       apiAsgName: api.asgName,
       dashboardName: monitoring.dashboardName,
       alertsTopicArn: monitoring.topicArn,
+      webCsrfSecretArn: csrfSecretArn,
       ...standby,
     };
     this.registerOutputs({ ...this.outputs });

@@ -18,11 +18,15 @@ export interface EnvironmentInput {
   readonly tier: Tier;
   readonly region: string;
   readonly primaryRegion: string;
+  /** The region that takes bookings while DR is active (API only: it names it to the pages of a read-only primary). */
+  readonly standbyRegion: string;
   readonly tablePrefix: string;
   /** This stack's internal NLB DNS name; only the web tier uses it. */
   readonly nlbDnsName: string;
   readonly bedrockPrimaryModelId: string;
   readonly bedrockFallbackModelId: string;
+  /** This region's copy of the CSRF key secret (ARN); only the web tier reads it. */
+  readonly webCsrfSecretId: string;
   /** True when the ALB terminates TLS (certificate configured): cookies get the Secure flag. */
   readonly tls: boolean;
 }
@@ -46,9 +50,13 @@ export function appEnvironment(input: EnvironmentInput): [string, string][] {
   if (input.tier === 'web') {
     // The region-local NLB, resolved at deploy time from this stack's own resource: never another region's.
     env.push(['API_URL', `http://${input.nlbDnsName}:${API_PORT}`]);
+    // The key every web instance in both regions shares, read once at start from this region's copy of the secret.
+    env.push(['WEB_CSRF_SECRET_ID', input.webCsrfSecretId]);
     if (input.tls) env.push(['COOKIE_SECURE', 'true']);
   } else {
     env.push(
+      // Where bookings go while DR is active: the API names it to the pages of a read-only primary.
+      ['STANDBY_REGION', input.standbyRegion],
       ['ASSISTANT_MODE', 'bedrock'],
       ['BEDROCK_PRIMARY_MODEL_ID', input.bedrockPrimaryModelId],
       ['BEDROCK_FALLBACK_MODEL_ID', input.bedrockFallbackModelId],

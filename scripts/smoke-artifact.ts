@@ -2,15 +2,17 @@
  * `npm run smoke:artifact` (CI, after `npm run bundle -- --arch <this machine's>`): the deployable artifact does what an
  * instance does with it, on this machine, with nothing but what it carries:
  *   1. the archive matches its metadata; its Node runtime has the pinned sha256 and reports the pinned 22.x version;
- *   2. `server.mjs` starts under that runtime as the API role and as the web role (wired to that API), and `/health` on
- *      both and the web tier's `/health/deep` (the web → API hop Route53 checks) answer 200; start times are printed;
+ *   2. `server.mjs` starts under that runtime as the API role and as the web role (wired to that API, its CSRF key read
+ *      through the bundled Secrets Manager client from a local endpoint, as WEB_CSRF_SECRET_ID names it in AWS), and
+ *      `/health` on both and the web tier's `/health/deep` (the web → API hop Route53 checks) answer 200; start times
+ *      are printed;
  *   3. `log-shipper.mjs --check` loads under the same runtime;
  *   4. the user data of both tiers of both stacks (rendered by the real program under Pulumi mocks) passes `bash -n`
  *      and EC2's 16 KB limit.
  * Exits non-zero on the first failure.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import { readArtifact } from '../infra/artifact.js';
 import { NODE_RUNTIME } from '../infra/node-runtime.js';
 import { PRIMARY_OUTPUTS_FOR_OFFLINE, REPO_ROOT, runOffline } from '../infra/offline/run.js';
 import { lintUserData } from '../infra/user-data-lint.js';
+import { FAKE_CREDENTIALS, startFakeSecretsManager } from '../test/support/fake-secrets-manager.js';
 
 const ARCHIVE = join(REPO_ROOT, 'dist', 'megaticket-app.tar.gz');
 
@@ -81,6 +84,17 @@ async function smokeArtifact(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'megaticket-smoke-'));
   let api: Started | undefined;
   let web: Started | undefined;
+  const csrfSecretArn = 'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:megaticket-smoke-csrf-AbCdEf';
+  const secrets = await startFakeSecretsManager({
+    region: 'ap-northeast-1',
+    secrets: [
+      {
+        arn: csrfSecretArn,
+        name: 'megaticket-smoke-csrf',
+        versions: [{ versionId: 'smoke', value: randomBytes(32).toString('hex'), stages: ['AWSCURRENT'] }],
+      },
+    ],
+  });
   try {
     execFileSync('tar', ['-xzf', ARCHIVE, '-C', dir]);
     const node = join(dir, ...artifact.node.path.split('/'));
@@ -125,8 +139,20 @@ async function smokeArtifact(): Promise<void> {
     web = await startRole(
       node,
       dir,
-      { ...common, MEGATICKET_ROLE: 'web', API_URL: api.url },
+      {
+        ...common,
+        MEGATICKET_ROLE: 'web',
+        API_URL: api.url,
+        WEB_CSRF_SECRET_ID: csrfSecretArn,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+        AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
+      },
       /MegaTicket is running: (http:\/\/\S+)/,
+    );
+    check(
+      secrets.requests.some((r) => r.body['SecretId'] === csrfSecretArn && r.body['VersionStage'] === 'AWSCURRENT'),
+      'the web role did not read its CSRF key from WEB_CSRF_SECRET_ID',
     );
     const webHealth = await json(new URL(HEALTH_PATH, web.url).href);
     check(webHealth.status === 200 && webHealth.body['role'] === 'web', `web /health: ${JSON.stringify(webHealth)}`);
@@ -144,6 +170,7 @@ async function smokeArtifact(): Promise<void> {
   } finally {
     await stop(web);
     await stop(api);
+    await secrets.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

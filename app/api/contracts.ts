@@ -102,6 +102,8 @@ export interface DrStatusResponse {
   readonly failbackStartedAt?: EpochMs;
   /** One writer at a time: which region takes writes now, and whether this one does. */
   readonly writer: Writer;
+  /** The region taking bookings now (absent during the failback hand-over): what a read-only region's pages name. */
+  readonly writerRegion?: string;
   readonly acceptsWrites: boolean;
 }
 

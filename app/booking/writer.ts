@@ -27,9 +27,23 @@ export function mayWrite(state: DrState, region: string, primaryRegion: string):
   }
 }
 
+/** The region that takes writes: the primary normally, the standby during DR, none during the failback hand-over. */
+export function writerRegion(writer: Writer, regions: { primary: string; standby: string }): string | undefined {
+  switch (writer) {
+    case 'primary':
+      return regions.primary;
+    case 'standby':
+      return regions.standby;
+    case 'none':
+      return undefined;
+  }
+}
+
 export interface WriterStatus {
   readonly region: string;
   readonly writer: Writer;
+  /** Where bookings are taken now (what a read-only region's pages tell users); absent while nobody writes. */
+  readonly writerRegion?: string;
   readonly acceptsWrites: boolean;
 }
 
@@ -54,13 +68,16 @@ export class WriterGate {
     private readonly drState: DrStateSource,
     private readonly region: string,
     private readonly primaryRegion: string,
+    private readonly standbyRegion: string,
   ) {}
 
   async status(state?: DrState): Promise<WriterStatus> {
     const current = state ?? (await this.drState.current());
+    const writer = writerOf(current);
     return {
       region: this.region,
-      writer: writerOf(current),
+      writer,
+      writerRegion: writerRegion(writer, { primary: this.primaryRegion, standby: this.standbyRegion }),
       acceptsWrites: mayWrite(current, this.region, this.primaryRegion),
     };
   }

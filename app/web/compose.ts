@@ -3,6 +3,7 @@ import type { Log } from '../shared/log.js';
 import { ApiClient } from './api-client.js';
 import { createWebApp } from './app.js';
 import { csrfProtection } from './csrf.js';
+import type { CsrfKeys } from './csrf-keys.js';
 import type { WebDeps } from './deps.js';
 import { loadMessages } from './i18n.js';
 import { PublicReads } from './public-reads.js';
@@ -17,8 +18,8 @@ export interface WebOptions {
   /** Caches compiled templates (NODE_ENV=production). */
   readonly production: boolean;
   readonly cookieSecure: boolean;
-  /** Shared by every web instance behind one load balancer; a random per-process secret when unset. */
-  readonly csrfSecret?: string;
+  /** Shared by every web instance of the deployment (both regions); a random per-process key when unset. */
+  readonly csrfKeys?: CsrfKeys;
   readonly log: Log;
   /** Public read caches; tests that assert freshness turn them down. */
   readonly catalogTtlMs?: number;
@@ -39,7 +40,7 @@ export function composeWeb(options: WebOptions) {
     render,
     seatMaps: new SeatMapViews(render),
     messages: loadMessages(dirs.views),
-    csrf: csrfProtection({ secret: options.csrfSecret, secure: options.cookieSecure }),
+    csrf: csrfProtection({ keys: options.csrfKeys, secure: options.cookieSecure }),
     users: currentUser(api, options.cookieSecure),
     region: options.region,
     publicDir: dirs.public,

@@ -28,6 +28,8 @@ export interface RecordedResource {
   readonly inputs: Record<string, unknown>;
   /** What the mock returned as the resource's state. */
   readonly state: Record<string, unknown>;
+  /** Top-level inputs that arrived as Pulumi secrets (stored encrypted in the state). */
+  readonly secretInputs: readonly string[];
 }
 
 export interface MockOptions {
@@ -51,6 +53,14 @@ function unwrapSecrets(value: unknown): unknown {
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v)]));
   }
   return value;
+}
+
+function isSecret(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+  );
 }
 
 const hex = (...parts: string[]) => createHash('sha256').update(parts.join('/')).digest('hex');
@@ -119,6 +129,22 @@ function fakeState(
           streamArn: `arn:aws:dynamodb:${region}:${acct}:table/${physical}/stream/2026-01-01T00:00:00.000`,
         },
       };
+    case 'aws:secretsmanager/secret:Secret': {
+      // Secrets Manager appends a dash and 6 random characters to the name; a replica keeps name and suffix.
+      const arn = `arn:aws:secretsmanager:${region}:${acct}:secret:${physical}-${h.slice(7, 13)}`;
+      return { id: arn, state: { ...base, arn } };
+    }
+    case 'aws:secretsmanager/secretVersion:SecretVersion': {
+      const versionId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+      return {
+        id: `${String(inputs['secretId'])}|${versionId}`,
+        state: { ...inputs, versionId, arn: inputs['secretId'] },
+      };
+    }
+    case 'random:index/randomBytes:RandomBytes': {
+      const bytes = Buffer.from(hex('bytes', h).repeat(8), 'hex').subarray(0, Number(inputs['length']));
+      return { id: 'none', state: { ...inputs, hex: bytes.toString('hex'), base64: bytes.toString('base64') } };
+    }
     case 'aws:ssm/parameter:Parameter':
       return { id: physical, state: { ...base, arn: `arn:aws:ssm:${region}:${acct}:parameter${physical}` } };
     case 'aws:iam/role:Role':
@@ -160,10 +186,20 @@ export function createMocks(o: MockOptions): RecordingMocks {
     resources,
     calls,
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-      const inputs = unwrapSecrets(args.inputs ?? {}) as Record<string, unknown>;
+      const raw = (args.inputs ?? {}) as Record<string, unknown>;
+      const secretInputs = Object.keys(raw).filter((k) => isSecret(raw[k]));
+      const inputs = unwrapSecrets(raw) as Record<string, unknown>;
       const { id, state } =
         args.custom === false ? { id: args.name, state: inputs } : fakeState(o, args.type, args.name, inputs);
-      resources.push({ type: args.type, name: args.name, id, custom: args.custom !== false, inputs, state });
+      resources.push({
+        type: args.type,
+        name: args.name,
+        id,
+        custom: args.custom !== false,
+        inputs,
+        state,
+        secretInputs,
+      });
       return { id, state };
     },
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {

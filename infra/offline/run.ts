@@ -4,7 +4,7 @@ import { placeholderArtifact } from '../artifact.js';
 import type { Arch } from '../node-runtime.js';
 import { PROJECT, loadConfig, type StackConfig } from '../config.js';
 import { createStack, type StackOutputs } from '../stack.js';
-import { createMocks, type RecordedResource } from './mocks.js';
+import { OFFLINE_ACCOUNT_ID, createMocks, type RecordedResource } from './mocks.js';
 import { stackConfigValues } from './stack-files.js';
 
 /**
@@ -53,6 +53,7 @@ export const PRIMARY_OUTPUTS_FOR_OFFLINE = {
   albDnsName: 'megaticket-lb-alb-0a1b2c3d4e.ap-northeast-2.elb.amazonaws.com',
   albZoneId: 'ZWKZPGTI48KDX',
   albProtocol: 'HTTPS',
+  webCsrfSecretArn: `arn:aws:secretsmanager:ap-northeast-2:${OFFLINE_ACCOUNT_ID}:secret:megaticket-csrf-key-secret-0a1b2c3-AbCdEf`,
 };
 
 type WaitForRpcs = () => Promise<void>;

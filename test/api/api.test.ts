@@ -386,6 +386,7 @@ describe('GET /v1/dr', function () {
         region: 'ap-northeast-2',
         active: false,
         writer: 'primary',
+        writerRegion: 'ap-northeast-2',
         acceptsWrites: true,
       });
       const since = Date.parse('2026-11-22T03:00:00Z');
@@ -396,6 +397,7 @@ describe('GET /v1/dr', function () {
         since,
         graceUntil: since + 30 * 60_000,
         writer: 'standby',
+        writerRegion: 'ap-northeast-1',
         acceptsWrites: false,
       });
     } finally {

@@ -101,6 +101,7 @@ describe('one writer at a time: the API takes writes only in the region the DR s
       region: SEOUL,
       active: true,
       writer: 'standby',
+      writerRegion: TOKYO,
       acceptsWrites: false,
     });
     expect((await request(tokyo.url, 'GET', '/v1/dr')).body).to.deep.include({

@@ -67,6 +67,7 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
         DYNAMODB_MODE: 'external',
         BOOTSTRAP_TABLES: 'false',
         DR_STATE_SOURCE: 'dynamodb',
+        STANDBY_REGION: 'ap-northeast-1',
         ASSISTANT_MODE: 'bedrock',
         BEDROCK_PRIMARY_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
         BEDROCK_FALLBACK_MODEL_ID: 'apac.amazon.nova-lite-v1:0',
@@ -237,12 +238,15 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
     }
   });
 
-  it('instances wait for their log groups and the data component (the tables, the DR state table among them)', () => {
-    for (const tier of ['web', 'api']) {
-      expect(named(seoul, 'megaticket:compute:ComputeTier', `megaticket-${tier}`).options.dependsOn).to.deep.equal([
-        'megaticket-logs',
-        'megaticket-data',
-      ]);
-    }
+  it('instances wait for their log groups and the data component (the tables, the DR state table among them); web also for the CSRF key', () => {
+    expect(named(seoul, 'megaticket:compute:ComputeTier', 'megaticket-api').options.dependsOn).to.deep.equal([
+      'megaticket-logs',
+      'megaticket-data',
+    ]);
+    expect(named(seoul, 'megaticket:compute:ComputeTier', 'megaticket-web').options.dependsOn).to.deep.equal([
+      'megaticket-logs',
+      'megaticket-data',
+      'megaticket-csrf-key',
+    ]);
   });
 });

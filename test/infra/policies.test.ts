@@ -5,9 +5,11 @@ import {
   alertsTopicPolicy,
   apiInstancePolicy,
   bedrockModelStatements,
+  csrfKeyStatement,
   dynamoDbResources,
   failoverWorkflowPolicy,
   renderTrustPolicy,
+  secretArnInRegion,
   webInstancePolicy,
   type ArnContext,
 } from '../../infra/policies.js';
@@ -86,8 +88,41 @@ describe('infra/policies', () => {
     ]);
   });
 
-  it('webInstancePolicy: artifact read + own log group + Session Manager; no DynamoDB, Bedrock or SSM parameter', () => {
-    const doc = webInstancePolicy({ ctx: tokyo, artifactBucket: 'bucket-1', logGroup: '/megaticket/tokyo/web-abc' });
+  const SEOUL_SECRET =
+    'arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:megaticket-csrf-key-secret-1a2b3c4-AbCdEf';
+  const TOKYO_SECRET =
+    'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:megaticket-csrf-key-secret-1a2b3c4-AbCdEf';
+
+  it('secretArnInRegion: the replica keeps partition, account, name and suffix; only the region changes', () => {
+    expect(secretArnInRegion(SEOUL_SECRET, 'ap-northeast-1')).to.equal(TOKYO_SECRET);
+    expect(secretArnInRegion(TOKYO_SECRET, 'ap-northeast-2')).to.equal(SEOUL_SECRET);
+    const govCloud = 'arn:aws-us-gov:secretsmanager:us-gov-west-1:111122223333:secret:a/b-XyZ123';
+    expect(secretArnInRegion(govCloud, 'us-gov-east-1')).to.equal(
+      'arn:aws-us-gov:secretsmanager:us-gov-east-1:111122223333:secret:a/b-XyZ123',
+    );
+    expect(() => secretArnInRegion('arn:aws:ssm:ap-northeast-2:111122223333:parameter/x', 'ap-northeast-1')).to.throw(
+      'not a Secrets Manager secret ARN',
+    );
+    expect(() => secretArnInRegion('megaticket-csrf', 'ap-northeast-1')).to.throw('not a Secrets Manager secret ARN');
+  });
+
+  it('csrfKeyStatement: GetSecretValue only, on exactly the given ARN; a secret in another region is refused', () => {
+    expect(csrfKeyStatement(tokyo, TOKYO_SECRET)).to.deep.equal({
+      Sid: 'ReadCsrfKey',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: [TOKYO_SECRET],
+    });
+    expect(() => csrfKeyStatement(tokyo, SEOUL_SECRET)).to.throw("not in this stack's region ap-northeast-1");
+  });
+
+  it('webInstancePolicy: artifact read + own log group + Session Manager + this region’s CSRF key; no DynamoDB, Bedrock or SSM parameter', () => {
+    const doc = webInstancePolicy({
+      ctx: tokyo,
+      artifactBucket: 'bucket-1',
+      logGroup: '/megaticket/tokyo/web-abc',
+      csrfSecretArn: TOKYO_SECRET,
+    });
     expect(doc.Statement.map((s) => [s.Sid, s.Action, s.Resource])).to.deep.equal([
       ['ReadAppArtifact', ['s3:GetObject'], ['arn:aws:s3:::bucket-1/artifacts/*']],
       [
@@ -99,6 +134,7 @@ describe('infra/policies', () => {
         ],
       ],
       ['SessionManager', [...SESSION_MANAGER_ACTIONS], ['*']],
+      ['ReadCsrfKey', ['secretsmanager:GetSecretValue'], [TOKYO_SECRET]],
     ]);
     expect(doc.Statement.flatMap((s) => s.Action).filter((a) => /^ssm:Get|^(dynamodb|bedrock):/.test(a))).to.deep.equal(
       [],

@@ -19,6 +19,9 @@ const base: UserDataInput = {
   tier: 'web',
   region: 'ap-northeast-1',
   primaryRegion: 'ap-northeast-2',
+  standbyRegion: 'ap-northeast-1',
+  webCsrfSecretId:
+    'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:megaticket-csrf-key-secret-1a2b3c4-AbCdEf',
   tablePrefix: 'megaticket',
   nlbDnsName: 'megaticket-lb-nlb-abc.elb.ap-northeast-1.amazonaws.com',
   bedrockPrimaryModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
@@ -32,7 +35,7 @@ const base: UserDataInput = {
 };
 
 describe('infra/user-data', () => {
-  it('appEnvironment(web): exact keys; API_URL is the given NLB on 3001; COOKIE_SECURE only with TLS; no Bedrock', () => {
+  it('appEnvironment(web): exact keys; API_URL is the given NLB on 3001; this region’s CSRF key secret; COOKIE_SECURE only with TLS; no Bedrock', () => {
     expect(Object.fromEntries(appEnvironment(base))).to.deep.equal({
       MEGATICKET_ROLE: 'web',
       NODE_ENV: 'production',
@@ -46,20 +49,23 @@ describe('infra/user-data', () => {
       BOOTSTRAP_TABLES: 'false',
       DR_STATE_SOURCE: 'dynamodb',
       API_URL: 'http://megaticket-lb-nlb-abc.elb.ap-northeast-1.amazonaws.com:3001',
+      WEB_CSRF_SECRET_ID: base.webCsrfSecretId,
       COOKIE_SECURE: 'true',
     });
     expect(Object.keys(Object.fromEntries(appEnvironment({ ...base, tls: false })))).not.to.include('COOKIE_SECURE');
   });
 
-  it('appEnvironment(api): Bedrock mode and both model ids; no API_URL', () => {
+  it('appEnvironment(api): Bedrock mode and both model ids; no API_URL, no CSRF key', () => {
     const env = Object.fromEntries(appEnvironment({ ...base, tier: 'api' }));
     expect(env).to.include({
       MEGATICKET_ROLE: 'api',
       ASSISTANT_MODE: 'bedrock',
       BEDROCK_PRIMARY_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       BEDROCK_FALLBACK_MODEL_ID: 'apac.amazon.nova-lite-v1:0',
+      STANDBY_REGION: 'ap-northeast-1',
     });
     expect(env).not.to.have.property('API_URL');
+    expect(env).not.to.have.property('WEB_CSRF_SECRET_ID');
   });
 
   it('both environments pass the app’s own config schema (app/config.ts, production mode), so instances start', () => {
@@ -71,6 +77,8 @@ describe('infra/user-data', () => {
       expect(config.aws.region).to.equal('ap-northeast-1');
       expect(config.dynamodb.bootstrap).to.equal(false);
       expect(config.dr.source).to.equal('dynamodb');
+      expect(config.aws.standbyRegion).to.equal('ap-northeast-1');
+      expect(config.web.csrfSecretId).to.equal(tier === 'web' ? base.webCsrfSecretId : undefined);
     }
   });
 

@@ -50,8 +50,12 @@ describe('failover workflow against DynamoDB Local: the item it writes is the DR
     await execute('2026-11-22T03:00:00.000Z');
     const state = await store.current();
     expect(state).to.deep.equal({ active: true, since: Date.parse('2026-11-22T03:00:00.000Z') });
-    expect((await new WriterGate(store, 'ap-northeast-2', 'ap-northeast-2').status()).acceptsWrites).to.equal(false);
-    expect((await new WriterGate(store, 'ap-northeast-1', 'ap-northeast-2').status()).acceptsWrites).to.equal(true);
+    expect(
+      (await new WriterGate(store, 'ap-northeast-2', 'ap-northeast-2', 'ap-northeast-1').status()).acceptsWrites,
+    ).to.equal(false);
+    expect(
+      (await new WriterGate(store, 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-1').status()).acceptsWrites,
+    ).to.equal(true);
   });
 
   it('a second execution is refused by the condition and keeps the first since', async () => {

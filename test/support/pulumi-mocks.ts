@@ -58,6 +58,7 @@ function primaryOutputs(seoul: OfflineRun): Record<string, unknown> {
     albDnsName: seoul.outputs['albDnsName'],
     albZoneId: seoul.outputs['albZoneId'],
     albProtocol: seoul.outputs['albProtocol'],
+    webCsrfSecretArn: seoul.outputs['webCsrfSecretArn'],
   };
 }
 

@@ -18,6 +18,14 @@ export class WebClient {
     readonly ip = `198.51.${Math.floor(++clients / 250) % 250}.${(clients % 250) + 1}`,
   ) {}
 
+  /** The same browser (cookies, last token, address) reaching another web instance, as a load balancer would send it. */
+  via(base: string): WebClient {
+    const other = new WebClient(base, this.ip);
+    for (const [k, v] of this.cookies) other.cookies.set(k, v);
+    other.csrf = this.csrf;
+    return other;
+  }
+
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }

@@ -6,7 +6,11 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.role).to.equal('all');
     expect(config.dynamodb).to.include({ mode: 'embedded', tablePrefix: 'megaticket', bootstrap: true });
-    expect(config.aws).to.deep.equal({ region: 'ap-northeast-2', primaryRegion: 'ap-northeast-2' });
+    expect(config.aws).to.deep.equal({
+      region: 'ap-northeast-2',
+      primaryRegion: 'ap-northeast-2',
+      standbyRegion: 'ap-northeast-1',
+    });
     expect(config.booking).to.deep.equal({ holdSeconds: 600, bookingFeeKrw: 2000, drGraceSeconds: 1800 });
     expect(config.web.port).to.equal(3000);
     expect(config.api.port).to.equal(3001);
@@ -32,7 +36,9 @@ describe('loadConfig', () => {
       /AWS_REGION: required when NODE_ENV=production/,
     );
     expect(() => loadConfig({ NODE_ENV: 'production', AWS_REGION: '' })).to.throw(ConfigError, /AWS_REGION/);
-    expect(loadConfig({ NODE_ENV: 'production', AWS_REGION: 'ap-northeast-1' }).aws.region).to.equal('ap-northeast-1');
+    expect(
+      loadConfig({ NODE_ENV: 'production', AWS_REGION: 'ap-northeast-1', MEGATICKET_ROLE: 'api' }).aws.region,
+    ).to.equal('ap-northeast-1');
     expect(loadConfig({}).aws.region).to.equal('ap-northeast-2');
   });
 
@@ -64,5 +70,52 @@ describe('loadConfig', () => {
       ConfigError,
       /ASSISTANT_PRIMARY_TIMEOUT_MS/,
     );
+  });
+
+  describe('the web tier’s CSRF key source', () => {
+    const ARN = 'arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:megaticket-csrf-AbCdEf';
+    const prod = { NODE_ENV: 'production', AWS_REGION: 'ap-northeast-2' };
+
+    it('production with the web tier and no key source is refused, naming WEB_CSRF_SECRET_ID; the API role needs none', () => {
+      for (const role of ['web', 'all']) {
+        expect(() => loadConfig({ ...prod, MEGATICKET_ROLE: role, API_URL: 'http://nlb:3001' })).to.throw(
+          ConfigError,
+          /WEB_CSRF_SECRET_ID: required when NODE_ENV=production and the web tier runs/,
+        );
+      }
+      expect(loadConfig({ ...prod, MEGATICKET_ROLE: 'api' }).web.csrfSecretId).to.equal(undefined);
+    });
+
+    it('production accepts the secret id (AWS) or a direct key (one machine); development needs neither', () => {
+      const web = { ...prod, MEGATICKET_ROLE: 'web', API_URL: 'http://nlb:3001' };
+      expect(loadConfig({ ...web, WEB_CSRF_SECRET_ID: ARN }).web.csrfSecretId).to.equal(ARN);
+      expect(loadConfig({ ...web, WEB_CSRF_SECRET_ID: 'megaticket-csrf' }).web.csrfSecretId).to.equal(
+        'megaticket-csrf',
+      );
+      expect(loadConfig({ ...web, WEB_CSRF_SECRET: 'k'.repeat(32) }).web.csrfSecret).to.equal('k'.repeat(32));
+      expect(loadConfig({}).web).to.include({ csrfSecret: undefined, csrfSecretId: undefined });
+    });
+
+    it('both sources at once, a short key, a malformed id or another region’s ARN are refused by name', () => {
+      expect(() => loadConfig({ WEB_CSRF_SECRET_ID: ARN, WEB_CSRF_SECRET: 'k'.repeat(32) })).to.throw(
+        ConfigError,
+        /set either it or WEB_CSRF_SECRET, not both/,
+      );
+      expect(() => loadConfig({ WEB_CSRF_SECRET: 'k'.repeat(31) })).to.throw(
+        ConfigError,
+        /WEB_CSRF_SECRET: at least 32/,
+      );
+      expect(() => loadConfig({ WEB_CSRF_SECRET_ID: 'has space' })).to.throw(ConfigError, /WEB_CSRF_SECRET_ID/);
+      // Tokyo's instances read Tokyo's replica: the Seoul ARN there would be another region's secret.
+      expect(() => loadConfig({ AWS_REGION: 'ap-northeast-1', WEB_CSRF_SECRET_ID: ARN })).to.throw(
+        ConfigError,
+        /WEB_CSRF_SECRET_ID: names a secret in ap-northeast-2, but this instance serves ap-northeast-1/,
+      );
+    });
+
+    it('STANDBY_REGION defaults to Tokyo and must differ from PRIMARY_REGION', () => {
+      expect(loadConfig({ STANDBY_REGION: 'ap-southeast-1' }).aws.standbyRegion).to.equal('ap-southeast-1');
+      expect(() => loadConfig({ STANDBY_REGION: 'ap-northeast-2' })).to.throw(ConfigError, /STANDBY_REGION/);
+    });
   });
 });

@@ -24,7 +24,7 @@ export function systemRoutes(deps: ApiDeps): Router {
 
   router.get('/v1/dr', async (_req, res) => {
     const state = await deps.drState.current();
-    const { writer, acceptsWrites } = await deps.writer.status(state);
+    const { writer, writerRegion, acceptsWrites } = await deps.writer.status(state);
     res.json({
       region: deps.region,
       active: state.active,
@@ -32,6 +32,7 @@ export function systemRoutes(deps: ApiDeps): Router {
       graceUntil: state.active && state.since !== undefined ? state.since + deps.drGraceMs : undefined,
       failbackStartedAt: state.failbackStartedAt,
       writer,
+      writerRegion,
       acceptsWrites,
     } satisfies DrStatusResponse);
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { DrState } from '../../../app/booking/dr.js';
-import { WriterGate, mayWrite, writerOf } from '../../../app/booking/writer.js';
+import { WriterGate, mayWrite, writerOf, writerRegion } from '../../../app/booking/writer.js';
 import { DomainError } from '../../../app/shared/errors.js';
 
 const SEOUL = 'ap-northeast-2';
@@ -30,11 +30,29 @@ describe('booking/writer (one writer at a time)', () => {
     ]);
   });
 
+  it('writerRegion / WriterGate.status: Seoul normally, Tokyo during DR, nobody during the hand-over — the same answer in both regions', async () => {
+    const regions = { primary: SEOUL, standby: TOKYO };
+    expect([
+      writerRegion('primary', regions),
+      writerRegion('standby', regions),
+      writerRegion('none', regions),
+    ]).to.deep.equal([SEOUL, TOKYO, undefined]);
+    for (const here of [SEOUL, TOKYO]) {
+      const status = await new WriterGate({ current: async () => ACTIVE }, here, SEOUL, TOKYO).status();
+      expect(status).to.deep.equal({
+        region: here,
+        writer: 'standby',
+        writerRegion: TOKYO,
+        acceptsWrites: here === TOKYO,
+      });
+    }
+  });
+
   it('WriterGate.assertMayWrite: Seoul during DR → REGION_READ_ONLY (503) naming region and writer; Tokyo passes', async () => {
     const source = { current: async () => ACTIVE };
-    await new WriterGate(source, TOKYO, SEOUL).assertMayWrite();
+    await new WriterGate(source, TOKYO, SEOUL, TOKYO).assertMayWrite();
     try {
-      await new WriterGate(source, SEOUL, SEOUL).assertMayWrite();
+      await new WriterGate(source, SEOUL, SEOUL, TOKYO).assertMayWrite();
       expect.fail('Seoul must refuse');
     } catch (error) {
       expect(error).to.be.instanceOf(DomainError);
@@ -52,7 +70,7 @@ describe('booking/writer (one writer at a time)', () => {
     const broken = { current: async (): Promise<DrState> => Promise.reject(new Error('DynamoDB unreachable')) };
     let message = '';
     try {
-      await new WriterGate(broken, SEOUL, SEOUL).assertMayWrite();
+      await new WriterGate(broken, SEOUL, SEOUL, TOKYO).assertMayWrite();
     } catch (error) {
       message = (error as Error).message;
     }

@@ -5,6 +5,7 @@ import { ERROR_STATUS, type ErrorCode } from '../../../app/shared/errors.js';
 import { grade } from '../../../app/catalog/grade-styles.js';
 import { assetDirs } from '../../../app/paths.js';
 import { calendarMonth } from '../../../app/web/calendar.js';
+import { drBanner } from '../../../app/web/dr-status.js';
 import { ERROR_VIEWS, errorView } from '../../../app/web/errors.js';
 import { ApiError } from '../../../app/web/api-client.js';
 import { loadMessages } from '../../../app/web/i18n.js';
@@ -87,5 +88,23 @@ describe('web view helpers and the error mapping', () => {
       const block = new RegExp(`\\.g-${code.toLowerCase()} \\{\\s*--grade: ([^;]+);`).exec(css);
       expect(block?.[1], code).to.equal(grade(code, 1).color.toLowerCase());
     }
+  });
+
+  it('drBanner: none while DR is inactive; the serving region says it serves; a read-only one names the writer; hand-over pauses', () => {
+    const base = { region: 'ap-northeast-2', active: true, since: 1, writer: 'standby' as const };
+    expect(drBanner(undefined)).to.equal(undefined);
+    expect(drBanner({ ...base, active: false, writer: 'primary', acceptsWrites: true })).to.equal(undefined);
+    expect(drBanner({ ...base, writerRegion: 'ap-northeast-1', acceptsWrites: false })).to.deep.equal({
+      key: 'dr.bannerReadOnly',
+      region: 'ap-northeast-1',
+    });
+    expect(
+      drBanner({ ...base, region: 'ap-northeast-1', writerRegion: 'ap-northeast-1', acceptsWrites: true }),
+    ).to.deep.equal({ key: 'dr.banner', region: 'ap-northeast-1' });
+    expect(drBanner({ ...base, writer: 'none', failbackStartedAt: 2, acceptsWrites: false })).to.deep.equal({
+      key: 'dr.bannerHandover',
+    });
+    // An API that does not name the writer: no banner rather than one pointing at this read-only region.
+    expect(drBanner({ ...base, acceptsWrites: false })).to.equal(undefined);
   });
 });
