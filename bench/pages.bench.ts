@@ -7,8 +7,10 @@
  *   npm run bench:pages -- [--connections 16] [--seconds 8] [--rounds 2]
  */
 import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { startDynamoLocal, type DynamoLocal } from '../app/adapters/local/dynamodb-local.js';
+import { processCpuMs } from './lib/cpu.js';
 import { machineInfo } from './lib/machine.js';
 import { startChild, type Child } from './lib/processes.js';
 import { run } from './lib/run.js';
@@ -31,7 +33,8 @@ function parse(argv: readonly string[]): Options {
   return options;
 }
 
-const PRODUCTION = { NODE_ENV: 'production', LOG_LEVEL: 'silent', HOST: '127.0.0.1' };
+// Production mode requires the serving region (issue 9); the bench serves the primary region locally.
+const PRODUCTION = { NODE_ENV: 'production', AWS_REGION: 'ap-northeast-2', LOG_LEVEL: 'silent', HOST: '127.0.0.1' };
 const ACCEPT = { 'accept-encoding': 'gzip, deflate, br', accept: 'text/html' };
 
 async function main(): Promise<number> {
@@ -61,7 +64,14 @@ async function main(): Promise<number> {
     children.push(api);
     const web = await startChild(
       'app/main.ts',
-      { ...PRODUCTION, MEGATICKET_ROLE: 'web', WEB_PORT: '0', API_URL: api.url },
+      // Production refuses a web tier without the CSRF key its instances share; one process needs only its own.
+      {
+        ...PRODUCTION,
+        MEGATICKET_ROLE: 'web',
+        WEB_PORT: '0',
+        API_URL: api.url,
+        WEB_CSRF_SECRET: randomBytes(32).toString('hex'),
+      },
       /MegaTicket is running: (http:\/\/\S+)/,
     );
     children.push(web);
@@ -70,11 +80,12 @@ async function main(): Promise<number> {
 
     const slot = await referenceSlot(api.url);
     const taken = await takeSomeSeats(api.url, slot, runId);
+    // `server` answers the load (its CPU per request is reported); the pages' API calls are counted apart.
     const targets = [
-      { name: 'bare Express handler', url: `${bare.url}/` },
-      { name: 'catalog page', url: `${web.url}/` },
-      { name: 'detail page', url: `${web.url}/performances/perf-moonlight-garden` },
-      { name: 'seat map (1,210 seats)', url: `${web.url}/schedules/${slot}` },
+      { name: 'bare Express handler', url: `${bare.url}/`, server: bare },
+      { name: 'catalog page', url: `${web.url}/`, server: web },
+      { name: 'detail page', url: `${web.url}/performances/perf-moonlight-garden`, server: web },
+      { name: 'seat map (1,210 seats)', url: `${web.url}/schedules/${slot}`, server: web },
     ];
     for (const t of targets) await expectOk(t.url);
     const sizes = await seatMapSizes(`${web.url}/schedules/${slot}`);
@@ -95,15 +106,23 @@ async function main(): Promise<number> {
 
     // Warm-up: JIT, template caches, the compiled seat map, keep-alive pools.
     for (const t of targets) await measure(t.url, options.connections, 2);
-    const results = new Map<string, { rps: number[]; p99: number[]; errors: number }>();
+    const results = new Map<
+      string,
+      { rps: number[]; p99: number[]; errors: number; requests: number; serverMs: number; apiMs: number }
+    >();
+    const cpuOf = (child: Child) => processCpuMs(child.process.pid) ?? NaN;
     for (let round = 0; round < options.rounds; round++) {
       const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
       for (const t of order) {
+        const before = { server: cpuOf(t.server), api: cpuOf(api) };
         const r = await measure(t.url, options.connections, options.seconds);
-        const entry = results.get(t.name) ?? { rps: [], p99: [], errors: 0 };
+        const entry = results.get(t.name) ?? { rps: [], p99: [], errors: 0, requests: 0, serverMs: 0, apiMs: 0 };
         entry.rps.push(r.requests.average);
         entry.p99.push(r.latency.p99);
         entry.errors += r.errors + r.non2xx + r.timeouts;
+        entry.requests += r.requests.total;
+        entry.serverMs += cpuOf(t.server) - before.server;
+        entry.apiMs += t.server === bare ? 0 : cpuOf(api) - before.api;
         results.set(t.name, entry);
         console.log(
           `  round ${round + 1} ${t.name.padEnd(24)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms`,
@@ -112,14 +131,16 @@ async function main(): Promise<number> {
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const bareRps = mean(results.get(targets[0]!.name)!.rps);
-    console.log('\n| target | req/s | p99 ms | share of bare req/s | errors |');
-    console.log('|---|---:|---:|---:|---:|');
+    const perRequest = (ms: number, requests: number) => ((ms * 1000) / Math.max(requests, 1)).toFixed(0);
+    console.log('\n| target | req/s | p99 ms | share of bare req/s | server CPU µs/req | API CPU µs/req | errors |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
     let errors = 0;
     for (const t of targets) {
       const r = results.get(t.name)!;
       errors += r.errors;
       console.log(
-        `| ${t.name} | ${mean(r.rps).toFixed(0)} | ${Math.max(...r.p99)} | ${((mean(r.rps) / bareRps) * 100).toFixed(1)} % | ${r.errors} |`,
+        `| ${t.name} | ${mean(r.rps).toFixed(0)} | ${Math.max(...r.p99)} | ${((mean(r.rps) / bareRps) * 100).toFixed(1)} % | ` +
+          `${perRequest(r.serverMs, r.requests)} | ${t.server === bare ? '–' : perRequest(r.apiMs, r.requests)} | ${r.errors} |`,
       );
     }
     console.log(
@@ -174,7 +195,13 @@ async function takeSomeSeats(apiUrl: string, slot: string, runId: string): Promi
 async function seatMapSizes(url: string) {
   const raw = await (await fetch(url, { headers: { 'accept-encoding': 'identity' } })).text();
   const gzip = await compressedBytes(url, 'gzip');
-  const br = await compressedBytes(url, 'br');
+  // A shared page is brotli-compressed (off the event loop) once it is asked for again: ask until it is ready.
+  let br = await compressedBytes(url, 'br').catch(() => undefined);
+  for (let attempt = 0; !br && attempt < 50; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    br = await compressedBytes(url, 'br').catch(() => undefined);
+  }
+  if (!br) throw new Error('the seat map was never sent as brotli');
   return {
     raw: Buffer.byteLength(raw),
     gzip: gzip.length,

@@ -143,6 +143,17 @@
     });
   }
 
+  // The page's CSRF token (last in the body, see views/layouts/base.eta) on every same-origin htmx request that
+  // changes something. Forms carry it as `_csrf` as well, so they work without JavaScript.
+  document.addEventListener('htmx:config:request', function (event) {
+    var field = document.getElementById('csrf-token');
+    var request = event.detail && event.detail.ctx && event.detail.ctx.request;
+    if (!field || !request || /^(GET|HEAD)$/i.test(request.method)) return;
+    if (new window.URL(request.action, window.location.href).origin === window.location.origin) {
+      request.headers['X-CSRF-Token'] = field.value;
+    }
+  });
+
   function init() {
     initSeatMap();
     startCountdowns();

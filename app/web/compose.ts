@@ -10,6 +10,8 @@ import { PublicReads } from './public-reads.js';
 import { Renderer } from './render.js';
 import { SeatMapViews } from './seat-map.js';
 import { currentUser } from './session.js';
+import { SharedPages } from './shared-pages.js';
+import { systemClock } from '../shared/clock.js';
 
 export interface WebOptions {
   /** The region-local internal API URL (the NLB in AWS). */
@@ -24,6 +26,8 @@ export interface WebOptions {
   /** Public read caches; tests that assert freshness turn them down. */
   readonly catalogTtlMs?: number;
   readonly seatStateTtlMs?: number;
+  /** Pages shared by anonymous visitors (`shared-pages.ts`); on unless turned off (0). */
+  readonly sharedPagesMaxAgeMs?: number;
 }
 
 /**
@@ -33,7 +37,9 @@ export interface WebOptions {
 export function composeWeb(options: WebOptions) {
   const dirs = assetDirs();
   const api = new ApiClient(options.apiUrl);
-  const render = new Renderer(dirs.views, options.production);
+  const maxAgeMs = options.sharedPagesMaxAgeMs ?? 5_000;
+  const shared = maxAgeMs > 0 ? new SharedPages(systemClock, { maxAgeMs, maxBytes: 32 * 2 ** 20 }) : undefined;
+  const render = new Renderer(dirs.views, options.production, shared);
   const deps: WebDeps = {
     api,
     reads: new PublicReads(api, { catalogTtlMs: options.catalogTtlMs, seatStateTtlMs: options.seatStateTtlMs }),
@@ -48,7 +54,7 @@ export function composeWeb(options: WebOptions) {
     cookieSecure: options.cookieSecure,
     log: options.log,
   };
-  return { deps, app: createWebApp(deps) };
+  return { deps, app: createWebApp(deps), sharedPages: shared };
 }
 
 export type ComposedWeb = ReturnType<typeof composeWeb>;

@@ -2,6 +2,8 @@ import { Eta } from 'eta';
 import type { Request, Response } from 'express';
 import { deflatePiece, gzipSpliced, type Deflated } from './gzip-splice.js';
 import { HX, htmxTargetId, isHtmxRequest } from './htmx.js';
+import { sessionToken } from './session.js';
+import { sendShared, SharedPage, TOKEN_MARK, type Segment, type SharedPages } from './shared-pages.js';
 
 export interface PageOptions {
   readonly status?: number;
@@ -18,7 +20,25 @@ export interface PageOptions {
    * page, so a 250 KB grid costs one deflate per seat state instead of one per request.
    */
   readonly splice?: { readonly html: () => string; readonly key?: string };
+  /**
+   * The version of the data this page shows (`versionOf` the cached reads it used), when the page is the same for
+   * every anonymous visitor given the request: an anonymous request is then answered from one shared rendering
+   * per version (`shared-pages.ts`) with the visitor's own CSRF token filled in. A logged-in visitor's page is always
+   * rendered for them.
+   */
+  readonly shared?: string;
 }
+
+/**
+ * What a shared page may take from `res.locals`: what it is kept under (language, region, DR state and banner) and
+ * what follows from those (the language's helpers, the region's name). Anything else a middleware puts there (the
+ * user, or something per visitor added later) never reaches a shared page; a new value the layout needs must be
+ * added to KEYED_LOCALS, which also makes it part of the key.
+ */
+const KEYED_LOCALS = ['locale', 'region', 'drActive', 'drBanner'] as const;
+const SHARED_LOCALS = [...KEYED_LOCALS, 'fmt', 't', 'regionName'] as const;
+/** Longer URLs are rendered per request rather than kept. */
+const SHARED_URL_MAX = 512;
 
 const SPLICE_MARK = '\u0000splice\u0000';
 
@@ -31,39 +51,85 @@ export class Renderer {
   private readonly eta: Eta;
   private readonly deflated = new Map<string, Deflated>();
 
-  constructor(viewsDir: string, cache: boolean) {
+  constructor(
+    viewsDir: string,
+    cache: boolean,
+    private readonly shared?: SharedPages,
+  ) {
     // autoEscape: every `<%= %>` is HTML-escaped; raw output needs an explicit `<%~ %>` that review can find.
     this.eta = new Eta({ views: viewsDir, cache, autoEscape: true, autoTrim: [false, 'nl'] });
   }
 
+  /**
+   * Answers from the shared page of this template and data version when the visitor may share it and it is kept;
+   * false when the caller must build the page (a route whose data takes work checks this first).
+   */
+  sentShared(req: Request, res: Response, template: string, options: PageOptions): boolean {
+    return this.sendKept(req, res, this.shareKey(req, res, template, options), options);
+  }
+
   page(req: Request, res: Response, template: string, data: Record<string, unknown>, options: PageOptions = {}): void {
+    const shareKey = this.shareKey(req, res, template, options);
+    if (this.sendKept(req, res, shareKey, options)) return;
     const url = options.url ?? (req.method === 'GET' ? req.originalUrl : '/');
     const other = res.locals.locale === 'en' ? 'ko' : 'en';
-    const locals = {
+    const locals: Record<string, unknown> = {
       status: options.status,
-      ...res.locals,
+      ...(shareKey === undefined ? res.locals : pick(res.locals, SHARED_LOCALS)),
       ...data,
       pageUrl: url,
       langUrl: withLang(url, other),
-      csrfToken: csrfTokenOf(req),
+      csrfToken: shareKey === undefined ? csrfTokenOf(req) : TOKEN_MARK,
     };
-    res
-      .status(options.status ?? 200)
-      .setHeader('Vary', 'HX-Request, HX-Target')
-      .type('html');
+    const headers: Record<string, string> = { Vary: 'HX-Request, HX-Target' };
     const partial = options.fragments?.[htmxTargetId(req) ?? ''];
-    if (partial) {
-      res.send(this.eta.render(partial, locals));
-      return;
+    if (!partial && options.url && isHtmxRequest(req)) headers[HX.pushUrl] = options.url;
+    if (options.splice && !partial) locals.splice = SPLICE_MARK;
+    const html = partial ? this.eta.render(partial, locals) : this.whole(req, template, locals);
+    if (shareKey !== undefined) {
+      headers.Vary += ', Accept-Encoding';
+      const page = new SharedPage(options.status ?? 200, headers, this.segments(html, options.splice));
+      this.shared!.put(shareKey, options.shared!, page);
+      return sendShared(req, res, page, csrfTokenOf(req));
     }
-    if (options.url && isHtmxRequest(req)) res.setHeader(HX.pushUrl, options.url);
-    if (options.splice) (locals as Record<string, unknown>).splice = SPLICE_MARK;
+    res.status(options.status ?? 200).type('html');
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    if (options.splice && !partial) this.sendSpliced(req, res, html, options.splice);
+    else res.send(html);
+  }
+
+  private sendKept(req: Request, res: Response, shareKey: string | undefined, options: PageOptions): boolean {
+    const kept = shareKey === undefined ? undefined : this.shared!.get(shareKey, options.shared!);
+    if (kept) sendShared(req, res, kept, csrfTokenOf(req));
+    return kept !== undefined;
+  }
+
+  /** The page template inside the layout, or (htmx swapping `#main`) alone plus the small chrome refresh. */
+  private whole(req: Request, template: string, locals: Record<string, unknown>): string {
     const body = this.eta.render(`pages/${template}`, locals);
-    const html = isHtmxRequest(req)
+    return isHtmxRequest(req)
       ? body + this.eta.render('partials/page-chrome', locals)
       : this.eta.render('layouts/base', { ...locals, body });
-    if (options.splice) this.sendSpliced(req, res, html, options.splice);
-    else res.send(html);
+  }
+
+  /** The cache key of a page an anonymous visitor may share, or undefined when this response is not shared. */
+  private shareKey(req: Request, res: Response, template: string, options: PageOptions): string | undefined {
+    if (!this.shared || options.shared === undefined || (options.status ?? 200) !== 200) return undefined;
+    // Only a visitor without a session cookie: a logged-in page names the user, and a stale or unresolved session
+    // still reads seat state with its token (its own held seats), so neither is ever shared nor replaces a shared page.
+    if (res.locals.user !== undefined || sessionToken(req) !== undefined) return undefined;
+    if (req.method !== 'GET' || req.originalUrl.length > SHARED_URL_MAX) return undefined;
+    const htmx = isHtmxRequest(req) ? `htmx:${htmxTargetId(req) ?? ''}` : 'page';
+    const context = JSON.stringify(KEYED_LOCALS.map((name) => res.locals[name] ?? null));
+    return [template, req.originalUrl, htmx, context].join('\u0000');
+  }
+
+  /** The page as segments for a shared page: the spliced region (already deflated per seat state) stays whole. */
+  private segments(html: string, splice: PageOptions['splice']): Segment[] {
+    const [before, after] = html.split(SPLICE_MARK);
+    if (!splice || after === undefined) return [html];
+    const text = splice.html();
+    return [before!, { text, deflated: this.deflatedSplice(() => text, splice.key) }, after];
   }
 
   private sendSpliced(req: Request, res: Response, html: string, splice: NonNullable<PageOptions['splice']>): void {
@@ -74,16 +140,22 @@ export class Renderer {
       res.send(before! + splice.html() + after);
       return;
     }
-    let middle = splice.key === undefined ? undefined : this.deflated.get(splice.key);
-    if (!middle) {
-      middle = deflatePiece(splice.html());
-      if (splice.key !== undefined) {
-        if (this.deflated.size >= 64) this.deflated.delete(this.deflated.keys().next().value!);
-        this.deflated.set(splice.key, middle);
-      }
-    }
+    const middle = this.deflatedSplice(splice.html, splice.key);
     res.setHeader('Content-Encoding', 'gzip');
     res.send(gzipSpliced([before!, middle, after]));
+  }
+
+  /** The spliced region deflated, kept per `key` (a seat state) when it has one. */
+  private deflatedSplice(html: () => string, key: string | undefined): Deflated {
+    let middle = key === undefined ? undefined : this.deflated.get(key);
+    if (!middle) {
+      middle = deflatePiece(html());
+      if (key !== undefined) {
+        if (this.deflated.size >= 64) this.deflated.delete(this.deflated.keys().next().value!);
+        this.deflated.set(key, middle);
+      }
+    }
+    return middle;
   }
 
   /** A partial alone (htmx-only endpoints such as the availability refresh). */
@@ -96,6 +168,10 @@ export class Renderer {
   render(name: string, data: Record<string, unknown>): string {
     return this.eta.render(name, data);
   }
+}
+
+function pick(source: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(names.map((name) => [name, source[name]]));
 }
 
 function csrfTokenOf(req: Request): string {

@@ -146,6 +146,30 @@ describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', fun
     await Promise.all([viewer.close(), taker.close()]);
   });
 
+  it('an anonymous visitor of a shared seat map holds with htmx: the POST carries their own token and goes to log in', async () => {
+    const [first, visitor] = await Promise.all([newPerson(browser), newPerson(browser)]);
+    const a = await watchedPage(first);
+    const slot = await firstSlotUrl(a.page, app.url, MOONLIGHT);
+    await a.page.goto(slot); // the page every anonymous visitor of this slot now shares
+    const { page, errors } = await watchedPage(visitor);
+    await page.goto(slot);
+    const token = await page.locator('#csrf-token').inputValue();
+    const cookie = (await visitor.cookies()).find((c) => c.name === 'mt.csrf')?.value;
+    expect(token).to.equal(cookie);
+    expect(token).not.to.equal(await a.page.locator('#csrf-token').inputValue());
+    await page.click('#s1F-A-6-4');
+    await page.locator('#selection .subtotal').waitFor();
+    const [hold] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/hold')),
+      page.click('#selection button[type="submit"]'),
+    ]);
+    expect(hold.headers()['x-csrf-token']).to.equal(token); // app.js, from the field at the end of the page
+    expect(new URLSearchParams(hold.postData() ?? '').get('_csrf')).to.equal(token); // the form's own field
+    await page.waitForURL(/\/login\?next=/);
+    expect(errors).to.deep.equal([]);
+    await Promise.all([first.close(), visitor.close()]);
+  });
+
   it('keyboard only: Tab into the map, arrows move, Space and Enter select, a 5th seat is refused, Enter holds', async () => {
     const context = await newPerson(browser);
     const { page, errors } = await watchedPage(context);

@@ -6,6 +6,7 @@ import { ApiError } from '../api-client.js';
 import { calendarMonth } from '../calendar.js';
 import type { WebDeps } from '../deps.js';
 import { errorView } from '../errors.js';
+import { versionOf } from '../shared-pages.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -34,23 +35,24 @@ export function catalogPages(deps: WebDeps): Router {
       res,
       'home',
       { performances: listing.performances, query: Object.fromEntries(params), genres: GENRES, message },
-      { status, fragments: { results: 'partials/catalog-results' } },
+      { status, fragments: { results: 'partials/catalog-results' }, shared: versionOf(listing) },
     );
   });
 
   router.get('/performances/:id', async (req, res) => {
     const date = typeof req.query.date === 'string' && ISO_DATE.test(req.query.date) ? req.query.date : undefined;
-    const [detail, { calendar }] = await Promise.all([
+    const [detail, schedules] = await Promise.all([
       deps.reads.performance(req.params.id),
       deps.reads.calendar(req.params.id, date),
     ]);
+    const { calendar } = schedules;
     const month = calendar.date ? calendarMonth(calendar.days, calendar.date) : undefined;
     deps.render.page(
       req,
       res,
       'performance',
       { ...detail, calendar, month },
-      { fragments: { 'schedule-picker': 'partials/schedule-picker' } },
+      { fragments: { 'schedule-picker': 'partials/schedule-picker' }, shared: versionOf(detail, schedules) },
     );
   });
 

@@ -7,6 +7,7 @@ import { errorView } from '../errors.js';
 import { isHtmxRequest, redirect } from '../htmx.js';
 import type { CompiledSeatMap } from '../seat-map.js';
 import { callContext, redirectToLogin } from '../session.js';
+import { versionOf } from '../shared-pages.js';
 import type { ViewHelpers } from '../view-helpers.js';
 
 /** Seat ids from a form or query: `seat` may repeat; anything that is not a short string is dropped. */
@@ -41,6 +42,11 @@ export function seatMapPages(deps: WebDeps): Router {
   async function renderMap(req: Request, res: Response, scheduleId: string, page: SeatPage) {
     const fmt: ViewHelpers = res.locals.fmt;
     const view = await slotView(req, res, scheduleId);
+    // Without a selection or a recommendation the page is a function of the URL and these reads: anonymous
+    // visitors share one rendering per seat state.
+    const plain = !page.best && !page.selected?.length && !page.justTaken?.length && page.status === undefined;
+    const shared = plain ? versionOf(view.schedule, view.detail, view.layout, view.overlay) : undefined;
+    if (deps.render.sentShared(req, res, 'seat-map', { shared })) return;
     const states = view.map.statesOf(view.overlay);
     let selected = (page.selected ?? []).filter((id) => isFree(view.map, states, id));
     let message = page.message;
@@ -53,7 +59,6 @@ export function seatMapPages(deps: WebDeps): Router {
     }
     const justTaken = new Set(page.justTaken ?? []);
     const token = view.map.token(states);
-    const plain = selected.length === 0 && justTaken.size === 0;
     deps.render.page(
       req,
       res,
@@ -74,8 +79,12 @@ export function seatMapPages(deps: WebDeps): Router {
         splice: {
           html: () => view.map.html(states, new Set(selected), justTaken),
           // The grid depends only on the layout, language and seat states when nothing is preselected.
-          key: plain ? `${view.layout.performanceId}|${fmt.locale}|${token}` : undefined,
+          key:
+            selected.length === 0 && justTaken.size === 0
+              ? `${view.layout.performanceId}|${fmt.locale}|${token}`
+              : undefined,
         },
+        shared,
       },
     );
   }
