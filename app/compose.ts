@@ -25,6 +25,8 @@ import { DynamoQueueStore } from './adapters/dynamodb/queue-store.js';
 import { QueueService } from './queue/service.js';
 import { decodeKey, TokenSigner } from './queue/signed-token.js';
 import { LoadShedder } from './shared/load-shedder.js';
+import { composeAssistant, type AssistantBackend } from './compose-assistant.js';
+import type { AssistantMetrics } from './assistant/metrics.js';
 
 export interface ComposeOptions {
   readonly config: Config;
@@ -35,6 +37,11 @@ export interface ComposeOptions {
   readonly drState?: DrStateSource;
   readonly scrypt?: ScryptParams;
   readonly log?: Log;
+  /** The assistant's backend as the runtime resolved it (ASSISTANT_MODE=auto); tests set it through the config. */
+  readonly assistantBackend?: AssistantBackend;
+  readonly bedrockCredentials?: { accessKeyId: string; secretAccessKey: string };
+  readonly assistantMetrics?: AssistantMetrics;
+  readonly assistantSleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The waiting room's HMAC key as resolved at start (`resolveAdmissionKey`); tests pass their own. */
   readonly admissionKey?: Buffer;
   /** How stale the waiting room's cached queue state may be (default 1 s). */
@@ -103,6 +110,20 @@ export function composeApi(options: ComposeOptions) {
     sessionMs: config.sessions.days * 24 * 60 * 60 * 1000,
     scrypt: options.scrypt,
   });
+  const assistant = composeAssistant({
+    config,
+    backend: options.assistantBackend,
+    db,
+    tables,
+    booking,
+    catalog,
+    cancellationPolicy: DEFAULT_CANCELLATION_POLICY,
+    clock,
+    log,
+    bedrockCredentials: options.bedrockCredentials,
+    metrics: options.assistantMetrics,
+    sleep: options.assistantSleep,
+  });
   const apiDeps: ApiDeps = {
     region: config.aws.region,
     booking,
@@ -123,10 +144,14 @@ export function composeApi(options: ComposeOptions) {
       signup: new RateLimiter(clock, 5, 60_000),
       holds: new RateLimiter(clock, 30, 60_000),
       joins: new RateLimiter(clock, 20, 60_000),
+      chatUser: new RateLimiter(clock, config.assistant.chatPerUserPerMinute, 60_000),
+      chatIp: new RateLimiter(clock, config.assistant.chatPerIpPerMinute, 60_000),
     },
     queue,
     // Joins past this many in flight on one instance are answered 429 + Retry-After at once (see LoadShedder).
     joinShedder: new LoadShedder(256),
+    assistant,
+    assistantMessageMaxChars: config.assistant.messageMaxChars,
     log,
   };
   return {
@@ -142,6 +167,7 @@ export function composeApi(options: ComposeOptions) {
     writer,
     queue,
     queueStore,
+    assistant,
     apiDeps,
   };
 }

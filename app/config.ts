@@ -13,6 +13,16 @@ export type Role = (typeof ROLES)[number];
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** "429,503" → [429, 503]: HTTP statuses for the assistant's fallback policy. */
+const statusList = z
+  .string()
+  .regex(/^\s*[1-5]\d\d(\s*,\s*[1-5]\d\d)*\s*$/, 'a comma-separated list of HTTP statuses such as 429,503')
+  .transform((v) => v.split(',').map((s) => Number(s.trim())));
+/** "1000,1500" → [1000, 1500]: one delay per retry, in milliseconds. */
+const delayList = z
+  .string()
+  .regex(/^\s*\d{1,6}(\s*,\s*\d{1,6})*\s*$/, 'a comma-separated list of milliseconds such as 1000,1500')
+  .transform((v) => v.split(',').map((s) => Number(s.trim())));
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as ap-northeast-2');
 
 export const configSchema = z
@@ -67,6 +77,24 @@ export const configSchema = z
     ASSISTANT_MODE: z.enum(['bedrock', 'offline', 'auto']).default('auto'),
     BEDROCK_PRIMARY_MODEL_ID: z.string().min(1).default('global.anthropic.claude-haiku-4-5-20251001-v1:0'),
     BEDROCK_FALLBACK_MODEL_ID: z.string().min(1).default('apac.amazon.nova-lite-v1:0'),
+    /** SPEC §5 fallback policy: these statuses switch to the fallback model at once… */
+    ASSISTANT_FALLBACK_STATUSES: statusList.default([400, 401, 403, 404, 429, 503]),
+    /** …these retry the same model once per delay in ASSISTANT_RETRY_DELAYS_MS, then fall back. */
+    ASSISTANT_RETRY_STATUSES: statusList.default([500, 502, 504]),
+    ASSISTANT_RETRY_DELAYS_MS: delayList.default([1000, 1500]),
+    /** Time to the first stream event before a model counts as failed. */
+    ASSISTANT_PRIMARY_TIMEOUT_MS: positiveInt.default(10_000),
+    ASSISTANT_FALLBACK_TIMEOUT_MS: positiveInt.default(15_000),
+    /** Silence between two stream events after the first one before the stream counts as failed. */
+    ASSISTANT_STREAM_IDLE_MS: positiveInt.default(30_000),
+    ASSISTANT_MAX_MODEL_TURNS: positiveInt.default(5),
+    ASSISTANT_MAX_OUTPUT_TOKENS: positiveInt.default(1024),
+    ASSISTANT_MESSAGE_MAX_CHARS: positiveInt.default(500),
+    ASSISTANT_CHAT_PER_USER_PER_MINUTE: positiveInt.default(12),
+    ASSISTANT_CHAT_PER_IP_PER_MINUTE: positiveInt.default(40),
+    ASSISTANT_CONVERSATION_HOURS: positiveInt.default(24),
+    /** The offline model's pause between words, so its answers stream like a model's. */
+    ASSISTANT_OFFLINE_WORD_MS: z.coerce.number().int().min(0).max(1000).default(15),
     COOKIE_SECURE: bool.optional(),
     /** HMAC key of admission tokens and queue tickets: base64url of ≥ 32 random bytes, the same in both regions. */
     ADMISSION_KEY: z
@@ -117,6 +145,20 @@ export const configSchema = z
       mode: env.ASSISTANT_MODE,
       primaryModelId: env.BEDROCK_PRIMARY_MODEL_ID,
       fallbackModelId: env.BEDROCK_FALLBACK_MODEL_ID,
+      policy: {
+        fallbackStatuses: env.ASSISTANT_FALLBACK_STATUSES,
+        retryStatuses: env.ASSISTANT_RETRY_STATUSES,
+        retryDelaysMs: env.ASSISTANT_RETRY_DELAYS_MS,
+        firstEventTimeoutMs: { primary: env.ASSISTANT_PRIMARY_TIMEOUT_MS, fallback: env.ASSISTANT_FALLBACK_TIMEOUT_MS },
+        streamIdleMs: env.ASSISTANT_STREAM_IDLE_MS,
+      },
+      maxModelTurns: env.ASSISTANT_MAX_MODEL_TURNS,
+      maxOutputTokens: env.ASSISTANT_MAX_OUTPUT_TOKENS,
+      messageMaxChars: env.ASSISTANT_MESSAGE_MAX_CHARS,
+      chatPerUserPerMinute: env.ASSISTANT_CHAT_PER_USER_PER_MINUTE,
+      chatPerIpPerMinute: env.ASSISTANT_CHAT_PER_IP_PER_MINUTE,
+      conversationHours: env.ASSISTANT_CONVERSATION_HOURS,
+      offlineWordMs: env.ASSISTANT_OFFLINE_WORD_MS,
     },
     queue: {
       admissionKey: env.ADMISSION_KEY,

@@ -14,6 +14,15 @@ async function main(): Promise<void> {
       `DynamoDB Local on ${app.dynamoEndpoint} (${config.dynamodb.localDir ? `data in ${config.dynamodb.localDir}` : 'in memory'})`,
     );
   }
+  if (app.api) {
+    const { assistant } = app.api;
+    console.log(
+      assistant.offline
+        ? 'Assistant: offline model (no Bedrock credentials found; ASSISTANT_MODE=bedrock to insist)'
+        : `Assistant: Bedrock ${config.assistant.primaryModelId} → ${config.assistant.fallbackModelId}, ` +
+            `cached prompt prefix ≈ ${await assistant.prefixTokens()} tokens`,
+    );
+  }
   if (app.webUrl) console.log(`\n  MegaTicket is running: ${app.webUrl}\n`);
   let stopping = false;
   const shutdown = (signal: string) => {

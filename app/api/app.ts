@@ -4,6 +4,7 @@ import { DomainError } from '../shared/errors.js';
 import type { ApiDeps } from './deps.js';
 import { jsonErrors } from './http.js';
 import { methodNotAllowed } from './method-not-allowed.js';
+import { assistantRoutes } from './routes/assistant.js';
 import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -50,6 +51,7 @@ export function createApiApp(deps: ApiDeps): Express {
     authRoutes(deps),
     bookingRoutes(deps),
     queueRoutes(deps),
+    assistantRoutes(deps),
   ];
   app.use(writeGuard(deps.writer));
   app.use(...routers);

@@ -3,6 +3,7 @@
  * tier's API client returns them, so the two sides cannot drift apart and no call site re-declares a shape.
  */
 import type { User } from '../accounts/model.js';
+import type { ConversationView } from '../assistant/service.js';
 import type { SignedIn } from '../accounts/service.js';
 import type { Reservation } from '../booking/model.js';
 import type { Page } from '../booking/ports.js';
@@ -128,4 +129,21 @@ export interface QueuePlaceResponse {
 }
 export interface AdmissionResponse {
   readonly admission: AdmissionGrant;
+}
+export type { AssistantEvent, AssistantErrorCode } from '../assistant/events.js';
+export type { ConversationView } from '../assistant/service.js';
+
+export interface AssistantStatusResponse {
+  /** The offline model answers (no Bedrock configured): the UI says so. */
+  readonly offline: boolean;
+  /** The longest message the assistant accepts (characters). */
+  readonly maxChars: number;
+}
+export interface AssistantConversationResponse {
+  readonly conversation: ConversationView;
+}
+export interface AssistantMessageRequest {
+  readonly conversationId?: string;
+  readonly message: string;
+  readonly locale: 'ko' | 'en';
 }

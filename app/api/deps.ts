@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock.js';
 import type { RateLimiter } from '../shared/rate-limiter.js';
 import type { LoadShedder } from '../shared/load-shedder.js';
 import type { QueueService } from '../queue/service.js';
+import type { AssistantService } from '../assistant/service.js';
 
 export interface ApiDeps {
   readonly region: string;
@@ -27,8 +28,12 @@ export interface ApiDeps {
     readonly signup: RateLimiter;
     readonly holds: RateLimiter;
     readonly joins: RateLimiter;
+    readonly chatUser: RateLimiter;
+    readonly chatIp: RateLimiter;
   };
   readonly queue: QueueService;
   readonly joinShedder: LoadShedder;
+  readonly assistant: AssistantService;
+  readonly assistantMessageMaxChars: number;
   readonly log: Log;
 }

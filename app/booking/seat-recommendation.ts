@@ -17,10 +17,12 @@ interface Candidate extends SeatOption {
 }
 
 /**
- * "Best available": up to `limit` options of `count` adjacent free seats in one row (optionally of one grade),
- * one option per row. Rows are ranked lower floor first, then centre section, then front rows, then the block nearest the row's
- * middle; a block that would leave a single stranded seat beside it in the row ranks after every block that does
- * not, so an orphan is only proposed when nothing else fits. Pure: the caller passes the taken seats.
+ * "Best available" (SPEC §4.3, §5): up to `limit` options of `count` adjacent free seats in one row (optionally of
+ * one grade), one option per row so the options differ. Rows are ranked lower floor first, then centre section,
+ * then front rows, then the block nearest the row's middle. A block that would leave a single stranded seat beside
+ * it in the row is offered only when no row anywhere has a block without one — not even as a third option. OP seats
+ * follow the layout: a row the performance does not sell has no grade and is never offered; a sold OP row is the
+ * front row of its section. Pure: the caller passes the taken seats.
  */
 export function recommendSeats(
   layout: SeatLayout,
@@ -62,7 +64,8 @@ export function recommendSeats(
       });
     }
   }
-  return best
+  const clean = best.filter((c) => c.score[0] === 0);
+  return (clean.length > 0 ? clean : best)
     .sort((a, b) => compare(a.score, b.score))
     .slice(0, request.limit ?? 3)
     .map(({ score: _score, ...option }) => option);

@@ -420,19 +420,31 @@ export class BookingService {
     return this.ownReservation(userId, reservationId);
   }
 
-  /** Newest first, plus any DR-recovered holds awaiting payment (they come first: they have a deadline). */
+  /**
+   * Newest first, plus the holds awaiting payment (they come first: they have a deadline): any DR-recovered holds and
+   * the user's live hold, wherever it was made (seat map or assistant).
+   */
   async myReservations(
     userId: string,
     options: { limit?: number; cursor?: string } = {},
   ): Promise<{ reservations: Page<Reservation>; awaitingPayment: readonly HoldView[] }> {
     const limit = Math.min(Math.max(options.limit ?? 10, 1), 50);
-    const [reservations, recovered, protection] = await Promise.all([
+    const firstPage = !options.cursor;
+    const [reservations, recovered, pointer, protection] = await Promise.all([
       this.deps.store.listReservations(userId, limit, options.cursor),
-      options.cursor ? Promise.resolve([]) : this.deps.store.listRecoveredHolds(userId),
+      firstPage ? this.deps.store.listRecoveredHolds(userId) : Promise.resolve([]),
+      firstPage ? this.deps.store.activeHoldOf(userId) : Promise.resolve(undefined),
       this.protection(),
     ]);
     const now = this.deps.clock.now();
-    const awaitingPayment = recovered.map((h) => this.view(h, protection, now)).filter((h) => h.live);
+    // The pointer's copy can lag its hold (paid or released since): the hold itself decides.
+    const active =
+      pointer && isHoldLive(pointer, now, protection) && !recovered.some((h) => h.holdId === pointer.holdId)
+        ? await this.deps.store.getHold(pointer.holdId)
+        : undefined;
+    const awaitingPayment = [...recovered, ...(active ? [active] : [])]
+      .map((h) => this.view(h, protection, now))
+      .filter((h) => h.live);
     return { reservations, awaitingPayment };
   }
 

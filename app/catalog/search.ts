@@ -35,3 +35,22 @@ export function searchPerformances(
     return true;
   });
 }
+
+/** Where `findPerformances` reads the catalog from (the catalog store or its cache). */
+export interface CatalogSource {
+  listPerformances(): Promise<readonly Performance[]>;
+  listSchedules(performanceId: string): Promise<readonly Schedule[]>;
+}
+
+/** `searchPerformances` over a catalog source: the slots are read only when the query filters by date. */
+export async function findPerformances(
+  source: CatalogSource,
+  query: CatalogQuery,
+  now: EpochMs,
+): Promise<Performance[]> {
+  const all = await source.listPerformances();
+  const schedules = query.date
+    ? new Map(await Promise.all(all.map(async (p) => [p.id, await source.listSchedules(p.id)] as const)))
+    : undefined;
+  return searchPerformances(all, query, schedules && { schedulesOf: (id) => schedules.get(id) ?? [], now });
+}

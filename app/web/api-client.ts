@@ -1,5 +1,9 @@
 import type {
   ApiErrorBody,
+  AssistantConversationResponse,
+  AssistantEvent,
+  AssistantMessageRequest,
+  AssistantStatusResponse,
   CancellationQuoteResponse,
   DrStatusResponse,
   HealthResponse,
@@ -163,6 +167,23 @@ export class ApiClient {
       undefined,
       ticketHeader(ticket),
     );
+  }
+  // Assistant
+  assistantStatus(c?: CallContext) {
+    return this.call<AssistantStatusResponse>('GET', '/v1/assistant', c);
+  }
+  assistantConversation(id: string, c: CallContext) {
+    return this.call<AssistantConversationResponse>('GET', `/v1/assistant/conversations/${enc(id)}`, c);
+  }
+  /** One message to the assistant: its answer as the API's semantic events, as they arrive. */
+  async *assistantMessage(
+    body: AssistantMessageRequest,
+    c: CallContext,
+    signal?: AbortSignal,
+  ): AsyncGenerator<AssistantEvent> {
+    for await (const { data } of this.stream('/v1/assistant/messages', body, c, signal)) {
+      yield JSON.parse(data) as AssistantEvent;
+    }
   }
 
   /**

@@ -8,7 +8,9 @@ import { drStatus } from './dr-status.js';
 import { errorView, isRefusal } from './errors.js';
 import { HX, isHtmxRequest } from './htmx.js';
 import { localeOf } from './i18n.js';
+import { assistantStatus } from './assistant-status.js';
 import { accountPages } from './routes/accounts.js';
+import { assistantPages } from './routes/assistant.js';
 import { catalogPages } from './routes/catalog.js';
 import { healthRoutes } from './routes/health.js';
 import { holdPages } from './routes/holds.js';
@@ -55,9 +57,11 @@ export function createWebApp(deps: WebDeps): Express {
   app.use(deps.csrf.doubleCsrfProtection);
   app.use(drStatus(deps.api));
   app.use(deps.users.middleware);
+  app.use(assistantStatus(deps.api));
 
   app.use(catalogPages(deps), seatMapPages(deps), holdPages(deps), reservationPages(deps), accountPages(deps));
   app.use(waitingRoomPages(deps));
+  app.use(assistantPages(deps));
 
   app.use((req: Request, res: Response) => {
     renderError(deps, req, res, 404, res.locals.t('error.notFound'));

@@ -31,11 +31,12 @@ export interface PageOptions {
 
 /**
  * What a shared page may take from `res.locals`: what it is kept under (language, region, DR state and banner) and
- * what follows from those (the language's helpers, the region's name). Anything else a middleware puts there (the
+ * what follows from those (the language's helpers, the region's name), and the assistant panel's status. Anything else a middleware puts there (the
  * user, or something per visitor added later) never reaches a shared page; a new value the layout needs must be
  * added to KEYED_LOCALS, which also makes it part of the key.
  */
-const KEYED_LOCALS = ['locale', 'region', 'drActive', 'drBanner'] as const;
+// `assistant`: the panel on every page (offline or Bedrock, the message limit), the same for every visitor.
+const KEYED_LOCALS = ['locale', 'region', 'drActive', 'drBanner', 'assistant'] as const;
 const SHARED_LOCALS = [...KEYED_LOCALS, 'fmt', 't', 'regionName'] as const;
 /** Longer URLs are rendered per request rather than kept. */
 const SHARED_URL_MAX = 512;

@@ -267,7 +267,9 @@ describe('DR recovery and grace against DynamoDB Local', function () {
       expect((await fx.store.seatRecords(slotId)).map((r) => [r.seatId, r.holdId])).to.deep.equal([
         ['2F-D-2-1', next.holdId],
       ]);
-      expect((await drBooking.myReservations(alice.userId)).awaitingPayment).to.deep.equal([]);
+      // Only the new hold awaits payment; the recovered one is gone from the list.
+      const awaiting = (await drBooking.myReservations(alice.userId)).awaitingPayment;
+      expect(awaiting.map((h) => [h.holdId, h.status])).to.deep.equal([[next.holdId, 'HOLDING']]);
       expect((await fx.store.activeHoldOf(alice.userId))?.holdId).to.equal(next.holdId);
       expect(await auditOf(recovered.holdId)).to.deep.include(['HOLD_REPLACED', 'DR_RECOVERED', 'RELEASED']);
       expect((await refusal(drBooking.confirm(alice.userId, recovered.holdId))).code).to.equal('HOLD_NOT_ACTIVE');

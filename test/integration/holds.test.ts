@@ -274,4 +274,29 @@ describe('BookingService.hold against DynamoDB Local', function () {
     const [record] = await fx.store.seatRecords(slot.id);
     expect(record?.holdId).to.equal(bobs.holdId);
   });
+
+  it('my reservations lists the live hold awaiting payment until it is paid, released or expired', async () => {
+    const slot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 31 * DAY);
+    const user = await signUp(fx, 'awaiting');
+    const awaiting = async () =>
+      (await fx.booking.myReservations(user.userId)).awaitingPayment.map((h) => [h.holdId, h.status, h.total]);
+    expect(await awaiting()).to.deep.equal([]);
+
+    const paid = await fx.booking.hold(user.userId, slot.id, ['1F-C-5-1', '1F-C-5-2']);
+    expect(await awaiting()).to.deep.equal([[paid.holdId, 'HOLDING', paid.total]]);
+    const reservation = await fx.booking.confirm(user.userId, paid.holdId);
+    const mine = await fx.booking.myReservations(user.userId);
+    expect(mine.awaitingPayment).to.deep.equal([]);
+    expect(mine.reservations.items.map((r) => r.reservationId)).to.deep.equal([reservation.reservationId]);
+
+    const released = await fx.booking.hold(user.userId, slot.id, ['1F-C-5-3']);
+    expect(await awaiting()).to.deep.equal([[released.holdId, 'HOLDING', released.total]]);
+    await fx.booking.release(user.userId, released.holdId);
+    expect(await awaiting()).to.deep.equal([]);
+
+    const expired = await fx.booking.hold(user.userId, slot.id, ['1F-C-5-4']);
+    expect((await awaiting()).map(([id]) => id)).to.deep.equal([expired.holdId]);
+    fx.clock.advance(11 * MINUTE);
+    expect(await awaiting()).to.deep.equal([]);
+  });
 });

@@ -3,7 +3,7 @@ import { ensureTables } from '../../app/adapters/dynamodb/create-tables.js';
 import { seedDemoCatalog } from '../../app/adapters/local/seed.js';
 import type { DrState } from '../../app/booking/dr.js';
 import type { DrStateSource } from '../../app/booking/ports.js';
-import { composeApi, type ComposedApi } from '../../app/compose.js';
+import { composeApi, type ComposedApi, type ComposeOptions } from '../../app/compose.js';
 import { loadConfig, type Config } from '../../app/config.js';
 import { ManualClock } from '../../app/shared/clock.js';
 import { dynamoLocal, uniquePrefix } from './dynamo.js';
@@ -33,7 +33,11 @@ export const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
  * A full API object graph over real DynamoDB Local with fresh tables and the seeded demo catalog.
  * The clock starts at the real now and only moves when the test moves it.
  */
-export async function createFixture(name: string, env: Record<string, string> = {}): Promise<Fixture> {
+export async function createFixture(
+  name: string,
+  env: Record<string, string> = {},
+  compose: Partial<ComposeOptions> = {},
+): Promise<Fixture> {
   const local = await dynamoLocal();
   const config = loadConfig({
     TABLE_PREFIX: uniquePrefix(name),
@@ -55,6 +59,7 @@ export async function createFixture(name: string, env: Record<string, string> = 
     admissionKey: TEST_ADMISSION_KEY,
     // Tests move a manual clock; a cached queue state would hide the writer's last tick from the next assertion.
     queueStateCacheMs: 0,
+    ...compose,
   });
   await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: local.endpoint }), composed.tables);
   await seedDemoCatalog(composed.dynamoCatalog, clock);

@@ -87,6 +87,27 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMISSION_KEY: '!'.repeat(50) })).to.throw(ConfigError, /ADMISSION_KEY/);
   });
 
+  it('the assistant fallback policy defaults to SPEC §5 and is configurable; a malformed list names the variable', () => {
+    expect(loadConfig({}).assistant.policy).to.deep.equal({
+      fallbackStatuses: [400, 401, 403, 404, 429, 503],
+      retryStatuses: [500, 502, 504],
+      retryDelaysMs: [1000, 1500],
+      firstEventTimeoutMs: { primary: 10_000, fallback: 15_000 },
+      streamIdleMs: 30_000,
+    });
+    const custom = loadConfig({ ASSISTANT_RETRY_STATUSES: '500, 504', ASSISTANT_RETRY_DELAYS_MS: '200' });
+    expect(custom.assistant.policy.retryStatuses).to.deep.equal([500, 504]);
+    expect(custom.assistant.policy.retryDelaysMs).to.deep.equal([200]);
+    expect(() => loadConfig({ ASSISTANT_FALLBACK_STATUSES: '429,abc' })).to.throw(
+      ConfigError,
+      /ASSISTANT_FALLBACK_STATUSES/,
+    );
+    expect(() => loadConfig({ ASSISTANT_PRIMARY_TIMEOUT_MS: '0' })).to.throw(
+      ConfigError,
+      /ASSISTANT_PRIMARY_TIMEOUT_MS/,
+    );
+  });
+
   describe('the web tier’s CSRF key source', () => {
     const ARN = 'arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:megaticket-csrf-AbCdEf';
     const prod = { NODE_ENV: 'production', AWS_REGION: 'ap-northeast-2' };

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 
 export interface DynamoLocal {
   readonly endpoint: string;
+  /** The JVM's process id (benchmarks read its CPU time). */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function startDynamoLocal(options: { port?: number; dir?: string } 
   }
   return {
     endpoint,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((done) => {
         process.removeListener('exit', killOnExit);

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { describeCancellationPolicy } from '../../booking/cancellation-policy.js';
 import { priceTable, startingPrice } from '../../catalog/grades.js';
-import { searchPerformances } from '../../catalog/search.js';
+import { findPerformances } from '../../catalog/search.js';
 import { totalSeats } from '../../catalog/seats.js';
 import { GENRES, type Performance } from '../../catalog/types.js';
 import { DomainError } from '../../shared/errors.js';
@@ -26,15 +26,7 @@ export function catalogRoutes(deps: ApiDeps): Router {
 
   router.get('/v1/performances', async (req, res) => {
     const query = parseInput(listQuery, req.query, 'query');
-    const all = await deps.catalog.listPerformances();
-    const schedules = query.date
-      ? new Map(await Promise.all(all.map(async (p) => [p.id, await deps.catalog.listSchedules(p.id)] as const)))
-      : undefined;
-    const found = searchPerformances(
-      all,
-      query,
-      schedules && { schedulesOf: (pid) => schedules.get(pid) ?? [], now: deps.clock.now() },
-    );
+    const found = await findPerformances(deps.catalog, query, deps.clock.now());
     // Each item names its venue, so a list page needs no call per performance (the catalog cache serves these).
     const venues = new Map(
       await Promise.all(

@@ -1,0 +1,174 @@
+import {
+  BedrockRuntimeClient,
+  ConverseStreamCommand,
+  type ContentBlock,
+  type ConverseStreamCommandInput,
+  type ConverseStreamOutput,
+  type Message,
+  type SystemContentBlock,
+  type Tool,
+} from '@aws-sdk/client-bedrock-runtime';
+import {
+  ModelFailure,
+  type ChatModel,
+  type ContentPart,
+  type ModelEvent,
+  type ModelRequest,
+  type SystemBlock,
+  type ToolSpec,
+  type CachePoint,
+} from '../../assistant/model.js';
+
+/**
+ * The assistant's model port over Bedrock ConverseStream. Retries and fallback are the assistant's own policy, so
+ * the SDK's retries are off (`maxAttempts: 1`); the endpoint follows the SDK convention
+ * (`AWS_ENDPOINT_URL_BEDROCK_RUNTIME`), which is how tests point the real client at a local fake.
+ */
+export function createBedrockClient(
+  region: string,
+  credentials?: { accessKeyId: string; secretAccessKey: string },
+): BedrockRuntimeClient {
+  const client = new BedrockRuntimeClient({ region, maxAttempts: 1, ...(credentials ? { credentials } : {}) });
+  // The SDK's logger middleware copies every request through its sensitive-data filter even when nothing logs it;
+  // with a ~20 KB prompt per call that is measurable CPU on the path to the first token. The app logs its own way.
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}
+
+/** Error types that can arrive inside the stream (no HTTP status of their own) → the status they stand for. */
+const STATUS_OF_ERROR: Readonly<Record<string, number>> = {
+  ValidationException: 400,
+  AccessDeniedException: 403,
+  ResourceNotFoundException: 404,
+  ThrottlingException: 429,
+  ServiceQuotaExceededException: 429,
+  ModelNotReadyException: 429,
+  ModelErrorException: 424,
+  InternalServerException: 500,
+  ModelStreamErrorException: 500,
+  ServiceUnavailableException: 503,
+};
+
+const CACHE_POINT = { cachePoint: { type: 'default' as const } };
+
+export class ConverseStreamModel implements ChatModel {
+  constructor(
+    private readonly client: BedrockRuntimeClient,
+    readonly id: string,
+  ) {}
+
+  async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
+    let output: AsyncIterable<ConverseStreamOutput> | undefined;
+    try {
+      const response = await this.client.send(new ConverseStreamCommand(this.input(request)), {
+        abortSignal: signal,
+      });
+      output = response.stream;
+    } catch (error) {
+      throw failureOf(error);
+    }
+    if (!output) throw new ModelFailure('incomplete', 'ConverseStream returned no stream');
+    try {
+      for await (const event of output) {
+        const mapped = eventOf(event);
+        if (mapped) yield mapped;
+      }
+    } catch (error) {
+      throw failureOf(error);
+    }
+  }
+
+  input(request: ModelRequest): ConverseStreamCommandInput {
+    // Only Anthropic models accept a cache point inside the tool list; others get the tools without it.
+    const toolCachePoints = this.id.includes('anthropic');
+    return {
+      modelId: this.id,
+      system: request.system.map(systemBlock),
+      messages: request.messages.map((m): Message => ({
+        role: m.role,
+        content: m.content.map(contentBlock) as ContentBlock[],
+      })),
+      toolConfig: {
+        tools: request.tools
+          .filter((t) => toolCachePoints || !isCachePoint(t))
+          .map((t): Tool => (isCachePoint(t) ? CACHE_POINT : toolSpec(t))),
+      },
+      inferenceConfig: { maxTokens: request.maxOutputTokens },
+    };
+  }
+}
+
+function isCachePoint(value: object): value is CachePoint {
+  return 'cachePoint' in value;
+}
+
+function systemBlock(block: SystemBlock): SystemContentBlock {
+  return isCachePoint(block) ? CACHE_POINT : { text: block.text };
+}
+
+function toolSpec(spec: ToolSpec): Tool {
+  return { toolSpec: { name: spec.name, description: spec.description, inputSchema: { json: spec.inputSchema } } };
+}
+
+function contentBlock(part: ContentPart): ContentBlock {
+  if (isCachePoint(part)) return CACHE_POINT;
+  if ('text' in part) return { text: part.text };
+  if ('toolUse' in part) return { toolUse: { ...part.toolUse } };
+  const { toolUseId, content, status } = part.toolResult;
+  return { toolResult: { toolUseId, content: [{ json: content }], status } };
+}
+
+function eventOf(event: ConverseStreamOutput): ModelEvent | undefined {
+  if (event.contentBlockDelta) {
+    const { delta, contentBlockIndex = 0 } = event.contentBlockDelta;
+    if (delta?.text !== undefined) return { type: 'text', index: contentBlockIndex, text: delta.text };
+    if (delta?.toolUse) return { type: 'toolUseDelta', index: contentBlockIndex, input: delta.toolUse.input ?? '' };
+    return undefined; // reasoning, citations: not used by the assistant
+  }
+  if (event.contentBlockStart) {
+    const { start, contentBlockIndex = 0 } = event.contentBlockStart;
+    if (!start?.toolUse) return undefined;
+    return {
+      type: 'toolUseStart',
+      index: contentBlockIndex,
+      toolUseId: start.toolUse.toolUseId ?? `tool-${contentBlockIndex}`,
+      name: start.toolUse.name ?? '',
+    };
+  }
+  if (event.contentBlockStop) return { type: 'blockStop', index: event.contentBlockStop.contentBlockIndex ?? 0 };
+  if (event.messageStop) return { type: 'messageStop', stopReason: event.messageStop.stopReason ?? 'end_turn' };
+  if (event.metadata) {
+    const usage = event.metadata.usage;
+    return {
+      type: 'usage',
+      usage: {
+        inputTokens: usage?.inputTokens ?? 0,
+        outputTokens: usage?.outputTokens ?? 0,
+        cacheReadInputTokens: usage?.cacheReadInputTokens ?? 0,
+        cacheWriteInputTokens: usage?.cacheWriteInputTokens ?? 0,
+      },
+    };
+  }
+  const exception =
+    event.internalServerException ??
+    event.modelStreamErrorException ??
+    event.validationException ??
+    event.throttlingException ??
+    event.serviceUnavailableException;
+  if (exception) throw failureOf(exception);
+  return undefined;
+}
+
+/** An SDK error (thrown by `send` or from inside the stream) → the failure the fallback policy decides on. */
+function failureOf(error: unknown): ModelFailure {
+  if (error instanceof ModelFailure) return error;
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const name = e?.name ?? 'Error';
+  const message = e?.message ?? String(error);
+  if (name === 'ModelTimeoutException') return new ModelFailure('timeout', message, 408, name);
+  // Exceptions raised inside a 200 stream carry no error status of their own: their type says what they are.
+  const httpStatus = e?.$metadata?.httpStatusCode;
+  const status = httpStatus !== undefined && httpStatus >= 400 ? httpStatus : STATUS_OF_ERROR[name];
+  if (status !== undefined) return new ModelFailure('http', message, status, name);
+  return new ModelFailure('network', `${name}: ${message}`, undefined, name);
+}

@@ -1,0 +1,82 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { conversationSchema, type ConversationState } from '../../assistant/conversation.js';
+import { ConversationBusy, type ConversationStore, type LeasedConversation } from '../../assistant/ports.js';
+import type { EpochMs } from '../../shared/time.js';
+import { keys, ttlSeconds } from './keys.js';
+import type { TableNames } from './tables.js';
+
+/**
+ * Assistant conversations in the `sessions` table (`CONV#<id>`, the table's one TTL attribute), so a conversation
+ * continues on another instance, after a restart, or in the other region (a global table). The state is one
+ * validated map; the lease (`leaseId`, `leaseUntil`) lets exactly one answer at a time write it.
+ */
+export class DynamoConversationStore implements ConversationStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: TableNames,
+  ) {}
+
+  async begin(id: string, now: EpochMs, leaseUntil: EpochMs): Promise<LeasedConversation | undefined> {
+    const lease = randomUUID();
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.sessions,
+          Key: keys.conversation(id),
+          UpdateExpression: 'SET leaseId = :lease, leaseUntil = :until',
+          // TTL deletion lags: an expired conversation counts as gone.
+          ConditionExpression:
+            'attribute_exists(pk) AND #ttl > :nowSeconds AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':lease': lease, ':until': leaseUntil, ':now': now, ':nowSeconds': now / 1000 },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { state: parse(Attributes!), lease };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old = error.Item;
+      const live = old?.ttl?.N !== undefined && Number(old.ttl.N) > now / 1000;
+      if (live && old?.leaseUntil?.N !== undefined && Number(old.leaseUntil.N) > now) throw new ConversationBusy();
+      return undefined;
+    }
+  }
+
+  async commit(state: ConversationState, lease: string | undefined, expiresAt: EpochMs): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tables.sessions,
+          Item: { ...keys.conversation(state.id), state, ttl: ttlSeconds(expiresAt) },
+          ...(lease
+            ? { ConditionExpression: 'leaseId = :lease', ExpressionAttributeValues: { ':lease': lease } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConversationBusy();
+      throw error;
+    }
+  }
+
+  async get(id: string, now: EpochMs): Promise<ConversationState | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.sessions, Key: keys.conversation(id), ConsistentRead: true }),
+    );
+    if (!Item || Number(Item.ttl) <= now / 1000) return undefined;
+    return parse(Item);
+  }
+}
+
+function parse(item: Record<string, unknown>): ConversationState {
+  const result = conversationSchema.safeParse(item.state);
+  if (!result.success) {
+    throw new Error(
+      `Malformed conversation ${String(item.pk)}: ${result.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    );
+  }
+  return result.data;
+}

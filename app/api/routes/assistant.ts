@@ -1,0 +1,90 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { checkMessage } from '../../assistant/message-rules.js';
+import type { AssistantEvent } from '../../assistant/events.js';
+import { LOCALES } from '../../shared/i18n.js';
+import { batchedWriter } from '../../shared/batched-writer.js';
+import { DomainError } from '../../shared/errors.js';
+import type { ApiDeps } from '../deps.js';
+import { idSchema as id } from '../inputs.js';
+import { currentUser, limit, parseInput, pathId } from '../http.js';
+
+const messageBody = z.object({
+  conversationId: id.optional(),
+  // The length rule with its own message is checkMessage's; this bound only keeps absurd bodies out.
+  message: z.string().max(10_000),
+  locale: z.enum(LOCALES).default('ko'),
+});
+
+/**
+ * The assistant over HTTP. `POST /v1/assistant/messages` answers with a stream of semantic events as server-sent
+ * events (`event: <type>`, `data: <the event as JSON>`), which the web tier turns into escaped HTML fragments.
+ * Refusals that happen before the answer starts (rate limit, message rules, a busy conversation) are ordinary JSON
+ * errors.
+ */
+export function assistantRoutes(deps: ApiDeps): Router {
+  const router = Router();
+
+  router.post('/v1/assistant/messages', async (req, res) => {
+    const user = currentUser(res);
+    limit(deps.limits.chatIp, `chat:ip:${req.ip}`);
+    if (user) limit(deps.limits.chatUser, `chat:user:${user.userId}`);
+    const body = parseInput(messageBody, req.body, 'body');
+    const message = checkMessage(body.message, deps.assistantMessageMaxChars);
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const out = batchedWriter(res);
+    // Text deltas that arrive in one burst travel as one event; every other event keeps its place in the order.
+    // The first words of an answer go out at once: a deferred write would wait for whatever the rest of the burst
+    // sets off (the stream's end, metrics, the conversation's save), which is time added to the first token.
+    let text = '';
+    let spoken = false;
+    const send = (event: AssistantEvent) => out.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    const flushText = () => {
+      if (text === '') return;
+      send({ type: 'text', text });
+      text = '';
+    };
+    const emit = (event: AssistantEvent) => {
+      if (!res.headersSent) {
+        res.status(200).type('text/event-stream').setHeader('Cache-Control', 'no-store, no-transform');
+        res.flushHeaders();
+      }
+      if (event.type === 'text') {
+        if (!spoken) {
+          spoken = true;
+          send(event);
+          out.flush();
+          return;
+        }
+        if (text === '') setImmediate(flushText);
+        text += event.text;
+        return;
+      }
+      flushText();
+      send(event);
+    };
+    await deps.assistant.chat(
+      { conversationId: body.conversationId, message, user: user && { userId: user.userId }, locale: body.locale },
+      emit,
+      controller.signal,
+    );
+    flushText();
+    out.flush();
+    res.end();
+  });
+
+  router.get('/v1/assistant/conversations/:id', async (req, res) => {
+    const view = await deps.assistant.conversation(pathId(req), currentUser(res));
+    if (!view) throw new DomainError('NOT_FOUND', 'No such conversation.');
+    res.json({ conversation: view });
+  });
+
+  router.get('/v1/assistant', (_req, res) => {
+    res.json({ offline: deps.assistant.offline, maxChars: deps.assistantMessageMaxChars });
+  });
+
+  return router;
+}

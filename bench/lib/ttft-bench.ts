@@ -1,0 +1,157 @@
+import { ConverseStreamCommand, type ConverseStreamCommandInput } from '@aws-sdk/client-bedrock-runtime';
+import { createBedrockClient } from '../../app/adapters/bedrock/converse-stream-model.js';
+import type { FakeBedrock } from '../../test/support/fake-bedrock.js';
+import { reply } from '../../test/support/fake-bedrock.js';
+import { summarize, type LatencySummary } from './stats.js';
+
+const ANSWER = '안녕하세요! 어떤 공연을 찾으시나요? 날짜와 인원을 알려 주시면 좌석을 찾아 드릴게요.';
+
+export interface TtftOptions {
+  readonly webUrl: string;
+  readonly fake: FakeBedrock;
+  readonly modelId: string;
+  readonly clients: number;
+  /** Messages per client per round. */
+  readonly messages: number;
+  readonly rounds: number;
+  /** The fake's fixed time to its first event. */
+  readonly delayMs: number;
+  /** CPU counters of the processes involved (ms so far), to report CPU per answer next to the latencies. */
+  readonly cpu: Readonly<Record<string, () => number>>;
+}
+
+export interface TtftResult {
+  readonly model: LatencySummary;
+  readonly app: LatencySummary;
+  readonly phases: readonly string[];
+  /** CPU milliseconds per answer, per process, in each kind of phase. */
+  readonly cpuPerAnswer: Readonly<Record<'model' | 'app', Readonly<Record<string, number>>>>;
+}
+
+/**
+ * Time to first token, side by side in alternating rounds at the same concurrency:
+ * - model: the real SDK calls the fake directly with a request the app really sent (the model's own TTFT, as the
+ *   app's SDK client sees it);
+ * - app: a browser's htmx POST to the web tier, through the API and its SDK call, until the first SSE fragment
+ *   carrying answer text arrives.
+ */
+export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult> {
+  const { fake, clients, delayMs } = options;
+  fake.reset();
+  fake.responder = () => reply.text(ANSWER, { delayMs, chunk: 6 });
+  const people = await Promise.all(Array.from({ length: clients }, (_, i) => Person.open(options.webUrl, i)));
+  // One warm-up message each (conversations created, connections and JIT warm), and a real request to replay.
+  await Promise.all(people.map((p) => p.firstToken('안녕하세요')));
+  const captured = fake.requests.at(-1)!.body as ConverseStreamCommandInput;
+  const sdk = createBedrockClient('ap-northeast-2', { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' });
+  const samples = { model: [] as number[], app: [] as number[] };
+  const phases: string[] = [];
+  const cpu = { model: {} as Record<string, number>, app: {} as Record<string, number> };
+  const answers = { model: 0, app: 0 };
+  const phase = async (name: 'model' | 'app') => {
+    const started = performance.now();
+    const before = Object.fromEntries(Object.entries(options.cpu).map(([k, read]) => [k, read()]));
+    await Promise.all(
+      people.map(async (person) => {
+        for (let i = 0; i < options.messages; i++) {
+          samples[name].push(
+            name === 'app'
+              ? await person.firstToken('안녕하세요')
+              : await modelFirstToken(sdk, options.modelId, captured),
+          );
+        }
+      }),
+    );
+    for (const [k, read] of Object.entries(options.cpu)) cpu[name][k] = (cpu[name][k] ?? 0) + read() - before[k]!;
+    answers[name] += clients * options.messages;
+    phases.push(
+      `  ${name}: ${clients * options.messages} answers in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  };
+  for (let round = 0; round < options.rounds; round++) {
+    for (const name of round % 2 === 0 ? (['model', 'app'] as const) : (['app', 'model'] as const)) await phase(name);
+  }
+  sdk.destroy();
+  if (fake.scriptErrors.length > 0) throw new Error(`fake errors: ${fake.scriptErrors.join('; ')}`);
+  const perAnswer = (name: 'model' | 'app') =>
+    Object.fromEntries(Object.entries(cpu[name]).map(([k, ms]) => [k, ms / answers[name]]));
+  return {
+    model: summarize(samples.model),
+    app: summarize(samples.app),
+    phases,
+    cpuPerAnswer: { model: perAnswer('model'), app: perAnswer('app') },
+  };
+}
+
+async function modelFirstToken(
+  sdk: ReturnType<typeof createBedrockClient>,
+  modelId: string,
+  input: ConverseStreamCommandInput,
+): Promise<number> {
+  const started = performance.now();
+  const { stream } = await sdk.send(new ConverseStreamCommand({ ...input, modelId }));
+  let first: number | undefined;
+  for await (const event of stream!) {
+    if (first === undefined && event.contentBlockDelta?.delta?.text) first = performance.now() - started;
+  }
+  if (first === undefined) throw new Error('the model sent no text');
+  return first;
+}
+
+/** One browser: its cookies (CSRF, conversation) and address, posting the chat form as htmx does. */
+class Person {
+  private constructor(
+    private readonly webUrl: string,
+    private readonly ip: string,
+    private readonly cookies: Map<string, string>,
+    private readonly csrf: string,
+  ) {}
+
+  static async open(webUrl: string, n: number): Promise<Person> {
+    const ip = `10.77.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+    const response = await fetch(new URL('/assistant', webUrl), { headers: { 'x-forwarded-for': ip } });
+    const cookies = new Map<string, string>();
+    keepCookies(response, cookies);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await response.text())?.[1];
+    if (!csrf) throw new Error('no CSRF token on the chat page');
+    return new Person(webUrl, ip, cookies, csrf);
+  }
+
+  /** Milliseconds from sending the message to the first SSE fragment with answer text; reads the answer to its end. */
+  async firstToken(message: string): Promise<number> {
+    const started = performance.now();
+    const response = await fetch(new URL('/assistant/messages', this.webUrl), {
+      method: 'POST',
+      headers: {
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': this.ip,
+        'hx-request': 'true',
+        'x-csrf-token': this.csrf,
+        accept: 'text/html, text/event-stream',
+      },
+      body: new URLSearchParams({ message }),
+    });
+    if (response.status !== 200) throw new Error(`chat answered ${response.status}: ${await response.text()}`);
+    keepCookies(response, this.cookies);
+    const decoder = new TextDecoder();
+    let seen = '';
+    let first: number | undefined;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      if (first === undefined) {
+        seen += decoder.decode(chunk, { stream: true });
+        if (/-text" hx-swap="beforeend">[^<]/.test(seen)) first = performance.now() - started;
+      }
+    }
+    if (first === undefined) throw new Error(`no answer text in: ${seen.slice(0, 300)}`);
+    return first;
+  }
+}
+
+function keepCookies(response: Response, cookies: Map<string, string>): void {
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const [name, ...value] = pair!.split('=');
+    cookies.set(name!.trim(), value.join('='));
+  }
+}
