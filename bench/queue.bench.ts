@@ -4,6 +4,7 @@
  *
  *   npm run bench:queue -- [--joins 100000] [--offer-seconds 10] [--rate 6000] [--measure-minutes 3]
  *                          [--sockets 1024] [--resample 5000] [--gate-holds 1000]
+ *   (BENCH_CHILD_ARGS="--inspect=127.0.0.1:9310" adds Node flags to the API child, e.g. to profile it.)
  *
  * One run, on this machine: DynamoDB Local (one JVM), the API in a child process (as in production: HTTP, auth,
  * the waiting room on DynamoDB, its writer ticking once a second) and this load generator.
@@ -27,7 +28,8 @@ import { hashToken } from '../app/accounts/service.js';
 import { createDocumentClient, createDynamoClient } from '../app/adapters/dynamodb/client.js';
 import { ensureTables } from '../app/adapters/dynamodb/create-tables.js';
 import { DynamoCatalog } from '../app/adapters/dynamodb/catalog-store.js';
-import { keys, ttlSeconds } from '../app/adapters/dynamodb/keys.js';
+import { sessionToItem } from '../app/adapters/dynamodb/account-stores.js';
+import { keys } from '../app/adapters/dynamodb/keys.js';
 import { scanAll } from '../app/adapters/dynamodb/paginate.js';
 import { tableNamesFor, type TableNames } from '../app/adapters/dynamodb/tables.js';
 import { startDynamoLocal, type DynamoLocal } from '../app/adapters/local/dynamodb-local.js';
@@ -146,6 +148,9 @@ async function main(): Promise<number> {
     const started = await startApiChild(local.endpoint, prefix, admissionKey);
     child = started.child;
     const api = new HttpClient(started.apiUrl, args.sockets);
+    // A session the API cannot read would turn the stampede into a storm of 401s retried forever: check one first.
+    const me = await api.send('GET', '/v1/me', { authorization: `Bearer ${waiters[0]!.token}` });
+    if (me.status !== 200) throw new Error(`a bench session is not accepted (${me.status} ${JSON.stringify(me.body)})`);
     console.log(`API child on ${started.apiUrl}; joins start in ${fmt((joinStart - Date.now()) / 1000)} s`);
     if (Date.now() > joinStart - 2_000) throw new Error('the API took too long to start; rerun on a quieter machine');
     await sleep(joinStart - Date.now());
@@ -201,18 +206,19 @@ async function createSessions(db: DynamoDBDocumentClient, tables: TableNames, ru
     while (next < waiters.length) {
       const batch = waiters.slice(next, next + 25);
       next += 25;
+      // The store's own item shape: a hand-built item missing a field (as once `userCreatedAt`) is read back as no
+      // session, and every join then answers 401.
       let requests = batch.map((w) => ({
         PutRequest: {
-          Item: {
-            ...keys.session(hashToken(w.token)),
+          Item: sessionToItem({
             tokenHash: hashToken(w.token),
             userId: w.userId,
             email: `${w.userId}@bench.example`,
             displayName: `bench ${w.index}`,
+            userCreatedAt: now,
             createdAt: now,
             expiresAt: now + 86_400_000,
-            ttl: ttlSeconds(now + 86_400_000),
-          },
+          }),
         },
       }));
       while (requests.length > 0) {
@@ -251,7 +257,7 @@ async function putQueuedEvent(
 
 async function startApiChild(endpoint: string, prefix: string, admissionKey: string) {
   const child = fork(join(import.meta.dirname, 'lib', 'queue-api-child.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CHILD_ARGS ?? '').split(' ').filter(Boolean)],
     env: {
       ...process.env,
       MEGATICKET_ROLE: 'api',
@@ -339,7 +345,8 @@ async function runWaitingRoom(
       tally.joinOther++;
       if (tally.joinOtherSamples.length < 5)
         tally.joinOtherSamples.push(`${answer.status} ${JSON.stringify(answer.body)}`);
-      retryJoin(w, 1_000);
+      // A server or network failure is retried; any other refusal is the harness's fault and would only repeat.
+      if (answer.status === 0 || answer.status >= 500) retryJoin(w, 1_000);
     }
   };
   const retryJoin = (w: Waiter, afterMs: number) => {
@@ -393,7 +400,8 @@ async function runWaitingRoom(
       const admitted = waiters.filter((w) => w.admittedAt !== undefined).length;
       console.log(
         `  t+${fmt(elapsed, 0)} s: placed ${n(waiters.length - unplaced)}, 429s ${n(tally.join429.length)}, ` +
-          `polls ${n(tally.polls.length)}, admitted ${n(admitted)}, in flight ${inFlight}`,
+          `other answers ${n(tally.joinOther)}, polls ${n(tally.polls.length)}, admitted ${n(admitted)}, ` +
+          `in flight ${inFlight}`,
       );
     }
   }
