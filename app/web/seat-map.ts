@@ -48,6 +48,18 @@ export class CompiledSeatMap {
     return states;
   }
 
+  /**
+   * Seats a refused hold named as taken are held, whatever the overlay says: the overlay may come from a read that
+   * started before the winning hold committed (cache, single flight), and the map must not offer them again.
+   */
+  markTaken(states: Uint8Array, ids: readonly string[]): Uint8Array {
+    for (const id of ids) {
+      const i = this.index.get(id);
+      if (i !== undefined && states[i] === STATE_CODE.available) states[i] = STATE_CODE.held;
+    }
+    return states;
+  }
+
   variantOf(i: number, states: Uint8Array, selected: ReadonlySet<string>, justTaken: ReadonlySet<string>): SeatVariant {
     const state = STATE_NAMES[states[i]!]!;
     const id = this.seats[i]!.id;

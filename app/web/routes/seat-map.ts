@@ -48,7 +48,7 @@ export function seatMapPages(deps: WebDeps): Router {
     const plain = !page.best && !page.selected?.length && !page.justTaken?.length && page.status === undefined;
     const shared = plain ? versionOf(view.schedule, view.detail, view.layout, view.overlay) : undefined;
     if (deps.render.sentShared(req, res, 'seat-map', { shared })) return;
-    const states = view.map.statesOf(view.overlay);
+    const states = view.map.markTaken(view.map.statesOf(view.overlay), page.justTaken ?? []);
     let selected = (page.selected ?? []).filter((id) => isFree(view.map, states, id));
     let message = page.message;
     let options: readonly { seatIds: readonly string[] }[] = [];

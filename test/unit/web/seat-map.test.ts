@@ -40,6 +40,15 @@ describe('CompiledSeatMap (the seat map rendered once per layout and language)',
     expect(html).to.match(/is-selected" id="s1F-B-1-3"><input[^>]+선택 가능" checked>/);
   });
 
+  it('seats a refused hold named are shown taken even when the overlay (read before the winner committed) says free', () => {
+    const map = views.of(layout, fmt);
+    const states = map.markTaken(map.statesOf(overlay([], [], ['1F-B-9-7'])), ['1F-B-9-6', '1F-B-9-7', 'no-such']);
+    const html = map.html(states, new Set(), new Set(['1F-B-9-6']));
+    expect(html).to.match(/is-taken-now" id="s1F-B-9-6"><input[^>]+ disabled>/);
+    expect(html).to.match(/is-mine" id="s1F-B-9-7">/);
+    expect([...map.fromToken(map.token(states))!]).to.deep.equal([...states]);
+  });
+
   it('the refresh token round-trips the states of all 1,210 seats in about 400 characters', () => {
     const map = views.of(layout, fmt);
     const states = map.statesOf(overlay(['1F-A-1-1', '2F-F-13-13'], ['1F-B-OP-1'], []));
