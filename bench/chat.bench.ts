@@ -14,6 +14,7 @@
  *    directly) against the TTFT a browser sees through both tiers (web SSE relay → API → SDK → fake), both at the
  *    same concurrency, in alternating rounds. See docs/benchmarks.md.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,13 @@ const FLAGS = { '--clients': 'clients', '--messages': 'messages', '--rounds': 'r
 const DEFAULTS = { clients: 20, messages: 5, rounds: 4, delay: 300 };
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench-secret' };
 /** Both roles run as deployed: compiled templates cached, no debug logging. */
-const PRODUCTION = { NODE_ENV: 'production', AWS_REGION: 'ap-northeast-2', LOG_LEVEL: 'silent' };
+// Production refuses to start without an admission key (the waiting room's HMAC key; SSM in AWS).
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  AWS_REGION: 'ap-northeast-2',
+  ADMISSION_KEY: randomBytes(32).toString('base64url'),
+  LOG_LEVEL: 'silent',
+};
 
 async function main(): Promise<void> {
   const args = parseIntegerFlags(

@@ -34,7 +34,14 @@ function parse(argv: readonly string[]): Options {
 }
 
 // Production mode requires the serving region (issue 9); the bench serves the primary region locally.
-const PRODUCTION = { NODE_ENV: 'production', AWS_REGION: 'ap-northeast-2', LOG_LEVEL: 'silent', HOST: '127.0.0.1' };
+// Production refuses to start without an admission key (the waiting room's HMAC key; SSM in AWS).
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  AWS_REGION: 'ap-northeast-2',
+  ADMISSION_KEY: randomBytes(32).toString('base64url'),
+  LOG_LEVEL: 'silent',
+  HOST: '127.0.0.1',
+};
 const ACCEPT = { 'accept-encoding': 'gzip, deflate, br', accept: 'text/html' };
 
 async function main(): Promise<number> {
