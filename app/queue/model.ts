@@ -105,6 +105,33 @@ export interface QueueState {
   readonly rampFrom?: EpochMs;
 }
 
+/** The state of a queue just armed: epoch 1 owned by `writerRegion`, seed committed, nobody numbered or released. */
+export function armedQueueState(init: {
+  readonly eventId: string;
+  readonly writerRegion: string;
+  readonly seed: string;
+  readonly seedHash: string;
+  readonly committedAt: EpochMs;
+}): QueueState {
+  return {
+    ...init,
+    control: 'ACTIVE',
+    epoch: 1,
+    epochBase: 0,
+    epochEnds: {},
+    serving: 0,
+    allowed: 0,
+    allowedCarry: 0,
+    claimed: 0,
+    issued: 0,
+    buckets: [],
+    expiredReleased: 0,
+    expiredClaims: 0,
+    history: [],
+    tickAt: 0,
+  };
+}
+
 export interface RateSample {
   readonly at: EpochMs;
   readonly serving: number;

@@ -8,6 +8,7 @@ import { formatKst, type EpochMs } from '../shared/time.js';
 import { TtlCache } from '../shared/ttl-cache.js';
 import { checkAdmission, signAdmission } from './admission-token.js';
 import { LotteryCache, newSeed } from './lottery.js';
+import { armedQueueState } from './model.js';
 import type { Admission, QueueControl, QueueEntry, QueueEntryRef, QueuePhase, QueueState } from './model.js';
 import { NumberAllocator, WrongPhase } from './number-allocator.js';
 import type { NumberKind, QueueStore } from './ports.js';
@@ -408,27 +409,9 @@ export class QueueService implements AdmissionGate {
     await this.onSaleOf(eventId);
     const now = this.deps.clock.now();
     const { seed, seedHash } = newSeed();
-    const state = await this.deps.store.arm({
-      eventId,
-      control: 'ACTIVE',
-      epoch: 1,
-      writerRegion: this.deps.settings.region,
-      epochBase: 0,
-      epochEnds: {},
-      seedHash,
-      committedAt: now,
-      seed,
-      serving: 0,
-      allowed: 0,
-      allowedCarry: 0,
-      claimed: 0,
-      issued: 0,
-      buckets: [],
-      expiredReleased: 0,
-      expiredClaims: 0,
-      history: [],
-      tickAt: 0,
-    });
+    const state = await this.deps.store.arm(
+      armedQueueState({ eventId, writerRegion: this.deps.settings.region, seed, seedHash, committedAt: now }),
+    );
     this.states.set(eventId, state);
     return state;
   }

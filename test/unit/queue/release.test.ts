@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { QueueState, ReleaseBucket } from '../../../app/queue/model.js';
+import { armedQueueState, type QueueState, type ReleaseBucket } from '../../../app/queue/model.js';
 import {
   applyPlan,
   bucketMsFor,
@@ -15,25 +15,14 @@ const MIN = 60_000;
 
 function openState(overrides: Partial<QueueState> = {}): QueueState {
   return {
-    eventId: 'ev',
-    control: 'ACTIVE',
-    epoch: 1,
-    writerRegion: 'ap-northeast-2',
-    epochBase: 0,
-    epochEnds: {},
-    seedHash: 'h',
-    committedAt: T0 - MIN,
-    seed: 's',
+    ...armedQueueState({
+      eventId: 'ev',
+      writerRegion: 'ap-northeast-2',
+      seed: 's',
+      seedHash: 'h',
+      committedAt: T0 - MIN,
+    }),
     draw: { at: T0, size: 0 },
-    serving: 0,
-    allowed: 0,
-    allowedCarry: 0,
-    claimed: 0,
-    issued: 0,
-    buckets: [],
-    expiredReleased: 0,
-    expiredClaims: 0,
-    history: [],
     tickAt: T0,
     ...overrides,
   };

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { OnSaleConfig } from '../../../app/catalog/types.js';
 import { LotteryCache, lotteryPlaces, newSeed } from '../../../app/queue/lottery.js';
-import type { QueueState } from '../../../app/queue/model.js';
+import { armedQueueState, type QueueState } from '../../../app/queue/model.js';
 import {
   admissionServesConfirm,
   admissionServesHold,
@@ -26,25 +26,7 @@ const onSale: OnSaleConfig = {
 };
 
 const state = (overrides: Partial<QueueState> = {}): QueueState => ({
-  eventId: 'ev',
-  control: 'ACTIVE',
-  epoch: 1,
-  writerRegion: SEOUL,
-  epochBase: 0,
-  epochEnds: {},
-  seedHash,
-  committedAt: T0 - MIN,
-  seed,
-  serving: 0,
-  allowed: 0,
-  allowedCarry: 0,
-  claimed: 0,
-  issued: 0,
-  buckets: [],
-  expiredReleased: 0,
-  expiredClaims: 0,
-  history: [],
-  tickAt: 0,
+  ...armedQueueState({ eventId: 'ev', writerRegion: SEOUL, seed, seedHash, committedAt: T0 - MIN }),
   ...overrides,
 });
 
