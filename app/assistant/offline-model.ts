@@ -236,6 +236,18 @@ function money(ctx: PromptContext, amount: number): string {
   return ctx.state.locale === 'ko' ? `${digits(amount)}원` : `KRW ${digits(amount)}`;
 }
 
+const MONTH_ABBR = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2026-10-31 ~ 2027-02-18" (the tools' form, for the model) as a person reads it: "2026년 10월 31일 ~ …" / "31 Oct 2026 – …". */
+function runText(ctx: PromptContext, run: string): string {
+  const dates = run.split(' ~ ').map((iso) => {
+    const [y, m, d] = iso.split('-').map(Number);
+    if (!y || !m || !d) return iso;
+    return ctx.state.locale === 'ko' ? `${y}년 ${m}월 ${d}일` : `${d} ${MONTH_ABBR[m - 1]} ${y}`;
+  });
+  return dates.join(ctx.state.locale === 'ko' ? ' ~ ' : ' – ');
+}
+
 function numbered(lines: readonly string[]): string {
   return lines.map((line, i) => `${i + 1}. ${line}`).join('\n');
 }
@@ -246,7 +258,7 @@ function listShows(
 ): Step {
   if (shows.length === 0) return say(ctx, '조건에 맞는 공연이 없어요.', 'No shows match that.');
   const lines = shows.map(
-    (p) => `${p.title} (${p.genre}, ${p.run}${p.fromPrice ? `, ${money(ctx, p.fromPrice)}~` : ''})`,
+    (p) => `${p.title} (${p.genre}, ${runText(ctx, p.run)}${p.fromPrice ? `, ${money(ctx, p.fromPrice)}~` : ''})`,
   );
   return say(
     ctx,

@@ -120,6 +120,9 @@ describe('assistant scenarios with DynamoDB Local end state', function () {
       const say = talk(a.api.url, user.token);
       const shows = await say('Hi, which musicals are on?');
       expect(shows.text).to.contain('The Alley Laundromat');
+      // Runs read as dates a person reads ("31 Oct 2026 – 18 Feb 2027"), not the tools' ISO form.
+      expect(shows.text).to.match(/\(Musical, \d{1,2} [A-Z][a-z]{2} \d{4} – \d{1,2} [A-Z][a-z]{2} \d{4}/);
+      expect(shows.text).not.to.match(/\d{4}-\d{2}-\d{2}/);
       await say('The Alley Laundromat please');
       await say(`${enDate(slot.date)}, evening`);
       await say('2 people');
