@@ -9,8 +9,14 @@ import type { TableNames } from './tables.js';
 
 /**
  * Assistant conversations in the `sessions` table (`CONV#<id>`, the table's one TTL attribute), so a conversation
- * continues on another instance, after a restart, or in the other region (a global table). The state is one
- * validated map; the lease (`leaseId`, `leaseUntil`) lets exactly one answer at a time write it.
+ * continues on another instance, after a restart, or in the other region (a global table). The state is stored as
+ * one JSON string (`stateJson`), validated when read; the lease (`leaseId`, `leaseUntil`) lets exactly one answer at
+ * a time write it.
+ *
+ * Why a string and not a nested map: the item is written and read whole on every message and never queried by its
+ * fields, and a nested map costs marshalling into DynamoDB's typed JSON on the way out and back on the way in (in the
+ * app, and in DynamoDB's request parsing), for dozens of little attributes; one string is one attribute. Items
+ * written before the change carry the state as a map (`state`) and are still read.
  */
 export class DynamoConversationStore implements ConversationStore {
   constructor(
@@ -50,7 +56,7 @@ export class DynamoConversationStore implements ConversationStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tables.sessions,
-          Item: { ...keys.conversation(state.id), state, ttl: ttlSeconds(expiresAt) },
+          Item: { ...keys.conversation(state.id), stateJson: JSON.stringify(state), ttl: ttlSeconds(expiresAt) },
           ...(lease
             ? { ConditionExpression: 'leaseId = :lease', ExpressionAttributeValues: { ':lease': lease } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -72,11 +78,20 @@ export class DynamoConversationStore implements ConversationStore {
 }
 
 function parse(item: Record<string, unknown>): ConversationState {
-  const result = conversationSchema.safeParse(item.state);
+  const stored = typeof item.stateJson === 'string' ? safeJson(item.stateJson) : item.state;
+  const result = conversationSchema.safeParse(stored);
   if (!result.success) {
     throw new Error(
       `Malformed conversation ${String(item.pk)}: ${result.error.issues.map((i) => i.path.join('.')).join(', ')}`,
     );
   }
   return result.data;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
