@@ -56,12 +56,55 @@ export class DynamoConversationStore implements ConversationStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tables.sessions,
-          Item: { ...keys.conversation(state.id), stateJson: JSON.stringify(state), ttl: ttlSeconds(expiresAt) },
+          Item: itemOf(state, expiresAt),
           ...(lease
             ? { ConditionExpression: 'leaseId = :lease', ExpressionAttributeValues: { ':lease': lease } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConversationBusy();
+      throw error;
+    }
+  }
+
+  async commitIfUnchanged(
+    state: ConversationState,
+    previousTurn: number,
+    now: EpochMs,
+    expiresAt: EpochMs,
+  ): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tables.sessions,
+          Item: itemOf(state, expiresAt),
+          // `turn` is written by every save, so an item saved since (or saved before the attribute existed) fails.
+          ConditionExpression: '#turn = :previous AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+          ExpressionAttributeNames: { '#turn': 'turn' },
+          ExpressionAttributeValues: { ':previous': previousTurn, ':now': now },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConversationBusy();
+      throw error;
+    }
+  }
+
+  async leaseIfUnchanged(id: string, turn: number, now: EpochMs, leaseUntil: EpochMs): Promise<string> {
+    const lease = randomUUID();
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.sessions,
+          Key: keys.conversation(id),
+          UpdateExpression: 'SET leaseId = :lease, leaseUntil = :until',
+          ConditionExpression: '#turn = :turn AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+          ExpressionAttributeNames: { '#turn': 'turn' },
+          ExpressionAttributeValues: { ':lease': lease, ':until': leaseUntil, ':turn': turn, ':now': now },
+        }),
+      );
+      return lease;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new ConversationBusy();
       throw error;
@@ -75,6 +118,16 @@ export class DynamoConversationStore implements ConversationStore {
     if (!Item || Number(Item.ttl) <= now / 1000) return undefined;
     return parse(Item);
   }
+}
+
+/** The whole item: the state as one string, its turn beside it for the conditions above, and the TTL. */
+function itemOf(state: ConversationState, expiresAt: EpochMs): Record<string, unknown> {
+  return {
+    ...keys.conversation(state.id),
+    stateJson: JSON.stringify(state),
+    turn: state.turn,
+    ttl: ttlSeconds(expiresAt),
+  };
 }
 
 function parse(item: Record<string, unknown>): ConversationState {
