@@ -64,7 +64,7 @@ export interface ChatInput {
   /**
    * The turn the conversation was at after the last answer this person's browser saw start (the web tier keeps it
    * beside the conversation id). When this instance saved exactly that turn, its copy is trusted and the answer
-   * takes no lease up front (see `chat`).
+   * takes no lease up front (see `answerMessage`).
    */
   readonly turn?: number;
 }
@@ -178,7 +178,8 @@ export class AssistantService {
     // The fast path: this instance saved the conversation last at the turn the person's browser last saw, so its copy
     // is the stored state unless another tab or instance wrote since — which the save's condition (and, before any
     // tool runs, a conditional lease) catches. One DynamoDB call per message instead of two.
-    if (ownCopy && input.turn === ownCopy.turn) {
+    const live = ownCopy !== undefined && ownCopy.updatedAt + settings.conversationMs > started;
+    if (ownCopy && live && input.turn === ownCopy.turn) {
       const cell: StateCell = { state: prepare(ownCopy) };
       return this.respond(cell, { kind: 'unchanged', turn: ownCopy.turn }, input, understanding, titles, emit, signal);
     }
