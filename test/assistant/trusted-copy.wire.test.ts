@@ -68,6 +68,17 @@ describe('assistant conversation: the trusted copy saves one DynamoDB call per m
     expect((await stored(first.conversationId!)).recent.map((e) => e.user)).to.deep.equal(['two', 'three']);
   });
 
+  it('a copy older than the conversation lifetime is not trusted: the expired conversation is not continued', async () => {
+    a.fake.responder = () => reply.text('ok');
+    const first = await chat(a.api.url, 'one');
+    a.fx.clock.advance(25 * 3600 * 1000); // past ASSISTANT_CONVERSATION_HOURS (24)
+    calls.length = 0;
+    const later = await chat(a.api.url, 'two', { conversationId: first.conversationId, turn: first.turn });
+    expect(later.conversationId).to.not.equal(first.conversationId);
+    expect(later.turn).to.equal(1);
+    expect(calls[0]).to.equal('UpdateItemCommand');
+  });
+
   it('a stale copy trusted by a stale page: the answer is not saved over the newer conversation', async () => {
     a.fake.responder = () => reply.text('ok');
     const first = await chat(a.api.url, 'one');
