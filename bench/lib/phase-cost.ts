@@ -98,7 +98,9 @@ export class PhaseCost {
           .filter(([key]) => key.startsWith(`${operation} `))
           .map(([key, n]) => `${(n / transactions).toFixed(2)} ${key.slice(operation.length + 1)}`);
         const total = kinds.reduce((s, k) => s + Number.parseFloat(k), 0);
-        lines.push(`       ${operation} transaction: ${total.toFixed(2)} items (${kinds.join(' + ')}), ${transactions} sent`);
+        lines.push(
+          `       ${operation} transaction: ${total.toFixed(2)} items (${kinds.join(' + ')}), ${transactions} sent`,
+        );
       }
     }
     return lines.join('\n');
