@@ -5,6 +5,7 @@ import { summaryOf } from '../../app/booking/holds.js';
 import { reservationIdFor } from '../../app/booking/service.js';
 import { addSlot, bookingService, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
+import { refundsOfHold } from '../support/payments.js';
 import { countDynamoCalls } from '../support/queue.js';
 import { refusal } from '../support/refusal.js';
 
@@ -154,17 +155,7 @@ describe('hold and confirm at one round trip each, against DynamoDB Local', func
   });
 
   describe('confirm', () => {
-    /** Refunds of the hold's payment (the demo provider answers a key with the same reference every time). */
-    const refundedFor = async (holdId: string) => {
-      const charge = await fx.payments.charge({
-        idempotencyKey: `hold:${holdId}`,
-        amount: 0,
-        currency: 'KRW',
-        description: '',
-      });
-      const reference = charge.approved ? charge.reference : '';
-      return fx.payments.refunds.filter((r) => r.reference === reference).map((r) => r.amount);
-    };
+    const refundedFor = (holdId: string) => refundsOfHold(fx.payments, holdId);
 
     it('a hold made on this instance: one TransactWriteItems, no read of the hold; reservation, seats and audit as usual', async () => {
       const show = await slot();
