@@ -32,8 +32,4 @@ export class RecentHolds {
     if (hold && hold.expiresAt <= now) this.holds.delete(holdId);
     return hold && hold.expiresAt > now ? hold : undefined;
   }
-
-  get size(): number {
-    return this.holds.size;
-  }
 }
