@@ -399,7 +399,7 @@ export class BookingService {
     const current = await this.deps.store.getHold(holdId);
     if (current?.status === 'CONFIRMED') return this.reservationOf(current);
     await this.deps.payments.refund(payment.reference, totals.total, `refund:${hold.holdId}`);
-    throw current?.status === 'RELEASED' ? holdReleased() : holdExpired();
+    throw current?.status === 'RELEASED' ? holdReleased(REFUNDED) : holdExpired(REFUNDED);
   }
 
   /**
@@ -619,15 +619,16 @@ function holdPaid(hold: Hold) {
   });
 }
 
-function holdReleased() {
-  return new DomainError(
-    'HOLD_NOT_ACTIVE',
-    'This hold was released (or replaced by a newer hold); nothing was charged.',
-  );
+/** What a refused confirm says about the money: refused before the charge, or charged and refunded in full. */
+const NOT_CHARGED = 'nothing was charged.';
+const REFUNDED = 'the payment was refunded in full.';
+
+function holdReleased(money: string = NOT_CHARGED) {
+  return new DomainError('HOLD_NOT_ACTIVE', `This hold was released (or replaced by a newer hold); ${money}`);
 }
 
-function holdExpired() {
-  return new DomainError('HOLD_EXPIRED', 'This hold has expired and its seats were released; nothing was charged.');
+function holdExpired(money: string = NOT_CHARGED) {
+  return new DomainError('HOLD_EXPIRED', `This hold has expired and its seats were released; ${money}`);
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -207,7 +207,7 @@ describe('BookingService.confirm and release against DynamoDB Local', function (
 
       expect([error.code, error.message]).to.deep.equal([
         'HOLD_NOT_ACTIVE',
-        'This hold was released (or replaced by a newer hold); nothing was charged.',
+        'This hold was released (or replaced by a newer hold); the payment was refunded in full.',
       ]);
       expect(await fx.store.getReservation(reservationIdFor(hold.holdId))).to.equal(undefined);
       expect(await fx.store.seatRecords(show.id)).to.deep.equal([]);

@@ -223,7 +223,10 @@ describe('hold and confirm at one round trip each, against DynamoDB Local', func
 
       const error = await refusal(fx.booking.confirm(user.userId, hold.holdId));
 
-      expect(error.code).to.equal('HOLD_NOT_ACTIVE');
+      expect([error.code, error.message]).to.deep.equal([
+        'HOLD_NOT_ACTIVE',
+        'This hold was released (or replaced by a newer hold); the payment was refunded in full.',
+      ]);
       // The documented cost of not reading first (docs/architecture.md): charged, then refunded in full.
       expect(await refundedFor(hold.holdId)).to.deep.equal([hold.total]);
       expect(await fx.store.getReservation(reservationIdFor(hold.holdId))).to.equal(undefined);
