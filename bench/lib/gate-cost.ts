@@ -253,6 +253,7 @@ async function clientSideCpu(
   ]);
   await Promise.all([
     api.catalog.getVenue(on.gatedPerformance.venueId),
+    api.catalog.getPerformance(on.gatedPerformance.id),
     api.catalog.getPerformance(on.plainPerformance.id),
   ]);
   (api.db.config as { requestHandler: unknown }).requestHandler = {
