@@ -5,7 +5,7 @@
  * both see the same machine at the same moments. Every hold is by its own account on its own seat (no replacement).
  *
  * - CPU per hold: this process's CPU time (user + system) around each hold — the app's own work and the SDK's
- *   marshalling, not DynamoDB Local's JVM. The gate's added CPU is the difference of the medians.
+ *   marshalling, not DynamoDB Local's JVM. The gate's added CPU is the difference of the means, with its 95 % interval.
  * - Latency per hold: wall time of `BookingService.hold`, p50/p99 of each, and their difference.
  * - DynamoDB calls per hold: every command the composed API sends, counted by name for each kind of hold.
  * - The gate's own work alone, CPU time in tight loops: the check (`admissionFor`: HMAC and claims against the cached
