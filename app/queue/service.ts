@@ -279,37 +279,39 @@ export class QueueService implements AdmissionGate {
     token: string | undefined,
     graceMs = 0,
   ): Promise<AdmissionUse | undefined> {
-    if (!performance.onSale?.queue) return undefined;
-    const ctx = await this.context(performance.id);
-    if (ctx.phase === 'CLOSED') throw queueClosed();
-    if (!ctx.state || ctx.phase === 'SCHEDULED' || ctx.phase === 'PRE_QUEUE') {
+    const onSale = performance.onSale;
+    if (!onSale?.queue) return undefined;
+    if (performance.status !== 'ACTIVE') throw noWaitingRoom(performance.id);
+    // On every hold and confirm, so only what the gate needs: the caller's performance (no catalog read again) and the
+    // cached state. Whether this region is the writer does not matter here: admitted users finish wherever they are
+    // served (PAUSED and OPEN both honour a token), so the DR state is not consulted.
+    const state = await this.cachedState(performance.id);
+    const now = this.deps.clock.now();
+    const phase = phaseOf(onSale, state, now, true);
+    if (phase === 'CLOSED') throw queueClosed();
+    if (!state || phase === 'SCHEDULED' || phase === 'PRE_QUEUE') {
       throw new DomainError(
         'NOT_ON_SALE',
-        `Sales open at ${formatKst(ctx.onSale.opensAt, 'en')}, through the waiting room.`,
+        `Sales open at ${formatKst(onSale.opensAt, 'en')}, through the waiting room.`,
         {
           eventId: performance.id,
-          opensAt: ctx.onSale.opensAt,
+          opensAt: onSale.opensAt,
         },
       );
     }
     if (!token) throw admissionRequired(performance.id, 'MISSING');
-    const check = checkAdmission(this.deps.signer, token, {
-      userId,
-      eventId: performance.id,
-      now: ctx.now,
-      graceMs,
-    });
+    const check = checkAdmission(this.deps.signer, token, { userId, eventId: performance.id, now, graceMs });
     if (!check.ok) throw admissionRequired(performance.id, check.reason);
     return {
       eventId: performance.id,
       userId,
       tokenId: check.claims.tid,
-      cap: ctx.onSale.maxHoldsPerAdmission,
-      now: ctx.now,
+      cap: onSale.maxHoldsPerAdmission,
+      now,
       expiresAt: check.claims.exp,
       epoch: check.claims.ep,
       position: check.claims.pos,
-      fromOlderEpoch: check.claims.ep < ctx.state.epoch,
+      fromOlderEpoch: check.claims.ep < state.epoch,
     };
   }
 
@@ -488,10 +490,13 @@ export class QueueService implements AdmissionGate {
 
   private async onSaleOf(eventId: string): Promise<{ performance: Performance; onSale: OnSaleConfig }> {
     const performance = await this.deps.catalog.getPerformance(eventId);
-    if (!performance?.onSale?.queue || performance.status !== 'ACTIVE') {
-      throw new DomainError('NOT_FOUND', 'No waiting room for this event.', { eventId });
-    }
+    if (!performance?.onSale?.queue || performance.status !== 'ACTIVE') throw noWaitingRoom(eventId);
     return { performance, onSale: performance.onSale };
+  }
+
+  /** The queue state, read at most once per `stateCacheMs` per instance (and refreshed by the writer's tick). */
+  private cachedState(eventId: string): Promise<QueueState | undefined> {
+    return this.states.get(eventId, () => this.deps.store.getState(eventId));
   }
 
   /**
@@ -507,10 +512,7 @@ export class QueueService implements AdmissionGate {
   private async context(eventId: string, options: { fresh?: boolean } = {}): Promise<Context> {
     const { performance, onSale } = await this.onSaleOf(eventId);
     if (options.fresh) this.states.delete(eventId);
-    const [state, writer] = await Promise.all([
-      this.states.get(eventId, () => this.deps.store.getState(eventId)),
-      this.isWriter(),
-    ]);
+    const [state, writer] = await Promise.all([this.cachedState(eventId), this.isWriter()]);
     const now = this.deps.clock.now();
     return { performance, onSale, state, writer, now, phase: phaseOf(onSale, state, now, writer) };
   }
@@ -534,6 +536,10 @@ function singleFlight<T>(flights: Map<string, Promise<T>>, key: string, run: () 
   const flight = run().finally(() => flights.delete(key));
   flights.set(key, flight);
   return flight;
+}
+
+function noWaitingRoom(eventId: string): DomainError {
+  return new DomainError('NOT_FOUND', 'No waiting room for this event.', { eventId });
 }
 
 function queueClosed(): DomainError {

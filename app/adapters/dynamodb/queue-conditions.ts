@@ -44,28 +44,29 @@ function lenientFields(use: AdmissionUse): { sets: string[]; values: Record<stri
 const ADMITTED_BY_TOKEN = '#state = :admitted AND tokenId = :tid';
 const LOST_IN_REPLICATION = 'attribute_not_exists(pk) OR #state = :waiting';
 
-/** Counts one hold against the admission: ADMITTED, this token id, holds used < cap, window not over. */
+/**
+ * Counts one hold against the admission: ADMITTED, this token id, holds used < cap, window not over. The usual
+ * (strict) item is as small as the rule allows — every name and value in it is marshalled, filtered, serialised and
+ * signed by the SDK on the hold's path — so it sets nothing the condition has already proved (`#state`), and `ADD`
+ * counts from zero without an `if_not_exists`.
+ */
 export function admissionHoldUpdate(table: string, use: AdmissionUse): TransactItem {
-  const strict = `(${ADMITTED_BY_TOKEN} AND holdsUsed < :cap AND admissionExpiresAt > :now)`;
+  const strict = `${ADMITTED_BY_TOKEN} AND holdsUsed < :cap AND admissionExpiresAt > :now`;
   const lenient = use.fromOlderEpoch ? lenientFields(use) : undefined;
   return {
     Update: {
       TableName: table,
       Key: keys.queueEntry(use.eventId, use.userId),
-      UpdateExpression: [
-        'SET holdsUsed = if_not_exists(holdsUsed, :zero) + :one',
-        '#state = :admitted',
-        'lastHoldAt = :now',
-        ...(lenient?.sets ?? []),
-      ].join(', '),
-      ConditionExpression: lenient ? `${LOST_IN_REPLICATION} OR ${strict}` : strict,
+      UpdateExpression: lenient
+        ? `SET ${['#state = :admitted', 'lastHoldAt = :now', ...lenient.sets].join(', ')} ADD holdsUsed :one`
+        : 'SET lastHoldAt = :now ADD holdsUsed :one',
+      ConditionExpression: lenient ? `${LOST_IN_REPLICATION} OR (${strict})` : strict,
       ExpressionAttributeNames: lenient ? NAMES : { '#state': NAMES['#state'] },
       ExpressionAttributeValues: {
         ':admitted': 'ADMITTED',
         ':tid': use.tokenId,
         ':cap': use.cap,
         ':now': use.now,
-        ':zero': 0,
         ':one': 1,
         ...(lenient ? { ':waiting': 'WAITING', ...lenient.values } : {}),
       },
