@@ -143,6 +143,36 @@ describe('waiting room against DynamoDB Local', function () {
     });
   });
 
+  describe('numbers in blocks', () => {
+    it('three instances joining 150 accounts at once: every place unique, never above the counter, and later joins behind earlier ones', async () => {
+      const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+      const instance = () =>
+        composeApi({
+          config: fx.config,
+          clock: fx.clock,
+          dynamoEndpoint: fx.endpoint,
+          drState: fx.dr,
+          scrypt: TEST_SCRYPT,
+          log: () => {},
+          admissionKey: TEST_ADMISSION_KEY,
+          queueStateCacheMs: 0,
+        }).queue;
+      const instances = [fx.queue, instance(), instance()];
+      const joiners = users(fx, 150, 'blocks');
+      const places = await Promise.all(
+        joiners.map((user, i) => instances[i % 3]!.join(user.userId, performance.id).then((j) => j.place.number)),
+      );
+      expect(new Set(places).size, 'unique').to.equal(150);
+      const issued = (await fx.queueStore.getCounter(performance.id, 1))!.issued;
+      expect(Math.max(...places)).to.be.at.most(issued);
+      // Blocks are handed out for at most a second: a join after that is behind every place taken before.
+      fx.clock.advance(1_000);
+      const [late] = users(fx, 1, 'blocks-late');
+      const after = await instances[1]!.join(late!.userId, performance.id);
+      expect(after.place.number).to.be.greaterThan(issued);
+    });
+  });
+
   describe('admission', () => {
     it('released strictly in line order at the set rate; a claim is admitted only once its place is released; budget never exceeded', async () => {
       const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now(), admitPerMinute: 60 });
