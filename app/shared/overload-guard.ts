@@ -18,6 +18,11 @@ export interface ClassLimits {
   readonly maxDelayMs: number;
   /** Shed when this many of the class are already being served (waiting on DynamoDB, typically). */
   readonly maxInFlight: number;
+  /**
+   * Below this many in flight the class is served whatever the delay: a loop made late by CPU taken from the process
+   * (a noisy neighbour, steal time) rather than by its own backlog must not starve the class entirely.
+   */
+  readonly minInFlight: number;
   /** Retry-After bounds (s); the value in between is the class's measured drain time, spread by jitter. */
   readonly minRetrySeconds: number;
   readonly maxRetrySeconds: number;
@@ -30,9 +35,9 @@ export interface ClassLimits {
  * event, and the reason the queue exists) until it is later still.
  */
 export const DEFAULT_CLASS_LIMITS: Readonly<Record<LoadClass, ClassLimits>> = {
-  join: { maxDelayMs: 100, maxInFlight: 256, minRetrySeconds: 1, maxRetrySeconds: 60 },
-  poll: { maxDelayMs: 400, maxInFlight: 4_096, minRetrySeconds: 2, maxRetrySeconds: 30 },
-  claim: { maxDelayMs: 1_500, maxInFlight: 512, minRetrySeconds: 1, maxRetrySeconds: 5 },
+  join: { maxDelayMs: 100, maxInFlight: 256, minInFlight: 8, minRetrySeconds: 1, maxRetrySeconds: 60 },
+  poll: { maxDelayMs: 400, maxInFlight: 4_096, minInFlight: 32, minRetrySeconds: 2, maxRetrySeconds: 30 },
+  claim: { maxDelayMs: 1_500, maxInFlight: 512, minInFlight: 16, minRetrySeconds: 1, maxRetrySeconds: 5 },
 };
 
 interface ClassCounters {
@@ -72,7 +77,8 @@ export class OverloadGuard {
     const counters = this.counters.get(cls)!;
     const limits = this.limits[cls];
     const delay = this.sampler.delayMs();
-    if (delay >= limits.maxDelayMs || counters.inFlight >= limits.maxInFlight) {
+    const late = delay >= limits.maxDelayMs && counters.inFlight >= limits.minInFlight;
+    if (late || counters.inFlight >= limits.maxInFlight) {
       counters.refused++;
       throw new DomainError('RATE_LIMITED', 'The waiting room is very busy; your request was not taken. Try again.', {
         retryAfter: this.retryAfterSeconds(cls),

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createApiApp } from '../../app/api/app.js';
 import { listen, type RunningServer } from '../../app/server.js';
-import { OverloadGuard } from '../../app/shared/overload-guard.js';
+import { DEFAULT_CLASS_LIMITS, OverloadGuard } from '../../app/shared/overload-guard.js';
 import { MINUTE, signUp } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
 import { addQueuedEvent, countDynamoCalls } from '../support/queue.js';
@@ -102,10 +102,12 @@ describe('waiting room JSON API over HTTP', function () {
       fx.clock.advance(1_000);
       await fx.queue.tick(performance.id);
     }
-    // 300 ms of loop delay: past the join limit (100 ms), within the poll (400 ms) and claim (1.5 s) limits.
+    // 300 ms of loop delay: past the join limit (100 ms), within the poll (400 ms) and claim (1.5 s) limits; no
+    // floor of joins served regardless (in production a few are, so a starved process still progresses).
     const loopDelay = { delayMs: () => 300 };
+    const limits = { ...DEFAULT_CLASS_LIMITS, join: { ...DEFAULT_CLASS_LIMITS.join, minInFlight: 0 } };
     const busy = await listen(
-      createApiApp({ ...fx.apiDeps, overload: new OverloadGuard(loopDelay, undefined, () => 0.5) }),
+      createApiApp({ ...fx.apiDeps, overload: new OverloadGuard(loopDelay, limits, () => 0.5) }),
       '127.0.0.1',
       0,
     );

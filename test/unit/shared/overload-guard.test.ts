@@ -2,6 +2,11 @@ import { expect } from 'chai';
 import { DomainError } from '../../../app/shared/errors.js';
 import { DEFAULT_CLASS_LIMITS, OverloadGuard, type LoadClass } from '../../../app/shared/overload-guard.js';
 
+/** The default limits without the in-flight floor, so a single request shows the delay rule. */
+const NO_FLOOR = Object.fromEntries(
+  Object.entries(DEFAULT_CLASS_LIMITS).map(([cls, limits]) => [cls, { ...limits, minInFlight: 0 }]),
+) as typeof DEFAULT_CLASS_LIMITS;
+
 function refusalOf(guard: OverloadGuard, cls: LoadClass): DomainError | undefined {
   try {
     guard.acquire(cls)();
@@ -26,7 +31,7 @@ describe('shared/OverloadGuard', () => {
 
   it('event-loop delay over the join limit: joins refused RATE_LIMITED with Retry-After, polls and claims still admitted', () => {
     let delay = 0;
-    const guard = new OverloadGuard({ delayMs: () => delay });
+    const guard = new OverloadGuard({ delayMs: () => delay }, NO_FLOOR);
     delay = DEFAULT_CLASS_LIMITS.join.maxDelayMs + 50;
     const refused = refusalOf(guard, 'join');
     expect(refused?.code).to.equal('RATE_LIMITED');
@@ -38,7 +43,7 @@ describe('shared/OverloadGuard', () => {
 
   it('priorities under growing delay: polls are shed after joins, an admitted claim last of all', () => {
     let delay = 0;
-    const guard = new OverloadGuard({ delayMs: () => delay });
+    const guard = new OverloadGuard({ delayMs: () => delay }, NO_FLOOR);
     delay = DEFAULT_CLASS_LIMITS.poll.maxDelayMs;
     expect(refusalOf(guard, 'join')?.code).to.equal('RATE_LIMITED');
     expect(refusalOf(guard, 'poll')?.code).to.equal('RATE_LIMITED');
@@ -64,7 +69,7 @@ describe('shared/OverloadGuard', () => {
     let jitter = 0.5;
     const guard = new OverloadGuard(
       { delayMs: () => (clock < 1_000 ? 0 : 500) },
-      undefined,
+      NO_FLOOR,
       () => jitter,
       () => clock,
     );
@@ -85,5 +90,15 @@ describe('shared/OverloadGuard', () => {
     expect(late).to.be.at.most(DEFAULT_CLASS_LIMITS.join.maxRetrySeconds);
     // A claim is sent back within seconds whatever the join backlog.
     expect(refusalOf(guard, 'claim')).to.equal(undefined);
+  });
+
+  it('however late the loop, a class keeps its floor of minInFlight requests: a starved process still makes progress', () => {
+    const guard = new OverloadGuard({ delayMs: () => 10_000 });
+    const floor = DEFAULT_CLASS_LIMITS.join.minInFlight;
+    const held = Array.from({ length: floor }, () => guard.acquire('join'));
+    expect(guard.inFlight('join')).to.equal(floor);
+    expect(refusalOf(guard, 'join')?.code).to.equal('RATE_LIMITED');
+    held.pop()!();
+    expect(refusalOf(guard, 'join')).to.equal(undefined);
   });
 });
