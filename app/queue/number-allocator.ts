@@ -38,6 +38,9 @@ export interface AllocatorTuning {
   readonly blockMaxAgeMs: number;
 }
 
+/** Below this many joins per window an instance takes only the numbers it needs. */
+const MIN_BLOCK_DEMAND = 16;
+
 const DEFAULT_TUNING: AllocatorTuning = { maxBatch: 500, blockMaxAgeMs: 1_000 };
 
 /**
@@ -99,11 +102,15 @@ export class NumberAllocator {
     this.demand.set(key, demand);
   }
 
-  /** Places to take beyond the joins waiting: a window's worth of recent demand (none for lottery tickets). */
+  /**
+   * Places to take beyond the joins waiting: a window's worth of recent demand once it is a stampede (at least
+   * `MIN_BLOCK_DEMAND` a window), none for a trickle (no holes on a quiet day) or for lottery tickets.
+   */
   private aheadFor(key: string, kind: NumberKind): number {
     const demand = this.demand.get(key);
     if (kind !== 'line' || !demand) return 0;
-    return Math.max(demand.current, demand.previous);
+    const recent = Math.max(demand.current, demand.previous);
+    return recent >= MIN_BLOCK_DEMAND ? recent : 0;
   }
 
   private async flush(key: string, eventId: string, epoch: number, kind: NumberKind): Promise<void> {
