@@ -16,6 +16,7 @@ import { parseArgs, type BenchArgs } from './lib/args.js';
 import { checkDoubleBookings } from './lib/double-booking.js';
 import { mergePhases, runPhase, type PhaseResult, type Scenario } from './lib/load.js';
 import { machineInfo, type MachineInfo } from './lib/machine.js';
+import { PhaseCost } from './lib/phase-cost.js';
 import { RawScenario } from './lib/raw-scenario.js';
 import { run } from './lib/run.js';
 import { roundTripLines, RoundTripCounter } from './lib/round-trips.js';
@@ -53,7 +54,7 @@ async function main(): Promise<number> {
         log: (message, error) => appErrors.push(`${message} ${String(error ?? '')}`),
       },
     );
-    return await benchmark({ args, machine, runId, app, endpoint: local.endpoint, appErrors });
+    return await benchmark({ args, machine, runId, app, endpoint: local.endpoint, jvmPid: local.pid, appErrors });
   } finally {
     await app?.stop();
     await local?.stop();
@@ -66,11 +67,13 @@ interface BenchContext {
   readonly runId: string;
   readonly app: RunningApp;
   readonly endpoint: string;
+  /** DynamoDB Local's JVM, whose CPU per pair the run reports. */
+  readonly jvmPid?: number;
   /** What the app logged (unexpected errors only, at LOG_LEVEL=silent); printed, never swallowed. */
   readonly appErrors: readonly string[];
 }
 
-async function benchmark({ args, machine, runId, app, endpoint, appErrors }: BenchContext): Promise<number> {
+async function benchmark({ args, machine, runId, app, endpoint, jvmPid, appErrors }: BenchContext): Promise<number> {
   const api = app.api!;
   const common = {
     api,
@@ -99,16 +102,20 @@ async function benchmark({ args, machine, runId, app, endpoint, appErrors }: Ben
   // Every call the API's DynamoDB client sends during the measured rounds, attributed to the request it served.
   const roundTrips = new RoundTripCounter();
   const untrace = traceDynamoCalls(api.db, roundTrips.record);
+  // CPU of each process and DynamoDB work per completed pair: is the JVM or the Node process the bottleneck?
+  const cost = new PhaseCost({ 'DynamoDB Local JVM': jvmPid, 'Node (app + web + load generator)': process.pid });
+  const unwatch = [cost.watch(api.db), cost.watch(rawDb)];
   roundTrips.recording = true;
-  const phases = await measuredRounds(args, [webScenario, apiScenario, rawScenario]);
+  const phases = await measuredRounds(args, [webScenario, apiScenario, rawScenario], cost);
   roundTrips.recording = false;
   untrace();
+  for (const stop of unwatch) stop();
   rawDb.destroy();
   const w = figuresOf('web', mergePhases(phases.get(webScenario)!));
   const a = figuresOf('API', mergePhases(phases.get(apiScenario)!));
   const b = figuresOf('raw', mergePhases(phases.get(rawScenario)!));
   console.log(
-    `\n${figuresTable(w, a, b)}\n\n${ratioLines(a, b)}\n${ratioLines(w, b)}\n${ratioLines(w, a)}\n${roundTripLines(roundTrips)}`,
+    `\n${figuresTable(w, a, b)}\n\n${ratioLines(a, b)}\n${ratioLines(w, b)}\n${ratioLines(w, a)}\n${roundTripLines(roundTrips)}\n${cost.lines()}`,
   );
   for (const f of [w, a, b]) for (const sample of f.result.errorSamples) console.log(`  ${f.name} error: ${sample}`);
   for (const message of appErrors.slice(0, 5)) console.log(`  app log: ${message}`);
@@ -126,7 +133,11 @@ async function benchmark({ args, machine, runId, app, endpoint, appErrors }: Ben
  * Each round runs every scenario back to back, rotating which goes first, so slow drift (JVM heap growth, table size,
  * other work on the machine) lands on all of them instead of on whichever ran last.
  */
-async function measuredRounds(args: BenchArgs, scenarios: readonly Scenario[]): Promise<Map<Scenario, PhaseResult[]>> {
+async function measuredRounds(
+  args: BenchArgs,
+  scenarios: readonly Scenario[],
+  cost: PhaseCost,
+): Promise<Map<Scenario, PhaseResult[]>> {
   const results = new Map<Scenario, PhaseResult[]>(scenarios.map((s) => [s, []]));
   const maxMs = (args.maxSeconds * 1000) / (args.rounds * scenarios.length);
   console.log('');
@@ -135,7 +146,7 @@ async function measuredRounds(args: BenchArgs, scenarios: readonly Scenario[]): 
     const attempts = Math.floor(args.ops / args.rounds) + (round <= args.ops % args.rounds ? 1 : 0);
     const order = scenarios.map((_, i) => scenarios[(i + round - 1) % scenarios.length]!);
     for (const scenario of order) {
-      const result = await runPhase(scenario, { clients: args.clients, attempts, maxMs });
+      const result = await cost.measure(scenario, () => runPhase(scenario, { clients: args.clients, attempts, maxMs }));
       results.get(scenario)!.push(result);
       console.log(phaseLine(round, scenario.name, result));
     }

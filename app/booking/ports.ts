@@ -67,12 +67,34 @@ export class AdmissionRefused extends Error {
   }
 }
 
+/**
+ * Thrown by createHold when it was told to expect no live hold (the pointer was not read) and the user's active-hold
+ * pointer names a hold that is still live, or one the condition could not judge. Nothing was written. It carries the
+ * pointer as the refused transaction saw it (DynamoDB returns the item with the refusal), so the caller can write
+ * the replacing hold at once, without a read.
+ */
+export class LiveHoldFound extends Error {
+  constructor(readonly pointer: HoldSummary | undefined) {
+    super(`live hold found: ${pointer?.holdId ?? 'unknown'}`);
+    this.name = 'LiveHoldFound';
+  }
+}
+
+/**
+ * What the user's active-hold pointer must be for a new hold to be written:
+ * - `NO_LIVE_HOLD` (not read): absent, or naming a hold that is no longer live by the seat rules (expired, grace
+ *   over). The common first try, one round trip; when it does not hold, createHold throws LiveHoldFound.
+ * - `{ was }`: exactly as read (that hold id, or absent); the write fails if another request moved it meanwhile.
+ */
+export const NO_LIVE_HOLD = 'NO_LIVE_HOLD';
+export type PointerExpectation = typeof NO_LIVE_HOLD | { readonly was: string | undefined };
+
 export interface CreateHoldCommand {
   readonly hold: Hold;
   /** The user's previous live hold (HOLDING or DR_RECOVERED), released in the same transaction. */
   readonly replacing?: HoldSummary;
-  /** The active-hold pointer as read before the write; the write fails if another request moved it meanwhile. */
-  readonly pointerWas?: string;
+  /** What the active-hold pointer must be; the pointer moves to the new hold in the same transaction. */
+  readonly pointer: PointerExpectation;
   readonly protection?: DrProtection;
   readonly now: EpochMs;
   readonly audit: readonly AuditEntry[];
@@ -105,7 +127,8 @@ export interface BookingStore {
   activeHoldOf(userId: string): Promise<HoldSummary | undefined>;
   /**
    * All-or-nothing: every seat is written or none, the replaced hold is released and the pointer moves, in one
-   * transaction. Throws SeatConflict (a requested seat is taken) or WriteRaced (anything else moved: re-read, retry).
+   * transaction. Throws SeatConflict (a requested seat is taken), LiveHoldFound (expected no live hold, found one) or
+   * WriteRaced (anything else moved: re-read, retry).
    */
   createHold(command: CreateHoldCommand): Promise<void>;
   /** Ends a live hold and frees only its seats that are still HOLDING/DR_RECOVERED under this hold. */

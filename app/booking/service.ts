@@ -17,9 +17,13 @@ import { SingleFlightCache } from '../shared/single-flight-cache.js';
 import type { KstDate } from '../shared/time.js';
 import type { SeatRecord } from './seat-state.js';
 import { retryOnRace, WriteRaced } from '../shared/concurrency.js';
+import { RecentHolds } from './recent-holds.js';
 import {
   AdmissionRefused,
+  LiveHoldFound,
+  NO_LIVE_HOLD,
   SeatConflict,
+  type PointerExpectation,
   type AdmissionGate,
   type AdmissionUse,
   type BookingStore,
@@ -74,6 +78,17 @@ export interface ScheduleCalendar {
   readonly slots: readonly CalendarSlot[];
 }
 
+/** What a hold request is, once validated and priced (the same for every try of its write). */
+interface HoldRequest {
+  readonly userId: string;
+  readonly schedule: Schedule;
+  readonly performance: Performance;
+  readonly seats: Hold['seats'];
+  readonly seatIds: readonly string[];
+  readonly protection?: DrProtection;
+  readonly admission?: AdmissionUse;
+}
+
 interface SlotSeatState {
   readonly records: readonly SeatRecord[];
   readonly shared: SharedSeatState;
@@ -106,6 +121,8 @@ export function reservationIdFor(holdId: string): string {
 /** Holds, payment, reservations, cancellation and DR recovery: SPEC §3, against ports only. */
 export class BookingService {
   private readonly seatViews: SingleFlightCache<SlotSeatState>;
+  /** Holds created here, so their confirm (usually on this instance too) needs no read first. */
+  private readonly recentHolds = new RecentHolds();
 
   constructor(private readonly deps: BookingDeps) {
     this.seatViews = new SingleFlightCache(deps.clock, deps.seatViewTtlMs ?? 1000, 5_000);
@@ -226,52 +243,64 @@ export class BookingService {
     const { schedule, performance, venue } = await this.onSale(scheduleId);
     const seats = priceSeats(performance, venue, seatIds);
     // The gate's check (the token verified in memory against the shared, ≤ 1 s cached queue state) and the DR state
-    // overlap the pointer read, so even a cache miss adds no sequential round trip to the hold.
-    const [admission, protection, firstPointer] = await Promise.all([
+    // are in-process reads on the common path: the hold's only round trip is its transaction.
+    const [admission, protection] = await Promise.all([
       this.deps.admissions?.admissionFor(performance, userId, admissionToken),
       this.protection(),
-      this.deps.store.activeHoldOf(userId),
     ]);
+    const request: HoldRequest = { userId, schedule, performance, seats, seatIds, protection, admission };
     return retryOnRace(async (attempt) => {
-      const now = this.deps.clock.now();
-      const pointer = attempt === 1 ? firstPointer : await this.deps.store.activeHoldOf(userId);
-      // The pointer's copy is kept in step with its hold; after a refused write, read the hold itself to be sure.
-      const previous = pointer && attempt > 1 ? await this.currentSummary(pointer) : pointer;
-      // One live hold per user, whatever its live status: a DR-recovered hold awaiting payment is replaced too.
-      const replacing = previous && isHoldLive(previous, now, protection) ? previous : undefined;
-      const hold: Hold = {
-        holdId: randomUUID(),
-        userId,
-        scheduleId: schedule.id,
-        performanceId: performance.id,
-        seats,
-        createdAt: now,
-        expiresAt: now + this.settings.holdMs,
-        status: 'HOLDING',
-        region: this.settings.region,
-      };
-      const audit = [this.audit(hold.holdId, 'HOLD_CREATED', userId, now, undefined, 'HOLDING', { seatIds })];
-      if (replacing) {
-        audit.push(this.audit(replacing.holdId, 'HOLD_REPLACED', userId, now, replacing.status, 'RELEASED'));
+      if (attempt === 1) {
+        // First try, the pointer unread: the transaction itself checks that the user has no live hold. When they
+        // have one, the refusal returns the pointer, and the replacing hold is written at once.
+        try {
+          return await this.writeHold(request, NO_LIVE_HOLD);
+        } catch (error) {
+          if (!(error instanceof LiveHoldFound)) throw error;
+          return await this.writeHold(request, { was: error.pointer?.holdId }, error.pointer);
+        }
       }
-      try {
-        await this.deps.store.createHold({
-          hold,
-          replacing,
-          pointerWas: pointer?.holdId,
-          protection,
-          now,
-          audit,
-          admission,
-        });
-      } catch (error) {
-        if (error instanceof AdmissionRefused && admission)
-          throw await this.deps.admissions!.refusalOf(admission, 'hold');
-        throw error instanceof SeatConflict ? seatsUnavailable(error.seatIds, seats) : error;
-      }
-      const view = this.view(hold, protection, now);
-      return replacing ? { ...view, replacedHoldId: replacing.holdId } : view;
+      // After a lost race, read carefully: the pointer, then the hold it names as it is now.
+      const pointer = await this.deps.store.activeHoldOf(userId);
+      return this.writeHold(request, { was: pointer?.holdId }, pointer && (await this.currentSummary(pointer)));
     });
+  }
+
+  /** One hold transaction: the new hold, and the release of `previous` when that is still live. */
+  private async writeHold(
+    { userId, schedule, performance, seats, seatIds, protection, admission }: HoldRequest,
+    pointer: PointerExpectation,
+    previous?: HoldSummary,
+  ): Promise<HoldView> {
+    const now = this.deps.clock.now();
+    // One live hold per user, whatever its live status: a DR-recovered hold awaiting payment is replaced too.
+    const replacing = previous && isHoldLive(previous, now, protection) ? previous : undefined;
+    const hold: Hold = {
+      holdId: randomUUID(),
+      userId,
+      scheduleId: schedule.id,
+      performanceId: performance.id,
+      seats,
+      createdAt: now,
+      expiresAt: now + this.settings.holdMs,
+      status: 'HOLDING',
+      region: this.settings.region,
+    };
+    const audit = [this.audit(hold.holdId, 'HOLD_CREATED', userId, now, undefined, 'HOLDING', { seatIds })];
+    if (replacing) {
+      audit.push(this.audit(replacing.holdId, 'HOLD_REPLACED', userId, now, replacing.status, 'RELEASED'));
+    }
+    try {
+      await this.deps.store.createHold({ hold, replacing, pointer, protection, now, audit, admission });
+    } catch (error) {
+      if (error instanceof AdmissionRefused && admission)
+        throw await this.deps.admissions!.refusalOf(admission, 'hold');
+      throw error instanceof SeatConflict ? seatsUnavailable(error.seatIds, seats) : error;
+    }
+    if (replacing) this.recentHolds.forget(replacing.holdId);
+    this.recentHolds.remember(hold);
+    const view = this.view(hold, protection, now);
+    return replacing ? { ...view, replacedHoldId: replacing.holdId } : view;
   }
 
   async getHold(userId: string, holdId: string): Promise<HoldView> {
@@ -289,6 +318,7 @@ export class BookingService {
     if (hold.status === 'RELEASED') return;
     const now = this.deps.clock.now();
     const audit = this.audit(hold.holdId, 'HOLD_RELEASED', userId, now, hold.status, 'RELEASED');
+    this.recentHolds.forget(holdId);
     if (!(await this.deps.store.releaseHold(hold, now, audit))) {
       // Refused: a concurrent release, replace or confirm got there first; the hold as it is now says which.
       const current = await this.deps.store.getHold(holdId);
@@ -304,16 +334,25 @@ export class BookingService {
    * paying closes the admission in the same transaction, so the token cannot be used again.
    */
   confirm(userId: string, holdId: string, admissionToken?: string): Promise<Reservation> {
-    return retryOnRace(() => this.confirmOnce(userId, holdId, admissionToken));
+    return retryOnRace((attempt) => this.confirmOnce(userId, holdId, attempt, admissionToken));
   }
 
-  private async confirmOnce(userId: string, holdId: string, admissionToken?: string): Promise<Reservation> {
-    const hold = await this.ownHold(userId, holdId);
+  private async confirmOnce(
+    userId: string,
+    holdId: string,
+    attempt: number,
+    admissionToken?: string,
+  ): Promise<Reservation> {
+    const dr = await this.deps.drState.current();
+    const protection = drProtectionOf(dr, this.settings.drGraceMs, this.settings.primaryRegion);
+    // A hold this instance created, has not seen end and whose expiry has not passed needs no read: what it is never
+    // changes, and the transaction's conditions check what can (status, owner, expiry). Not during a failover (DR
+    // recovery changes a hold's status) and not on a retry. See docs/architecture.md for the payment trade-off.
+    const recent = attempt === 1 && !protection ? this.recentHolds.recall(holdId, this.deps.clock.now()) : undefined;
+    const hold = recent?.userId === userId ? recent : await this.ownHold(userId, holdId);
     if (hold.status === 'CONFIRMED') return this.reservationOf(hold);
     if (hold.status === 'RELEASED') throw holdReleased();
     const now = this.deps.clock.now();
-    const dr = await this.deps.drState.current();
-    const protection = drProtectionOf(dr, this.settings.drGraceMs, this.settings.primaryRegion);
     if (!isHoldLive(hold, now, protection)) throw holdExpired();
     const schedule = await this.deps.catalog.getSchedule(hold.scheduleId);
     if (!schedule) throw new DomainError('NOT_FOUND', 'This show slot no longer exists.');
@@ -353,6 +392,7 @@ export class BookingService {
       await this.deps.payments.refund(payment.reference, totals.total, `refund:${hold.holdId}`);
       throw await this.deps.admissions!.refusalOf(admission, 'confirm');
     }
+    this.recentHolds.forget(holdId); // paid now, or ended some other way
     if (confirmed) return reservation;
     // Refused. The hold as it is now says why: a concurrent confirm of it won (idempotent success), a release or a
     // replacing hold ended it first, or it ran out.

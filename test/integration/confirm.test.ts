@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { ChargeRequest } from '../../app/booking/ports.js';
 import { reservationIdFor } from '../../app/booking/service.js';
 import { addSlot, bookingService, DAY, MINUTE, MOONLIGHT, signUp, storeWith } from '../support/builders.js';
+import { refundsOfHold } from '../support/payments.js';
 import { refusal } from '../support/refusal.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
 
@@ -194,17 +195,7 @@ describe('BookingService.confirm and release against DynamoDB Local', function (
           },
         }),
       });
-    /** Refunds of the hold's payment (the demo provider answers a key with the same reference every time). */
-    const refundedFor = async (holdId: string) => {
-      const charge = await fx.payments.charge({
-        idempotencyKey: `hold:${holdId}`,
-        amount: 0,
-        currency: 'KRW',
-        description: '',
-      });
-      const reference = charge.approved ? charge.reference : '';
-      return fx.payments.refunds.filter((r) => r.reference === reference).map((r) => r.amount);
-    };
+    const refundedFor = (holdId: string) => refundsOfHold(fx.payments, holdId);
 
     it('a release that lands between the confirm’s read and its write → HOLD_NOT_ACTIVE, no reservation, charge refunded', async () => {
       const show = await slot();

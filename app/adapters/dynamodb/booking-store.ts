@@ -1,4 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -10,6 +11,8 @@ import { summaryOf } from '../../booking/holds.js';
 import type { AuditEntry, Cancellation, Hold, HoldSummary, Reservation } from '../../booking/model.js';
 import {
   AdmissionRefused,
+  LiveHoldFound,
+  NO_LIVE_HOLD,
   SeatConflict,
   WriteRaced,
   type BookingStore,
@@ -62,23 +65,10 @@ export class DynamoBookingStore implements BookingStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.bookings, Key: keys.activeHold(userId), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const summary = toHoldSummary(Item);
-    if (summary) return summary;
-    // A pointer written before pointers carried their hold's summary: read the hold it names.
-    const hold = typeof Item.holdId === 'string' ? await this.getHold(Item.holdId) : undefined;
-    return hold && summaryOf(hold);
+    return Item && this.summaryOfPointer(Item);
   }
 
-  async createHold({
-    hold,
-    replacing,
-    pointerWas,
-    protection,
-    now,
-    audit,
-    admission,
-  }: CreateHoldCommand): Promise<void> {
+  async createHold({ hold, replacing, pointer, protection, now, audit, admission }: CreateHoldCommand): Promise<void> {
     const newSeatIds = new Set(hold.seats.map((s) => s.seatId));
     const replacingHere = replacing?.scheduleId === hold.scheduleId ? replacing.holdId : undefined;
     const takeable = takeableCondition(now, protection, replacingHere);
@@ -109,16 +99,9 @@ export class DynamoBookingStore implements BookingStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      {
-        // The pointer moves only from what was read, so one user's concurrent holds serialise; it carries the new
-        // hold's summary, so the next hold knows what to replace from this one item.
-        Put: {
-          TableName: this.tables.bookings,
-          Item: this.pointerItem(summaryOf(hold)),
-          ConditionExpression: pointerWas ? 'holdId = :was' : 'attribute_not_exists(pk)',
-          ExpressionAttributeValues: pointerWas ? { ':was': pointerWas } : undefined,
-        },
-      },
+      // The pointer moves only from what was read, or (not read) from no live hold, so one user's concurrent holds
+      // serialise; it carries the new hold's summary, so the next hold knows what to replace from this one item.
+      this.pointerPut(hold, pointer, now, protection),
     ];
     if (replacing) {
       // Conditional on the status the summary gave: if the hold moved meanwhile, the whole write is refused and retried.
@@ -147,6 +130,11 @@ export class DynamoBookingStore implements BookingStore {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       if (gate.length > 0 && reasons[seatPuts.length]?.Code === 'ConditionalCheckFailed') throw new AdmissionRefused();
+      // Before the seats: a seat may be refused only because this user's own live hold has it (re-held in place).
+      const pointerRefusal = reasons[seatPuts.length + gate.length + 1];
+      if (pointer === NO_LIVE_HOLD && pointerRefusal?.Code === 'ConditionalCheckFailed') {
+        throw new LiveHoldFound(await this.pointerOfRefusal(pointerRefusal.Item, hold.userId));
+      }
       const takenSeats = hold.seats
         .filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed')
         .map((s) => s.seatId);
@@ -418,6 +406,57 @@ export class DynamoBookingStore implements BookingStore {
         ExpressionAttributeValues: { ':to': status, ':at': at, ':u': hold.userId, ':from': hold.status },
       },
     };
+  }
+
+  /**
+   * The new hold's pointer. Not read first (`NO_LIVE_HOLD`): written over an absent pointer or one naming a hold that
+   * the seat rule says may be taken over (the pointer carries the same status and time attributes as a seat item), and
+   * a refusal returns the pointer as it is, so the replace step needs no read.
+   */
+  private pointerPut(
+    hold: Hold,
+    pointer: CreateHoldCommand['pointer'],
+    now: EpochMs,
+    protection: CreateHoldCommand['protection'],
+  ): TransactItem {
+    const Item = this.pointerItem(summaryOf(hold));
+    if (pointer === NO_LIVE_HOLD) {
+      const noLiveHold = takeableCondition(now, protection);
+      return {
+        Put: {
+          TableName: this.tables.bookings,
+          Item,
+          ConditionExpression: noLiveHold.expression,
+          ExpressionAttributeNames: noLiveHold.names,
+          ExpressionAttributeValues: noLiveHold.values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      };
+    }
+    return {
+      Put: {
+        TableName: this.tables.bookings,
+        Item,
+        ConditionExpression: pointer.was ? 'holdId = :was' : 'attribute_not_exists(pk)',
+        ExpressionAttributeValues: pointer.was ? { ':was': pointer.was } : undefined,
+      },
+    };
+  }
+
+  /** The pointer a refused NO_LIVE_HOLD write saw (returned with the refusal; read only if an emulator omits it). */
+  private async pointerOfRefusal(
+    item: Record<string, AttributeValue> | undefined,
+    userId: string,
+  ): Promise<HoldSummary | undefined> {
+    return item ? this.summaryOfPointer(unmarshall(item)) : this.activeHoldOf(userId);
+  }
+
+  private async summaryOfPointer(item: Record<string, unknown>): Promise<HoldSummary | undefined> {
+    const summary = toHoldSummary(item);
+    if (summary) return summary;
+    // A pointer written before pointers carried their hold's summary: read the hold it names.
+    const hold = typeof item.holdId === 'string' ? await this.getHold(item.holdId) : undefined;
+    return hold && summaryOf(hold);
   }
 
   /** The user's active-hold pointer, carrying its hold's summary (kept until a day after the hold could last). */

@@ -1,0 +1,35 @@
+import type { EpochMs } from '../shared/time.js';
+import type { Hold } from './model.js';
+
+/**
+ * The holds this instance created, as it created them, until their expiry: what a hold is (owner, slot, seats,
+ * prices, expiry) never changes after creation, so the confirm that usually follows on the same instance can go
+ * straight to its transaction, whose conditions check everything that can change (status, owner, expiry). Only a
+ * hint: a hold ended here (paid, released, replaced) is forgotten at once, one ended elsewhere is caught by those
+ * conditions. Bounded: past `maxEntries` the oldest entries go first.
+ */
+export class RecentHolds {
+  private readonly holds = new Map<string, Hold>();
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  remember(hold: Hold): void {
+    this.holds.delete(hold.holdId); // re-insert at the end: Map order is the eviction order
+    this.holds.set(hold.holdId, hold);
+    if (this.holds.size > this.maxEntries) {
+      const oldest = this.holds.keys().next().value;
+      if (oldest !== undefined) this.holds.delete(oldest);
+    }
+  }
+
+  forget(holdId: string): void {
+    this.holds.delete(holdId);
+  }
+
+  /** The hold as this instance created it, if it is still HOLDING here and before its expiry at `now`. */
+  recall(holdId: string, now: EpochMs): Hold | undefined {
+    const hold = this.holds.get(holdId);
+    if (hold && hold.expiresAt <= now) this.holds.delete(holdId);
+    return hold && hold.expiresAt > now ? hold : undefined;
+  }
+}
