@@ -24,7 +24,7 @@ import type { ScryptParams } from './accounts/passwords.js';
 import { DynamoQueueStore } from './adapters/dynamodb/queue-store.js';
 import { QueueService } from './queue/service.js';
 import { decodeKey, TokenSigner } from './queue/signed-token.js';
-import { LoadShedder } from './shared/load-shedder.js';
+import { EventLoopDelaySampler, OverloadGuard, type DelaySampler } from './shared/overload-guard.js';
 import { composeAssistant, type AssistantBackend } from './compose-assistant.js';
 import type { AssistantMetrics } from './assistant/metrics.js';
 
@@ -44,6 +44,8 @@ export interface ComposeOptions {
   readonly assistantSleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The waiting room's HMAC key as resolved at start (`resolveAdmissionKey`); tests pass their own. */
   readonly admissionKey?: Buffer;
+  /** The event-loop delay the overload guard sheds on (tests inject one they control). */
+  readonly delaySampler?: DelaySampler;
   /** How stale the waiting room's cached queue state may be (default 1 s). */
   readonly queueStateCacheMs?: number;
 }
@@ -148,8 +150,8 @@ export function composeApi(options: ComposeOptions) {
       chatIp: new RateLimiter(clock, config.assistant.chatPerIpPerMinute, 60_000),
     },
     queue,
-    // Joins past this many in flight on one instance are answered 429 + Retry-After at once (see LoadShedder).
-    joinShedder: new LoadShedder(256),
+    // A saturated instance answers joins, then polls, then claims 429 + Retry-After at once (see OverloadGuard).
+    overload: new OverloadGuard(options.delaySampler ?? new EventLoopDelaySampler()),
     assistant,
     assistantMessageMaxChars: config.assistant.messageMaxChars,
     log,

@@ -20,7 +20,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -82,7 +82,10 @@ interface Tally {
   joinOther: number;
   joinOtherSamples: string[];
   polls: number[];
+  poll429: number[];
   pollErrors: number;
+  claim429: number[];
+  loadSamples: number[];
   claims: number[];
   claimRefusals: Record<string, number>;
   firstPlacedAt?: number;
@@ -161,7 +164,10 @@ async function main(): Promise<number> {
       joinOther: 0,
       joinOtherSamples: [],
       polls: [],
+      poll429: [],
       pollErrors: 0,
+      claim429: [],
+      loadSamples: [],
       claims: [],
       claimRefusals: {},
     };
@@ -172,6 +178,7 @@ async function main(): Promise<number> {
       joinStart,
       offerMs: args.offerSeconds * 1000,
       stop,
+      joinDeadline: stop + 20 * 60_000,
     });
     await placed;
     const samples = await claimedSamples;
@@ -306,14 +313,16 @@ async function runWaitingRoom(
   eventId: string,
   waiters: Waiter[],
   tally: Tally,
-  timing: { joinStart: number; offerMs: number; stop: number },
+  timing: { joinStart: number; offerMs: number; stop: number; joinDeadline: number },
 ): Promise<void> {
   const entryPath = `/v1/queues/${eventId}/entry`;
   const admissionPath = `/v1/queues/${eventId}/admission`;
   let unplaced = waiters.length;
   let inFlight = 0;
-  const at = (wallMs: number, run: () => Promise<void>) => {
-    if (wallMs > timing.stop) return;
+  // Polls and claims stop at `stop`; a join is retried until it is placed (a lost join is what this bench is about),
+  // up to `joinDeadline`.
+  const at = (wallMs: number, run: () => Promise<void>, deadline = timing.stop) => {
+    if (wallMs > deadline) return;
     const delay = Math.max(0, wallMs - Date.now());
     setTimeout(() => {
       inFlight++;
@@ -351,7 +360,7 @@ async function runWaitingRoom(
   };
   const retryJoin = (w: Waiter, afterMs: number) => {
     const when = Date.now() + afterMs;
-    at(when, () => join(w, performance.now() + (when - Date.now())));
+    at(when, () => join(w, performance.now() + (when - Date.now())), timing.joinDeadline);
   };
   const schedulePoll = (w: Waiter, afterMs: number) => {
     const when = Date.now() + afterMs;
@@ -359,6 +368,10 @@ async function runWaitingRoom(
   };
   const poll = async (w: Waiter, intended: number): Promise<void> => {
     const answer = await api.send('GET', entryPath, { ...auth(w), 'x-queue-ticket': w.ticket! }, intended);
+    if (answer.status === 429) {
+      tally.poll429.push(answer.ms);
+      return schedulePoll(w, (answer.retryAfter ?? 5) * 1000);
+    }
     if (answer.status !== 200) {
       tally.pollErrors++;
       return schedulePoll(w, 5_000);
@@ -373,14 +386,24 @@ async function runWaitingRoom(
     schedulePoll(w, place.pollAfterMs ?? 5_000);
   };
   const claim = async (w: Waiter, intended: number): Promise<void> => {
-    const answer: HttpAnswer = await api.send('POST', admissionPath, auth(w), intended);
+    // With the ticket, as the page sends it: a claim refused for budget then costs the API no read.
+    const answer: HttpAnswer = await api.send(
+      'POST',
+      admissionPath,
+      { ...auth(w), 'x-queue-ticket': w.ticket! },
+      intended,
+    );
     if (answer.status === 201) {
       tally.claims.push(answer.ms);
       w.admittedAt = Date.now();
       return;
     }
-    const code = (answer.body as { error?: { code?: string } })?.error?.code ?? String(answer.status);
+    const error = (answer.body as { error?: { code?: string; details?: { reason?: string } } })?.error;
+    const code = error?.details?.reason
+      ? `${error.code}/${error.details.reason}`
+      : (error?.code ?? String(answer.status));
     tally.claimRefusals[code] = (tally.claimRefusals[code] ?? 0) + 1;
+    if (error?.details?.reason === 'OVERLOADED') tally.claim429.push(answer.ms);
     if (answer.status === 429) {
       const when = Date.now() + (answer.retryAfter ?? 1) * 1000;
       return at(when, () => claim(w, performance.now() + (when - Date.now())));
@@ -391,16 +414,18 @@ async function runWaitingRoom(
   const spacing = timing.offerMs / waiters.length;
   waiters.forEach((w, i) => {
     const when = timing.joinStart + i * spacing;
-    at(when, () => join(w, performance.now() + (when - Date.now())));
+    at(when, () => join(w, performance.now() + (when - Date.now())), timing.joinDeadline);
   });
-  while (Date.now() < timing.stop) {
+  while (Date.now() < timing.stop || (unplaced > 0 && Date.now() < timing.joinDeadline)) {
     await sleep(1_000);
+    tally.loadSamples.push(loadavg()[0]!);
     const elapsed = (Date.now() - timing.joinStart) / 1000;
     if (Math.round(elapsed) % 10 === 0) {
       const admitted = waiters.filter((w) => w.admittedAt !== undefined).length;
       console.log(
         `  t+${fmt(elapsed, 0)} s: placed ${n(waiters.length - unplaced)}, 429s ${n(tally.join429.length)}, ` +
-          `other answers ${n(tally.joinOther)}, polls ${n(tally.polls.length)}, admitted ${n(admitted)}, ` +
+          `other answers ${n(tally.joinOther)}, polls ${n(tally.polls.length)} (+${n(tally.poll429.length)} shed), ` +
+          `admitted ${n(admitted)}, load ${loadavg()[0]!.toFixed(1)}, ` +
           `in flight ${inFlight}`,
       );
     }
@@ -505,6 +530,7 @@ function report(
     );
   }
   const attempts = waiters.map((w) => w.joinAttempts);
+  const calls = diffCalls(cpuBefore.dynamoCalls, cpuAfter.dynamoCalls);
   const lottery = waiters.filter((w) => w.lottery).length;
   const offeredSpan = (tally.allPlacedAt ?? Date.now()) - (tally.firstPlacedAt ?? Date.now());
   return [
@@ -515,11 +541,20 @@ function report(
     `  answered 429 (shed, Retry-After): ${line(summarize(tally.join429))}`,
     `  other answers: ${tally.joinOther}${tally.joinOtherSamples.length ? ` e.g. ${tally.joinOtherSamples.join(' | ')}` : ''}`,
     `  attempts per account: mean ${fmt(attempts.reduce((a, b) => a + b, 0) / attempts.length, 2)}, max ${Math.max(...attempts)}`,
-    `polls: ${line(summarize(tally.polls))}; errors ${tally.pollErrors}`,
-    `claims: ${line(summarize(tally.claims))}; refusals ${JSON.stringify(tally.claimRefusals)}`,
+    `polls answered 200: ${line(summarize(tally.polls))}; errors ${tally.pollErrors}`,
+    `polls answered 429 (shed, Retry-After): ${line(summarize(tally.poll429))}`,
+    `claims admitted: ${line(summarize(tally.claims))}`,
+    `claims shed (429 OVERLOADED): ${line(summarize(tally.claim429))}; all refusals ${JSON.stringify(tally.claimRefusals)}`,
     `admitted per 60 s (server counter; configured ${n(args.rate)}/min; from the second minute after opening):`,
     ...windows,
-    `API process: ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e6)} s CPU during the run, rss ${cpuAfter.rssMiB} MiB; DynamoDB calls ${JSON.stringify(diffCalls(cpuBefore.dynamoCalls, cpuAfter.dynamoCalls))}`,
+    `API process: ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e6)} s CPU during the run (${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms per account), rss ${cpuAfter.rssMiB} MiB; DynamoDB calls ${JSON.stringify(calls)}`,
+    `  DynamoDB calls per account (join, polls and claim included): ${Object.entries(calls)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k.replace('Command', '')} ${fmt(v / waiters.length, 3)}`)
+      .join(', ')}`,
+    `1-min load average during the run: min ${fmt(Math.min(...tally.loadSamples), 2)}, mean ${fmt(tally.loadSamples.reduce((a, b) => a + b, 0) / Math.max(1, tally.loadSamples.length), 2)}, max ${fmt(Math.max(...tally.loadSamples), 2)}; after it ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' / ')} (1/5/15 min)`,
     `audit: ${n(audit.entries)} entries for ${n(waiters.length)} accounts; lost joins ${audit.lost}; duplicate places ${audit.duplicates}; ` +
       `client/store mismatches ${audit.mismatched}; re-joined ${n(audit.resampled)} accounts: ${audit.moved} moved`,
   ].join('\n');

@@ -9,30 +9,41 @@ import { outsideRequest } from '../shared/request-context.js';
  *
  * The staleness window is `ttlMs` (SESSION_CACHE_SECONDS, default 10 s), and only one way round: a session deleted
  * (logout, or a password change deleting a user's sessions) stops working at once on the instance that deleted it,
- * and on other instances within `ttlMs`. A session's own expiry is checked on every use, cached or not. Missing
- * sessions are never cached (a token that has just logged in elsewhere is found on first use), and the cache holds
- * at most `maxEntries` sessions (the oldest go first).
+ * and on other instances within `ttlMs`. A session's own expiry is checked on every use, cached or not. The cache
+ * holds at most `maxEntries` sessions (the oldest go first).
+ *
+ * Unknown tokens are remembered too, briefly (`missingTtlMs`, 2 s by default, at most `maxEntries` of them): a client
+ * retrying a dead token in a loop (a stale tab, a stampede of 401s) then costs one read per token per 2 s instead of
+ * one per request. Nobody legitimate is refused by it: a token is 32 random bytes that only exists once its session
+ * was written (`put` clears it here), so a token unknown now can only become known by replication from the other
+ * region after a failover, and then within the 2 s.
  */
 export class CachedSessionStore implements SessionStore {
   private readonly entries = new Map<string, { readonly at: number; readonly session: Session }>();
   /** Tokens deleted in the last `ttlMs`: a read that raced the delete must not put the session back. */
   private readonly deletedAt = new Map<string, number>();
   private readonly refreshing = new Set<string>();
+  /** Tokens found to have no session, and when: answered without a read for `missingTtlMs`. */
+  private readonly missingAt = new Map<string, number>();
 
   constructor(
     private readonly inner: SessionStore,
     private readonly clock: Clock,
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    private readonly missingTtlMs = 2_000,
   ) {}
 
   async put(session: Session): Promise<void> {
     await this.inner.put(session);
+    this.missingAt.delete(session.tokenHash);
     this.remember(session.tokenHash, session, this.clock.now());
   }
 
   async get(tokenHash: string): Promise<Session | undefined> {
     const now = this.clock.now();
+    const missing = this.missingAt.get(tokenHash);
+    if (missing !== undefined && now - missing < this.missingTtlMs) return undefined;
     const hit = this.entries.get(tokenHash);
     if (hit && now - hit.at < this.ttlMs) {
       // Past half its window, an entry in use is read again in the background: an active user's requests never wait
@@ -53,7 +64,18 @@ export class CachedSessionStore implements SessionStore {
     const session = await this.inner.get(tokenHash);
     if (session && !this.deletedAt.has(tokenHash)) this.remember(tokenHash, session, startedAt);
     else this.entries.delete(tokenHash);
+    if (!session) this.rememberMissing(tokenHash, startedAt);
     return session;
+  }
+
+  private rememberMissing(tokenHash: string, at: number): void {
+    if (this.missingTtlMs <= 0) return;
+    this.missingAt.delete(tokenHash); // re-inserted last: oldest-first for eviction
+    this.missingAt.set(tokenHash, at);
+    for (const [oldest, seenAt] of this.missingAt) {
+      if (this.missingAt.size <= this.maxEntries && at - seenAt < this.missingTtlMs) break;
+      this.missingAt.delete(oldest);
+    }
   }
 
   async delete(tokenHash: string): Promise<void> {

@@ -27,6 +27,8 @@ export function createApiApp(deps: ApiDeps): Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  // Before the body parser: a shed join or poll costs no more than its refusal.
+  app.use(queueFastPaths(deps));
   app.use(express.json({ limit: '16kb' }));
   app.use((req, _res, next) => {
     // A body the JSON parser skipped (text/plain, a form…) would otherwise reach the routes as "missing".
@@ -36,7 +38,6 @@ export function createApiApp(deps: ApiDeps): Express {
     }
     next();
   });
-  app.use(queueFastPaths(deps));
   app.use(async (req, res, next) => {
     const header = req.get('authorization');
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;

@@ -6,7 +6,7 @@ import type { BookingService } from '../booking/service.js';
 import type { WriterGate } from '../booking/writer.js';
 import type { Clock } from '../shared/clock.js';
 import type { RateLimiter } from '../shared/rate-limiter.js';
-import type { LoadShedder } from '../shared/load-shedder.js';
+import type { OverloadGuard } from '../shared/overload-guard.js';
 import type { QueueService } from '../queue/service.js';
 import type { AssistantService } from '../assistant/service.js';
 
@@ -32,7 +32,8 @@ export interface ApiDeps {
     readonly chatIp: RateLimiter;
   };
   readonly queue: QueueService;
-  readonly joinShedder: LoadShedder;
+  /** Sheds the waiting room's joins, polls and claims (in that order) when this instance is saturated. */
+  readonly overload: OverloadGuard;
   readonly assistant: AssistantService;
   readonly assistantMessageMaxChars: number;
   readonly log: Log;

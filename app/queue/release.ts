@@ -33,6 +33,8 @@ export const RELEASE_TUNING = {
   /** After a takeover the rate ramps linearly from 10% to 100% over this long, while the standby scales out. */
   takeoverRampMs: 5 * 60_000,
   takeoverRampStart: 0.1,
+  /** A claim refused for budget retries within this many seconds: less than `burstMs`, so no budget goes unused. */
+  maxBudgetRetrySeconds: 8,
 } as const;
 
 /** The share of the configured rate a writer may use now: 1, or less during the ramp after a takeover. */
@@ -188,4 +190,25 @@ export function takeoverState(state: QueueState, seenIssued: number, region: str
     tickAt: now,
     rampFrom: now,
   };
+}
+
+/**
+ * Retry-After for a claim refused because the budget is used up: the time the budget needs to let in the released
+ * waiters still expected at the door (unclaimed released places × show-up ratio ÷ the rate), 1 s at least and
+ * `maxBudgetRetrySeconds` at most, spread over ±50 % so the waiters do not come back together. It grows with the
+ * crowd at the door, and stays short enough that the budget carried meanwhile (`burstMs`) is never lost.
+ */
+export function budgetRetryAfterSeconds(
+  state: QueueState,
+  onSale: { readonly admitPerMinute: number; readonly admissionWindowMinutes: number },
+  now: EpochMs,
+  random: () => number,
+): number {
+  const perSecond = Math.max((onSale.admitPerMinute * rampFactor(state.rampFrom, now)) / 60, 1e-6);
+  const live = state.buckets.filter((b) => b.expiresAt > now);
+  const unclaimed = live.reduce((sum, b) => sum + Math.max(0, sizeOf(b) - b.claims), 0);
+  const atDoor = unclaimed * showRatioOf(live, bucketMsFor(onSale.admissionWindowMinutes * 60_000), now);
+  const max = RELEASE_TUNING.maxBudgetRetrySeconds;
+  const base = Math.min(max, Math.max(1, atDoor / perSecond));
+  return Math.min(max, Math.max(1, Math.round(base * (0.5 + random()))));
 }

@@ -13,7 +13,7 @@ import type { Admission, QueueControl, QueueEntry, QueueEntryRef, QueuePhase, Qu
 import { NumberAllocator, WrongPhase } from './number-allocator.js';
 import type { NumberKind, QueueStore } from './ports.js';
 import { openTicket, signTicket } from './queue-ticket.js';
-import { applyPlan, planTick, takeoverState } from './release.js';
+import { applyPlan, budgetRetryAfterSeconds, planTick, takeoverState } from './release.js';
 import { bucketOf, phaseOf, resolvePlace } from './rules.js';
 import { mayWrite } from '../booking/writer.js';
 import type { TokenSigner } from './signed-token.js';
@@ -34,6 +34,8 @@ export interface QueueDeps {
   readonly settings: QueueSettings;
   /** How stale a poll's view of the queue state may be (one read per event per instance per interval). */
   readonly stateCacheMs?: number;
+  /** Jitter of Retry-After (tests pin it). */
+  readonly random?: () => number;
 }
 
 export interface AdmissionGrant {
@@ -72,10 +74,14 @@ export class QueueService implements AdmissionGate {
   /** In-process single flight per account: N tabs on one instance cost one join and one counted claim. */
   private readonly joins = new Map<string, Promise<Joined>>();
   private readonly claims = new Map<string, Promise<AdmissionGrant>>();
+  /** Per event, the writer tick (`tickAt`) at which a claim was last refused for want of budget. */
+  private readonly budgetSpentAt = new Map<string, EpochMs>();
+  private readonly random: () => number;
 
   constructor(private readonly deps: QueueDeps) {
     this.states = new TtlCache(deps.clock, deps.stateCacheMs ?? 1_000);
     this.allocator = new NumberAllocator(deps.store);
+    this.random = deps.random ?? Math.random;
   }
 
   /** Public facts, the lottery commitment included; answers from the cached state. */
@@ -203,6 +209,11 @@ export class QueueService implements AdmissionGate {
     this.requireWriter(ctx);
     if (ctx.phase === 'CLOSED') throw queueClosed();
     const ref = ticket ? openTicket(this.deps.signer, ticket, { eventId, userId, now: ctx.now }) : undefined;
+    // Budget already spent this tick: a released waiter retries later, without a read or a refused write.
+    if (ref && ctx.state && this.budgetSpent(eventId, ctx.state)) {
+      const resolved = resolvePlace(ref, ctx.state, this.lottery);
+      if (resolved.kind === 'LINE' && resolved.position <= ctx.state.serving) throw this.noBudget(ctx);
+    }
     const entry = await this.entryOrRestored(ctx, userId, ref);
     if (!entry) throw notInQueue(false);
     if (entry.state === 'ADMITTED' && entry.admission && entry.admission.expiresAt > ctx.now) {
@@ -226,6 +237,7 @@ export class QueueService implements AdmissionGate {
     const bucket = bucketOf(state, resolved.position);
     if (!bucket || bucket.expiresAt <= ctx.now) throw turnExpired();
     if (ctx.phase !== 'OPEN') throw paused();
+    if (this.budgetSpent(eventId, state)) throw this.noBudget(ctx);
     const admission: Admission = {
       tokenId: randomUUID(),
       position: resolved.position,
@@ -248,10 +260,9 @@ export class QueueService implements AdmissionGate {
       case 'ADMITTED':
         return this.grant(ctx.onSale, entry, admission);
       case 'NO_BUDGET':
-        throw new DomainError('RATE_LIMITED', 'It is your turn: letting you in within a few seconds.', {
-          retryAfter: 1,
-          reason: 'ADMISSION_BUDGET',
-        });
+        // Until this instance sees the writer's next tick, every claim would be refused the same way.
+        this.budgetSpentAt.set(eventId, state.tickAt);
+        throw this.noBudget(ctx);
       case 'TURN_EXPIRED':
         throw turnExpired();
       case 'NOT_ADMITTING':
@@ -265,6 +276,21 @@ export class QueueService implements AdmissionGate {
         throw new DomainError('CONCURRENT_UPDATE', 'Your place changed meanwhile; please look again.');
       }
     }
+  }
+
+  /**
+   * Whether the claims budget is known to be used up until the writer's next tick: the state says so, or a claim was
+   * refused for budget at the tick this state comes from. Claims then need no DynamoDB call to be told to wait.
+   */
+  private budgetSpent(eventId: string, state: QueueState): boolean {
+    return state.claimed >= state.allowed || (this.budgetSpentAt.get(eventId) ?? -1) >= state.tickAt;
+  }
+
+  private noBudget(ctx: Context): DomainError {
+    return new DomainError('RATE_LIMITED', 'It is your turn: letting you in within a few seconds.', {
+      retryAfter: budgetRetryAfterSeconds(ctx.state!, ctx.onSale, ctx.now, this.random),
+      reason: 'ADMISSION_BUDGET',
+    });
   }
 
   /**

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createApiApp } from '../../app/api/app.js';
 import { listen, type RunningServer } from '../../app/server.js';
-import { LoadShedder } from '../../app/shared/load-shedder.js';
+import { DEFAULT_CLASS_LIMITS, OverloadGuard } from '../../app/shared/overload-guard.js';
 import { MINUTE, signUp } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
 import { addQueuedEvent, countDynamoCalls } from '../support/queue.js';
@@ -93,23 +93,47 @@ describe('waiting room JSON API over HTTP', function () {
     expect(early.headers.get('retry-after')).to.equal('120');
   });
 
-  it('an overloaded instance sheds joins with 429 + Retry-After and writes nothing; the retry gets its place', async () => {
-    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
-    const user = await signUp(fx, 'api-shed');
-    const full = await listen(
-      createApiApp({ ...fx.apiDeps, joinShedder: new LoadShedder(0, () => 0) }),
+  it('an instance whose event loop runs late sheds joins (429 + Retry-After, nothing written) yet serves polls and an admitted claim; the retry gets its place', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE, admitPerMinute: 600 });
+    const waiting = await signUp(fx, 'api-shed-first');
+    const late = await signUp(fx, 'api-shed-late');
+    const joined = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: waiting.token });
+    for (let i = 0; i < 3; i++) {
+      fx.clock.advance(1_000);
+      await fx.queue.tick(performance.id);
+    }
+    // 300 ms of loop delay: past the join limit (100 ms), within the poll (400 ms) and claim (1.5 s) limits; no
+    // floor of joins served regardless (in production a few are, so a starved process still progresses).
+    const loopDelay = { delayMs: () => 300 };
+    const limits = { ...DEFAULT_CLASS_LIMITS, join: { ...DEFAULT_CLASS_LIMITS.join, minInFlight: 0 } };
+    const busy = await listen(
+      createApiApp({ ...fx.apiDeps, overload: new OverloadGuard(loopDelay, limits, () => 0.5) }),
       '127.0.0.1',
       0,
     );
+    const path = `/v1/queues/${performance.id}`;
     try {
-      const shed = await request(full.url, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+      const counter = countDynamoCalls(fx);
+      const shed = await request(busy.url, 'PUT', `${path}/entry`, { token: late.token });
       expect(shed.status).to.equal(429);
-      expect(Number(shed.headers.get('retry-after'))).to.be.at.least(1);
-      expect(await fx.queueStore.getEntry(performance.id, user.userId)).to.equal(undefined);
+      expect(shed.body.error).to.deep.include({ code: 'RATE_LIMITED' });
+      expect(Number(shed.headers.get('retry-after'))).to.be.within(1, 60);
+      // Refused before authentication: not even the session was read.
+      expect(counter.calls).to.deep.equal([]);
+      expect(await fx.queueStore.getEntry(performance.id, late.userId)).to.equal(undefined);
+
+      const polled = await request(busy.url, 'GET', `${path}/entry`, {
+        token: waiting.token,
+        headers: { 'x-queue-ticket': joined.body.ticket },
+      });
+      expect(polled.status).to.equal(200);
+      expect(polled.body.place.status).to.equal('YOUR_TURN');
+      const claimed = await request(busy.url, 'POST', `${path}/admission`, { token: waiting.token });
+      expect(claimed.status).to.equal(201);
     } finally {
-      await full.close();
+      await busy.close();
     }
-    const retry = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+    const retry = await request(base, 'PUT', `${path}/entry`, { token: late.token });
     expect(retry.status).to.equal(200);
     expect(retry.body.place.status).to.equal('WAITING');
   });

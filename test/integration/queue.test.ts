@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { composeApi } from '../../app/compose.js';
 import { lotteryPlaces, seedMatches } from '../../app/queue/lottery.js';
+import { bucketOf } from '../../app/queue/rules.js';
 import type { QueueService } from '../../app/queue/service.js';
 import { MINUTE } from '../support/builders.js';
 import { createFixture, TEST_ADMISSION_KEY, TEST_SCRYPT, type Fixture } from '../support/fixture.js';
@@ -142,6 +143,36 @@ describe('waiting room against DynamoDB Local', function () {
     });
   });
 
+  describe('numbers in blocks', () => {
+    it('three instances joining 150 accounts at once: every place unique, never above the counter, and later joins behind earlier ones', async () => {
+      const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+      const instance = () =>
+        composeApi({
+          config: fx.config,
+          clock: fx.clock,
+          dynamoEndpoint: fx.endpoint,
+          drState: fx.dr,
+          scrypt: TEST_SCRYPT,
+          log: () => {},
+          admissionKey: TEST_ADMISSION_KEY,
+          queueStateCacheMs: 0,
+        }).queue;
+      const instances = [fx.queue, instance(), instance()];
+      const joiners = users(fx, 150, 'blocks');
+      const places = await Promise.all(
+        joiners.map((user, i) => instances[i % 3]!.join(user.userId, performance.id).then((j) => j.place.number)),
+      );
+      expect(new Set(places).size, 'unique').to.equal(150);
+      const issued = (await fx.queueStore.getCounter(performance.id, 1))!.issued;
+      expect(Math.max(...places)).to.be.at.most(issued);
+      // Blocks are handed out for at most a second: a join after that is behind every place taken before.
+      fx.clock.advance(1_000);
+      const [late] = users(fx, 1, 'blocks-late');
+      const after = await instances[1]!.join(late!.userId, performance.id);
+      expect(after.place.number).to.be.greaterThan(issued);
+    });
+  });
+
   describe('admission', () => {
     it('released strictly in line order at the set rate; a claim is admitted only once its place is released; budget never exceeded', async () => {
       const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now(), admitPerMinute: 60 });
@@ -213,6 +244,58 @@ describe('waiting room against DynamoDB Local', function () {
       const again = await fx.queue.join(sleeper!.userId, performance.id);
       expect(again.place.number).to.be.greaterThan(first.place.number);
       expect(again.place.status).to.be.oneOf(['WAITING', 'YOUR_TURN']);
+    });
+
+    it('budget used up: the refused claim write returns why (no read) and changes nothing; later claims are refused RATE_LIMITED without I/O until the next tick', async () => {
+      const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now(), admitPerMinute: 60 });
+      const joiners = users(fx, 10, 'budget');
+      const tickets = new Map<string, string>();
+      for (const user of joiners) tickets.set(user.userId, (await fx.queue.join(user.userId, performance.id)).ticket);
+      await run(fx, performance.id, 3);
+      let state = (await fx.queueStore.getState(performance.id, true))!;
+      const released = joiners.filter((_, i) => i + 1 <= state.serving);
+      expect(released.length, 'the lead releases more than the budget').to.be.greaterThan(state.allowed + 1);
+      for (const user of released.slice(0, state.allowed)) await fx.queue.claim(user.userId, performance.id);
+      state = (await fx.queueStore.getState(performance.id, true))!;
+      expect(state.claimed).to.equal(state.allowed);
+
+      // The store's own refusal: one conditional write, refused, and its returned item says why.
+      const late = released[state.allowed]!;
+      const entry = (await fx.queueStore.getEntry(performance.id, late.userId))!;
+      const bucket = bucketOf(state, entry.number)!;
+      const counter = countDynamoCalls(fx);
+      const outcome = await fx.queueStore.claim({
+        entry,
+        position: entry.number,
+        bucketAt: bucket.at,
+        region: state.writerRegion,
+        epoch: state.epoch,
+        tokenId: 'refused-token',
+        now: fx.clock.now(),
+        expiresAt: fx.clock.now() + MINUTE,
+      });
+      expect(outcome).to.equal('NO_BUDGET');
+      expect(counter.calls).to.deep.equal(['UpdateItemCommand:STATE']);
+      const after = (await fx.queueStore.getState(performance.id, true))!;
+      expect([after.claimed, after.buckets.find((b) => b.at === bucket.at)!.claims]).to.deep.equal([
+        state.claimed,
+        bucket.claims,
+      ]);
+      expect((await fx.queueStore.getEntry(performance.id, late.userId))!.state).to.equal('WAITING');
+
+      // The service: refused with a Retry-After within 1–8 s, reading nothing but the (here uncached) queue state.
+      counter.reset();
+      const refused = await refusal(fx.queue.claim(late.userId, performance.id, tickets.get(late.userId)));
+      expect(refused.code).to.equal('RATE_LIMITED');
+      expect(refused.details).to.deep.include({ reason: 'ADMISSION_BUDGET' });
+      expect(refused.details?.retryAfter).to.be.within(1, 8);
+      expect(counter.calls.filter((c) => !c.startsWith('GetItemCommand:STATE'))).to.deep.equal([]);
+      expect((await fx.queueStore.getEntry(performance.id, late.userId))!.state).to.equal('WAITING');
+
+      await run(fx, performance.id, 1);
+      expect((await fx.queue.claim(late.userId, performance.id, tickets.get(late.userId))).position).to.equal(
+        entry.number,
+      );
     });
 
     it('pause keeps joins but releases and admits nobody; resume continues; close refuses joins and claims', async () => {

@@ -126,7 +126,7 @@ describe('CachedSessionStore: two API instances over one DynamoDB Local sessions
     expect(await a.accounts.authenticate(token)).to.equal(undefined);
   });
 
-  it('a session expiring inside the window is refused from its expiry on; unknown tokens are never cached', async () => {
+  it('a session expiring inside the window is refused from its expiry on', async () => {
     const a = instance(undefined, WINDOW / 4);
     const { token, expiresAt } = await signup(a.accounts, 'expiry');
     fx.clock.set(expiresAt - 1);
@@ -134,9 +134,40 @@ describe('CachedSessionStore: two API instances over one DynamoDB Local sessions
     fx.clock.set(expiresAt);
     expect(await a.accounts.authenticate(token)).to.equal(undefined);
     expect(a.store.reads).to.equal(0);
+  });
+
+  it('an unknown token is read once per 2 s however often it is retried, then read again; a login with it is found at once', async () => {
+    const a = instance();
+    for (let i = 0; i < 5; i++) expect(await a.accounts.authenticate('no-such-token')).to.equal(undefined);
+    expect(a.store.reads, 'one read for five retries within 2 s').to.equal(1);
+    fx.clock.advance(2_000);
     expect(await a.accounts.authenticate('no-such-token')).to.equal(undefined);
-    expect(await a.accounts.authenticate('no-such-token')).to.equal(undefined);
-    expect(a.store.reads).to.equal(2);
+    expect(a.store.reads, 'read again after 2 s').to.equal(2);
+    // A session written through this instance right after its token was looked up unknown is served at once.
+    const token = 'written-after-a-miss';
+    expect(await a.accounts.authenticate(token)).to.equal(undefined);
+    const now = fx.clock.now();
+    await a.cache.put({
+      tokenHash: hashToken(token),
+      userId: 'u-late',
+      email: 'late@example.com',
+      displayName: 'late',
+      userCreatedAt: now,
+      createdAt: now,
+      expiresAt: now + 60_000,
+    });
+    expect((await a.accounts.authenticate(token))?.userId).to.equal('u-late');
+  });
+
+  it('remembers at most maxEntries unknown tokens: the oldest is read again', async () => {
+    const a = instance(2);
+    for (const token of ['x1', 'x2', 'x3']) await a.accounts.authenticate(token);
+    expect(a.store.reads).to.equal(3);
+    await a.accounts.authenticate('x3');
+    await a.accounts.authenticate('x2');
+    expect(a.store.reads).to.equal(3);
+    await a.accounts.authenticate('x1');
+    expect(a.store.reads).to.equal(4);
   });
 
   it('holds at most maxEntries sessions: the oldest is read again', async () => {

@@ -193,11 +193,14 @@ export class DynamoQueueStore implements QueueStore {
             ':pos': command.position,
             ':now': command.now,
           },
+          // A refusal brings the state back with it: telling why costs no second read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return this.whyNotCounted(command);
+      const old = (error as ConditionalCheckFailedException).Item;
+      return whyNotCounted(command, old ? toQueueState(unmarshall(old)) : undefined);
     }
     try {
       await this.db.send(
@@ -228,16 +231,6 @@ export class DynamoQueueStore implements QueueStore {
       if (isConditionFailure(error)) return 'CHANGED';
       throw error;
     }
-  }
-
-  /** Reads the state once more to say which of the claim's conditions refused it (refusals only: no hot-path cost). */
-  private async whyNotCounted(command: ClaimCommand): Promise<ClaimOutcome> {
-    const state = await this.getState(command.entry.eventId, true);
-    if (!state || state.control !== 'ACTIVE' || state.writerRegion !== command.region) return 'NOT_ADMITTING';
-    if (state.epoch !== command.epoch || state.serving < command.position) return 'NOT_RELEASED';
-    const bucket = state.buckets.find((b) => b.at === command.bucketAt);
-    if (!bucket || bucket.expiresAt <= command.now) return 'TURN_EXPIRED';
-    return 'NO_BUDGET';
   }
 
   async applyTick(eventId: string, plan: TickPlan, expected: TickExpectation): Promise<boolean> {
@@ -358,4 +351,13 @@ export class DynamoQueueStore implements QueueStore {
       throw error;
     }
   }
+}
+
+/** Which of the claim's conditions refused it, from the state item the refused write returned. */
+function whyNotCounted(command: ClaimCommand, state: QueueState | undefined): ClaimOutcome {
+  if (!state || state.control !== 'ACTIVE' || state.writerRegion !== command.region) return 'NOT_ADMITTING';
+  if (state.epoch !== command.epoch || state.serving < command.position) return 'NOT_RELEASED';
+  const bucket = state.buckets.find((b) => b.at === command.bucketAt);
+  if (!bucket || bucket.expiresAt <= command.now) return 'TURN_EXPIRED';
+  return 'NO_BUDGET';
 }

@@ -3,6 +3,7 @@ import { armedQueueState, type QueueState, type ReleaseBucket } from '../../../a
 import {
   applyPlan,
   bucketMsFor,
+  budgetRetryAfterSeconds,
   planTick,
   rampFactor,
   showRatioOf,
@@ -278,5 +279,20 @@ describe('queue/release (the admitter: rate counted at claim, no-shows compensat
     // 5 s at 10% of 100/s: 50 claims of budget, not the 500 a cold standby would get without the ramp.
     expect(plan.allowed - after.allowed).to.equal(Math.floor((6_000 * rampFactor(T0, T0 + 5_000) * 5) / 60));
     expect(plan.allowed - after.allowed).to.be.below(60);
+  });
+
+  it('budgetRetryAfterSeconds: grows with the released crowd at the door, 1–8 s, spread by jitter', () => {
+    const onSale = { admitPerMinute: 600, admissionWindowMinutes: 10 };
+    const crowd = (unclaimed: number) =>
+      openState({ buckets: [{ at: T0, from: 1, to: unclaimed + 5, claims: 5, expiresAt: T0 + 11 * MIN }] });
+    const retry = (unclaimed: number, jitter: number) =>
+      budgetRetryAfterSeconds(crowd(unclaimed), onSale, T0, () => jitter);
+    // 600/min = 10/s: 10 at the door is 1 s, 40 is 4 s, 1,000 is capped at 8 s.
+    expect(retry(10, 0.5)).to.equal(1);
+    expect(retry(40, 0.5)).to.equal(4);
+    expect(retry(1_000, 0.5)).to.equal(8);
+    expect(retry(40, 0)).to.equal(2);
+    expect(retry(40, 0.99)).to.equal(6);
+    expect(retry(0, 0)).to.equal(1);
   });
 });

@@ -1,0 +1,169 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { DomainError } from './errors.js';
+
+/**
+ * Request classes an overloaded instance sheds, lowest priority first: a new join gives way to a waiter's poll, and
+ * both give way to an admitted user's claim (someone whose turn has come must not lose it to the stampede behind).
+ */
+export const LOAD_CLASSES = ['join', 'poll', 'claim'] as const;
+export type LoadClass = (typeof LOAD_CLASSES)[number];
+
+/** How late the event loop runs now (ms): the queue in front of it, which no in-flight counter can see. */
+export interface DelaySampler {
+  delayMs(): number;
+}
+
+export interface ClassLimits {
+  /** Shed when the event loop is this late (ms) or later. */
+  readonly maxDelayMs: number;
+  /** Shed when this many of the class are already being served (waiting on DynamoDB, typically). */
+  readonly maxInFlight: number;
+  /**
+   * Below this many in flight the class is served whatever the delay: a loop made late by CPU taken from the process
+   * (a noisy neighbour, steal time) rather than by its own backlog must not starve the class entirely.
+   */
+  readonly minInFlight: number;
+  /** Retry-After bounds (s); the value in between is the class's measured drain time, spread by jitter. */
+  readonly minRetrySeconds: number;
+  readonly maxRetrySeconds: number;
+}
+
+/**
+ * Defaults for one API instance. A join costs a session read and a conditional write; past 100 ms of loop delay the
+ * instance is queueing work in front of its event loop (kernel backlog, unread sockets), so new joins are turned
+ * away at once with a cheap 429. Polls (no I/O) are kept until the loop is far later, claims (a few per second per
+ * event, and the reason the queue exists) until it is later still.
+ */
+export const DEFAULT_CLASS_LIMITS: Readonly<Record<LoadClass, ClassLimits>> = {
+  join: { maxDelayMs: 100, maxInFlight: 256, minInFlight: 8, minRetrySeconds: 1, maxRetrySeconds: 60 },
+  poll: { maxDelayMs: 400, maxInFlight: 4_096, minInFlight: 32, minRetrySeconds: 2, maxRetrySeconds: 30 },
+  claim: { maxDelayMs: 1_500, maxInFlight: 512, minInFlight: 16, minRetrySeconds: 1, maxRetrySeconds: 5 },
+};
+
+interface ClassCounters {
+  inFlight: number;
+  completed: number;
+  refused: number;
+  /** Completions and refusals per second, smoothed over ~1 s windows. */
+  throughput: number;
+  refusedRate: number;
+}
+
+/**
+ * Admission control for one instance: a request of a class is refused at once (`RATE_LIMITED`, 429 with
+ * Retry-After) when the event loop is later than the class allows or too many of the class are in flight, instead of
+ * queueing until everyone times out. Retry-After is the time the instance needs to serve what it has turned away
+ * (refusals per second ÷ completions per second, within the class's bounds), spread uniformly over ±50 % so refused
+ * clients do not return together. A refused client loses nothing: it retries and is served then.
+ */
+export class OverloadGuard {
+  private readonly counters = new Map<LoadClass, ClassCounters>();
+  private windowStart: number;
+
+  constructor(
+    private readonly sampler: DelaySampler,
+    private readonly limits: Readonly<Record<LoadClass, ClassLimits>> = DEFAULT_CLASS_LIMITS,
+    private readonly random: () => number = Math.random,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.windowStart = now();
+    for (const cls of LOAD_CLASSES)
+      this.counters.set(cls, { inFlight: 0, completed: 0, refused: 0, throughput: 0, refusedRate: 0 });
+  }
+
+  /** Takes a slot for a request of `cls` or throws RATE_LIMITED at once; the returned function frees it (once). */
+  acquire(cls: LoadClass): () => void {
+    this.measure();
+    const counters = this.counters.get(cls)!;
+    const limits = this.limits[cls];
+    const delay = this.sampler.delayMs();
+    const late = delay >= limits.maxDelayMs && counters.inFlight >= limits.minInFlight;
+    if (late || counters.inFlight >= limits.maxInFlight) {
+      counters.refused++;
+      throw new DomainError('RATE_LIMITED', 'The waiting room is very busy; your request was not taken. Try again.', {
+        retryAfter: this.retryAfterSeconds(cls),
+        reason: 'OVERLOADED',
+      });
+    }
+    counters.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      counters.inFlight--;
+      counters.completed++;
+    };
+  }
+
+  /** Seconds for the class's turned-away demand (and what is in flight) to be served, jittered ±50 %. */
+  retryAfterSeconds(cls: LoadClass): number {
+    const counters = this.counters.get(cls)!;
+    const { minRetrySeconds, maxRetrySeconds } = this.limits[cls];
+    const backlog = counters.inFlight + Math.max(counters.refused, counters.refusedRate);
+    const drain = counters.throughput > 0 ? backlog / counters.throughput : minRetrySeconds;
+    const base = Math.min(maxRetrySeconds, Math.max(minRetrySeconds, drain));
+    const spread = base * (0.5 + this.random());
+    return Math.min(maxRetrySeconds, Math.max(minRetrySeconds, Math.round(spread)));
+  }
+
+  /** Currently served requests of a class (for tests and the operator). */
+  inFlight(cls: LoadClass): number {
+    return this.counters.get(cls)!.inFlight;
+  }
+
+  private measure(): void {
+    const now = this.now();
+    const elapsed = now - this.windowStart;
+    if (elapsed < 1_000) return;
+    for (const counters of this.counters.values()) {
+      const served = (counters.completed * 1_000) / elapsed;
+      const refused = (counters.refused * 1_000) / elapsed;
+      counters.throughput = counters.throughput === 0 ? served : 0.5 * counters.throughput + 0.5 * served;
+      counters.refusedRate = 0.5 * counters.refusedRate + 0.5 * refused;
+      counters.completed = 0;
+      counters.refused = 0;
+    }
+    this.windowStart = now;
+  }
+}
+
+/**
+ * The event loop's recent delay: per window, the larger of the 99th percentile of `monitorEventLoopDelay` and how late
+ * the window's own timer fired; reported as the smaller of the last two windows, so a sustained backlog is seen within
+ * two windows while a single stall (start-up, a GC pause) sheds nothing. Its timer is unref'd: it never keeps a
+ * process alive.
+ */
+export class EventLoopDelaySampler implements DelaySampler {
+  private readonly histogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly timer: NodeJS.Timeout;
+  private last = 0;
+  private previous = 0;
+  private expectedAt: number;
+
+  constructor(private readonly windowMs = 200) {
+    this.histogram.enable();
+    this.expectedAt = performance.now() + windowMs;
+    this.timer = setInterval(() => this.sample(), windowMs);
+    this.timer.unref();
+  }
+
+  delayMs(): number {
+    return Math.min(this.last, this.previous);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.histogram.disable();
+  }
+
+  private sample(): void {
+    const now = performance.now();
+    const late = Math.max(0, now - this.expectedAt);
+    // The histogram counts its own 10 ms resolution as delay.
+    const p99 = this.histogram.count > 0 ? Math.max(0, this.histogram.percentile(99) / 1e6 - 10) : 0;
+    this.previous = this.last;
+    this.last = Math.max(late, p99);
+    this.histogram.reset();
+    this.expectedAt = now + this.windowMs;
+  }
+}
