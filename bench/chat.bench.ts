@@ -2,7 +2,7 @@
  * Chat benchmark (issue 8; SPEC §7 "the assistant adds little to the model's own time-to-first-token"). Not a test:
  * it prints figures measured in one run, with the fake Bedrock endpoint (real wire protocol) playing the model.
  *
- *   npm run bench:chat -- [--clients 20] [--messages 5] [--rounds 4] [--delay 300]
+ *   npm run bench:chat -- [--clients 20] [--messages 5] [--rounds 4] [--delay 300] [--tps 100]
  *
  * The API and the web tier run as two separate Node processes (as on their own instances in AWS), from an esbuild
  * bundle of app/main.ts with NODE_ENV=production, as the artifact runs; this process runs DynamoDB Local, the fake
@@ -12,7 +12,9 @@
  *    cache-read as the fake's prompt-cache simulation reports them; cold (empty cache) and warm (prefix cached).
  * 2. Time to first token: the fake answers after a fixed delay; the model's own TTFT (the real SDK calling the fake
  *    directly) against the TTFT a browser sees through both tiers (web SSE relay → API → SDK → fake), both at the
- *    same concurrency, in alternating rounds. See docs/benchmarks.md.
+ *    same concurrency, in alternating rounds, under two workloads (bench/lib/chat-workloads.ts): answers of a
+ *    realistic length streamed at `--tps` tokens/s (the headline figure), and the first, back-to-back short answers
+ *    (a stress figure). See docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -25,14 +27,22 @@ import { MOONLIGHT } from '../test/support/builders.js';
 import { FakeBedrock } from '../test/support/fake-bedrock.js';
 import { processCpuMs, startRole, type AppProcess } from './lib/app-processes.js';
 import { bundleApp } from './lib/bench-bundle.js';
+import { BACK_TO_BACK, streamedAnswers } from './lib/chat-workloads.js';
 import { parseIntegerFlags, usageOf } from './lib/flags.js';
 import { machineInfo } from './lib/machine.js';
 import { ratio } from './lib/stats.js';
 import { bookingTokens, type BookingTokens } from './lib/token-bench.js';
 import { timeToFirstToken, type TtftResult } from './lib/ttft-bench.js';
 
-const FLAGS = { '--clients': 'clients', '--messages': 'messages', '--rounds': 'rounds', '--delay': 'delay' } as const;
-const DEFAULTS = { clients: 20, messages: 5, rounds: 4, delay: 300 };
+const FLAGS = {
+  '--clients': 'clients',
+  '--messages': 'messages',
+  '--rounds': 'rounds',
+  '--delay': 'delay',
+  '--tps': 'tps',
+} as const;
+/** `tps`: the fake model's output speed in the realistic workload, tokens per second (Claude Haiku 4.5: 100+). */
+const DEFAULTS = { clients: 20, messages: 5, rounds: 4, delay: 300, tps: 100 };
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench-secret' };
 /** Both roles run as deployed: compiled templates cached, no debug logging. */
 // Production refuses to start without an admission key (the waiting room's HMAC key; SSM in AWS).
@@ -98,26 +108,29 @@ async function main(): Promise<void> {
     report('cold (empty prompt cache: the first booking after 5 idle minutes)', cold);
     report('warm (the prefix is cached, as during any steady traffic)', warm);
 
-    console.log(
-      `\n### Time to first token: ${args.clients} concurrent chats × ${args.messages} messages × ${args.rounds} rounds ` +
-        `per side; the fake answers after ${args.delay} ms\n`,
-    );
-    const ttft = await timeToFirstToken({
-      webUrl: web.url,
-      fake,
-      modelId: loadConfig({}).assistant.primaryModelId,
-      clients: args.clients,
-      messages: args.messages,
-      rounds: args.rounds,
-      delayMs: args.delay,
-      cpu: {
-        web: () => web!.cpuMs(),
-        api: () => api!.cpuMs(),
-        'DynamoDB Local': () => processCpuMs(local!.pid!),
-        'load generator + fake': () => processCpuMs(process.pid),
-      },
-    });
-    reportTtft(ttft);
+    for (const workload of [streamedAnswers(args.tps), BACK_TO_BACK]) {
+      console.log(
+        `\n### Time to first token, ${workload.name}: ${args.clients} concurrent chats × ${args.messages} messages × ` +
+          `${args.rounds} rounds per side; the fake answers after ${args.delay} ms; ${workload.description}\n`,
+      );
+      const ttft = await timeToFirstToken({
+        webUrl: web.url,
+        fake,
+        modelId: loadConfig({}).assistant.primaryModelId,
+        clients: args.clients,
+        messages: args.messages,
+        rounds: args.rounds,
+        delayMs: args.delay,
+        workload,
+        cpu: {
+          web: () => web!.cpuMs(),
+          api: () => api!.cpuMs(),
+          'DynamoDB Local': () => processCpuMs(local!.pid!),
+          'load generator + fake': () => processCpuMs(process.pid),
+        },
+      });
+      reportTtft(ttft);
+    }
   } finally {
     await web?.stop();
     await api?.stop();

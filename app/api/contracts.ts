@@ -146,4 +146,6 @@ export interface AssistantMessageRequest {
   readonly conversationId?: string;
   readonly message: string;
   readonly locale: 'ko' | 'en';
+  /** The turn of the last answer the page saw start: lets the instance that saved it skip the conversation read. */
+  readonly turn?: number;
 }

@@ -2,7 +2,13 @@ import type { HoldView } from '../booking/service.js';
 import type { Step } from './conversation.js';
 
 /** Why an answer failed, as the web tier maps it to a message; every one of them offers a retry but TURN_LIMIT. */
-export const ASSISTANT_ERRORS = ['MODEL_UNAVAILABLE', 'INTERRUPTED', 'TURN_LIMIT', 'INTERNAL'] as const;
+export const ASSISTANT_ERRORS = [
+  'MODEL_UNAVAILABLE',
+  'INTERRUPTED',
+  'TURN_LIMIT',
+  'INTERNAL',
+  'CONVERSATION_MOVED',
+] as const;
 export type AssistantErrorCode = (typeof ASSISTANT_ERRORS)[number];
 
 /**
@@ -10,7 +16,8 @@ export type AssistantErrorCode = (typeof ASSISTANT_ERRORS)[number];
  * the web tier renders and escapes them, and renders the hold card itself from `hold`.
  */
 export type AssistantEvent =
-  | { readonly type: 'start'; readonly conversationId: string; readonly offline: boolean }
+  /** `turn`: the turn this answer saves the conversation as; the page sends it back with the next message. */
+  | { readonly type: 'start'; readonly conversationId: string; readonly turn: number; readonly offline: boolean }
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'tool'; readonly name: string; readonly phase: 'start' | 'end'; readonly ok?: boolean }
   | { readonly type: 'hold'; readonly hold: HoldView }

@@ -61,6 +61,12 @@ export interface ChatInput {
   readonly user?: { readonly userId: string };
   /** The page's language, used until the person's own message says otherwise. */
   readonly locale: Locale;
+  /**
+   * The turn the conversation was at after the last answer this person's browser saw start (the web tier keeps it
+   * beside the conversation id). When this instance saved exactly that turn, its copy is trusted and the answer
+   * takes no lease up front (see `answerMessage`).
+   */
+  readonly turn?: number;
 }
 
 /** Conversations whose last saved state this instance keeps, to start the model before the conversation read. */
@@ -80,6 +86,23 @@ function sameVersion(stored: ConversationState, copy: ConversationState): boolea
 /** The state of the answer being written; tools replace it as they go. */
 interface StateCell {
   state: ConversationState;
+}
+
+/**
+ * How an answer may save its state: under the lease it took, as a new conversation, or — when it started from this
+ * instance's trusted copy without a lease — only if nobody saved or leased the conversation since `turn`.
+ */
+type SaveGuard =
+  | { readonly kind: 'leased'; readonly lease: string }
+  | { readonly kind: 'new' }
+  | { readonly kind: 'unchanged'; readonly turn: number };
+
+/** A trusted-copy answer found its conversation moved on or leased when it came to run a tool. */
+export class ConversationMoved extends Error {
+  constructor() {
+    super('the conversation was continued elsewhere while this answer was being written');
+    this.name = 'ConversationMoved';
+  }
 }
 
 /** What a page needs to show an existing conversation. */
@@ -102,6 +125,8 @@ export class AssistantService {
   private readonly toolSpecs;
   private prefixCache: { identity: unknown; content: string; prefix: Promise<StablePrefix> } | undefined;
   private readonly saved = new Map<string, ConversationState>();
+  /** Conversations this instance is answering right now: a second message meanwhile is refused without a read. */
+  private readonly answering = new Set<string>();
 
   constructor(private readonly deps: AssistantDeps) {
     const tools = deps.tools ?? ASSISTANT_TOOLS;
@@ -114,8 +139,7 @@ export class AssistantService {
   }
 
   async chat(input: ChatInput, emit: (event: AssistantEvent) => void, signal: AbortSignal): Promise<void> {
-    const { clock, settings } = this.deps;
-    const started = clock.now();
+    const started = this.deps.clock.now();
     const titles = await this.titleIndex();
     const understanding = understand(input.message, titles, kstDateOf(started));
     const prepare = (state: ConversationState): ConversationState =>
@@ -129,14 +153,40 @@ export class AssistantService {
         understanding,
         titles,
       );
-    // The conversation read (a DynamoDB round trip) need not delay the model: when this instance saved the
+    const id = input.conversationId;
+    if (id && this.answering.has(id)) throw busy();
+    if (id) this.answering.add(id);
+    try {
+      await this.answerMessage(input, understanding, titles, prepare, started, emit, signal);
+    } finally {
+      if (id) this.answering.delete(id);
+    }
+  }
+
+  private async answerMessage(
+    input: ChatInput,
+    understanding: Understanding,
+    titles: TitleIndex,
+    prepare: (state: ConversationState) => ConversationState,
+    started: number,
+    emit: (event: AssistantEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { settings } = this.deps;
+    const copy = input.conversationId ? this.saved.get(input.conversationId) : undefined;
+    const ownCopy = copy && this.ownedBy(copy, input.user) ? copy : undefined;
+    // The fast path: this instance saved the conversation last at the turn the person's browser last saw, so its copy
+    // is the stored state unless another tab or instance wrote since — which the save's condition (and, before any
+    // tool runs, a conditional lease) catches. One DynamoDB call per message instead of two.
+    const live = ownCopy !== undefined && ownCopy.updatedAt + settings.conversationMs > started;
+    if (ownCopy && live && input.turn === ownCopy.turn) {
+      const cell: StateCell = { state: prepare(ownCopy) };
+      return this.respond(cell, { kind: 'unchanged', turn: ownCopy.turn }, input, understanding, titles, emit, signal);
+    }
+    // Otherwise the conversation read (a DynamoDB round trip) need not delay the model: when this instance saved the
     // conversation last, the first model turn starts from that copy while the lease is taken, and its output is held
     // back until the lease confirms the copy is current (otherwise it is discarded and the turn starts again).
-    const copy = input.conversationId ? this.saved.get(input.conversationId) : undefined;
-    const early =
-      copy && this.ownedBy(copy, input.user)
-        ? await this.startEarly(prepare(copy), input, understanding, titles, signal)
-        : undefined;
+    const early = ownCopy ? await this.startEarly(prepare(ownCopy), input, understanding, titles, signal) : undefined;
     let leased: LeasedConversation | undefined;
     try {
       leased = await this.lease(input.conversationId, started);
@@ -149,16 +199,44 @@ export class AssistantService {
       // Someone else's conversation (e.g. after logging out): left untouched, and this person starts a new one.
       await this.deps.store.commit(leased.state, leased.lease, leased.state.updatedAt + settings.conversationMs);
     }
-    const current = owned && copy && sameVersion(owned.state, copy) ? early : undefined;
+    const current = owned && ownCopy && sameVersion(owned.state, ownCopy) ? early : undefined;
     if (early && !current) early.cancel();
     const cell: StateCell = { state: prepare(owned?.state ?? newConversation(randomUUID(), input.locale, started)) };
-    emit({ type: 'start', conversationId: cell.state.id, offline: this.deps.offline });
+    const guard: SaveGuard = owned ? { kind: 'leased', lease: owned.lease } : { kind: 'new' };
+    return this.respond(cell, guard, input, understanding, titles, emit, signal, current);
+  }
+
+  private async respond(
+    cell: StateCell,
+    initialGuard: SaveGuard,
+    input: ChatInput,
+    understanding: Understanding,
+    titles: TitleIndex,
+    emit: (event: AssistantEvent) => void,
+    signal: AbortSignal,
+    current?: EarlyTurn,
+  ): Promise<void> {
+    const { clock, settings } = this.deps;
+    let guard = initialGuard;
+    // Tools change the world (a hold!): an answer without a lease takes one before its first tool runs.
+    const beforeTools = async () => {
+      if (guard.kind !== 'unchanged') return;
+      const now = clock.now();
+      try {
+        const lease = await this.deps.store.leaseIfUnchanged(cell.state.id, guard.turn, now, now + settings.leaseMs);
+        guard = { kind: 'leased', lease };
+      } catch (error) {
+        if (error instanceof ConversationBusy) throw new ConversationMoved();
+        throw error;
+      }
+    };
+    emit({ type: 'start', conversationId: cell.state.id, turn: cell.state.turn, offline: this.deps.offline });
 
     let answerText = '';
     let finished = false;
     try {
       const onText = (text: string) => (answerText += text);
-      const model = await this.answer(cell, input, understanding, titles, emit, signal, onText, current);
+      const model = await this.answer(cell, input, understanding, titles, emit, signal, onText, beforeTools, current);
       finished = true;
       emit({
         type: 'model',
@@ -175,10 +253,13 @@ export class AssistantService {
       let next: ConversationState = { ...cell.state, updatedAt: now };
       if (finished) next = remember(next, { user: input.message, assistant: answerText });
       next = { ...next, step: stepOf(next) };
+      const expiresAt = now + settings.conversationMs;
       try {
-        await this.deps.store.commit(next, owned?.lease, now + settings.conversationMs);
+        if (guard.kind === 'unchanged') await this.deps.store.commitIfUnchanged(next, guard.turn, now, expiresAt);
+        else await this.deps.store.commit(next, guard.kind === 'leased' ? guard.lease : undefined, expiresAt);
         this.keepCopy(next);
       } catch (e) {
+        // Another tab or instance continued the conversation meanwhile: its state stands, this exchange is not kept.
         this.saved.delete(next.id);
         this.deps.log('assistant: conversation state not saved', e);
       }
@@ -215,6 +296,7 @@ export class AssistantService {
     emit: (event: AssistantEvent) => void,
     signal: AbortSignal,
     onText: (text: string) => void,
+    beforeTools: () => Promise<void>,
     early?: EarlyTurn,
   ): Promise<AnsweringModel> {
     const { settings } = this.deps;
@@ -250,6 +332,7 @@ export class AssistantService {
         say(`${result.text ? '\n\n' : ''}${REPLIES.turnLimit[cell.state.locale]}`);
         return model;
       }
+      await beforeTools();
       messages.push({ role: 'assistant', content: result.content });
       const results: ToolResultPart[] = [];
       let held = false;
@@ -349,9 +432,7 @@ export class AssistantService {
     try {
       return await this.deps.store.begin(conversationId, now, now + this.deps.settings.leaseMs);
     } catch (error) {
-      if (error instanceof ConversationBusy) {
-        throw new DomainError('CONCURRENT_UPDATE', 'The assistant is still answering your previous message.');
-      }
+      if (error instanceof ConversationBusy) throw busy();
       throw error;
     }
   }
@@ -364,6 +445,9 @@ export class AssistantService {
   private errorEvent(error: unknown): AssistantEvent {
     if (error instanceof ModelsUnavailable) {
       return { type: 'error', code: 'MODEL_UNAVAILABLE', message: error.message, retryable: true };
+    }
+    if (error instanceof ConversationMoved) {
+      return { type: 'error', code: 'CONVERSATION_MOVED', message: error.message, retryable: true };
     }
     if (error instanceof AnswerInterrupted) {
       return { type: 'error', code: 'INTERRUPTED', message: error.message, retryable: true };
@@ -410,6 +494,10 @@ export class AssistantService {
       catalogSnapshot(performances, venues, this.deps.cancellationPolicy),
     );
   }
+}
+
+function busy(): DomainError {
+  return new DomainError('CONCURRENT_UPDATE', 'The assistant is still answering your previous message.');
 }
 
 /** Keeps the state in step with what the person said: show, head count, grade, and a slot among those listed. */

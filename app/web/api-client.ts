@@ -26,6 +26,7 @@ import type {
 import type { ErrorCode } from '../shared/errors.js';
 import { HEALTH_PATH } from '../shared/load-balancing.js';
 import { currentRequestId } from '../shared/request-context.js';
+import { postForEvents, StreamRefused, type StreamEvent } from './sse-request.js';
 
 /** An error answer from the API, carrying its stable code so pages can say exactly what was refused. */
 export class ApiError extends Error {
@@ -52,12 +53,7 @@ export type Conditional<T> =
   | { readonly notModified: true; readonly etag: string }
   | { readonly notModified: false; readonly etag?: string; readonly body: T };
 
-/** One server-sent event of a streaming API answer. */
-export interface StreamEvent {
-  readonly event: string;
-  readonly data: string;
-  readonly id?: string;
-}
+export type { StreamEvent };
 
 const enc = encodeURIComponent;
 
@@ -191,21 +187,20 @@ export class ApiClient {
    * arrives. An error status is thrown as ApiError before the first event; aborting `signal` ends the stream.
    */
   async *stream(path: string, body: unknown, c: CallContext = {}, signal?: AbortSignal): AsyncGenerator<StreamEvent> {
-    const response = await this.send('POST', path, c, body, { accept: 'text/event-stream' }, signal);
-    if (!response.ok) throw await errorOf(response);
-    if (!response.body) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
-        const event = parseEvent(block);
-        if (event) yield event;
-      }
+    const headers = this.headersOf(c, { accept: 'text/event-stream', 'content-type': 'application/json' });
+    let events: AsyncGenerator<StreamEvent>;
+    let first: IteratorResult<StreamEvent>;
+    try {
+      events = postForEvents(new URL(path, this.baseUrl), headers, JSON.stringify(body), signal);
+      first = await events.next();
+    } catch (error) {
+      if (error instanceof StreamRefused) throw errorOfBody(error.status, error.body);
+      if (signal?.aborted) throw error;
+      throw new ApiError(503, 'UPSTREAM', `The booking service did not answer (${(error as Error).message}).`);
     }
+    if (first.done) return;
+    yield first.value;
+    yield* events;
   }
 
   private async conditional<T>(path: string, etag: string | undefined, c?: CallContext): Promise<Conditional<T>> {
@@ -228,27 +223,35 @@ export class ApiClient {
     return (await response.json()) as T;
   }
 
+  /** The caller's identity and address, and the page request's id, on every call to the API. */
+  private headersOf(c: CallContext, base: Record<string, string>): Record<string, string> {
+    const headers = { ...base };
+    if (c.token) headers.authorization = `Bearer ${c.token}`;
+    if (c.clientIp) headers['x-forwarded-for'] = c.clientIp;
+    // The page request's id travels on, so its web and API log lines (and an API error) share one id.
+    const requestId = currentRequestId();
+    if (requestId) headers['x-request-id'] = requestId;
+    return headers;
+  }
+
   private async send(
     method: string,
     path: string,
     c: CallContext,
     body: unknown,
     extra: Record<string, string> = {},
-    signal?: AbortSignal,
   ): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json', ...extra };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (c.token) headers.authorization = `Bearer ${c.token}`;
-    if (c.clientIp) headers['x-forwarded-for'] = c.clientIp;
-    // The page request's id travels on, so its web and API log lines (and an API error) share one id.
-    const requestId = currentRequestId();
-    if (requestId) headers['x-request-id'] = requestId;
+    const headers = this.headersOf(c, {
+      accept: 'application/json',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...extra,
+    });
     try {
       return await fetch(new URL(path, this.baseUrl), {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: signal ?? AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       throw new ApiError(503, 'UPSTREAM', `The booking service did not answer (${(error as Error).message}).`);
@@ -260,30 +263,23 @@ const ticketHeader = (ticket: string | undefined): Record<string, string> =>
   ticket ? { 'x-queue-ticket': ticket } : {};
 
 async function errorOf(response: Response): Promise<ApiError> {
-  const payload = (await response.json().catch(() => undefined)) as Partial<ApiErrorBody> | undefined;
+  return errorOfBody(response.status, await response.text().catch(() => ''));
+}
+
+function errorOfBody(status: number, text: string): ApiError {
+  let payload: Partial<ApiErrorBody> | undefined;
+  try {
+    payload = JSON.parse(text) as Partial<ApiErrorBody>;
+  } catch {
+    payload = undefined;
+  }
   const error = payload?.error;
   return new ApiError(
-    response.status,
+    status,
     error?.code ?? 'UPSTREAM',
     error?.message ?? 'The booking service failed.',
     error?.details,
   );
-}
-
-function parseEvent(block: string): StreamEvent | undefined {
-  let event = 'message';
-  let id: string | undefined;
-  const data: string[] = [];
-  for (const line of block.split(/\r?\n/)) {
-    if (line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'event') event = value;
-    else if (field === 'data') data.push(value);
-    else if (field === 'id') id = value;
-  }
-  return data.length > 0 ? { event, data: data.join('\n'), id } : undefined;
 }
 
 /** The body of a conditional read that was asked without an ETag (so it cannot be a 304). */

@@ -2,9 +2,8 @@ import { ConverseStreamCommand, type ConverseStreamCommandInput } from '@aws-sdk
 import { createBedrockClient } from '../../app/adapters/bedrock/converse-stream-model.js';
 import type { FakeBedrock } from '../../test/support/fake-bedrock.js';
 import { reply } from '../../test/support/fake-bedrock.js';
+import type { ChatWorkload } from './chat-workloads.js';
 import { summarize, type LatencySummary } from './stats.js';
-
-const ANSWER = '안녕하세요! 어떤 공연을 찾으시나요? 날짜와 인원을 알려 주시면 좌석을 찾아 드릴게요.';
 
 export interface TtftOptions {
   readonly webUrl: string;
@@ -16,6 +15,8 @@ export interface TtftOptions {
   readonly rounds: number;
   /** The fake's fixed time to its first event. */
   readonly delayMs: number;
+  /** The answer's length and pacing: the same for both sides. */
+  readonly workload: ChatWorkload;
   /** CPU counters of the processes involved (ms so far), to report CPU per answer next to the latencies. */
   readonly cpu: Readonly<Record<string, () => number>>;
 }
@@ -36,9 +37,10 @@ export interface TtftResult {
  *   carrying answer text arrives.
  */
 export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult> {
-  const { fake, clients, delayMs } = options;
+  const { fake, clients, delayMs, workload } = options;
   fake.reset();
-  fake.responder = () => reply.text(ANSWER, { delayMs, chunk: 6 });
+  fake.responder = () =>
+    reply.text(workload.answer, { delayMs, chunk: workload.chunk, gapMs: workload.gapMs || undefined });
   const people = await Promise.all(Array.from({ length: clients }, (_, i) => Person.open(options.webUrl, i)));
   // One warm-up message each (conversations created, connections and JIT warm), and a real request to replay.
   await Promise.all(people.map((p) => p.firstToken('안녕하세요')));
@@ -64,9 +66,9 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
     );
     for (const [k, read] of Object.entries(options.cpu)) cpu[name][k] = (cpu[name][k] ?? 0) + read() - before[k]!;
     answers[name] += clients * options.messages;
-    phases.push(
-      `  ${name}: ${clients * options.messages} answers in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
+    const seconds = (performance.now() - started) / 1000;
+    const count = clients * options.messages;
+    phases.push(`  ${name}: ${count} answers in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} messages/s)`);
   };
   for (let round = 0; round < options.rounds; round++) {
     for (const name of round % 2 === 0 ? (['model', 'app'] as const) : (['app', 'model'] as const)) await phase(name);

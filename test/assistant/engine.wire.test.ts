@@ -1,17 +1,11 @@
 import { expect } from 'chai';
 import { MIN_CACHEABLE_TOKENS_HAIKU_4_5 } from '../../app/assistant/token-estimate.js';
 import { chat, eventsOf } from '../support/assistant.js';
-import { assistantFixture, type AssistantFixture } from '../support/assistant-fixture.js';
+import { anotherApiInstance, assistantFixture, type AssistantFixture } from '../support/assistant-fixture.js';
 import { FALLBACK, PRIMARY } from '../support/bedrock-client.js';
 import { promptLayout, reply, textDeltas } from '../support/fake-bedrock.js';
 import { resultOf, script } from '../support/scripted-model.js';
 import { MOONLIGHT } from '../support/builders.js';
-import { composeApi } from '../../app/compose.js';
-import { createApiApp } from '../../app/api/app.js';
-import { listen } from '../../app/server.js';
-import { TEST_SCRYPT } from '../support/fixture.js';
-import { TEST_CREDENTIALS } from '../support/bedrock-client.js';
-import { noMetrics } from '../../app/assistant/metrics.js';
 
 describe('assistant engine through the API, on the real Bedrock SDK and the wire-protocol fake', function () {
   this.timeout(120_000);
@@ -218,17 +212,7 @@ describe('assistant engine through the API, on the real Bedrock SDK and the wire
   });
 
   it('a stale local copy (another instance answered in between) is discarded: the answer is built from the stored conversation', async () => {
-    const other = composeApi({
-      config: a.fx.config,
-      clock: a.fx.clock,
-      dynamoEndpoint: a.fx.endpoint,
-      drState: a.fx.dr,
-      scrypt: TEST_SCRYPT,
-      log: () => {},
-      bedrockCredentials: TEST_CREDENTIALS,
-      assistantMetrics: noMetrics,
-    });
-    const elsewhere = await listen(createApiApp(other.apiDeps), '127.0.0.1', 0);
+    const elsewhere = await anotherApiInstance(a);
     try {
       // Each answer says how many exchanges the request re-sent, so the test can see which state it was built from.
       a.fake.responder = (req) => reply.text(`recent=${req.body.messages.length}`);

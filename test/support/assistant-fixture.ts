@@ -1,8 +1,10 @@
-import { EmfMetrics } from '../../app/assistant/metrics.js';
-import type { RunningServer } from '../../app/server.js';
+import { createApiApp } from '../../app/api/app.js';
+import { EmfMetrics, noMetrics } from '../../app/assistant/metrics.js';
+import { composeApi } from '../../app/compose.js';
+import { listen, type RunningServer } from '../../app/server.js';
 import { fakeBedrock, TEST_CREDENTIALS } from './bedrock-client.js';
 import type { FakeBedrock } from './fake-bedrock.js';
-import { createFixture, type Fixture } from './fixture.js';
+import { createFixture, TEST_SCRYPT, type Fixture } from './fixture.js';
 import { serveApi } from './servers.js';
 
 export interface AssistantFixture {
@@ -40,4 +42,19 @@ export async function assistantFixture(
   );
   const api = await serveApi(fx);
   return { fx, api, fake, metrics, slept };
+}
+
+/** A second API instance over the same tables and fake endpoint, with its own memory (no saved copies of its own). */
+export function anotherApiInstance(a: AssistantFixture): Promise<RunningServer> {
+  const other = composeApi({
+    config: a.fx.config,
+    clock: a.fx.clock,
+    dynamoEndpoint: a.fx.endpoint,
+    drState: a.fx.dr,
+    scrypt: TEST_SCRYPT,
+    log: () => {},
+    bedrockCredentials: TEST_CREDENTIALS,
+    assistantMetrics: noMetrics,
+  });
+  return listen(createApiApp(other.apiDeps), '127.0.0.1', 0);
 }

@@ -7,13 +7,21 @@ export interface ChatReply {
   readonly error?: { code: string; message: string; details?: Record<string, unknown> };
   readonly text: string;
   readonly conversationId?: string;
+  /** The turn the answer saves the conversation as (its `start` event), to send back with the next message. */
+  readonly turn?: number;
 }
 
 /** One message to the API's assistant endpoint; the event stream is read to its end. */
 export async function chat(
   apiUrl: string,
   message: string,
-  options: { token?: string; conversationId?: string; locale?: 'ko' | 'en'; headers?: Record<string, string> } = {},
+  options: {
+    token?: string;
+    conversationId?: string;
+    turn?: number;
+    locale?: 'ko' | 'en';
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<ChatReply> {
   const response = await fetch(new URL('/v1/assistant/messages', apiUrl), {
     method: 'POST',
@@ -22,7 +30,12 @@ export async function chat(
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...options.headers,
     },
-    body: JSON.stringify({ message, conversationId: options.conversationId, locale: options.locale }),
+    body: JSON.stringify({
+      message,
+      conversationId: options.conversationId,
+      turn: options.turn,
+      locale: options.locale,
+    }),
   });
   const body = await response.text();
   if (!response.headers.get('content-type')?.includes('text/event-stream')) {
@@ -45,6 +58,7 @@ export async function chat(
     events,
     text,
     conversationId: start?.type === 'start' ? start.conversationId : undefined,
+    turn: start?.type === 'start' ? start.turn : undefined,
   };
 }
 

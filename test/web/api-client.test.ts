@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import express from 'express';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { listen } from '../../app/server.js';
 import { ApiClient, ApiError } from '../../app/web/api-client.js';
 
@@ -51,6 +53,53 @@ describe('ApiClient (the web tier’s typed client) against a local HTTP server'
     } finally {
       await server.close();
     }
+  });
+
+  it('stream(): consecutive streams reuse one kept-alive connection; aborting mid-stream ends it without an event', async () => {
+    const app = express();
+    app.post('/v1/stream', (_req, res) => {
+      res.setHeader('content-type', 'text/event-stream');
+      res.end('data: one\n\n');
+    });
+    app.post('/v1/endless', (_req, res) => {
+      res.setHeader('content-type', 'text/event-stream');
+      res.write('data: first\n\n');
+    });
+    const server = createServer(app);
+    let connections = 0;
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      for (let i = 0; i < 3; i++) {
+        const events = [];
+        for await (const event of client.stream('/v1/stream', {})) events.push(event.data);
+        expect(events).to.deep.equal(['one']);
+      }
+      expect(connections).to.equal(1);
+      const controller = new AbortController();
+      const seen: string[] = [];
+      const error = await (async () => {
+        for await (const event of client.stream('/v1/endless', {}, {}, controller.signal)) {
+          seen.push(event.data);
+          controller.abort();
+        }
+      })().catch((e: unknown) => e);
+      expect(seen).to.deep.equal(['first']);
+      expect(String(error)).to.match(/abort/i);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('stream() to an unreachable API is a 503 UPSTREAM error before any event', async () => {
+    const client = new ApiClient('http://127.0.0.1:9', 2_000);
+    const error = await (async () => {
+      for await (const _ of client.stream('/v1/assistant/messages', {})) void _;
+    })().catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ApiError);
+    expect(error).to.include({ status: 503, code: 'UPSTREAM' });
   });
 
   it('an unreachable API is a 503 UPSTREAM error, not a crash', async () => {

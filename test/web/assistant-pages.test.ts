@@ -78,7 +78,23 @@ describe('assistant web relay: SSE in the response to the htmx POST, escaped fra
     expect(r.html).to.contain(
       `<hx-partial hx-target="#${id}-model" hx-swap="innerHTML">답변: Claude Haiku 4.5</hx-partial>`,
     );
-    expect(b.cookies.get('mt_chat')).to.match(/^[0-9a-f-]{36}$/);
+    expect(b.cookies.get('mt_chat')).to.match(/^[0-9a-f-]{36}\.1$/);
+  });
+
+  it('the chat cookie carries the turn the page saw start (.1, then .2); a bare id (the cookie before turns) still continues', async () => {
+    a.fake.responder = (req) => reply.text(`n=${req.body.messages.length}`);
+    const b = browser();
+    await b.get('/assistant');
+    await ask(b, '안녕하세요');
+    const [id, turn] = b.cookies.get('mt_chat')!.split('.');
+    expect(turn).to.equal('1');
+    const second = await ask(b, '달빛 정원');
+    expect(b.cookies.get('mt_chat')).to.equal(`${id}.2`);
+    expect(second.html).to.contain('>n=3<');
+    b.cookies.set('mt_chat', id!);
+    const third = await ask(b, '두 명이요');
+    expect(third.html).to.contain('>n=5<');
+    expect(b.cookies.get('mt_chat')).to.equal(`${id}.3`);
   });
 
   it('model text and the person’s text are escaped; the model cannot emit markup', async () => {

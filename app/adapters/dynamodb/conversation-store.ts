@@ -9,8 +9,14 @@ import type { TableNames } from './tables.js';
 
 /**
  * Assistant conversations in the `sessions` table (`CONV#<id>`, the table's one TTL attribute), so a conversation
- * continues on another instance, after a restart, or in the other region (a global table). The state is one
- * validated map; the lease (`leaseId`, `leaseUntil`) lets exactly one answer at a time write it.
+ * continues on another instance, after a restart, or in the other region (a global table). The state is stored as
+ * one JSON string (`stateJson`), validated when read; the lease (`leaseId`, `leaseUntil`) lets exactly one answer at
+ * a time write it.
+ *
+ * Why a string and not a nested map: the item is written and read whole on every message and never queried by its
+ * fields, and a nested map costs marshalling into DynamoDB's typed JSON on the way out and back on the way in (in the
+ * app, and in DynamoDB's request parsing), for dozens of little attributes; one string is one attribute. Items
+ * written before the change carry the state as a map (`state`) and are still read.
  */
 export class DynamoConversationStore implements ConversationStore {
   constructor(
@@ -50,12 +56,55 @@ export class DynamoConversationStore implements ConversationStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tables.sessions,
-          Item: { ...keys.conversation(state.id), state, ttl: ttlSeconds(expiresAt) },
+          Item: itemOf(state, expiresAt),
           ...(lease
             ? { ConditionExpression: 'leaseId = :lease', ExpressionAttributeValues: { ':lease': lease } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConversationBusy();
+      throw error;
+    }
+  }
+
+  async commitIfUnchanged(
+    state: ConversationState,
+    previousTurn: number,
+    now: EpochMs,
+    expiresAt: EpochMs,
+  ): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tables.sessions,
+          Item: itemOf(state, expiresAt),
+          // `turn` is written by every save, so an item saved since (or saved before the attribute existed) fails.
+          ConditionExpression: '#turn = :previous AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+          ExpressionAttributeNames: { '#turn': 'turn' },
+          ExpressionAttributeValues: { ':previous': previousTurn, ':now': now },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConversationBusy();
+      throw error;
+    }
+  }
+
+  async leaseIfUnchanged(id: string, turn: number, now: EpochMs, leaseUntil: EpochMs): Promise<string> {
+    const lease = randomUUID();
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.sessions,
+          Key: keys.conversation(id),
+          UpdateExpression: 'SET leaseId = :lease, leaseUntil = :until',
+          ConditionExpression: '#turn = :turn AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+          ExpressionAttributeNames: { '#turn': 'turn' },
+          ExpressionAttributeValues: { ':lease': lease, ':until': leaseUntil, ':turn': turn, ':now': now },
+        }),
+      );
+      return lease;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new ConversationBusy();
       throw error;
@@ -71,12 +120,31 @@ export class DynamoConversationStore implements ConversationStore {
   }
 }
 
+/** The whole item: the state as one string, its turn beside it for the conditions above, and the TTL. */
+function itemOf(state: ConversationState, expiresAt: EpochMs): Record<string, unknown> {
+  return {
+    ...keys.conversation(state.id),
+    stateJson: JSON.stringify(state),
+    turn: state.turn,
+    ttl: ttlSeconds(expiresAt),
+  };
+}
+
 function parse(item: Record<string, unknown>): ConversationState {
-  const result = conversationSchema.safeParse(item.state);
+  const stored = typeof item.stateJson === 'string' ? safeJson(item.stateJson) : item.state;
+  const result = conversationSchema.safeParse(stored);
   if (!result.success) {
     throw new Error(
       `Malformed conversation ${String(item.pk)}: ${result.error.issues.map((i) => i.path.join('.')).join(', ')}`,
     );
   }
   return result.data;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

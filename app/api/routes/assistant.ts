@@ -14,6 +14,8 @@ const messageBody = z.object({
   // The length rule with its own message is checkMessage's; this bound only keeps absurd bodies out.
   message: z.string().max(10_000),
   locale: z.enum(LOCALES).default('ko'),
+  /** The turn of the last answer the page saw start (its `start` event's `turn`). */
+  turn: z.number().int().min(0).max(1_000_000).optional(),
 });
 
 /**
@@ -67,7 +69,13 @@ export function assistantRoutes(deps: ApiDeps): Router {
       send(event);
     };
     await deps.assistant.chat(
-      { conversationId: body.conversationId, message, user: user && { userId: user.userId }, locale: body.locale },
+      {
+        conversationId: body.conversationId,
+        message,
+        user: user && { userId: user.userId },
+        locale: body.locale,
+        turn: body.turn,
+      },
       emit,
       controller.signal,
     );

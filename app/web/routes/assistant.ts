@@ -10,7 +10,11 @@ import { callContext } from '../session.js';
 import type { ViewHelpers } from '../view-helpers.js';
 import { randomBytes } from 'node:crypto';
 
-/** The conversation id; HttpOnly, so only this site's pages continue the conversation. */
+/**
+ * The conversation id and the turn of its last answer this browser saw start (`<id>.<turn>`); HttpOnly, so only this
+ * site's pages continue the conversation. The turn lets the API instance that saved that turn answer from its own
+ * copy without reading the conversation first; a stale or missing turn only costs that read.
+ */
 const CHAT_COOKIE = 'mt_chat';
 const CHAT_COOKIE_MS = 24 * 60 * 60 * 1000;
 
@@ -65,8 +69,9 @@ export function assistantPages(deps: WebDeps): Router {
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
+    const chat = chatCookie(req);
     const events = deps.api.assistantMessage(
-      { conversationId: chatId(req), message, locale: fmtOf(res).locale },
+      { conversationId: chat?.id, turn: chat?.turn, message, locale: fmtOf(res).locale },
       callContext(req),
       controller.signal,
     );
@@ -79,7 +84,7 @@ export function assistantPages(deps: WebDeps): Router {
     }
     if (first.done) throw new Error('the assistant answered without events');
     if (first.value.type === 'start') {
-      res.cookie(CHAT_COOKIE, first.value.conversationId, {
+      res.cookie(CHAT_COOKIE, `${first.value.conversationId}.${first.value.turn}`, {
         httpOnly: true,
         sameSite: 'lax',
         secure: deps.cookieSecure,
@@ -160,7 +165,7 @@ export function assistantPages(deps: WebDeps): Router {
   });
 
   async function conversationOf(req: Request): Promise<ConversationView | undefined> {
-    const id = chatId(req);
+    const id = chatCookie(req)?.id;
     if (!id) return undefined;
     try {
       return (await deps.api.assistantConversation(id, callContext(req))).conversation;
@@ -196,7 +201,10 @@ export function assistantPages(deps: WebDeps): Router {
   return router;
 }
 
-function chatId(req: Request): string | undefined {
+/** The chat cookie: `<id>.<turn>`, or a bare id as set before the turn was added. */
+export function chatCookie(req: Pick<Request, 'cookies'>): { id: string; turn?: number } | undefined {
   const value = (req.cookies as Record<string, string> | undefined)?.[CHAT_COOKIE];
-  return typeof value === 'string' && /^[A-Za-z0-9_.-]{1,120}$/.test(value) ? value : undefined;
+  const found = typeof value === 'string' ? /^([A-Za-z0-9_-]{1,120})(?:\.(\d{1,7}))?$/.exec(value) : null;
+  if (!found) return undefined;
+  return found[2] === undefined ? { id: found[1]! } : { id: found[1]!, turn: Number(found[2]) };
 }
