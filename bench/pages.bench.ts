@@ -39,7 +39,8 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   AWS_REGION: 'ap-northeast-2',
   ADMISSION_KEY: randomBytes(32).toString('base64url'),
-  LOG_LEVEL: 'silent',
+  // Production's level: every request writes its log line, as it does in AWS.
+  LOG_LEVEL: 'info',
   HOST: '127.0.0.1',
 };
 const ACCEPT = { 'accept-encoding': 'gzip, deflate, br', accept: 'text/html' };

@@ -19,6 +19,7 @@ import { seatMapPages } from './routes/seat-map.js';
 import { waitingRoomPages } from './routes/waiting-room.js';
 import { securityHeaders } from './security.js';
 import { redirectToLogin } from './session.js';
+import { HEALTH_PATH } from '../shared/load-balancing.js';
 import { viewHelpers } from './view-helpers.js';
 
 /** The web role: HTML pages enhanced with htmx. It reaches data only through the API client. */
@@ -31,13 +32,14 @@ export function createWebApp(deps: WebDeps): Express {
   app.set('trust proxy', 'loopback, uniquelocal');
   app.use(requestLog(deps.log));
   app.use(securityHeaders({ hsts: deps.cookieSecure }));
-  // gzip/brotli for HTML; never for server-sent events, which must reach the browser as they are written.
-  app.use(
-    compression({
-      filter: (req, res) => !/event-stream/.test(String(res.getHeader('Content-Type'))) && compression.filter(req, res),
-    }),
-  );
+  // gzip/brotli for HTML; never for server-sent events, which must reach the browser as they are written. Mounted
+  // after the shared-page fast path, whose pages are compressed once for every visitor (shared-pages.ts), and in
+  // front of everything else that answers.
+  const compress = compression({
+    filter: (req, res) => !/event-stream/.test(String(res.getHeader('Content-Type'))) && compression.filter(req, res),
+  });
 
+  app.use([HEALTH_PATH, '/assets'], compress);
   app.use(healthRoutes(deps));
   app.use('/assets/htmx', express.static(deps.htmxDir, { maxAge: '1d', index: false }));
   app.use('/assets', express.static(deps.publicDir, { maxAge: '1h', index: false }));
@@ -54,10 +56,15 @@ export function createWebApp(deps: WebDeps): Express {
     res.locals.regionName = fmt.t(`region.${deps.region}`);
     next();
   });
-  app.use(deps.csrf.doubleCsrfProtection);
+  app.use(deps.csrf.issueTokens);
   app.use(drStatus(deps.api));
-  app.use(deps.users.middleware);
   app.use(assistantStatus(deps.api));
+  // Everything a shared page is kept under is known here: an anonymous GET of a page confirmed a moment ago is
+  // answered now, without compression's hooks, the session lookup or the routers (render.ts).
+  app.use(deps.render.sharedPageFastPath);
+  app.use(compress);
+  app.use(deps.csrf.verifyTokens);
+  app.use(deps.users.middleware);
 
   app.use(catalogPages(deps), seatMapPages(deps), holdPages(deps), reservationPages(deps), accountPages(deps));
   app.use(waitingRoomPages(deps));

@@ -6,7 +6,7 @@ import { csrfProtection } from './csrf.js';
 import type { CsrfKeys } from './csrf-keys.js';
 import type { WebDeps } from './deps.js';
 import { loadMessages } from './i18n.js';
-import { PublicReads } from './public-reads.js';
+import { CATALOG_TTL_MS, PublicReads, SEAT_STATE_TTL_MS } from './public-reads.js';
 import { Renderer } from './render.js';
 import { SeatMapViews } from './seat-map.js';
 import { currentUser } from './session.js';
@@ -28,6 +28,12 @@ export interface WebOptions {
   readonly seatStateTtlMs?: number;
   /** Pages shared by anonymous visitors (`shared-pages.ts`); on unless turned off (0). */
   readonly sharedPagesMaxAgeMs?: number;
+  /**
+   * How long after its route confirmed it a shared page is sent by the fast path without asking the route again:
+   * the staleness the fast path may add. By default a quarter-second, and never more than half of the read caches'
+   * periods (so tests that turn the caches off turn it off too).
+   */
+  readonly sharedPagesRecheckMs?: number;
 }
 
 /**
@@ -38,7 +44,11 @@ export function composeWeb(options: WebOptions) {
   const dirs = assetDirs();
   const api = new ApiClient(options.apiUrl);
   const maxAgeMs = options.sharedPagesMaxAgeMs ?? 5_000;
-  const shared = maxAgeMs > 0 ? new SharedPages(systemClock, { maxAgeMs, maxBytes: 32 * 2 ** 20 }) : undefined;
+  const recheckMs =
+    options.sharedPagesRecheckMs ??
+    Math.min(250, (options.catalogTtlMs ?? CATALOG_TTL_MS) / 2, (options.seatStateTtlMs ?? SEAT_STATE_TTL_MS) / 2);
+  const shared =
+    maxAgeMs > 0 ? new SharedPages(systemClock, { maxAgeMs, maxBytes: 32 * 2 ** 20, recheckMs }) : undefined;
   const render = new Renderer(dirs.views, options.production, shared);
   const deps: WebDeps = {
     api,

@@ -10,6 +10,11 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { SingleFlightCache } from '../shared/single-flight-cache.js';
 import { bodyOf, type ApiClient, type CallContext } from './api-client.js';
 
+/** How long the public catalog reads (lists, details, schedules) are kept by default. */
+export const CATALOG_TTL_MS = 5_000;
+/** How long an anonymous slot's seat state is kept by default (the calendar twice as long). */
+export const SEAT_STATE_TTL_MS = 500;
+
 /**
  * Short, single-flight caches of the API's *public* reads (catalog, calendar, seat layout, anonymous seat state),
  * so a popular page costs the API one call per cache period instead of one per viewer. Personal data (a user's
@@ -30,8 +35,8 @@ export class PublicReads {
     options: { catalogTtlMs?: number; seatStateTtlMs?: number; clock?: Clock } = {},
   ) {
     const clock = options.clock ?? systemClock;
-    const catalogTtl = options.catalogTtlMs ?? 5_000;
-    const seatTtl = options.seatStateTtlMs ?? 500;
+    const catalogTtl = options.catalogTtlMs ?? CATALOG_TTL_MS;
+    const seatTtl = options.seatStateTtlMs ?? SEAT_STATE_TTL_MS;
     this.lists = new SingleFlightCache(clock, catalogTtl, 1_000);
     this.details = new SingleFlightCache(clock, catalogTtl, 1_000);
     this.schedules = new SingleFlightCache(clock, catalogTtl, 5_000);

@@ -1,5 +1,6 @@
 import { Eta } from 'eta';
-import type { Request, Response } from 'express';
+import { logRouteAs, routePattern } from '../http/request-log.js';
+import type { Request, RequestHandler, Response } from 'express';
 import { deflatePiece, gzipSpliced, type Deflated } from './gzip-splice.js';
 import { HX, htmxTargetId, isHtmxRequest } from './htmx.js';
 import { sessionToken } from './session.js';
@@ -62,15 +63,15 @@ export class Renderer {
   }
 
   /**
-   * Answers from the shared page of this template and data version when the visitor may share it and it is kept;
+   * Answers from the shared page of this request and data version when the visitor may share it and it is kept;
    * false when the caller must build the page (a route whose data takes work checks this first).
    */
-  sentShared(req: Request, res: Response, template: string, options: PageOptions): boolean {
-    return this.sendKept(req, res, this.shareKey(req, res, template, options), options);
+  sentShared(req: Request, res: Response, options: PageOptions): boolean {
+    return this.sendKept(req, res, this.shareKey(req, res, options), options);
   }
 
   page(req: Request, res: Response, template: string, data: Record<string, unknown>, options: PageOptions = {}): void {
-    const shareKey = this.shareKey(req, res, template, options);
+    const shareKey = this.shareKey(req, res, options);
     if (this.sendKept(req, res, shareKey, options)) return;
     const url = options.url ?? (req.method === 'GET' ? req.originalUrl : '/');
     const other = res.locals.locale === 'en' ? 'ko' : 'en';
@@ -89,7 +90,8 @@ export class Renderer {
     const html = partial ? this.eta.render(partial, locals) : this.whole(req, template, locals);
     if (shareKey !== undefined) {
       headers.Vary += ', Accept-Encoding';
-      const page = new SharedPage(options.status ?? 200, headers, this.segments(html, options.splice));
+      const segments = this.segments(html, options.splice);
+      const page = new SharedPage(options.status ?? 200, headers, segments, routePattern(req));
       this.shared!.put(shareKey, options.shared!, page);
       return sendShared(req, res, page, csrfTokenOf(req));
     }
@@ -114,16 +116,39 @@ export class Renderer {
   }
 
   /** The cache key of a page an anonymous visitor may share, or undefined when this response is not shared. */
-  private shareKey(req: Request, res: Response, template: string, options: PageOptions): string | undefined {
-    if (!this.shared || options.shared === undefined || (options.status ?? 200) !== 200) return undefined;
+  private shareKey(req: Request, res: Response, options: PageOptions): string | undefined {
+    if (options.shared === undefined || (options.status ?? 200) !== 200) return undefined;
+    return this.anonymousKey(req, res);
+  }
+
+  /**
+   * What a page for this request is kept under if it is shared, or undefined when this visitor must get their own.
+   * The URL stands for the template: one GET URL is always answered by the same route.
+   */
+  private anonymousKey(req: Request, res: Response): string | undefined {
+    if (!this.shared) return undefined;
     // Only a visitor without a session cookie: a logged-in page names the user, and a stale or unresolved session
     // still reads seat state with its token (its own held seats), so neither is ever shared nor replaces a shared page.
     if (res.locals.user !== undefined || sessionToken(req) !== undefined) return undefined;
     if (req.method !== 'GET' || req.originalUrl.length > SHARED_URL_MAX) return undefined;
     const htmx = isHtmxRequest(req) ? `htmx:${htmxTargetId(req) ?? ''}` : 'page';
     const context = JSON.stringify(KEYED_LOCALS.map((name) => res.locals[name] ?? null));
-    return [template, req.originalUrl, htmx, context].join('\u0000');
+    return [req.originalUrl, htmx, context].join('\u0000');
   }
+
+  /**
+   * The front of the page stack (after the request log, security headers, cookies, language, CSRF, DR and assistant
+   * status, before compression, the body parser, the session lookup and the routers): an anonymous GET whose shared
+   * page a route confirmed a moment ago (`SharedPages.recent`) is answered with it at once. Everything that decides
+   * what the page is or which headers it carries has run by then, so the response is the one the route would send.
+   */
+  readonly sharedPageFastPath: RequestHandler = (req, res, next) => {
+    const key = this.anonymousKey(req, res);
+    const page = key === undefined ? undefined : this.shared!.recent(key);
+    if (!page) return next();
+    logRouteAs(res, page.route);
+    sendShared(req, res, page, csrfTokenOf(req));
+  };
 
   /** The page as segments for a shared page: the spliced region (already deflated per seat state) stays whole. */
   private segments(html: string, splice: PageOptions['splice']): Segment[] {

@@ -33,6 +33,8 @@ export class SharedPage {
     readonly status: number,
     readonly headers: Readonly<Record<string, string>>,
     segments: readonly Segment[],
+    /** The route pattern that rendered it, for the request log of a response sent before the router runs. */
+    readonly route?: string,
   ) {
     this.pieces = segments
       .map((s) => (typeof s === 'string' ? s : s.text))
@@ -105,30 +107,50 @@ function deflatedPieces(segments: readonly Segment[]): Deflated[] {
  * Whole pages for anonymous visitors (SPEC §8: what 1,000 viewers see must not cost 1,000 renders). A page is
  * stored under what it depends on — the request (path and query, language, htmx target, DR banner) and the
  * `version` of its data, which the route derives from the cached reads it used — and is rendered and compressed
- * once per version. It adds no staleness of its own: a new seat state is a new version. Entries also expire after
- * `maxAgeMs` and the cache holds at most `maxBytes`, least recently used dropped first.
+ * once per version: a new seat state is a new version. Entries also expire after `maxAgeMs` and the cache holds at
+ * most `maxBytes`, least recently used dropped first.
+ *
+ * `recent` answers without a version for `recheckMs` after the route last confirmed the page's version (the front
+ * of the web app's stack, `sharedPageFastPath`): that is the only staleness the cache adds, bounded by `recheckMs`
+ * (a fraction of the read caches' periods; 0 turns it off).
  */
 export class SharedPages {
-  private readonly entries = new Map<string, { version: string; at: number; page: SharedPage }>();
+  private readonly entries = new Map<string, { version: string; at: number; checkedAt: number; page: SharedPage }>();
   private bytes = 0;
 
   constructor(
     private readonly clock: Clock,
-    private readonly options: { maxAgeMs: number; maxBytes: number } = { maxAgeMs: 5_000, maxBytes: 32 * 2 ** 20 },
+    private readonly options: { maxAgeMs: number; maxBytes: number; recheckMs?: number } = {
+      maxAgeMs: 5_000,
+      maxBytes: 32 * 2 ** 20,
+    },
   ) {}
 
   get(key: string, version: string): SharedPage | undefined {
     const entry = this.entries.get(key);
-    if (!entry || entry.version !== version || this.clock.now() - entry.at >= this.options.maxAgeMs) return undefined;
+    const now = this.clock.now();
+    if (!entry || entry.version !== version || now - entry.at >= this.options.maxAgeMs) return undefined;
+    entry.checkedAt = now;
     // Most recently used last, so eviction drops pages nobody asks for (e.g. one-off query strings) first.
     this.entries.delete(key);
     this.entries.set(key, entry);
     return entry.page;
   }
 
+  /** The page kept under `key` if its route confirmed its version less than `recheckMs` ago. */
+  recent(key: string): SharedPage | undefined {
+    const recheckMs = this.options.recheckMs ?? 0;
+    if (recheckMs <= 0) return undefined;
+    const entry = this.entries.get(key);
+    const now = this.clock.now();
+    if (!entry || now - entry.checkedAt >= recheckMs || now - entry.at >= this.options.maxAgeMs) return undefined;
+    return entry.page;
+  }
+
   put(key: string, version: string, page: SharedPage): void {
     this.remove(key);
-    this.entries.set(key, { version, at: this.clock.now(), page });
+    const now = this.clock.now();
+    this.entries.set(key, { version, at: now, checkedAt: now, page });
     this.bytes += page.bytes;
     for (const oldest of this.entries.keys()) {
       if (this.bytes <= this.options.maxBytes) break;

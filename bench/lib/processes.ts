@@ -47,7 +47,8 @@ export function startChild(
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+      // Only the tail is kept for an exit message: a server logging every request must not grow this without bound.
+      output = (output + chunk.toString()).slice(-64 * 1024);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -20,7 +20,7 @@ function capturingLog() {
 
 const requestLines = (lines: Line[]) => lines.filter((l) => l.msg === 'request');
 
-describe('request logs and request ids (pino-http), API and web tiers', function () {
+describe('request logs and request ids (one pino line per request), API and web tiers', function () {
   this.timeout(60_000);
   let fx: Fixture;
   let api: RunningServer;

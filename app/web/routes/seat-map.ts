@@ -47,7 +47,7 @@ export function seatMapPages(deps: WebDeps): Router {
     // visitors share one rendering per seat state.
     const plain = !page.best && !page.selected?.length && !page.justTaken?.length && page.status === undefined;
     const shared = plain ? versionOf(view.schedule, view.detail, view.layout, view.overlay) : undefined;
-    if (deps.render.sentShared(req, res, 'seat-map', { shared })) return;
+    if (deps.render.sentShared(req, res, { shared })) return;
     const states = view.map.markTaken(view.map.statesOf(view.overlay), page.justTaken ?? []);
     let selected = (page.selected ?? []).filter((id) => isFree(view.map, states, id));
     let message = page.message;
