@@ -80,7 +80,8 @@ export class QueueService implements AdmissionGate {
 
   constructor(private readonly deps: QueueDeps) {
     this.states = new TtlCache(deps.clock, deps.stateCacheMs ?? 1_000);
-    this.allocator = new NumberAllocator(deps.store);
+    // Block ages on the service clock (not the wall clock), like every other time rule of the waiting room.
+    this.allocator = new NumberAllocator(deps.store, {}, () => deps.clock.now());
     this.random = deps.random ?? Math.random;
   }
 
