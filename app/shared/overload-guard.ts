@@ -32,10 +32,12 @@ export interface ClassLimits {
  * Defaults for one API instance. A join costs a session read and a conditional write; past 100 ms of loop delay the
  * instance is queueing work in front of its event loop (kernel backlog, unread sockets), so new joins are turned
  * away at once with a cheap 429. Polls (no I/O) are kept until the loop is far later, claims (a few per second per
- * event, and the reason the queue exists) until it is later still.
+ * event, and the reason the queue exists) until it is later still. The join floor is high (64) because a join on a
+ * flooded loop is latency-bound, not CPU-bound: with a floor of 8 a 100,000-join stampede placed ≈ 3.5 joins/s on
+ * two cores, with 64 ≈ 32/s (docs/benchmarks.md).
  */
 export const DEFAULT_CLASS_LIMITS: Readonly<Record<LoadClass, ClassLimits>> = {
-  join: { maxDelayMs: 100, maxInFlight: 256, minInFlight: 8, minRetrySeconds: 1, maxRetrySeconds: 60 },
+  join: { maxDelayMs: 100, maxInFlight: 256, minInFlight: 64, minRetrySeconds: 1, maxRetrySeconds: 60 },
   poll: { maxDelayMs: 400, maxInFlight: 4_096, minInFlight: 32, minRetrySeconds: 2, maxRetrySeconds: 30 },
   claim: { maxDelayMs: 1_500, maxInFlight: 512, minInFlight: 16, minRetrySeconds: 1, maxRetrySeconds: 5 },
 };
