@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { DynamoConversationStore } from '../../app/adapters/dynamodb/conversation-store.js';
 import type { ConversationState } from '../../app/assistant/conversation.js';
-import { composeApi } from '../../app/compose.js';
 import { parseSeatId } from '../../app/catalog/seats.js';
 import type { Schedule } from '../../app/catalog/types.js';
 import { listen } from '../../app/server.js';
 import { createApiApp } from '../../app/api/app.js';
-import { TEST_SCRYPT, type Fixture } from '../support/fixture.js';
+import { anotherInstance, type Fixture } from '../support/fixture.js';
 import { chat, eventsOf, type ChatReply } from '../support/assistant.js';
 import { assistantFixture, type AssistantFixture } from '../support/assistant-fixture.js';
 import { reply } from '../support/fake-bedrock.js';
@@ -232,14 +231,7 @@ describe('assistant scenarios with DynamoDB Local end state', function () {
       await say('달빛 정원 예매하고 싶어요');
       await say(`${koDate(slot.date)} 저녁`);
       // A second API process: its own object graph (no shared memory), the same tables.
-      const second = composeApi({
-        config: fx.config,
-        clock: fx.clock,
-        dynamoEndpoint: fx.endpoint,
-        drState: fx.dr,
-        scrypt: TEST_SCRYPT,
-        log: () => {},
-      });
+      const second = anotherInstance(fx);
       const server = await listen(createApiApp(second.apiDeps), '127.0.0.1', 0);
       try {
         const r = await chat(server.url, '2명이요', { token: user.token, conversationId: say.id() });

@@ -5,8 +5,7 @@ import { signAdmission } from '../../app/queue/admission-token.js';
 import { TokenSigner } from '../../app/queue/signed-token.js';
 import type { DomainError } from '../../app/shared/errors.js';
 import { addSlot, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
-import { createFixture, TEST_ADMISSION_KEY, TEST_SCRYPT, type Fixture } from '../support/fixture.js';
-import { composeApi } from '../../app/compose.js';
+import { anotherInstance, createFixture, TEST_ADMISSION_KEY, type Fixture } from '../support/fixture.js';
 import { addQueuedEvent, countDynamoCalls } from '../support/queue.js';
 import { refusal } from '../support/refusal.js';
 import { request, serveApi } from '../support/servers.js';
@@ -249,15 +248,7 @@ describe('admission gate on holds and confirms against DynamoDB Local', function
   it('no extra DynamoDB call: a gated hold makes exactly the calls of an ungated one (the gate rides in the transaction)', async () => {
     const { scheduleId, user, grant } = await admitted({ cap: 5 });
     // An API as deployed: the queue state is shared from a 1 s cache (the fixture's own API caches nothing).
-    const deployed = composeApi({
-      config: fx.config,
-      clock: fx.clock,
-      dynamoEndpoint: fx.endpoint,
-      drState: fx.dr,
-      scrypt: TEST_SCRYPT,
-      log: () => {},
-      admissionKey: TEST_ADMISSION_KEY,
-    });
+    const deployed = anotherInstance(fx, { queueStateCacheMs: undefined });
     const plain = await signUp(fx, 'plain');
     const plainSlot = await addSlot(fx, MOONLIGHT, fx.clock.now() + 25 * DAY);
     // Warm both paths (catalog and queue-state caches) so only the hold's own calls are counted.

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import { composeApi } from '../../app/compose.js';
 import { lotteryPlaces, seedMatches } from '../../app/queue/lottery.js';
 import { bucketOf } from '../../app/queue/rules.js';
 import type { QueueService } from '../../app/queue/service.js';
 import { MINUTE } from '../support/builders.js';
-import { createFixture, TEST_ADMISSION_KEY, TEST_SCRYPT, type Fixture } from '../support/fixture.js';
+import { anotherInstance, createFixture, type Fixture } from '../support/fixture.js';
 import { addQueuedEvent, countDynamoCalls } from '../support/queue.js';
 import { refusal } from '../support/refusal.js';
 import { seededRandom } from '../support/statistics.js';
@@ -50,16 +49,7 @@ describe('waiting room against DynamoDB Local', function () {
         'a reload with its ticket writes nothing',
       ).to.deep.equal([]);
       // Another instance (no shared flight, no ticket): the conditional write refuses and returns the standing place.
-      const elsewhere = composeApi({
-        config: fx.config,
-        clock: fx.clock,
-        dynamoEndpoint: fx.endpoint,
-        drState: fx.dr,
-        scrypt: TEST_SCRYPT,
-        log: () => {},
-        admissionKey: TEST_ADMISSION_KEY,
-        queueStateCacheMs: 0,
-      });
+      const elsewhere = anotherInstance(fx);
       expect((await elsewhere.queue.join(user!.userId, performance.id)).place.number).to.equal(joins[0]!.place.number);
       expect(await issued(), 'the number it took stays unused (a hole)').to.equal(2);
       expect((await fx.queueStore.getEntry(performance.id, user!.userId))?.number).to.equal(joins[0]!.place.number);
@@ -146,17 +136,7 @@ describe('waiting room against DynamoDB Local', function () {
   describe('numbers in blocks', () => {
     it('three instances joining 150 accounts at once: every place unique, never above the counter, and later joins behind earlier ones', async () => {
       const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
-      const instance = () =>
-        composeApi({
-          config: fx.config,
-          clock: fx.clock,
-          dynamoEndpoint: fx.endpoint,
-          drState: fx.dr,
-          scrypt: TEST_SCRYPT,
-          log: () => {},
-          admissionKey: TEST_ADMISSION_KEY,
-          queueStateCacheMs: 0,
-        }).queue;
+      const instance = () => anotherInstance(fx).queue;
       const instances = [fx.queue, instance(), instance()];
       const joiners = users(fx, 150, 'blocks');
       const places = await Promise.all(
@@ -326,16 +306,7 @@ describe('waiting room against DynamoDB Local', function () {
   describe('the writer', () => {
     it('two instances ticking at the same instant: one tick wins, the budget grows once', async () => {
       const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now(), admitPerMinute: 600 });
-      const second = composeApi({
-        config: fx.config,
-        clock: fx.clock,
-        dynamoEndpoint: fx.endpoint,
-        drState: fx.dr,
-        scrypt: TEST_SCRYPT,
-        log: () => {},
-        admissionKey: TEST_ADMISSION_KEY,
-        queueStateCacheMs: 0,
-      });
+      const second = anotherInstance(fx);
       await fx.queue.tick(performance.id);
       await fx.queue.tick(performance.id);
       const before = (await fx.queueStore.getState(performance.id, true))!;

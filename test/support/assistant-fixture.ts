@@ -1,10 +1,9 @@
 import { createApiApp } from '../../app/api/app.js';
 import { EmfMetrics, noMetrics } from '../../app/assistant/metrics.js';
-import { composeApi } from '../../app/compose.js';
 import { listen, type RunningServer } from '../../app/server.js';
 import { fakeBedrock, TEST_CREDENTIALS } from './bedrock-client.js';
 import type { FakeBedrock } from './fake-bedrock.js';
-import { createFixture, TEST_SCRYPT, type Fixture } from './fixture.js';
+import { anotherInstance, createFixture, type Fixture } from './fixture.js';
 import { serveApi } from './servers.js';
 
 export interface AssistantFixture {
@@ -46,15 +45,6 @@ export async function assistantFixture(
 
 /** A second API instance over the same tables and fake endpoint, with its own memory (no saved copies of its own). */
 export function anotherApiInstance(a: AssistantFixture): Promise<RunningServer> {
-  const other = composeApi({
-    config: a.fx.config,
-    clock: a.fx.clock,
-    dynamoEndpoint: a.fx.endpoint,
-    drState: a.fx.dr,
-    scrypt: TEST_SCRYPT,
-    log: () => {},
-    bedrockCredentials: TEST_CREDENTIALS,
-    assistantMetrics: noMetrics,
-  });
+  const other = anotherInstance(a.fx, { bedrockCredentials: TEST_CREDENTIALS, assistantMetrics: noMetrics });
   return listen(createApiApp(other.apiDeps), '127.0.0.1', 0);
 }

@@ -49,11 +49,29 @@ export async function createFixture(
   });
   const clock = new ManualClock(Date.now());
   const dr = new SettableDrState();
-  const composed = composeApi({
-    config,
-    clock,
-    dynamoEndpoint: local.endpoint,
-    drState: dr,
+  const composed = composeOver({ config, clock, dr, endpoint: local.endpoint }, compose);
+  await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: local.endpoint }), composed.tables);
+  await seedDemoCatalog(composed.dynamoCatalog, clock);
+  return { ...composed, clock, dr, config, endpoint: local.endpoint };
+}
+
+/**
+ * Another API instance of the same region over the fixture's tables, clock and DR state: its own object graph (no
+ * shared caches or in-process single flights), as a second process behind the load balancer would be.
+ */
+export function anotherInstance(fx: Fixture, compose: Partial<ComposeOptions> = {}): ComposedApi {
+  return composeOver(fx, compose);
+}
+
+function composeOver(
+  fx: Pick<Fixture, 'config' | 'clock' | 'dr' | 'endpoint'>,
+  compose: Partial<ComposeOptions>,
+): ComposedApi {
+  return composeApi({
+    config: fx.config,
+    clock: fx.clock,
+    dynamoEndpoint: fx.endpoint,
+    drState: fx.dr,
     scrypt: TEST_SCRYPT,
     log: () => {},
     admissionKey: TEST_ADMISSION_KEY,
@@ -61,9 +79,6 @@ export async function createFixture(
     queueStateCacheMs: 0,
     ...compose,
   });
-  await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: local.endpoint }), composed.tables);
-  await seedDemoCatalog(composed.dynamoCatalog, clock);
-  return { ...composed, clock, dr, config, endpoint: local.endpoint };
 }
 
 /**
