@@ -40,7 +40,7 @@ import { HttpClient, type HttpAnswer } from './lib/http-client.js';
 import { machineInfo } from './lib/machine.js';
 import type { ChildMessage } from './lib/queue-api-child.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
-import { measureGateCost, type GateCost } from './lib/gate-cost.js';
+import { formatGateCost, measureGateCost } from './lib/gate-cost.js';
 
 const DEFAULTS = {
   joins: 100_000,
@@ -130,9 +130,10 @@ async function main(): Promise<number> {
         endpoint: local.endpoint,
         tablePrefix: prefix,
         holds: args.gateHolds,
+        jvmPid: local.pid,
         log: (l) => console.log(l),
       });
-      console.log(gateReport(cost));
+      console.log(formatGateCost(cost));
     }
     if (args.joins === 0) return 0;
 
@@ -557,27 +558,6 @@ function report(
       .join(' / ')} (1/5/15 min)`,
     `audit: ${n(audit.entries)} entries for ${n(waiters.length)} accounts; lost joins ${audit.lost}; duplicate places ${audit.duplicates}; ` +
       `client/store mismatches ${audit.mismatched}; re-joined ${n(audit.resampled)} accounts: ${audit.moved} moved`,
-  ].join('\n');
-}
-
-function gateReport(cost: GateCost): string {
-  const { cpuMicros: cpu, latencyMs: ms } = cost;
-  const calls = (c: Record<string, number>) =>
-    Object.entries(c)
-      .sort()
-      .map(([name, perHold]) => `${name} ${fmt(perHold, 3)}`)
-      .join(', ');
-  const added = cpu.gated.mean - cpu.plain.mean;
-  const interval = 1.96 * Math.sqrt(cpu.gated.variance / cpu.gated.count + cpu.plain.variance / cpu.plain.count);
-  return [
-    `gate cost over ${n(cost.holds)} holds of each kind (sequential, alternating, one account and seat per hold):`,
-    `  CPU per hold (this process, not DynamoDB Local): with gate p50 ${fmt(cpu.gated.p50, 0)} µs, mean ${fmt(cpu.gated.mean, 0)} µs | without p50 ${fmt(cpu.plain.p50, 0)} µs, mean ${fmt(cpu.plain.mean, 0)} µs | added (means) ${fmt(added, 0)} ± ${fmt(interval, 0)} µs (95 %)`,
-    `  client-side CPU per hold, DynamoDB answered by an in-process stub (${cost.clientSide.rounds} paired rounds of ${cost.clientSide.holdsPerRound}): with gate ${fmt(cost.clientSide.gated, 1)} µs | without ${fmt(cost.clientSide.plain, 1)} µs | added ${fmt(cost.clientSide.added, 1)} ± ${fmt(cost.clientSide.interval, 1)} µs (95 %)`,
-    `  the gate's own work, CPU in tight loops (code and data hot): check ${fmt(cost.checkMicros, 1)} µs + transaction item ${fmt(cost.itemMicros, 1)} µs = ${fmt(cost.checkMicros + cost.itemMicros, 1)} µs per hold`,
-    `  the check between holds (as the hold path meets it, caches cold): median ${fmt(cost.clientSide.checkColdMicros, 1)} µs`,
-    `  latency per hold: with gate p50 ${fmt(ms.gated.p50, 2)} ms, p99 ${fmt(ms.gated.p99, 2)} ms | without p50 ${fmt(ms.plain.p50, 2)} ms, p99 ${fmt(ms.plain.p99, 2)} ms | added p50 ${fmt(ms.gated.p50 - ms.plain.p50, 2)} ms, p99 ${fmt(ms.gated.p99 - ms.plain.p99, 2)} ms`,
-    `  DynamoDB calls per hold: with gate ${calls(cost.callsPerHold.gated)}`,
-    `                           without   ${calls(cost.callsPerHold.plain)}`,
   ].join('\n');
 }
 
