@@ -1,34 +1,26 @@
-import { z } from 'zod';
 import type { EpochMs } from '../shared/time.js';
+import { claimsCodec, id, int, type ClaimsIn } from './compact-claims.js';
 import type { TokenSigner } from './signed-token.js';
 
 /**
  * The admission token: proof that the waiting room let this account in for this event. It is bound to the account
  * (not a device or request id), short-lived, and names the admission item (`tid`) that the hold transaction checks.
+ *
+ * - `sub`: the account; `evt`: the event (performance) whose queue admitted it;
+ * - `pos`, `ep`: the place in line that was admitted, and the writer epoch that issued it;
+ * - `iat`, `exp`: issued at, expires at (epoch ms);
+ * - `tid`: token id — the admission item carries it, so a token from an earlier admission of the same account is dead.
  */
-export interface AdmissionClaims {
-  /** The account. */
-  readonly sub: string;
-  /** The event (performance) whose queue admitted it. */
-  readonly evt: string;
-  /** The place in line that was admitted, and the writer epoch that issued it. */
-  readonly pos: number;
-  readonly ep: number;
-  readonly iat: EpochMs;
-  readonly exp: EpochMs;
-  /** Token id: the admission item carries it, so a token from an earlier admission of the same account is dead. */
-  readonly tid: string;
-}
-
-const claimsSchema = z.strictObject({
-  sub: z.string().min(1).max(100),
-  evt: z.string().min(1).max(120),
-  pos: z.number().int().positive(),
-  ep: z.number().int().positive(),
-  iat: z.number().int(),
-  exp: z.number().int(),
-  tid: z.string().min(1).max(64),
+export const ADMISSION_CLAIMS = claimsCodec({
+  sub: id(100),
+  evt: id(120),
+  pos: int(1),
+  ep: int(1),
+  iat: int(),
+  exp: int(),
+  tid: id(64),
 });
+export type AdmissionClaims = ClaimsIn<typeof ADMISSION_CLAIMS>;
 
 export const ADMISSION_REFUSALS = ['MALFORMED', 'WRONG_ACCOUNT', 'WRONG_EVENT', 'EXPIRED'] as const;
 export type AdmissionRefusal = (typeof ADMISSION_REFUSALS)[number];
@@ -37,7 +29,7 @@ export type AdmissionCheck =
   { readonly ok: true; readonly claims: AdmissionClaims } | { readonly ok: false; readonly reason: AdmissionRefusal };
 
 export function signAdmission(signer: TokenSigner, claims: AdmissionClaims): string {
-  return signer.sign('admission', claims);
+  return signer.sign('admission', claims, ADMISSION_CLAIMS);
 }
 
 /**
@@ -49,7 +41,7 @@ export function checkAdmission(
   token: string,
   expected: { readonly userId: string; readonly eventId: string; readonly now: EpochMs; readonly graceMs?: number },
 ): AdmissionCheck {
-  const claims = signer.open('admission', token, claimsSchema);
+  const claims = signer.open('admission', token, ADMISSION_CLAIMS);
   // Forged, tampered, truncated and other-kind tokens all land here: they say nothing worth distinguishing.
   if (!claims) return { ok: false, reason: 'MALFORMED' };
   if (claims.sub !== expected.userId) return { ok: false, reason: 'WRONG_ACCOUNT' };

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { EpochMs } from '../shared/time.js';
 import type { QueueEntryRef } from './model.js';
 import type { TokenSigner } from './signed-token.js';
+import { claimsCodec, flag, id, int } from './compact-claims.js';
 
 /**
  * A signed copy of a waiter's place (event, account, epoch, number, lottery flag). A poll that presents it is answered
@@ -10,24 +10,21 @@ import type { TokenSigner } from './signed-token.js';
  * and grants nothing: claiming an admission always authenticates the session and reads the entry.
  */
 export const TICKET_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-const ticketSchema = z.strictObject({
-  sub: z.string().min(1).max(100),
-  evt: z.string().min(1).max(120),
-  ep: z.number().int().positive(),
-  n: z.number().int().positive(),
-  lot: z.boolean(),
-  iat: z.number().int(),
-});
+const TICKET_CLAIMS = claimsCodec({ sub: id(100), evt: id(120), ep: int(1), n: int(1), lot: flag, iat: int() });
 
 export function signTicket(signer: TokenSigner, entry: QueueEntryRef, now: EpochMs): string {
-  return signer.sign('ticket', {
-    sub: entry.userId,
-    evt: entry.eventId,
-    ep: entry.epoch,
-    n: entry.number,
-    lot: entry.lottery,
-    iat: now,
-  });
+  return signer.sign(
+    'ticket',
+    {
+      sub: entry.userId,
+      evt: entry.eventId,
+      ep: entry.epoch,
+      n: entry.number,
+      lot: entry.lottery,
+      iat: now,
+    },
+    TICKET_CLAIMS,
+  );
 }
 
 /**
@@ -39,7 +36,7 @@ export function openTicket(
   ticket: string,
   expected: { readonly eventId: string; readonly now: EpochMs; readonly userId?: string },
 ): QueueEntryRef | undefined {
-  const claims = signer.open('ticket', ticket, ticketSchema);
+  const claims = signer.open('ticket', ticket, TICKET_CLAIMS);
   if (!claims || claims.evt !== expected.eventId) return undefined;
   if (expected.userId !== undefined && claims.sub !== expected.userId) return undefined;
   if (expected.now - claims.iat > TICKET_MAX_AGE_MS || claims.iat > expected.now + 60_000) return undefined;

@@ -49,7 +49,7 @@ describe('waiting room JSON API over HTTP', function () {
     const first = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
     expect(first.status).to.equal(200);
     expect(first.body.place).to.deep.include({ status: 'WAITING', position: 1, lottery: false });
-    expect(first.body.ticket).to.match(/^mtq1\./);
+    expect(first.body.ticket).to.match(/^mtq2\./);
     const again = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
     expect(again.body.place.number).to.equal(first.body.place.number);
 
@@ -61,7 +61,7 @@ describe('waiting room JSON API over HTTP', function () {
     expect(polled.body.place).to.deep.include({ position: 1 });
     expect(polled.body.place.pollAfterMs).to.be.within(2_000, 30_000);
     const fresh = await request(base, 'GET', `/v1/queues/${performance.id}/entry`, { token: user.token });
-    expect(fresh.body.ticket).to.match(/^mtq1\./);
+    expect(fresh.body.ticket).to.match(/^mtq2\./);
   });
 
   it('POST admission before the turn: 409 NOT_YOUR_TURN with Retry-After; after release: 201 with a signed token', async () => {
@@ -79,7 +79,7 @@ describe('waiting room JSON API over HTTP', function () {
     const claimed = await request(base, 'POST', `/v1/queues/${performance.id}/admission`, { token: user.token });
     expect(claimed.status).to.equal(201);
     expect(claimed.body.admission).to.deep.include({ eventId: performance.id, position: 1, holdsLeft: 2 });
-    expect(claimed.body.admission.token).to.match(/^mta1\./);
+    expect(claimed.body.admission.token).to.match(/^mta2\./);
   });
 
   it('before the pre-queue opens: 409 QUEUE_NOT_OPEN with Retry-After until the opening', async () => {

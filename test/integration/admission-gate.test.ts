@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import type { AdmissionGrant } from '../../app/queue/service.js';
-import { signAdmission } from '../../app/queue/admission-token.js';
-import { TokenSigner } from '../../app/queue/signed-token.js';
+import { ADMISSION_CLAIMS, signAdmission, type AdmissionClaims } from '../../app/queue/admission-token.js';
+import { TOKEN_KINDS, TokenSigner } from '../../app/queue/signed-token.js';
 import type { DomainError } from '../../app/shared/errors.js';
 import { addSlot, DAY, MINUTE, MOONLIGHT, signUp } from '../support/builders.js';
 import { anotherInstance, createFixture, TEST_ADMISSION_KEY, type Fixture } from '../support/fixture.js';
@@ -12,6 +12,9 @@ import { request, serveApi } from '../support/servers.js';
 
 const SEATS = ['1F-B-5-7', '1F-B-5-8'];
 const signer = new TokenSigner(TEST_ADMISSION_KEY);
+/** The claims a token carries: readable by anyone, protected only by its MAC. */
+const claimsOf = (token: string): AdmissionClaims =>
+  ADMISSION_CLAIMS.decode(token.slice(TOKEN_KINDS.admission.length + 1, token.lastIndexOf('.')))!;
 
 /**
  * The gate inside the hold and confirm transactions (DynamoDB Local): every way of using an admission token that
@@ -120,9 +123,9 @@ describe('admission gate on holds and confirms against DynamoDB Local', function
 
     it('6. payload tampered (later expiry, kept MAC) → ADMISSION_REQUIRED (MALFORMED)', async () => {
       const { performance, scheduleId, user, grant } = await admitted();
-      const [kind, payload, mac] = grant.token.split('.') as [string, string, string];
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-      const forged = `${kind}.${Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + DAY })).toString('base64url')}.${mac}`;
+      const claims = claimsOf(grant.token);
+      const mac = grant.token.slice(grant.token.lastIndexOf('.') + 1);
+      const forged = `${TOKEN_KINDS.admission}.${ADMISSION_CLAIMS.encode({ ...claims, exp: claims.exp + DAY })}.${mac}`;
       const error = await refusedWithNothingWritten({ scheduleId, userId: user.userId, eventId: performance.id }, () =>
         fx.booking.hold(user.userId, scheduleId, SEATS, forged),
       );
@@ -140,8 +143,7 @@ describe('admission gate on holds and confirms against DynamoDB Local', function
 
     it('8. forged with another key (right claims, wrong signer) → ADMISSION_REQUIRED (MALFORMED)', async () => {
       const { performance, scheduleId, user, grant } = await admitted();
-      const claims = JSON.parse(Buffer.from(grant.token.split('.')[1]!, 'base64url').toString());
-      const forged = signAdmission(new TokenSigner(randomBytes(32)), claims);
+      const forged = signAdmission(new TokenSigner(randomBytes(32)), claimsOf(grant.token));
       const error = await refusedWithNothingWritten({ scheduleId, userId: user.userId, eventId: performance.id }, () =>
         fx.booking.hold(user.userId, scheduleId, SEATS, forged),
       );
@@ -168,8 +170,7 @@ describe('admission gate on holds and confirms against DynamoDB Local', function
 
     it('11. a genuinely signed token of a superseded admission (other token id) → the transaction refuses: ADMISSION_REQUIRED', async () => {
       const { performance, scheduleId, user, grant } = await admitted();
-      const claims = JSON.parse(Buffer.from(grant.token.split('.')[1]!, 'base64url').toString());
-      const stale = signAdmission(signer, { ...claims, tid: 'an-earlier-admission' });
+      const stale = signAdmission(signer, { ...claimsOf(grant.token), tid: 'an-earlier-admission' });
       const error = await refusedWithNothingWritten({ scheduleId, userId: user.userId, eventId: performance.id }, () =>
         fx.booking.hold(user.userId, scheduleId, SEATS, stale),
       );

@@ -114,7 +114,7 @@ describe('waiting room pages over the real web → API hop (DynamoDB Local behin
     const cookie = entered.headers.getSetCookie().find((c) => c.startsWith(`mt_adm_${performance.id}=`))!;
     expect(cookie)
       .to.match(/HttpOnly/i)
-      .and.match(/mta1\./);
+      .and.match(/mta2\./);
     const after = await browser.get(`/queue/${performance.id}`);
     expect(after.html).to.contain('입장했습니다.').and.contain('남은 좌석 선점 횟수: 2회');
   });

@@ -1,11 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { checkAdmission, signAdmission, type AdmissionClaims } from '../../../app/queue/admission-token.js';
+import {
+  ADMISSION_CLAIMS,
+  checkAdmission,
+  signAdmission,
+  type AdmissionClaims,
+} from '../../../app/queue/admission-token.js';
 import { openTicket, signTicket } from '../../../app/queue/queue-ticket.js';
-import { decodeKey, TokenSigner } from '../../../app/queue/signed-token.js';
+import { decodeKey, TOKEN_KINDS, TokenSigner } from '../../../app/queue/signed-token.js';
 
 const T0 = Date.parse('2026-12-01T11:00:00Z');
-const signer = new TokenSigner(randomBytes(32));
+const key = randomBytes(32);
+const signer = new TokenSigner(key);
 const claims: AdmissionClaims = {
   sub: 'user-a',
   evt: 'perf-neon-tide-live',
@@ -18,11 +24,21 @@ const claims: AdmissionClaims = {
 const expected = { userId: 'user-a', eventId: 'perf-neon-tide-live', now: T0 + 1_000 };
 const token = signAdmission(signer, claims);
 
-/** Re-encodes the payload segment with `change` applied but keeps the original MAC. */
-function withPayload(change: (c: Record<string, unknown>) => Record<string, unknown>): string {
-  const [kind, payload, mac] = token.split('.') as [string, string, string];
-  const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-  return `${kind}.${Buffer.from(JSON.stringify(change(decoded))).toString('base64url')}.${mac}`;
+const KIND = TOKEN_KINDS.admission;
+const macOf = (t: string) => t.slice(t.lastIndexOf('.') + 1);
+/** The claims' text of a token (readable by anyone; only the MAC protects it). */
+const bodyOf = (t: string) => t.slice(KIND.length + 1, t.lastIndexOf('.'));
+
+/** Re-encodes the claims with `change` applied but keeps the original MAC. */
+function withPayload(change: (c: AdmissionClaims) => AdmissionClaims): string {
+  return `${KIND}.${ADMISSION_CLAIMS.encode(change(ADMISSION_CLAIMS.decode(bodyOf(token))!))}.${macOf(token)}`;
+}
+
+/** Correctly signed (a leaked key, or a bug in the signer), with claim `index` of the body replaced by `text`. */
+function signedWithClaim(index: number, text: string): string {
+  const fields = bodyOf(token).split('~');
+  fields[index] = text;
+  return signer.seal('admission', fields.join('~'));
 }
 
 describe('queue/admission-token (HMAC, verified without I/O)', () => {
@@ -48,23 +64,56 @@ describe('queue/admission-token (HMAC, verified without I/O)', () => {
     ],
     ['MAC altered by one character', () => token.slice(0, -2) + (token.endsWith('A') ? 'BA' : 'AA'), {}, 'MALFORMED'],
     ['signed with another key', () => signAdmission(new TokenSigner(randomBytes(32)), claims), {}, 'MALFORMED'],
-    ['a queue ticket passed off as an admission', () => signer.sign('ticket', claims), {}, 'MALFORMED'],
-    ['kind prefix swapped on a genuine token', () => token.replace(/^mta1/, 'mtq1'), {}, 'MALFORMED'],
+    [
+      'a queue ticket passed off as an admission',
+      () => signer.sign('ticket', claims, ADMISSION_CLAIMS),
+      {},
+      'MALFORMED',
+    ],
+    ['kind prefix swapped on a genuine token', () => TOKEN_KINDS.ticket + token.slice(KIND.length), {}, 'MALFORMED'],
+    ['the MAC moved into the claims (one dot fewer)', () => token.replace(/\.([^.]*)$/, '~$1'), {}, 'MALFORMED'],
     ['truncated', () => token.slice(0, token.lastIndexOf('.')), {}, 'MALFORMED'],
     ['MAC stripped', () => token.slice(0, token.lastIndexOf('.') + 1), {}, 'MALFORMED'],
     ['empty', () => '', {}, 'MALFORMED'],
-    ['not base64 JSON', () => `mta1.${Buffer.from('{not json').toString('base64url')}.AAAA`, {}, 'MALFORMED'],
-    ['oversized', () => token + 'A'.repeat(2_000), {}, 'MALFORMED'],
+    ['claims in another form with a garbage MAC', () => `${KIND}.{"sub":"user-a"}.${'A'.repeat(43)}`, {}, 'MALFORMED'],
     [
-      'correctly signed but with an extra claim the schema does not know',
-      () => signer.sign('admission', { ...claims, admin: true }),
+      'the earlier JSON form (mta1), even under the right key',
+      () => {
+        const body = `mta1.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+        return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
+      },
+      {},
+      'MALFORMED',
+    ],
+    ['oversized', () => token + 'A'.repeat(2_000), {}, 'MALFORMED'],
+    ['correctly signed but with an extra claim', () => signer.seal('admission', `${bodyOf(token)}~1`), {}, 'MALFORMED'],
+    [
+      'correctly signed but with a claim missing',
+      () => signer.seal('admission', bodyOf(token).replace(/~[^~]*$/, '')),
+      {},
+      'MALFORMED',
+    ],
+    ['correctly signed but with a non-integer position', () => signedWithClaim(2, '1.5'), {}, 'MALFORMED'],
+    ['correctly signed but with position 0', () => signedWithClaim(2, '0'), {}, 'MALFORMED'],
+    ['correctly signed but with a negative epoch', () => signedWithClaim(3, '-1'), {}, 'MALFORMED'],
+    [
+      'correctly signed but with an expiry beyond safe integers',
+      () => signedWithClaim(5, '9'.repeat(17)),
+      {},
+      'MALFORMED',
+    ],
+    ['correctly signed but with a padded number', () => signedWithClaim(5, `0${claims.exp}`), {}, 'MALFORMED'],
+    ['correctly signed but with an empty account', () => signedWithClaim(0, ''), { userId: '' }, 'MALFORMED'],
+    [
+      'correctly signed but with a token id of 65 characters',
+      () => signedWithClaim(6, 't'.repeat(65)),
       {},
       'MALFORMED',
     ],
     [
-      'correctly signed but with a non-integer position',
-      () => signer.sign('admission', { ...claims, pos: 1.5 }),
-      {},
+      'correctly signed but with an account outside the id alphabet',
+      () => signedWithClaim(0, 'user a'),
+      { userId: 'user a' },
       'MALFORMED',
     ],
   ];
@@ -80,6 +129,28 @@ describe('queue/admission-token (HMAC, verified without I/O)', () => {
       ok: false,
       reason: 'EXPIRED',
     });
+  });
+
+  it('an event id with dots round-trips (the MAC is found by its length, not by the last dot)', () => {
+    const dotted = { ...claims, evt: 'perf.neon.tide' };
+    expect(
+      checkAdmission(signer, signAdmission(signer, dotted), { ...expected, eventId: 'perf.neon.tide' }),
+    ).to.deep.equal({
+      ok: true,
+      claims: dotted,
+    });
+  });
+
+  it('the signer refuses to sign claims outside the definition (nothing ambiguous is ever signed)', () => {
+    for (const bad of [
+      { ...claims, sub: 'user~a' },
+      { ...claims, evt: 'perf/x' },
+      { ...claims, pos: 1.5 },
+      { ...claims, pos: 0 },
+      { ...claims, admin: true },
+    ]) {
+      expect(() => signAdmission(signer, bad as AdmissionClaims), JSON.stringify(bad)).to.throw(RangeError);
+    }
   });
 
   it('keys: shorter than 32 bytes are refused; ADMISSION_KEY text decodes from base64url', () => {
