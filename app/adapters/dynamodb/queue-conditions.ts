@@ -46,9 +46,9 @@ const LOST_IN_REPLICATION = 'attribute_not_exists(pk) OR #state = :waiting';
 
 /**
  * Counts one hold against the admission: ADMITTED, this token id, holds used < cap, window not over. The usual
- * (strict) item is as small as the rule allows — every name and value in it is marshalled, filtered, serialised and
- * signed by the SDK on the hold's path — so it sets nothing the condition has already proved (`#state`), and `ADD`
- * counts from zero without an `if_not_exists`.
+ * (strict) item is as small as the rule allows — every name and value in it is marshalled, serialised and signed by
+ * the SDK on the hold's path, and evaluated by DynamoDB — so it sets nothing the condition has already proved
+ * (`#state`), records no time of the hold (nothing reads one), and `ADD` counts from zero without an `if_not_exists`.
  */
 export function admissionHoldUpdate(table: string, use: AdmissionUse): TransactItem {
   const strict = `${ADMITTED_BY_TOKEN} AND holdsUsed < :cap AND admissionExpiresAt > :now`;
@@ -58,8 +58,8 @@ export function admissionHoldUpdate(table: string, use: AdmissionUse): TransactI
       TableName: table,
       Key: keys.queueEntry(use.eventId, use.userId),
       UpdateExpression: lenient
-        ? `SET ${['#state = :admitted', 'lastHoldAt = :now', ...lenient.sets].join(', ')} ADD holdsUsed :one`
-        : 'SET lastHoldAt = :now ADD holdsUsed :one',
+        ? `SET ${['#state = :admitted', ...lenient.sets].join(', ')} ADD holdsUsed :one`
+        : 'ADD holdsUsed :one',
       ConditionExpression: lenient ? `${LOST_IN_REPLICATION} OR (${strict})` : strict,
       ExpressionAttributeNames: lenient ? NAMES : { '#state': NAMES['#state'] },
       ExpressionAttributeValues: {
