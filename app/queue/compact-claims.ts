@@ -32,7 +32,7 @@ export type ClaimsIn<T> = T extends ClaimsCodec<infer C> ? C : never;
 
 const SEPARATOR = '~';
 const ID = /^[A-Za-z0-9_.:-]+$/;
-const INTEGER = /^-?(?:0|[1-9][0-9]{0,15})$/;
+const INTEGER = /^(?:0|-?[1-9][0-9]{0,15})$/;
 
 export function claimsCodec<const S extends Readonly<Record<string, ClaimField>>>(shape: S): ClaimsCodec<ClaimsOf<S>> {
   const fields = Object.entries(shape);

@@ -102,6 +102,12 @@ describe('queue/admission-token (HMAC, verified without I/O)', () => {
       {},
       'MALFORMED',
     ],
+    [
+      'correctly signed but with a negative zero (a second spelling of 0)',
+      () => signedWithClaim(4, '-0'),
+      {},
+      'MALFORMED',
+    ],
     ['correctly signed but with a padded number', () => signedWithClaim(5, `0${claims.exp}`), {}, 'MALFORMED'],
     ['correctly signed but with an empty account', () => signedWithClaim(0, ''), { userId: '' }, 'MALFORMED'],
     [
