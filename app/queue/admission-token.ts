@@ -1,6 +1,6 @@
 import type { EpochMs } from '../shared/time.js';
 import { claimsCodec, id, int, type ClaimsIn } from './compact-claims.js';
-import type { TokenSigner } from './signed-token.js';
+import { TOKEN_KINDS, type TokenSigner } from './signed-token.js';
 
 /**
  * The admission token: proof that the waiting room let this account in for this event. It is bound to the account
@@ -27,6 +27,14 @@ export type AdmissionRefusal = (typeof ADMISSION_REFUSALS)[number];
 
 export type AdmissionCheck =
   { readonly ok: true; readonly claims: AdmissionClaims } | { readonly ok: false; readonly reason: AdmissionRefusal };
+
+/**
+ * What a token says, WITHOUT verifying it (anyone can read a token's claims; only its MAC protects them): for tools
+ * and tests that take a token apart. Never a check — that is `checkAdmission`.
+ */
+export function unverifiedAdmissionClaims(token: string): AdmissionClaims | undefined {
+  return ADMISSION_CLAIMS.decode(token.slice(TOKEN_KINDS.admission.length + 1, token.lastIndexOf('.')));
+}
 
 export function signAdmission(signer: TokenSigner, claims: AdmissionClaims): string {
   return signer.sign('admission', claims, ADMISSION_CLAIMS);

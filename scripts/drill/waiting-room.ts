@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { composeApi } from '../../app/compose.js';
 import { loadConfig } from '../../app/config.js';
 import { demoPerformances, type Performance, type Schedule } from '../../app/catalog/index.js';
+import { unverifiedAdmissionClaims } from '../../app/queue/admission-token.js';
 import type { QueueService } from '../../app/queue/service.js';
 import { systemClock } from '../../app/shared/clock.js';
 import { kstDateOf } from '../../app/shared/time.js';
@@ -88,8 +89,8 @@ export class DrillWaitingRoom {
       await this.tick(region);
       const claimed = await call(api, 'POST', `/v1/queues/${this.eventId}/admission`, { token });
       if (claimed.status === 201) {
-        const claims = JSON.parse(Buffer.from(claimed.body.admission.token.split('.')[1], 'base64url').toString());
-        return { admission: claimed.body.admission.token as string, epoch: claims.ep as number };
+        const admission = claimed.body.admission.token as string;
+        return { admission, epoch: unverifiedAdmissionClaims(admission)!.ep };
       }
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }

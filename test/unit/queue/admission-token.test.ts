@@ -4,6 +4,7 @@ import {
   ADMISSION_CLAIMS,
   checkAdmission,
   signAdmission,
+  unverifiedAdmissionClaims,
   type AdmissionClaims,
 } from '../../../app/queue/admission-token.js';
 import { openTicket, signTicket } from '../../../app/queue/queue-ticket.js';
@@ -31,7 +32,7 @@ const bodyOf = (t: string) => t.slice(KIND.length + 1, t.lastIndexOf('.'));
 
 /** Re-encodes the claims with `change` applied but keeps the original MAC. */
 function withPayload(change: (c: AdmissionClaims) => AdmissionClaims): string {
-  return `${KIND}.${ADMISSION_CLAIMS.encode(change(ADMISSION_CLAIMS.decode(bodyOf(token))!))}.${macOf(token)}`;
+  return `${KIND}.${ADMISSION_CLAIMS.encode(change(unverifiedAdmissionClaims(token)!))}.${macOf(token)}`;
 }
 
 /** Correctly signed (a leaked key, or a bug in the signer), with claim `index` of the body replaced by `text`. */
