@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { createApiApp } from '../../app/api/app.js';
+import type { Express } from 'express';
+import { createApiApp, createApiListener } from '../../app/api/app.js';
+import { apiRequestListener } from '../../app/api/load-shedding.js';
 import { listen, type RunningServer } from '../../app/server.js';
 import { DEFAULT_CLASS_LIMITS, OverloadGuard } from '../../app/shared/overload-guard.js';
 import { MINUTE, signUp } from '../support/builders.js';
@@ -107,7 +109,7 @@ describe('waiting room JSON API over HTTP', function () {
     const loopDelay = { delayMs: () => 300 };
     const limits = { ...DEFAULT_CLASS_LIMITS, join: { ...DEFAULT_CLASS_LIMITS.join, minInFlight: 0 } };
     const busy = await listen(
-      createApiApp({ ...fx.apiDeps, overload: new OverloadGuard(loopDelay, limits, () => 0.5) }),
+      createApiListener({ ...fx.apiDeps, overload: new OverloadGuard(loopDelay, limits, () => 0.5) }),
       '127.0.0.1',
       0,
     );
@@ -136,6 +138,82 @@ describe('waiting room JSON API over HTTP', function () {
     const retry = await request(base, 'PUT', `${path}/entry`, { token: late.token });
     expect(retry.status).to.equal(200);
     expect(retry.body.place.status).to.equal('WAITING');
+  });
+
+  it('a shed join, poll and claim are answered in front of Express: 429, Retry-After, the error shape and the API headers, nothing read or written', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+    const user = await signUp(fx, 'api-shed-front');
+    // Every class refused whatever its floor: the loop is 10 s late and nothing may be in flight.
+    const limits = Object.fromEntries(
+      Object.entries(DEFAULT_CLASS_LIMITS).map(([cls, l]) => [cls, { ...l, minInFlight: 0 }]),
+    ) as typeof DEFAULT_CLASS_LIMITS;
+    const guard = new OverloadGuard({ delayMs: () => 10_000 }, limits, () => 0.5);
+    let expressCalls = 0;
+    const app = createApiApp({ ...fx.apiDeps, overload: guard });
+    const counted = ((req, res) => {
+      expressCalls++;
+      app(req, res);
+    }) as Express;
+    const busy = await listen(apiRequestListener(counted, guard, fx.apiDeps.region), '127.0.0.1', 0);
+    const path = `/v1/queues/${performance.id}`;
+    try {
+      const counter = countDynamoCalls(fx);
+      const asked = [
+        ['PUT', `${path}/entry`],
+        ['GET', `${path}/entry`],
+        ['GET', `${path}/`],
+        ['POST', `${path.toUpperCase().replace(performance.id.toUpperCase(), performance.id)}/Admission?x=1`],
+      ] as const;
+      for (const [method, url] of asked) {
+        const shed = await request(busy.url, method, url, {
+          token: user.token,
+          headers: { 'x-request-id': `shed-${method}` },
+        });
+        expect(shed.status, `${method} ${url}`).to.equal(429);
+        expect(shed.body.error).to.deep.include({ code: 'RATE_LIMITED', requestId: `shed-${method}` });
+        expect(shed.body.error.message).to.be.a('string').and.not.equal('');
+        expect(shed.body.error.details).to.deep.include({ reason: 'OVERLOADED' });
+        expect(Number(shed.headers.get('retry-after')))
+          .to.equal(shed.body.error.details.retryAfter)
+          .and.be.at.least(1);
+        expect(shed.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+        expect(shed.headers.get('x-content-type-options')).to.equal('nosniff');
+        expect(shed.headers.get('cache-control')).to.equal('no-store');
+        expect(shed.headers.get('x-api-region')).to.equal(fx.apiDeps.region);
+        expect(shed.headers.get('x-request-id')).to.equal(`shed-${method}`);
+      }
+      expect(expressCalls).to.equal(0);
+      expect(counter.calls).to.deep.equal([]);
+      expect(await fx.queueStore.getEntry(performance.id, user.userId)).to.equal(undefined);
+      // Anything else still reaches Express, on the same connection pool.
+      const health = await request(busy.url, 'GET', '/v1/queues/bad%20id/seats');
+      expect(health.status).to.equal(404);
+      expect(expressCalls).to.equal(1);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('createApiApp served alone (no listener in front) sheds the same way, with the same answer', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+    const user = await signUp(fx, 'api-shed-express');
+    const limits = { ...DEFAULT_CLASS_LIMITS, join: { ...DEFAULT_CLASS_LIMITS.join, minInFlight: 0 } };
+    const guard = new OverloadGuard({ delayMs: () => 10_000 }, limits, () => 0.5);
+    const busy = await listen(createApiApp({ ...fx.apiDeps, overload: guard }), '127.0.0.1', 0);
+    try {
+      const counter = countDynamoCalls(fx);
+      const shed = await request(busy.url, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+      expect(shed.status).to.equal(429);
+      expect(shed.body.error).to.deep.include({ code: 'RATE_LIMITED' });
+      expect(shed.body.error.details).to.deep.include({ reason: 'OVERLOADED' });
+      expect(Number(shed.headers.get('retry-after'))).to.equal(shed.body.error.details.retryAfter);
+      expect(shed.headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(shed.headers.get('x-request-id')).to.be.a('string');
+      expect(counter.calls).to.deep.equal([]);
+      expect(await fx.queueStore.getEntry(performance.id, user.userId)).to.equal(undefined);
+    } finally {
+      await busy.close();
+    }
   });
 
   it('a poll with a genuine ticket is answered without the session or the entry: no DynamoDB read but the cached state', async () => {

@@ -1,0 +1,88 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Express, NextFunction, Request, Response } from 'express';
+import { DomainError } from '../shared/errors.js';
+import type { LoadClass, OverloadGuard } from '../shared/overload-guard.js';
+import { REQUEST_ID_HEADER, requestIdOf } from '../http/request-log.js';
+
+/**
+ * The waiting room's request classes by method and path — the only requests the overload guard sheds: a join, a
+ * waiter's poll (the entry or the queue's status), an admitted user's claim. Express matches paths case-insensitively
+ * and with an optional trailing slash; so does this.
+ */
+const QUEUE_PATH = /^\/v1\/queues\/[^/?#]+(\/entry|\/admission)?\/?(?:[?#]|$)/i;
+
+export function loadClassOf(method: string | undefined, url: string | undefined): LoadClass | undefined {
+  const match = url === undefined ? null : QUEUE_PATH.exec(url);
+  if (!match) return undefined;
+  const tail = match[1]?.toLowerCase();
+  if (tail === '/entry') return method === 'PUT' ? 'join' : method === 'GET' ? 'poll' : undefined;
+  if (tail === '/admission') return method === 'POST' ? 'claim' : undefined;
+  return method === 'GET' ? 'poll' : undefined;
+}
+
+/** Set on a request that already holds a slot of its class, so the guard is consulted once per request. */
+const ADMITTED = Symbol('admitted by the overload guard');
+type Guarded = IncomingMessage & { [ADMITTED]?: true };
+
+/** Takes a slot for the request's class (freed when the response closes), or returns the refusal. */
+function admit(guard: OverloadGuard, req: Guarded, res: ServerResponse): DomainError | undefined {
+  if (req[ADMITTED]) return undefined;
+  const cls = loadClassOf(req.method, req.url);
+  if (!cls) return undefined;
+  try {
+    const release = guard.acquire(cls);
+    req[ADMITTED] = true;
+    res.once('close', release);
+    return undefined;
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+}
+
+/** The headers every API answer carries (set in Express by `createApiApp` too). */
+export function setApiHeaders(res: ServerResponse, region: string): void {
+  res.setHeader('X-Api-Region', region);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+}
+
+/**
+ * The API's request listener: a shed join, poll or claim is answered here, before Express builds its request and
+ * response or runs a single middleware — in a stampede those 429s are most of what an instance answers. The answer is
+ * the one `jsonErrors` would give (status 429, `Retry-After`, `{ error: { code, message, details, requestId } }`,
+ * the API's headers and a request id); everything else, and every request the guard admits, goes on to Express
+ * holding its slot. Shed requests are not logged one by one (a storm of them would be a storm of log lines).
+ */
+export function apiRequestListener(app: Express, guard: OverloadGuard, region: string): RequestListener {
+  return (req, res) => {
+    const refusal = admit(guard, req, res);
+    if (!refusal) {
+      app(req, res);
+      return;
+    }
+    const requestId = requestIdOf(req);
+    const body = JSON.stringify({
+      error: { code: refusal.code, message: refusal.message, details: refusal.details, requestId },
+    });
+    res.statusCode = refusal.status;
+    setApiHeaders(res, region);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    res.setHeader('Retry-After', String(refusal.details?.retryAfter ?? 60));
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+  };
+}
+
+/**
+ * The same decision inside Express, for an app mounted without `apiRequestListener` (tests serving `createApiApp`
+ * alone): a request the listener already admitted passes straight through.
+ */
+export function shedInExpress(guard: OverloadGuard) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const refusal = admit(guard, req, res);
+    if (refusal) throw refusal;
+    next();
+  };
+}
