@@ -66,7 +66,7 @@ export function createApiApp(deps: ApiDeps): Express {
   return app;
 }
 
-/** The API as served: shed waiting-room requests answered before Express (`apiRequestListener`), the rest by it. */
+/** The API as served: shed requests and ticket polls answered before Express (`apiRequestListener`), the rest by it. */
 export function createApiListener(deps: ApiDeps): RequestListener {
-  return apiRequestListener(createApiApp(deps), deps.overload, deps.region);
+  return apiRequestListener(createApiApp(deps), deps);
 }

@@ -2,7 +2,10 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Express, NextFunction, Request, Response } from 'express';
 import { DomainError } from '../shared/errors.js';
 import type { LoadClass, OverloadGuard } from '../shared/overload-guard.js';
-import { REQUEST_ID_HEADER, requestIdOf } from '../http/request-log.js';
+import { REQUEST_ID_HEADER, requestIdOf, requestLog } from '../http/request-log.js';
+import type { ApiDeps } from './deps.js';
+import { ticketPollAnswer } from './routes/queue-fast-paths.js';
+import { QUEUE_TICKET_HEADER } from './routes/queues.js';
 
 /**
  * The waiting room's request classes by method and path — the only requests the overload guard sheds: a join, a
@@ -48,31 +51,65 @@ export function setApiHeaders(res: ServerResponse, region: string): void {
 }
 
 /**
- * The API's request listener: a shed join, poll or claim is answered here, before Express builds its request and
- * response or runs a single middleware — in a stampede those 429s are most of what an instance answers. The answer is
- * the one `jsonErrors` would give (status 429, `Retry-After`, `{ error: { code, message, details, requestId } }`,
- * the API's headers and a request id); everything else, and every request the guard admits, goes on to Express
- * holding its slot. Shed requests are not logged one by one (a storm of them would be a storm of log lines).
+ * The API's request listener, for the stampede's two commonest answers: a shed join, poll or claim is refused here,
+ * before Express builds its request and response or runs a single middleware, with the answer `jsonErrors` would give
+ * (status 429, `Retry-After`, `{ error: { code, message, details, requestId } }`, the API's headers and a request id);
+ * a waiter's poll with a genuine ticket is answered here from the ticket and the cached queue state (logged like any
+ * request). Everything else, and every request the guard admits that is not such a poll, goes on to Express holding
+ * its slot. Shed requests are not logged one by one: a storm of them would be a storm of log lines.
  */
-export function apiRequestListener(app: Express, guard: OverloadGuard, region: string): RequestListener {
+export function apiRequestListener(
+  app: Express,
+  deps: Pick<ApiDeps, 'overload' | 'region' | 'queue' | 'log'>,
+): RequestListener {
+  const log = requestLog(deps.log);
   return (req, res) => {
-    const refusal = admit(guard, req, res);
-    if (!refusal) {
-      app(req, res);
-      return;
-    }
-    const requestId = requestIdOf(req);
-    const body = JSON.stringify({
-      error: { code: refusal.code, message: refusal.message, details: refusal.details, requestId },
+    const refusal = admit(deps.overload, req, res);
+    if (refusal) return refuse(req, res, refusal, deps.region);
+    const poll = TICKET_POLL.exec(req.url ?? '');
+    const ticket = req.headers[QUEUE_TICKET_HEADER];
+    if (req.method !== 'GET' || !poll || typeof ticket !== 'string') return void app(req, res);
+    log(req, res, () => {
+      ticketPollAnswer(deps, decoded(poll[1]!), ticket).then(
+        (answer) => {
+          if (!answer) return void app(req, res);
+          const body = JSON.stringify(answer);
+          res.statusCode = 200;
+          setApiHeaders(res, deps.region);
+          res.setHeader('Content-Type', 'application/json; charset=utf-8');
+          res.setHeader('Content-Length', Buffer.byteLength(body));
+          res.end(body);
+        },
+        // An unexpected failure (the queue state unreadable): Express answers it as it would any request.
+        () => void app(req, res),
+      );
     });
-    res.statusCode = refusal.status;
-    setApiHeaders(res, region);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    res.setHeader('Retry-After', String(refusal.details?.retryAfter ?? 60));
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', Buffer.byteLength(body));
-    res.end(body);
   };
+}
+
+/** `GET /v1/queues/:id/entry`, as Express would match it: the event id (still URL-encoded). */
+const TICKET_POLL = /^\/v1\/queues\/([^/?#]+)\/entry\/?(?:[?#]|$)/i;
+
+function decoded(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: DomainError, region: string): void {
+  const requestId = requestIdOf(req);
+  const body = JSON.stringify({
+    error: { code: refusal.code, message: refusal.message, details: refusal.details, requestId },
+  });
+  res.statusCode = refusal.status;
+  setApiHeaders(res, region);
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  res.setHeader('Retry-After', String(refusal.details?.retryAfter ?? 60));
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /**

@@ -154,7 +154,7 @@ describe('waiting room JSON API over HTTP', function () {
       expressCalls++;
       app(req, res);
     }) as Express;
-    const busy = await listen(apiRequestListener(counted, guard, fx.apiDeps.region), '127.0.0.1', 0);
+    const busy = await listen(apiRequestListener(counted, { ...fx.apiDeps, overload: guard }), '127.0.0.1', 0);
     const path = `/v1/queues/${performance.id}`;
     try {
       const counter = countDynamoCalls(fx);
@@ -191,6 +191,43 @@ describe('waiting room JSON API over HTTP', function () {
       expect(expressCalls).to.equal(1);
     } finally {
       await busy.close();
+    }
+  });
+
+  it('a poll with a genuine ticket is answered in front of Express, with the API headers; any other poll goes on to Express', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+    const user = await signUp(fx, 'api-poll-front');
+    const joined = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+    let expressCalls = 0;
+    const app = createApiApp(fx.apiDeps);
+    const counted = ((req, res) => {
+      expressCalls++;
+      app(req, res);
+    }) as Express;
+    const front = await listen(apiRequestListener(counted, fx.apiDeps), '127.0.0.1', 0);
+    try {
+      const polled = await request(front.url, 'GET', `/v1/queues/${performance.id}/entry?t=1`, {
+        headers: { 'x-queue-ticket': joined.body.ticket, 'x-request-id': 'poll-front' },
+      });
+      expect(polled.status).to.equal(200);
+      expect(polled.body.place).to.deep.include({ number: joined.body.place.number, status: 'WAITING' });
+      expect(polled.headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(polled.headers.get('cache-control')).to.equal('no-store');
+      expect(polled.headers.get('x-request-id')).to.equal('poll-front');
+      expect(expressCalls).to.equal(0);
+      // The same poll through Express alone gives the same place.
+      const viaExpress = await request(base, 'GET', `/v1/queues/${performance.id}/entry`, {
+        headers: { 'x-queue-ticket': joined.body.ticket },
+      });
+      expect(viaExpress.body).to.deep.equal(polled.body);
+      const tampered = joined.body.ticket.slice(0, -2) + (joined.body.ticket.endsWith('AA') ? 'BB' : 'AA');
+      const refused = await request(front.url, 'GET', `/v1/queues/${performance.id}/entry`, {
+        headers: { 'x-queue-ticket': tampered },
+      });
+      expect(refused.status).to.equal(401);
+      expect(expressCalls).to.equal(1);
+    } finally {
+      await front.close();
     }
   });
 
