@@ -72,13 +72,8 @@ export function apiRequestListener(
     log(req, res, () => {
       ticketPollAnswer(deps, decoded(poll[1]!), ticket).then(
         (answer) => {
-          if (!answer) return void app(req, res);
-          const body = JSON.stringify(answer);
-          res.statusCode = 200;
-          setApiHeaders(res, deps.region);
-          res.setHeader('Content-Type', 'application/json; charset=utf-8');
-          res.setHeader('Content-Length', Buffer.byteLength(body));
-          res.end(body);
+          if (answer) sendJson(res, 200, answer, deps.region);
+          else app(req, res);
         },
         // An unexpected failure (the queue state unreadable): Express answers it as it would any request.
         () => void app(req, res),
@@ -100,13 +95,16 @@ function decoded(segment: string): string | undefined {
 
 function refuse(req: IncomingMessage, res: ServerResponse, refusal: DomainError, region: string): void {
   const requestId = requestIdOf(req);
-  const body = JSON.stringify({
-    error: { code: refusal.code, message: refusal.message, details: refusal.details, requestId },
-  });
-  res.statusCode = refusal.status;
-  setApiHeaders(res, region);
   res.setHeader(REQUEST_ID_HEADER, requestId);
   res.setHeader('Retry-After', String(refusal.details?.retryAfter ?? 60));
+  const { code, message, details } = refusal;
+  sendJson(res, refusal.status, { error: { code, message, details, requestId } }, region);
+}
+
+function sendJson(res: ServerResponse, status: number, answer: unknown, region: string): void {
+  const body = JSON.stringify(answer);
+  res.statusCode = status;
+  setApiHeaders(res, region);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);

@@ -9,6 +9,16 @@ import { createFixture, type Fixture } from '../support/fixture.js';
 import { addQueuedEvent, countDynamoCalls } from '../support/queue.js';
 import { request, serveApi } from '../support/servers.js';
 
+/** The Express app behind `apiRequestListener`, counting the requests that reach it. */
+function countingCalls(app: Express) {
+  const counter = { calls: 0, app: app };
+  counter.app = ((req, res) => {
+    counter.calls++;
+    app(req, res);
+  }) as Express;
+  return counter;
+}
+
 describe('waiting room JSON API over HTTP', function () {
   this.timeout(60_000);
   let fx: Fixture;
@@ -148,13 +158,8 @@ describe('waiting room JSON API over HTTP', function () {
       Object.entries(DEFAULT_CLASS_LIMITS).map(([cls, l]) => [cls, { ...l, minInFlight: 0 }]),
     ) as typeof DEFAULT_CLASS_LIMITS;
     const guard = new OverloadGuard({ delayMs: () => 10_000 }, limits, () => 0.5);
-    let expressCalls = 0;
-    const app = createApiApp({ ...fx.apiDeps, overload: guard });
-    const counted = ((req, res) => {
-      expressCalls++;
-      app(req, res);
-    }) as Express;
-    const busy = await listen(apiRequestListener(counted, { ...fx.apiDeps, overload: guard }), '127.0.0.1', 0);
+    const express = countingCalls(createApiApp({ ...fx.apiDeps, overload: guard }));
+    const busy = await listen(apiRequestListener(express.app, { ...fx.apiDeps, overload: guard }), '127.0.0.1', 0);
     const path = `/v1/queues/${performance.id}`;
     try {
       const counter = countDynamoCalls(fx);
@@ -182,13 +187,13 @@ describe('waiting room JSON API over HTTP', function () {
         expect(shed.headers.get('x-api-region')).to.equal(fx.apiDeps.region);
         expect(shed.headers.get('x-request-id')).to.equal(`shed-${method}`);
       }
-      expect(expressCalls).to.equal(0);
+      expect(express.calls).to.equal(0);
       expect(counter.calls).to.deep.equal([]);
       expect(await fx.queueStore.getEntry(performance.id, user.userId)).to.equal(undefined);
       // Anything else still reaches Express, on the same connection pool.
       const health = await request(busy.url, 'GET', '/v1/queues/bad%20id/seats');
       expect(health.status).to.equal(404);
-      expect(expressCalls).to.equal(1);
+      expect(express.calls).to.equal(1);
     } finally {
       await busy.close();
     }
@@ -198,13 +203,8 @@ describe('waiting room JSON API over HTTP', function () {
     const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
     const user = await signUp(fx, 'api-poll-front');
     const joined = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
-    let expressCalls = 0;
-    const app = createApiApp(fx.apiDeps);
-    const counted = ((req, res) => {
-      expressCalls++;
-      app(req, res);
-    }) as Express;
-    const front = await listen(apiRequestListener(counted, fx.apiDeps), '127.0.0.1', 0);
+    const express = countingCalls(createApiApp(fx.apiDeps));
+    const front = await listen(apiRequestListener(express.app, fx.apiDeps), '127.0.0.1', 0);
     try {
       const polled = await request(front.url, 'GET', `/v1/queues/${performance.id}/entry?t=1`, {
         headers: { 'x-queue-ticket': joined.body.ticket, 'x-request-id': 'poll-front' },
@@ -214,7 +214,7 @@ describe('waiting room JSON API over HTTP', function () {
       expect(polled.headers.get('x-content-type-options')).to.equal('nosniff');
       expect(polled.headers.get('cache-control')).to.equal('no-store');
       expect(polled.headers.get('x-request-id')).to.equal('poll-front');
-      expect(expressCalls).to.equal(0);
+      expect(express.calls).to.equal(0);
       // The same poll through Express alone gives the same place.
       const viaExpress = await request(base, 'GET', `/v1/queues/${performance.id}/entry`, {
         headers: { 'x-queue-ticket': joined.body.ticket },
@@ -225,7 +225,7 @@ describe('waiting room JSON API over HTTP', function () {
         headers: { 'x-queue-ticket': tampered },
       });
       expect(refused.status).to.equal(401);
-      expect(expressCalls).to.equal(1);
+      expect(express.calls).to.equal(1);
     } finally {
       await front.close();
     }
