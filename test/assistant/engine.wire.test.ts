@@ -45,12 +45,20 @@ describe('assistant engine through the API, on the real Bedrock SDK and the wire
     expect(r.text).to.equal('Let me look that up for you. Found three shows.');
     const order = r.events.map((e) => (e.type === 'text' ? `text:${e.text}` : e.type));
     const toolAt = order.indexOf('tool');
-    expect(order.slice(0, toolAt).filter((e) => e.startsWith('text:')).join('').replaceAll('text:', '')).to.equal(
-      'Let me look that up for you. ',
-    );
-    expect(order.slice(toolAt).filter((e) => e.startsWith('text:')).join('').replaceAll('text:', '')).to.equal(
-      'Found three shows.',
-    );
+    expect(
+      order
+        .slice(0, toolAt)
+        .filter((e) => e.startsWith('text:'))
+        .join('')
+        .replaceAll('text:', ''),
+    ).to.equal('Let me look that up for you. ');
+    expect(
+      order
+        .slice(toolAt)
+        .filter((e) => e.startsWith('text:'))
+        .join('')
+        .replaceAll('text:', ''),
+    ).to.equal('Found three shows.');
     expect(order.filter((e) => !e.startsWith('text:'))).to.deep.equal(['start', 'tool', 'tool', 'model', 'done']);
   });
 
