@@ -228,7 +228,10 @@ describe('hold and confirm at one round trip each, against DynamoDB Local', func
 
     for (const spread of ['this instance', 'two instances'] as const) {
       it(`10 concurrent holds by the owner right after a confirm (${spread}): exactly one stays live, the pointer names it, the paid seat stays sold`, async () => {
-        const { show, user, reservation } = await pay(`floor-pay-burst-${spread === 'this instance' ? 'one' : 'two'}`, '2F-D-5-1');
+        const { show, user, reservation } = await pay(
+          `floor-pay-burst-${spread === 'this instance' ? 'one' : 'two'}`,
+          '2F-D-5-1',
+        );
         const other = bookingService(fx);
         const results = await Promise.allSettled(
           Array.from({ length: 10 }, (_, i) =>
