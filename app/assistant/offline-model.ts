@@ -185,7 +185,7 @@ function afterTool(ctx: PromptContext, last: ToolResult, results: readonly ToolR
         if (active) return tool('get_cancellation_policy', { reservationId: active.reservationId });
         return tool('get_cancellation_policy', s.performanceId ? { performanceId: s.performanceId } : {});
       }
-      return listReservations(ctx, c.reservations);
+      return listReservations(ctx, c.reservations, c.awaitingPayment);
     case 'get_cancellation_policy':
       return quotePolicy(ctx, c);
     case 'get_performance_details':
@@ -319,13 +319,41 @@ function listOptions(
   );
 }
 
+interface AwaitingPayment {
+  readonly show: string;
+  readonly seats: string;
+  readonly total: number;
+  readonly payBefore: string;
+}
+
+/** Held seats still awaiting payment come first: they are the ones with a deadline. */
 function listReservations(
   ctx: PromptContext,
   reservations: readonly { reservationId: string; show: string; when: string; seats: string; status: string }[],
+  awaitingPayment: readonly AwaitingPayment[],
 ): Step {
-  if (reservations.length === 0) return say(ctx, '아직 예매 내역이 없어요.', 'You have no reservations yet.');
-  const lines = reservations.map((r) => `${r.reservationId}: ${r.show}, ${r.when}, ${r.seats} (${r.status})`);
-  return say(ctx, `예매 내역이에요:\n${numbered(lines)}`, `Your reservations:\n${numbered(lines)}`);
+  const held = (ko: boolean) =>
+    awaitingPayment.length === 0
+      ? []
+      : [
+          (ko ? '결제를 기다리는 좌석이에요:\n' : 'Held seats awaiting payment:\n') +
+            numbered(
+              awaitingPayment.map((h) =>
+                ko
+                  ? `${h.show}, ${h.seats}, 총 ${money(ctx, h.total)} — ${h.payBefore}까지 결제해 주세요`
+                  : `${h.show}, ${h.seats}, total ${money(ctx, h.total)} — pay before ${h.payBefore}`,
+              ),
+            ),
+        ];
+  const lines = numbered(reservations.map((r) => `${r.reservationId}: ${r.show}, ${r.when}, ${r.seats} (${r.status})`));
+  const booked = (ko: boolean) =>
+    reservations.length === 0
+      ? ko
+        ? '아직 예매 내역이 없어요.'
+        : 'You have no reservations yet.'
+      : (ko ? '예매 내역이에요:\n' : 'Your reservations:\n') + lines;
+  const answer = (ko: boolean) => [...held(ko), booked(ko)].join('\n\n');
+  return say(ctx, answer(true), answer(false));
 }
 
 function quotePolicy(ctx: PromptContext, c: Content): Step {

@@ -191,6 +191,34 @@ describe('assistant scenarios with DynamoDB Local end state', function () {
       expect((await fx.booking.getReservation(user.userId, reservation.reservationId)).status).to.equal('CONFIRMED');
     });
 
+    it('"my reservations" lists held seats awaiting payment (seats, total, deadline) before the confirmed reservations', async () => {
+      const { fx } = a;
+      const user = await signUp(fx, 'mine');
+      const slot = await saturdayEvening(fx, MOONLIGHT, 14);
+      const paid = await fx.booking.confirm(
+        user.userId,
+        (await fx.booking.hold(user.userId, slot.id, ['1F-C-4-5', '1F-C-4-6'])).holdId,
+      );
+      const held = await fx.booking.hold(user.userId, slot.id, ['1F-C-6-7', '1F-C-6-8']);
+      const ko = await talk(a.api.url, user.token)('내 예매 내역 보여줘');
+      expect(ko.text).to.contain('결제를 기다리는 좌석이에요');
+      expect(ko.text).to.match(/1층 C구역 6열 7–8번, 총 [\d,]+원 — .+까지 결제해 주세요/);
+      expect(ko.text).to.contain(`총 ${held.total.toLocaleString('en-US')}원`);
+      expect(ko.text.indexOf('결제를 기다리는')).to.be.below(ko.text.indexOf(paid.reservationId));
+      const en = await talk(a.api.url, user.token)('show my reservations');
+      expect(en.text).to.match(
+        /Held seats awaiting payment:\n1\. .+, Floor 1, Section C, Row 6, Seats 7–8, total KRW [\d,]+ — pay before /,
+      );
+      expect(en.text).to.contain(paid.reservationId);
+      expect((await fx.booking.getHold(user.userId, held.holdId)).status).to.equal('HOLDING');
+    });
+
+    it('a person with nothing held hears no "awaiting payment" line in "my reservations"', async () => {
+      const user = await signUp(a.fx, 'none');
+      const r = await talk(a.api.url, user.token)('my reservations');
+      expect(r.text).to.equal('You have no reservations yet.');
+    });
+
     it('an anonymous person is asked to log in when it comes to holding, and nothing is held', async () => {
       const { fx } = a;
       const slot = await saturdayEvening(fx, MOONLIGHT, 6);

@@ -35,6 +35,10 @@ export const getMyReservations = defineTool({
           holdId: h.holdId,
           status: h.status,
           show: await title(h.performanceId),
+          seats: seatsLabel(
+            h.seats.map((s) => s.seatId),
+            ctx.locale,
+          ),
           total: h.total,
           payBefore: when(h.deadline, ctx.locale),
         })),
