@@ -1,4 +1,4 @@
-import { createApiApp } from './api/app.js';
+import { createApiListener } from './api/app.js';
 import { createDynamoClient } from './adapters/dynamodb/client.js';
 import { ensureTables } from './adapters/dynamodb/create-tables.js';
 import { startDynamoLocal, type DynamoLocal } from './adapters/local/dynamodb-local.js';
@@ -127,7 +127,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: dynamoEndpoint }), api.tables);
         await seedDemoCatalog(api.dynamoCatalog, clock);
       }
-      apiServer = await listen(createApiApp(api.apiDeps), config.host, config.api.port);
+      apiServer = await listen(createApiListener(api.apiDeps), config.host, config.api.port);
       stops.push(() => apiServer!.close());
       const stopLoop = startDrRecoveryLoop(api.booking, api.writer, Math.max(config.dr.cacheSeconds, 5) * 1000, log);
       stops.push(async () => stopLoop());

@@ -1,6 +1,5 @@
-import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { KEEP_ALIVE_TIMEOUT_MS } from './shared/load-balancing.js';
 
 export interface RunningServer {
@@ -11,7 +10,7 @@ export interface RunningServer {
 }
 
 /** Listens and resolves once the port is bound; `close` drains keep-alive connections too. */
-export function listen(app: Express, host: string, port: number): Promise<RunningServer> {
+export function listen(app: RequestListener, host: string, port: number): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server: Server = createServer(app);
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

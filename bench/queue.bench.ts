@@ -3,7 +3,7 @@
  * place was issued twice, a retry moved a place, or the harness broke. See docs/benchmarks.md.
  *
  *   npm run bench:queue -- [--joins 100000] [--offer-seconds 10] [--rate 6000] [--measure-minutes 3]
- *                          [--sockets 1024] [--resample 5000] [--gate-holds 1000]
+ *                          [--sockets 1024] [--resample 5000] [--gate-holds 1000] [--shed-answers 30000]
  *   (BENCH_CHILD_ARGS="--inspect=127.0.0.1:9310" adds Node flags to the API child, e.g. to profile it.)
  *
  * One run, on this machine: DynamoDB Local (one JVM), the API in a child process (as in production: HTTP, auth,
@@ -14,8 +14,9 @@
  * 2. Every placed waiter polls at the interval the API asks for (with its ticket) and claims its admission when its
  *    turn comes; admissions are measured per 60 s from the server's own counter.
  * 3. Audit: every account has exactly one place, the places are unique, and a re-join returns the same place.
- * Before the stampede, the gate's cost per hold is measured with and without it (bench/lib/gate-cost.ts);
- * `--joins 0` runs only that, `--gate-holds 0` skips it.
+ * Before the stampede, the gate's cost per hold is measured with and without it (bench/lib/gate-cost.ts), and the
+ * API's CPU per shed answer (429) in front of Express and through it (bench/lib/shed-cost.ts); `--joins 0` runs only
+ * those, `--gate-holds 0` and `--shed-answers 0` skip them.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -41,6 +42,7 @@ import { machineInfo } from './lib/machine.js';
 import type { ChildMessage } from './lib/queue-api-child.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
 import { measureGateCost, type GateCost } from './lib/gate-cost.js';
+import { measureShedCost, type ShedCost } from './lib/shed-cost.js';
 
 const DEFAULTS = {
   joins: 100_000,
@@ -50,6 +52,7 @@ const DEFAULTS = {
   sockets: 1_024,
   resample: 5_000,
   gateHolds: 1_000,
+  shedAnswers: 30_000,
 };
 type Args = typeof DEFAULTS;
 const FLAGS: Record<string, keyof Args> = {
@@ -60,6 +63,7 @@ const FLAGS: Record<string, keyof Args> = {
   '--sockets': 'sockets',
   '--resample': 'resample',
   '--gate-holds': 'gateHolds',
+  '--shed-answers': 'shedAnswers',
 };
 const USAGE = usageOf('npm run bench:queue', FLAGS);
 
@@ -103,7 +107,7 @@ async function main(): Promise<number> {
     { ...DEFAULTS },
     FLAGS,
     USAGE,
-    { resample: 0, joins: 0, gateHolds: 0 },
+    { resample: 0, joins: 0, gateHolds: 0, shedAnswers: 0 },
     process.argv.slice(2),
   );
   const machine = machineInfo();
@@ -133,6 +137,10 @@ async function main(): Promise<number> {
         log: (l) => console.log(l),
       });
       console.log(gateReport(cost));
+    }
+    if (args.shedAnswers > 0) {
+      console.log(`\nCPU per shed answer: ${n(args.shedAnswers)} refused joins, polls and claims…`);
+      console.log(shedReport(await measureShedCost({ answers: args.shedAnswers })));
     }
     if (args.joins === 0) return 0;
 
@@ -179,6 +187,7 @@ async function main(): Promise<number> {
       offerMs: args.offerSeconds * 1000,
       stop,
       joinDeadline: stop + 20 * 60_000,
+      apiCpuMicros: async () => (await childStats(child!)).cpuMicros,
     });
     await placed;
     const samples = await claimedSamples;
@@ -313,7 +322,14 @@ async function runWaitingRoom(
   eventId: string,
   waiters: Waiter[],
   tally: Tally,
-  timing: { joinStart: number; offerMs: number; stop: number; joinDeadline: number },
+  timing: {
+    joinStart: number;
+    offerMs: number;
+    stop: number;
+    joinDeadline: number;
+    /** The API child's CPU time so far (µs), for the progress lines. */
+    apiCpuMicros: () => Promise<number>;
+  },
 ): Promise<void> {
   const entryPath = `/v1/queues/${eventId}/entry`;
   const admissionPath = `/v1/queues/${eventId}/admission`;
@@ -416,18 +432,27 @@ async function runWaitingRoom(
     const when = timing.joinStart + i * spacing;
     at(when, () => join(w, performance.now() + (when - Date.now())), timing.joinDeadline);
   });
+  // Each progress line: totals, then the rates since the previous line (placed joins, join 429s, polls answered) and
+  // the API child's CPU over the interval.
+  let last = { at: Date.now(), placed: 0, shed: 0, polls: 0, cpu: await timing.apiCpuMicros() };
   while (Date.now() < timing.stop || (unplaced > 0 && Date.now() < timing.joinDeadline)) {
     await sleep(1_000);
     tally.loadSamples.push(loadavg()[0]!);
     const elapsed = (Date.now() - timing.joinStart) / 1000;
     if (Math.round(elapsed) % 10 === 0) {
       const admitted = waiters.filter((w) => w.admittedAt !== undefined).length;
+      const now = { at: Date.now(), placed: waiters.length - unplaced, shed: tally.join429.length };
+      const cpu = await timing.apiCpuMicros();
+      const seconds = (now.at - last.at) / 1000;
+      const rate = (delta: number) => fmt(delta / seconds, 0);
       console.log(
-        `  t+${fmt(elapsed, 0)} s: placed ${n(waiters.length - unplaced)}, 429s ${n(tally.join429.length)}, ` +
-          `other answers ${n(tally.joinOther)}, polls ${n(tally.polls.length)} (+${n(tally.poll429.length)} shed), ` +
-          `admitted ${n(admitted)}, load ${loadavg()[0]!.toFixed(1)}, ` +
-          `in flight ${inFlight}`,
+        `  t+${fmt(elapsed, 0)} s: placed ${n(now.placed)} (${rate(now.placed - last.placed)}/s), ` +
+          `join 429s ${n(now.shed)} (${rate(now.shed - last.shed)}/s), other answers ${n(tally.joinOther)}, ` +
+          `polls ${n(tally.polls.length)} (${rate(tally.polls.length - last.polls)}/s; +${n(tally.poll429.length)} shed), ` +
+          `admitted ${n(admitted)}, API CPU ${fmt(((cpu - last.cpu) / 1e6 / seconds) * 100, 0)} %, ` +
+          `load ${loadavg()[0]!.toFixed(1)}, in flight ${inFlight}`,
       );
+      last = { ...now, polls: tally.polls.length, cpu };
     }
   }
   while (inFlight > 0) await sleep(100);
@@ -519,11 +544,13 @@ function report(
   cpuAfter: Extract<ChildMessage, { type: 'stats' }>,
 ): string {
   const windows: string[] = [];
+  const deviations: number[] = [];
   for (let start = opensAt + 60_000; start + 60_000 <= (samples.at(-1)?.at ?? 0); start += 60_000) {
     const first = samples.find((s) => s.at >= start);
     const last = samples.find((s) => s.at >= start + 60_000);
     if (!first || !last) continue;
     const perMinute = ((last.claimed - first.claimed) * 60_000) / (last.at - first.at);
+    deviations.push(((perMinute - args.rate) / args.rate) * 100);
     windows.push(
       `  minute ${Math.round((start - opensAt) / 60_000) + 1}: ${n(last.claimed - first.claimed)} admitted in ` +
         `${fmt((last.at - first.at) / 1000)} s → ${fmt(perMinute, 0)}/min (${fmt(((perMinute - args.rate) / args.rate) * 100, 2)}% vs ${n(args.rate)})`,
@@ -557,6 +584,22 @@ function report(
       .join(' / ')} (1/5/15 min)`,
     `audit: ${n(audit.entries)} entries for ${n(waiters.length)} accounts; lost joins ${audit.lost}; duplicate places ${audit.duplicates}; ` +
       `client/store mismatches ${audit.mismatched}; re-joined ${n(audit.resampled)} accounts: ${audit.moved} moved`,
+    '',
+    `against the issue's goal (${n(waiters.length)} joins offered in ${args.offerSeconds} s):`,
+    `  lost joins ${audit.lost}, duplicate places ${audit.duplicates}, moved on retry ${audit.moved}, other answers ${tally.joinOther} → ${audit.lost + audit.duplicates + audit.moved + tally.joinOther === 0 ? 'met' : 'NOT MET'}`,
+    `  join p99: answered 200 ${fmt(summarize(tally.joinOk).p99)} ms, answered 429 ${fmt(summarize(tally.join429).p99)} ms; poll p99 ${fmt(summarize(tally.polls).p99)} ms; all placed ${fmt(offeredSpan / 1000)} s after the first`,
+    `  admitted per 60 s within ±1 % of ${n(args.rate)}/min: ${deviations.length === 0 ? 'not measured (no whole minute)' : `${deviations.every((d) => Math.abs(d) <= 1) ? 'met' : 'NOT MET'} (${deviations.map((d) => `${d >= 0 ? '+' : ''}${fmt(d, 2)} %`).join(', ')})`}`,
+    `  API CPU per account (join, its retries, polls and claim): ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms`,
+  ].join('\n');
+}
+
+function shedReport(cost: ShedCost): string {
+  const spread = (rounds: readonly number[]) => `${fmt(Math.min(...rounds), 0)}–${fmt(Math.max(...rounds), 0)}`;
+  return [
+    `API CPU per shed answer (429 + Retry-After; median of ${cost.rounds} rounds, ${n(cost.answers)} answers in all):`,
+    `  in front of Express (createApiListener, as served): ${fmt(cost.frontMicros, 0)} µs (rounds ${spread(cost.frontRounds)})`,
+    `  through Express (createApiApp alone, the path before): ${fmt(cost.expressMicros, 0)} µs (rounds ${spread(cost.expressRounds)})`,
+    `  floor, Node's HTTP server answering a constant 429: ${fmt(cost.bareMicros, 0)} µs`,
   ].join('\n');
 }
 

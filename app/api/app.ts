@@ -1,8 +1,10 @@
+import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import { requestLog } from '../http/request-log.js';
 import { DomainError } from '../shared/errors.js';
 import type { ApiDeps } from './deps.js';
 import { jsonErrors } from './http.js';
+import { apiRequestListener, setApiHeaders, shedInExpress } from './load-shedding.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 import { assistantRoutes } from './routes/assistant.js';
 import { authRoutes } from './routes/auth.js';
@@ -22,12 +24,12 @@ export function createApiApp(deps: ApiDeps): Express {
   app.set('trust proxy', 'loopback, uniquelocal');
   app.use(requestLog(deps.log));
   app.use((_req, res, next) => {
-    res.setHeader('X-Api-Region', deps.region);
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+    setApiHeaders(res, deps.region);
     next();
   });
-  // Before the body parser: a shed join or poll costs no more than its refusal.
+  // Before the body parser: a shed join or poll costs no more than its refusal (when not already answered by
+  // `createApiListener`, in front of Express).
+  app.use(shedInExpress(deps.overload));
   app.use(queueFastPaths(deps));
   app.use(express.json({ limit: '16kb' }));
   app.use((req, _res, next) => {
@@ -62,4 +64,9 @@ export function createApiApp(deps: ApiDeps): Express {
   });
   app.use(jsonErrors(deps.log));
   return app;
+}
+
+/** The API as served: shed requests and ticket polls answered before Express (`apiRequestListener`), the rest by it. */
+export function createApiListener(deps: ApiDeps): RequestListener {
+  return apiRequestListener(createApiApp(deps), deps);
 }

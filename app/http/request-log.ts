@@ -30,6 +30,12 @@ export function logRouteAs(res: ServerResponse, route: string | undefined): void
   (res as ServerResponse & { [LOGGED_ROUTE]?: string })[LOGGED_ROUTE] = route;
 }
 
+/** The caller's `X-Request-Id` when it is plain, otherwise a new id. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && FORWARDED_ID.test(given) ? given : randomUUID();
+}
+
 function routeOf(req: Req, res: ServerResponse): string {
   return routePattern(req) ?? (res as ServerResponse & { [LOGGED_ROUTE]?: string })[LOGGED_ROUTE] ?? '(no route)';
 }
@@ -48,8 +54,7 @@ export function requestLog(log: Log) {
   // Only 5xx lines are printed at warn/error, nothing at silent: then no listener is needed at all.
   const logs = (level: 'info' | 'error') => logger !== undefined && logger.isLevelEnabled(level);
   return (req: Req, res: ServerResponse, next: () => void): void => {
-    const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && FORWARDED_ID.test(given) ? given : randomUUID();
+    const id = requestIdOf(req);
     req.id = id;
     res.setHeader(REQUEST_ID_HEADER, id);
     if (logs('error')) {

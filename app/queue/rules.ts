@@ -74,16 +74,20 @@ export function etaMs(ahead: number, phase: QueuePhase, state: QueueState, onSal
 }
 
 const POLL_MIN_MS = 2_000;
-const POLL_MAX_MS = 30_000;
-const clampPoll = (ms: number) => Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, Math.round(ms)));
+const POLL_MAX_MS = 120_000;
+/** Share of the ETA a waiter waits before asking again. */
+const POLL_ETA_SHARE = 1 / 4;
+const clampPoll = (ms: number, max = POLL_MAX_MS) => Math.min(max, Math.max(POLL_MIN_MS, Math.round(ms)));
 
 /**
- * When a waiter should ask again: often near the front, rarely at the back (a tenth of the ETA), so 100,000 waiters
- * poll about as often as a few thousand would if everyone polled every 2 s.
+ * When a waiter should ask again: every 2 s near the front, after a quarter of the ETA further back (at most every
+ * 2 minutes), so the crowd's poll rate grows with the admission rate and only logarithmically with its size: 100,000
+ * waiters at 6,000 admissions/min poll ≈ 2,500 times/s (a tenth of the ETA capped at 30 s, the rule before, made
+ * that ≈ 6,000/s). A turn is still seen within 2 s: every waiter within 8 s of the front polls every 2 s.
  */
 export function pollAfterMs(phase: QueuePhase, eta: number | undefined, onSale: OnSaleConfig, now: EpochMs): number {
-  if (phase === 'SCHEDULED' || phase === 'PRE_QUEUE') return clampPoll((onSale.opensAt - now) / 3);
-  if (phase === 'OPEN' && eta !== undefined) return clampPoll(eta / 10);
+  if (phase === 'SCHEDULED' || phase === 'PRE_QUEUE') return clampPoll((onSale.opensAt - now) / 3, 30_000);
+  if (phase === 'OPEN' && eta !== undefined) return clampPoll(eta * POLL_ETA_SHARE);
   return 15_000;
 }
 

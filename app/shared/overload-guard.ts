@@ -26,6 +26,14 @@ export interface ClassLimits {
   /** Retry-After bounds (s); the value in between is the class's measured drain time, spread by jitter. */
   readonly minRetrySeconds: number;
   readonly maxRetrySeconds: number;
+  /**
+   * How Retry-After is chosen. `drain`: the time to serve the demand turned away in the last second, spread ±50 %
+   * (short waits: polls, claims). `schedule`: each refused client is given the next free return slot at the class's
+   * measured completion rate, so the turned-away crowd comes back at about the rate the instance serves it, however
+   * large it is (joins: a 100,000-client stampede with a 60 s ceiling came back at ≈ 1,700/s to an instance placing
+   * ≈ 32/s, and answering those 429s was most of its work).
+   */
+  readonly retryRule: 'drain' | 'schedule';
 }
 
 /**
@@ -37,10 +45,34 @@ export interface ClassLimits {
  * two cores, with 64 ≈ 32/s (docs/benchmarks.md).
  */
 export const DEFAULT_CLASS_LIMITS: Readonly<Record<LoadClass, ClassLimits>> = {
-  join: { maxDelayMs: 100, maxInFlight: 256, minInFlight: 64, minRetrySeconds: 1, maxRetrySeconds: 60 },
-  poll: { maxDelayMs: 400, maxInFlight: 4_096, minInFlight: 32, minRetrySeconds: 2, maxRetrySeconds: 30 },
-  claim: { maxDelayMs: 1_500, maxInFlight: 512, minInFlight: 16, minRetrySeconds: 1, maxRetrySeconds: 5 },
+  join: {
+    maxDelayMs: 100,
+    maxInFlight: 256,
+    minInFlight: 64,
+    minRetrySeconds: 1,
+    maxRetrySeconds: 300,
+    retryRule: 'schedule',
+  },
+  poll: {
+    maxDelayMs: 400,
+    maxInFlight: 4_096,
+    minInFlight: 32,
+    minRetrySeconds: 2,
+    maxRetrySeconds: 30,
+    retryRule: 'drain',
+  },
+  claim: {
+    maxDelayMs: 1_500,
+    maxInFlight: 512,
+    minInFlight: 16,
+    minRetrySeconds: 1,
+    maxRetrySeconds: 5,
+    retryRule: 'drain',
+  },
 };
+
+/** Returns offered per request served (the `schedule` rule): above 1, so an instance can find its capacity grew. */
+const RETURN_OFFER_FACTOR = 2;
 
 interface ClassCounters {
   inFlight: number;
@@ -49,6 +81,8 @@ interface ClassCounters {
   /** Completions and refusals per second, smoothed over ~1 s windows. */
   throughput: number;
   refusedRate: number;
+  /** `schedule` rule: when (this instance's clock, ms) the next refused client is asked back. */
+  nextReturnAt: number;
 }
 
 /**
@@ -70,7 +104,7 @@ export class OverloadGuard {
   ) {
     this.windowStart = now();
     for (const cls of LOAD_CLASSES)
-      this.counters.set(cls, { inFlight: 0, completed: 0, refused: 0, throughput: 0, refusedRate: 0 });
+      this.counters.set(cls, { inFlight: 0, completed: 0, refused: 0, throughput: 0, refusedRate: 0, nextReturnAt: 0 });
   }
 
   /** Takes a slot for a request of `cls` or throws RATE_LIMITED at once; the returned function frees it (once). */
@@ -97,8 +131,36 @@ export class OverloadGuard {
     };
   }
 
-  /** Seconds for the class's turned-away demand (and what is in flight) to be served, jittered ±50 %. */
+  /** When a refused request of the class should come back (s), by the class's rule (see `ClassLimits.retryRule`). */
   retryAfterSeconds(cls: LoadClass): number {
+    return this.limits[cls].retryRule === 'schedule' ? this.nextReturnSlot(cls) : this.drainSeconds(cls);
+  }
+
+  /**
+   * The next free return slot: the turned-away demand still to come back divided by the rate the instance serves
+   * the class (no I/O: one timestamp per class). Slots are handed out at twice the measured completion rate, and at
+   * least `minInFlight` per second: the rate measured while a flood of fresh requests keeps the loop late is below
+   * what the instance serves once the flood is over, and returns offered only at the measured rate could never show
+   * more (a client offered too early is refused again at the cost of one cheap 429 and given a later slot).
+   * Jittered ±10 % (many slots wide, so the returns stay spread) and capped at `maxRetrySeconds`; once the schedule
+   * reaches the cap, the rest of the crowd is spread over the last half of it.
+   */
+  private nextReturnSlot(cls: LoadClass): number {
+    const counters = this.counters.get(cls)!;
+    const { minRetrySeconds, maxRetrySeconds, minInFlight } = this.limits[cls];
+    const now = this.now();
+    const perSecond = Math.max(RETURN_OFFER_FACTOR * counters.throughput, minInFlight, 1);
+    const earliest = now + minRetrySeconds * 1_000;
+    const latest = now + maxRetrySeconds * 1_000;
+    counters.nextReturnAt = Math.min(latest, Math.max(counters.nextReturnAt, earliest) + 1_000 / perSecond);
+    const base = (counters.nextReturnAt - now) / 1_000;
+    const spread =
+      counters.nextReturnAt >= latest ? maxRetrySeconds * (0.5 + this.random() / 2) : base * (0.9 + this.random() / 5);
+    return Math.min(maxRetrySeconds, Math.max(minRetrySeconds, Math.round(spread)));
+  }
+
+  /** Seconds for the class's turned-away demand (and what is in flight) to be served, jittered ±50 %. */
+  private drainSeconds(cls: LoadClass): number {
     const counters = this.counters.get(cls)!;
     const { minRetrySeconds, maxRetrySeconds } = this.limits[cls];
     const backlog = counters.inFlight + Math.max(counters.refused, counters.refusedRate);

@@ -1,11 +1,23 @@
 import { expect } from 'chai';
-import { createApiApp } from '../../app/api/app.js';
+import type { Express } from 'express';
+import { createApiApp, createApiListener } from '../../app/api/app.js';
+import { apiRequestListener } from '../../app/api/load-shedding.js';
 import { listen, type RunningServer } from '../../app/server.js';
 import { DEFAULT_CLASS_LIMITS, OverloadGuard } from '../../app/shared/overload-guard.js';
 import { MINUTE, signUp } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
 import { addQueuedEvent, countDynamoCalls } from '../support/queue.js';
 import { request, serveApi } from '../support/servers.js';
+
+/** The Express app behind `apiRequestListener`, counting the requests that reach it. */
+function countingCalls(app: Express) {
+  const counter = { calls: 0, app: app };
+  counter.app = ((req, res) => {
+    counter.calls++;
+    app(req, res);
+  }) as Express;
+  return counter;
+}
 
 describe('waiting room JSON API over HTTP', function () {
   this.timeout(60_000);
@@ -107,7 +119,7 @@ describe('waiting room JSON API over HTTP', function () {
     const loopDelay = { delayMs: () => 300 };
     const limits = { ...DEFAULT_CLASS_LIMITS, join: { ...DEFAULT_CLASS_LIMITS.join, minInFlight: 0 } };
     const busy = await listen(
-      createApiApp({ ...fx.apiDeps, overload: new OverloadGuard(loopDelay, limits, () => 0.5) }),
+      createApiListener({ ...fx.apiDeps, overload: new OverloadGuard(loopDelay, limits, () => 0.5) }),
       '127.0.0.1',
       0,
     );
@@ -136,6 +148,109 @@ describe('waiting room JSON API over HTTP', function () {
     const retry = await request(base, 'PUT', `${path}/entry`, { token: late.token });
     expect(retry.status).to.equal(200);
     expect(retry.body.place.status).to.equal('WAITING');
+  });
+
+  it('a shed join, poll and claim are answered in front of Express: 429, Retry-After, the error shape and the API headers, nothing read or written', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+    const user = await signUp(fx, 'api-shed-front');
+    // Every class refused whatever its floor: the loop is 10 s late and nothing may be in flight.
+    const limits = Object.fromEntries(
+      Object.entries(DEFAULT_CLASS_LIMITS).map(([cls, l]) => [cls, { ...l, minInFlight: 0 }]),
+    ) as typeof DEFAULT_CLASS_LIMITS;
+    const guard = new OverloadGuard({ delayMs: () => 10_000 }, limits, () => 0.5);
+    const express = countingCalls(createApiApp({ ...fx.apiDeps, overload: guard }));
+    const busy = await listen(apiRequestListener(express.app, { ...fx.apiDeps, overload: guard }), '127.0.0.1', 0);
+    const path = `/v1/queues/${performance.id}`;
+    try {
+      const counter = countDynamoCalls(fx);
+      const asked = [
+        ['PUT', `${path}/entry`],
+        ['GET', `${path}/entry`],
+        ['GET', `${path}/`],
+        ['POST', `${path.toUpperCase().replace(performance.id.toUpperCase(), performance.id)}/Admission?x=1`],
+      ] as const;
+      for (const [method, url] of asked) {
+        const shed = await request(busy.url, method, url, {
+          token: user.token,
+          headers: { 'x-request-id': `shed-${method}` },
+        });
+        expect(shed.status, `${method} ${url}`).to.equal(429);
+        expect(shed.body.error).to.deep.include({ code: 'RATE_LIMITED', requestId: `shed-${method}` });
+        expect(shed.body.error.message).to.be.a('string').and.not.equal('');
+        expect(shed.body.error.details).to.deep.include({ reason: 'OVERLOADED' });
+        expect(Number(shed.headers.get('retry-after')))
+          .to.equal(shed.body.error.details.retryAfter)
+          .and.be.at.least(1);
+        expect(shed.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+        expect(shed.headers.get('x-content-type-options')).to.equal('nosniff');
+        expect(shed.headers.get('cache-control')).to.equal('no-store');
+        expect(shed.headers.get('x-api-region')).to.equal(fx.apiDeps.region);
+        expect(shed.headers.get('x-request-id')).to.equal(`shed-${method}`);
+      }
+      expect(express.calls).to.equal(0);
+      expect(counter.calls).to.deep.equal([]);
+      expect(await fx.queueStore.getEntry(performance.id, user.userId)).to.equal(undefined);
+      // Anything else still reaches Express, on the same connection pool.
+      const health = await request(busy.url, 'GET', '/v1/queues/bad%20id/seats');
+      expect(health.status).to.equal(404);
+      expect(express.calls).to.equal(1);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('a poll with a genuine ticket is answered in front of Express, with the API headers; any other poll goes on to Express', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+    const user = await signUp(fx, 'api-poll-front');
+    const joined = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+    const express = countingCalls(createApiApp(fx.apiDeps));
+    const front = await listen(apiRequestListener(express.app, fx.apiDeps), '127.0.0.1', 0);
+    try {
+      const polled = await request(front.url, 'GET', `/v1/queues/${performance.id}/entry?t=1`, {
+        headers: { 'x-queue-ticket': joined.body.ticket, 'x-request-id': 'poll-front' },
+      });
+      expect(polled.status).to.equal(200);
+      expect(polled.body.place).to.deep.include({ number: joined.body.place.number, status: 'WAITING' });
+      expect(polled.headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(polled.headers.get('cache-control')).to.equal('no-store');
+      expect(polled.headers.get('x-request-id')).to.equal('poll-front');
+      expect(express.calls).to.equal(0);
+      // The same poll through Express alone gives the same place.
+      const viaExpress = await request(base, 'GET', `/v1/queues/${performance.id}/entry`, {
+        headers: { 'x-queue-ticket': joined.body.ticket },
+      });
+      expect(viaExpress.body).to.deep.equal(polled.body);
+      const tampered = joined.body.ticket.slice(0, -2) + (joined.body.ticket.endsWith('AA') ? 'BB' : 'AA');
+      const refused = await request(front.url, 'GET', `/v1/queues/${performance.id}/entry`, {
+        headers: { 'x-queue-ticket': tampered },
+      });
+      expect(refused.status).to.equal(401);
+      expect(express.calls).to.equal(1);
+    } finally {
+      await front.close();
+    }
+  });
+
+  it('createApiApp served alone (no listener in front) sheds the same way, with the same answer', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+    const user = await signUp(fx, 'api-shed-express');
+    const limits = { ...DEFAULT_CLASS_LIMITS, join: { ...DEFAULT_CLASS_LIMITS.join, minInFlight: 0 } };
+    const guard = new OverloadGuard({ delayMs: () => 10_000 }, limits, () => 0.5);
+    const busy = await listen(createApiApp({ ...fx.apiDeps, overload: guard }), '127.0.0.1', 0);
+    try {
+      const counter = countDynamoCalls(fx);
+      const shed = await request(busy.url, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+      expect(shed.status).to.equal(429);
+      expect(shed.body.error).to.deep.include({ code: 'RATE_LIMITED' });
+      expect(shed.body.error.details).to.deep.include({ reason: 'OVERLOADED' });
+      expect(Number(shed.headers.get('retry-after'))).to.equal(shed.body.error.details.retryAfter);
+      expect(shed.headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(shed.headers.get('x-request-id')).to.be.a('string');
+      expect(counter.calls).to.deep.equal([]);
+      expect(await fx.queueStore.getEntry(performance.id, user.userId)).to.equal(undefined);
+    } finally {
+      await busy.close();
+    }
   });
 
   it('a poll with a genuine ticket is answered without the session or the entry: no DynamoDB read but the cached state', async () => {

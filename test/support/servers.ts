@@ -1,12 +1,12 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { createApiApp } from '../../app/api/app.js';
+import { createApiListener } from '../../app/api/app.js';
 import { listen, type RunningServer } from '../../app/server.js';
 import { composeWeb, type WebOptions } from '../../app/web/compose.js';
 import type { Fixture } from './fixture.js';
 
-/** Serves the fixture's API over real HTTP on an ephemeral port. */
+/** Serves the fixture's API over real HTTP on an ephemeral port, through the same entry path as production. */
 export function serveApi(fx: Fixture): Promise<RunningServer> {
-  return listen(createApiApp(fx.apiDeps), '127.0.0.1', 0);
+  return listen(createApiListener(fx.apiDeps), '127.0.0.1', 0);
 }
 
 export interface JsonResponse<T = any> {

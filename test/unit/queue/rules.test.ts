@@ -105,11 +105,21 @@ describe('queue/rules', () => {
       expect(etaMs(99, 'PAUSED', measured, onSale, T0)).to.equal(undefined);
     });
 
-    it('waiters at the back poll rarely (≤ 30 s), at the front often (≥ 2 s); the pre-queue polls toward opening', () => {
-      expect(pollAfterMs('OPEN', 3_600_000, onSale, T0)).to.equal(30_000);
+    it('waiters at the back poll rarely (a quarter of the ETA, ≤ 2 min), at the front often (≥ 2 s); the pre-queue polls toward opening', () => {
+      expect(pollAfterMs('OPEN', 3_600_000, onSale, T0)).to.equal(120_000);
       expect(pollAfterMs('OPEN', 5_000, onSale, T0)).to.equal(2_000);
-      expect(pollAfterMs('OPEN', 100_000, onSale, T0)).to.equal(10_000);
+      expect(pollAfterMs('OPEN', 8_000, onSale, T0)).to.equal(2_000);
+      expect(pollAfterMs('OPEN', 100_000, onSale, T0)).to.equal(25_000);
       expect(pollAfterMs('PRE_QUEUE', undefined, onSale, onSale.opensAt - 9_000)).to.equal(3_000);
+      expect(pollAfterMs('PRE_QUEUE', undefined, onSale, onSale.opensAt - 3_600_000)).to.equal(30_000);
+    });
+
+    it('the crowd polls at a bounded rate: 100,000 waiters at 6,000 admissions/min ask ≈ 2,500 times/s, not 100,000/2 s', () => {
+      const perMinute = { ...onSale, admitPerMinute: 6_000 };
+      let perSecond = 0;
+      for (let ahead = 0; ahead < 100_000; ahead++)
+        perSecond += 1_000 / pollAfterMs('OPEN', ((ahead + 1) * 60_000) / 6_000, perMinute, T0);
+      expect(perSecond).to.be.within(2_000, 3_000);
     });
   });
 

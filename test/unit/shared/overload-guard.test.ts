@@ -101,4 +101,73 @@ describe('shared/OverloadGuard', () => {
     held.pop()!();
     expect(refusalOf(guard, 'join')).to.equal(undefined);
   });
+
+  describe('Retry-After for joins (the schedule rule): returns spread at the rate the instance places joins', () => {
+    /** A guard whose join class completed `served` joins in the last second, now refusing everything. */
+    function measuredGuard(served: number, jitter = () => 0.5) {
+      let clock = 0;
+      let delay = 0;
+      const guard = new OverloadGuard({ delayMs: () => delay }, NO_FLOOR, jitter, () => clock);
+      for (let i = 0; i < served; i++) guard.acquire('join')();
+      clock = 1_000;
+      delay = 10_000;
+      return {
+        refuse: () => refusalOf(guard, 'join')?.details?.retryAfter as number,
+        advance: (ms: number) => (clock += ms),
+      };
+    }
+
+    it('a crowd refused at once is asked back at twice the measured placement rate, not all within the ceiling', () => {
+      const { refuse } = measuredGuard(50); // 50 joins/s measured: slots at 100/s
+      const answers = Array.from({ length: 10_000 }, refuse);
+      const perSecond = new Map<number, number>();
+      for (const s of answers) perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
+      // 10,000 clients at 100/s: the last is asked back after about 100 s; no second receives more than its share.
+      expect(Math.max(...answers)).to.be.within(99, 102);
+      expect(Math.max(...perSecond.values())).to.be.at.most(101);
+      expect(answers.filter((s) => s <= 10)).to.have.length.within(900, 1_000);
+    });
+
+    it('the schedule follows the rate: a faster instance asks its crowd back sooner', () => {
+      const slow = measuredGuard(20);
+      const fast = measuredGuard(200);
+      const last = (g: { refuse: () => number }) => Array.from({ length: 4_000 }, g.refuse).at(-1)!;
+      expect(last(slow)).to.be.within(95, 105); // 4,000 ÷ 40/s
+      expect(last(fast)).to.be.within(9, 11); // 4,000 ÷ 400/s
+    });
+
+    it('with no rate measured yet, slots are handed out at the floor of minInFlight per second', () => {
+      const guard = new OverloadGuard(
+        { delayMs: () => 10_000 },
+        DEFAULT_CLASS_LIMITS,
+        () => 0.5,
+        () => 0,
+      );
+      const floor = DEFAULT_CLASS_LIMITS.join.minInFlight;
+      for (let i = 0; i < floor; i++) guard.acquire('join'); // the floor, held: everything past it is refused
+      const answers = Array.from({ length: floor * 10 }, () => refusalOf(guard, 'join')?.details?.retryAfter);
+      expect(answers.at(-1)).to.equal(11); // 1 s at the earliest, then 10 s of slots at `floor` per second
+    });
+
+    it('past the ceiling the rest of the crowd is spread over its last half, never beyond it', () => {
+      const randoms = [0, 0.999];
+      let i = 0;
+      const { refuse } = measuredGuard(1, () => randoms[i++ % 2]!);
+      const max = DEFAULT_CLASS_LIMITS.join.maxRetrySeconds;
+      const answers = Array.from({ length: 2 * max * DEFAULT_CLASS_LIMITS.join.minInFlight }, refuse);
+      const capped = answers.slice(-100);
+      expect(Math.min(...capped)).to.equal(max / 2);
+      expect(Math.max(...capped)).to.equal(max);
+      expect(Math.max(...answers)).to.equal(max);
+    });
+
+    it('slots already given are not given again later, and a schedule in the past restarts from now', () => {
+      const { refuse, advance } = measuredGuard(50);
+      for (let i = 0; i < 1_000; i++) refuse(); // slots from +1 s (the earliest) to +11 s, at 100/s
+      advance(4_000);
+      expect(refuse()).to.equal(7); // the next free slot, 7 s from now
+      advance(60_000);
+      expect(refuse()).to.equal(DEFAULT_CLASS_LIMITS.join.minRetrySeconds);
+    });
+  });
 });
