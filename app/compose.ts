@@ -154,6 +154,7 @@ export function composeApi(options: ComposeOptions) {
     overload: new OverloadGuard(options.delaySampler ?? new EventLoopDelaySampler()),
     assistant,
     assistantMessageMaxChars: config.assistant.messageMaxChars,
+    assistantTextWindowMs: config.assistant.textWindowMs,
     log,
   };
   return {

@@ -90,6 +90,8 @@ export const configSchema = z
     ASSISTANT_MAX_MODEL_TURNS: positiveInt.default(5),
     ASSISTANT_MAX_OUTPUT_TOKENS: positiveInt.default(1024),
     ASSISTANT_MESSAGE_MAX_CHARS: positiveInt.default(500),
+    /** After an answer's first words (sent at once), text deltas go to the page at most once per this many ms. */
+    ASSISTANT_TEXT_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(100),
     ASSISTANT_CHAT_PER_USER_PER_MINUTE: positiveInt.default(12),
     ASSISTANT_CHAT_PER_IP_PER_MINUTE: positiveInt.default(40),
     ASSISTANT_CONVERSATION_HOURS: positiveInt.default(24),
@@ -155,6 +157,7 @@ export const configSchema = z
       maxModelTurns: env.ASSISTANT_MAX_MODEL_TURNS,
       maxOutputTokens: env.ASSISTANT_MAX_OUTPUT_TOKENS,
       messageMaxChars: env.ASSISTANT_MESSAGE_MAX_CHARS,
+      textWindowMs: env.ASSISTANT_TEXT_WINDOW_MS,
       chatPerUserPerMinute: env.ASSISTANT_CHAT_PER_USER_PER_MINUTE,
       chatPerIpPerMinute: env.ASSISTANT_CHAT_PER_IP_PER_MINUTE,
       conversationHours: env.ASSISTANT_CONVERSATION_HOURS,

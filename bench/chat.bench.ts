@@ -66,6 +66,8 @@ async function main(): Promise<void> {
   let local: DynamoLocal | undefined;
   let api: AppProcess | undefined;
   let web: AppProcess | undefined;
+  /** The API's EMF `TimeToFirstToken` of each model call, as its stdout reports them. */
+  const apiModelTtft: number[] = [];
   const fake = await FakeBedrock.start();
   // The baseline client in this process finds the fake the same way the API process does.
   process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = fake.url;
@@ -91,6 +93,10 @@ async function main(): Promise<void> {
         ASSISTANT_CHAT_PER_IP_PER_MINUTE: '100000',
       },
       bundle,
+      (line) => {
+        const ttft = /"TimeToFirstToken":(\d+)/.exec(line);
+        if (ttft) apiModelTtft.push(Number(ttft[1]));
+      },
     );
     web = await startRole(
       'web',
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
         rounds: args.rounds,
         delayMs: args.delay,
         workload,
+        apiModelTtft: () => apiModelTtft.splice(0),
         cpu: {
           web: () => web!.cpuMs(),
           api: () => api!.cpuMs(),
@@ -184,6 +191,7 @@ function reportTtft(t: TtftResult): void {
   console.log('| ------------------- | ------: | -----: | -----: | -----: | -----: |');
   console.log(row("model's own (SDK → fake)", t.model));
   console.log(row('through both tiers (browser → web SSE → API → SDK → fake)', t.app));
+  if (t.apiModel) console.log(row("of which the API's model call (its SDK → fake, EMF TimeToFirstToken)", t.apiModel));
   const processes = Object.keys(t.cpuPerAnswer.app);
   console.log(`\n| CPU ms per answer | ${processes.join(' | ')} |`);
   console.log(`| ----------------- | ${processes.map(() => '---:').join(' | ')} |`);
@@ -195,6 +203,15 @@ function reportTtft(t: TtftResult): void {
       `p99 ${(t.app.p99 - t.model.p99).toFixed(1)} ms (goal p99 ≤ 25 ms); ` +
       `ratio app/model p50 ${ratio(t.app.p50, t.model.p50).toFixed(3)}×, p99 ${ratio(t.app.p99, t.model.p99).toFixed(3)}×`,
   );
+  if (t.apiModel) {
+    // Where the added time sits: the model call itself running slower inside the busy API process, or the tiers
+    // around it (the web route, the API route up to the model call, and the first text's way back to the browser).
+    console.log(
+      `of which the API's model call vs the model's own: p50 ${(t.apiModel.p50 - t.model.p50).toFixed(1)} ms, ` +
+        `p99 ${(t.apiModel.p99 - t.model.p99).toFixed(1)} ms; the tiers around it: ` +
+        `p50 ${(t.app.p50 - t.apiModel.p50).toFixed(1)} ms, p99 ${(t.app.p99 - t.apiModel.p99).toFixed(1)} ms`,
+    );
+  }
 }
 
 main().then(

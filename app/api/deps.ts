@@ -36,5 +36,7 @@ export interface ApiDeps {
   readonly overload: OverloadGuard;
   readonly assistant: AssistantService;
   readonly assistantMessageMaxChars: number;
+  /** At most one text event per this many ms after an answer's first words (0: every delta as it comes). */
+  readonly assistantTextWindowMs: number;
   readonly log: Log;
 }

@@ -95,6 +95,11 @@ export interface CreateHoldCommand {
   readonly replacing?: HoldSummary;
   /** What the active-hold pointer must be; the pointer moves to the new hold in the same transaction. */
   readonly pointer: PointerExpectation;
+  /**
+   * With `NO_LIVE_HOLD`: a hold of this user that this instance saw paid. A confirm leaves the pointer naming its hold,
+   * so a pointer still naming this one names no live hold and may be overwritten like an expired one.
+   */
+  readonly paidHoldId?: string;
   readonly protection?: DrProtection;
   readonly now: EpochMs;
   readonly audit: readonly AuditEntry[];
@@ -121,8 +126,9 @@ export interface BookingStore {
   seatRecords(scheduleId: string): Promise<readonly SeatRecord[]>;
   getHold(holdId: string): Promise<Hold | undefined>;
   /**
-   * The user's active-hold pointer: their latest hold, unless it has since been paid or released. One read; the
-   * copy it carries is kept in step by every transition of that hold, and the write that relies on it re-checks it.
+   * The user's active-hold pointer: their latest hold, unless it has since been released (a paid hold stays named,
+   * its copy still saying HOLDING). One read; the copy it carries is kept in step by release, replace and DR recovery,
+   * and the write that relies on it re-checks the hold itself.
    */
   activeHoldOf(userId: string): Promise<HoldSummary | undefined>;
   /**

@@ -10,6 +10,12 @@ import type { Hold } from './model.js';
  */
 export class RecentHolds {
   private readonly holds = new Map<string, Hold>();
+  /**
+   * Per owner, the last hold paid on this instance, until its expiry. A confirm leaves the owner's active-hold pointer
+   * naming the paid hold (one transaction item less per pair); this lets the owner's next hold here treat such a
+   * pointer as "no live hold" at once, as the pointer's own expiry does after that.
+   */
+  private readonly paid = new Map<string, Pick<Hold, 'holdId' | 'expiresAt'>>();
 
   constructor(private readonly maxEntries = 10_000) {}
 
@@ -24,6 +30,23 @@ export class RecentHolds {
 
   forget(holdId: string): void {
     this.holds.delete(holdId);
+  }
+
+  /** `hold` was paid: its owner's pointer, if it still names it, names no live hold. */
+  rememberPaid(hold: Pick<Hold, 'holdId' | 'userId' | 'expiresAt'>): void {
+    this.paid.delete(hold.userId);
+    this.paid.set(hold.userId, { holdId: hold.holdId, expiresAt: hold.expiresAt });
+    if (this.paid.size > this.maxEntries) {
+      const oldest = this.paid.keys().next().value;
+      if (oldest !== undefined) this.paid.delete(oldest);
+    }
+  }
+
+  /** The id of the owner's hold paid here whose pointer could still look live at `now` (before its expiry). */
+  paidHoldOf(userId: string, now: EpochMs): string | undefined {
+    const paid = this.paid.get(userId);
+    if (paid && paid.expiresAt <= now) this.paid.delete(userId);
+    return paid && paid.expiresAt > now ? paid.holdId : undefined;
   }
 
   /** The hold as this instance created it, if it is still HOLDING here and before its expiry at `now`. */

@@ -291,7 +291,9 @@ export class BookingService {
       audit.push(this.audit(replacing.holdId, 'HOLD_REPLACED', userId, now, replacing.status, 'RELEASED'));
     }
     try {
-      await this.deps.store.createHold({ hold, replacing, pointer, protection, now, audit, admission });
+      // A hold of this user paid here still named by the pointer is not live: the first try may overwrite it.
+      const paidHoldId = pointer === NO_LIVE_HOLD ? this.recentHolds.paidHoldOf(userId, now) : undefined;
+      await this.deps.store.createHold({ hold, replacing, pointer, paidHoldId, protection, now, audit, admission });
     } catch (error) {
       if (error instanceof AdmissionRefused && admission)
         throw await this.deps.admissions!.refusalOf(admission, 'hold');
@@ -393,7 +395,10 @@ export class BookingService {
       throw await this.deps.admissions!.refusalOf(admission, 'confirm');
     }
     this.recentHolds.forget(holdId); // paid now, or ended some other way
-    if (confirmed) return reservation;
+    if (confirmed) {
+      this.recentHolds.rememberPaid(hold); // its pointer stays: the owner's next hold here knows it names no live hold
+      return reservation;
+    }
     // Refused. The hold as it is now says why: a concurrent confirm of it won (idempotent success), a release or a
     // replacing hold ended it first, or it ran out.
     const current = await this.deps.store.getHold(holdId);

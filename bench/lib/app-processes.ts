@@ -26,6 +26,8 @@ export async function startRole(
   role: 'api' | 'web',
   env: Record<string, string>,
   bundle?: string,
+  /** Each line the process writes to stdout after it listens (EMF metric lines, for instance). */
+  onLine?: (line: string) => void,
 ): Promise<AppProcess> {
   // BENCH_PROFILE=<dir>: a V8 CPU profile per role (written when the process exits), to see where time goes.
   const profile = process.env.BENCH_PROFILE
@@ -57,6 +59,14 @@ export async function startRole(
     });
   });
   // Keep draining the pipes (EMF lines, logs) so the child never blocks on a full pipe.
+  if (onLine) {
+    let partial = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) onLine(line);
+    });
+  }
   child.stdout!.resume();
   child.stderr!.resume();
   return {

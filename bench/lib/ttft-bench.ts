@@ -19,11 +19,19 @@ export interface TtftOptions {
   readonly workload: ChatWorkload;
   /** CPU counters of the processes involved (ms so far), to report CPU per answer next to the latencies. */
   readonly cpu: Readonly<Record<string, () => number>>;
+  /**
+   * The API's own time to first token of each model call since the last call (its EMF `TimeToFirstToken`: from its
+   * model call's start to the first event its SDK decoded), to split the added time into the model call inside the
+   * API and everything around it.
+   */
+  readonly apiModelTtft?: () => number[];
 }
 
 export interface TtftResult {
   readonly model: LatencySummary;
   readonly app: LatencySummary;
+  /** The model calls as the API timed them during the app phases (absent without `apiModelTtft`). */
+  readonly apiModel?: LatencySummary;
   readonly phases: readonly string[];
   /** CPU milliseconds per answer, per process, in each kind of phase. */
   readonly cpuPerAnswer: Readonly<Record<'model' | 'app', Readonly<Record<string, number>>>>;
@@ -46,12 +54,14 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
   await Promise.all(people.map((p) => p.firstToken('안녕하세요')));
   const captured = fake.requests.at(-1)!.body as ConverseStreamCommandInput;
   const sdk = createBedrockClient('ap-northeast-2', { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' });
-  const samples = { model: [] as number[], app: [] as number[] };
+  const samples = { model: [] as number[], app: [] as number[], apiModel: [] as number[] };
   const phases: string[] = [];
   const cpu = { model: {} as Record<string, number>, app: {} as Record<string, number> };
   const answers = { model: 0, app: 0 };
   const phase = async (name: 'model' | 'app') => {
     const started = performance.now();
+    const fragmentsBefore = Person.textFragments;
+    options.apiModelTtft?.(); // the warm-up's and earlier phases' calls are not this phase's
     const before = Object.fromEntries(Object.entries(options.cpu).map(([k, read]) => [k, read()]));
     await Promise.all(
       people.map(async (person) => {
@@ -66,9 +76,17 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
     );
     for (const [k, read] of Object.entries(options.cpu)) cpu[name][k] = (cpu[name][k] ?? 0) + read() - before[k]!;
     answers[name] += clients * options.messages;
+    if (name === 'app' && options.apiModelTtft) {
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the last EMF lines through the pipe
+      samples.apiModel.push(...options.apiModelTtft());
+    }
     const seconds = (performance.now() - started) / 1000;
     const count = clients * options.messages;
-    phases.push(`  ${name}: ${count} answers in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} messages/s)`);
+    const fragments =
+      name === 'app' ? `, ${((Person.textFragments - fragmentsBefore) / count).toFixed(1)} text events per answer` : '';
+    phases.push(
+      `  ${name}: ${count} answers in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} messages/s${fragments})`,
+    );
   };
   for (let round = 0; round < options.rounds; round++) {
     for (const name of round % 2 === 0 ? (['model', 'app'] as const) : (['app', 'model'] as const)) await phase(name);
@@ -80,6 +98,7 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
   return {
     model: summarize(samples.model),
     app: summarize(samples.app),
+    apiModel: samples.apiModel.length > 0 ? summarize(samples.apiModel) : undefined,
     phases,
     cpuPerAnswer: { model: perAnswer('model'), app: perAnswer('app') },
   };
@@ -119,6 +138,9 @@ class Person {
     return new Person(webUrl, ip, cookies, csrf);
   }
 
+  /** Text fragments of all answers so far (to report how many events an answer crosses the tiers as). */
+  static textFragments = 0;
+
   /** Milliseconds from sending the message to the first SSE fragment with answer text; reads the answer to its end. */
   async firstToken(message: string): Promise<number> {
     const started = performance.now();
@@ -140,11 +162,10 @@ class Person {
     let seen = '';
     let first: number | undefined;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      if (first === undefined) {
-        seen += decoder.decode(chunk, { stream: true });
-        if (/-text" hx-swap="beforeend">[^<]/.test(seen)) first = performance.now() - started;
-      }
+      seen += decoder.decode(chunk, { stream: true });
+      if (first === undefined && /-text" hx-swap="beforeend">[^<]/.test(seen)) first = performance.now() - started;
     }
+    Person.textFragments += seen.split('-text" hx-swap="beforeend">').length - 1;
     if (first === undefined) throw new Error(`no answer text in: ${seen.slice(0, 300)}`);
     return first;
   }

@@ -22,14 +22,44 @@ describe('assistant engine through the API, on the real Bedrock SDK and the wire
   });
   afterEach(() => expect(a.fake.scriptErrors).to.deep.equal([]));
 
-  it('text streaming: deltas arriving over time reach the API client as text events in order, then model and done', async () => {
-    a.fake.queue(PRIMARY, reply.text('안녕하세요! 어떤 공연을 찾으세요?', { chunk: 4, gapMs: 20 }));
+  it('text streaming: deltas arriving over time reach the API client in order; the first alone and at once, later ones coalesced (one event per 100 ms window), then model and done', async () => {
+    const answer = '안녕하세요! 어떤 공연을 찾으세요? 날짜와 인원을 알려 주시면 나란히 앉을 좌석을 찾아 드릴게요.';
+    a.fake.queue(PRIMARY, reply.text(answer, { chunk: 4, gapMs: 30 }));
     const r = await chat(a.api.url, '안녕하세요');
     expect(r.status).to.equal(200);
-    expect(eventsOf(r, 'text').length).to.be.greaterThan(3);
-    expect(r.text).to.equal('안녕하세요! 어떤 공연을 찾으세요?');
+    const texts = eventsOf(r, 'text').map((e) => e.text);
+    const deltas = textDeltas(0, answer, 4).length;
+    expect(texts[0]).to.equal([...answer].slice(0, 4).join(''), 'the first delta is never held for the next ones');
+    expect(texts.length).to.be.within(2, Math.ceil(deltas / 2), `${deltas} deltas over ≈ ${deltas * 30} ms`);
+    expect(r.text).to.equal(answer);
     expect(r.events.map((e) => e.type).filter((t) => t !== 'text')).to.deep.equal(['start', 'model', 'done']);
     expect(eventsOf(r, 'model')[0]).to.include({ modelId: PRIMARY, name: 'Claude Haiku 4.5', isFallback: false });
+  });
+
+  it('text then a tool call in one model turn: the pending text is sent before the tool event, and the next turn’s text follows in order', async () => {
+    a.fake.responder = script(
+      () => ({ ...reply.tools([{ name: 'get_performances', input: {} }], 'Let me look that up for you. '), gapMs: 5 }),
+      () => reply.text('Found three shows.', { chunk: 3 }),
+    );
+    const r = await chat(a.api.url, 'what is on?');
+    expect(r.text).to.equal('Let me look that up for you. Found three shows.');
+    const order = r.events.map((e) => (e.type === 'text' ? `text:${e.text}` : e.type));
+    const toolAt = order.indexOf('tool');
+    expect(
+      order
+        .slice(0, toolAt)
+        .filter((e) => e.startsWith('text:'))
+        .join('')
+        .replaceAll('text:', ''),
+    ).to.equal('Let me look that up for you. ');
+    expect(
+      order
+        .slice(toolAt)
+        .filter((e) => e.startsWith('text:'))
+        .join('')
+        .replaceAll('text:', ''),
+    ).to.equal('Found three shows.');
+    expect(order.filter((e) => !e.startsWith('text:'))).to.deep.equal(['start', 'tool', 'tool', 'model', 'done']);
   });
 
   it('a burst of deltas (one network read) travels as fewer events with the same text, in order', async () => {

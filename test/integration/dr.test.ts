@@ -277,6 +277,34 @@ describe('DR recovery and grace against DynamoDB Local', function () {
       await drBooking.hold(bob.userId, slotId, ['2F-D-1-1']);
     });
 
+    it('a hold paid in the primary just before the failover (its pointer left in place) is not recovered, and its owner’s DR hold replaces nothing', async () => {
+      const since = newSince();
+      const slotId = (await addSlot(fx, MOONLIGHT, since + 20 * DAY)).id;
+      const alice = await signUp(fx, 'one-paid');
+      fx.clock.set(since - 5 * MINUTE);
+      const paid = await fx.booking.hold(alice.userId, slotId, ['2F-D-4-1']);
+      const reservation = await fx.booking.confirm(alice.userId, paid.holdId);
+      expect((await fx.store.activeHoldOf(alice.userId))?.holdId).to.equal(paid.holdId); // looks DR-protected
+      activate(since);
+      fx.clock.set(since + MINUTE);
+      expect(await fx.booking.recoverHoldsForDr()).to.equal(0);
+
+      const next = await drBooking.hold(alice.userId, slotId, ['2F-D-4-2']);
+
+      expect(next.replacedHoldId).to.equal(undefined);
+      expect((await fx.store.getHold(paid.holdId))?.status).to.equal('CONFIRMED');
+      expect((await fx.store.getReservation(reservation.reservationId))?.status).to.equal('CONFIRMED');
+      expect((await fx.store.seatRecords(slotId)).map((r) => [r.seatId, r.status, r.holdId])).to.deep.equal([
+        ['2F-D-4-1', 'CONFIRMED', paid.holdId],
+        ['2F-D-4-2', 'HOLDING', next.holdId],
+      ]);
+      expect((await fx.store.activeHoldOf(alice.userId))?.holdId).to.equal(next.holdId);
+      expect(await auditOf(paid.holdId)).to.deep.equal([['HOLD_CREATED', undefined, 'HOLDING']]);
+      // One live hold still: a second DR hold replaces the first.
+      const third = await drBooking.hold(alice.userId, slotId, ['2F-D-4-3']);
+      expect(third.replacedHoldId).to.equal(next.holdId);
+    });
+
     it('a HOLDING hold kept live only by the DR guard (not yet recovered) is released by its owner’s new hold', async () => {
       const since = newSince();
       const slotId = (await addSlot(fx, MOONLIGHT, since + 20 * DAY)).id;

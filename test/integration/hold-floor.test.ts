@@ -7,6 +7,7 @@ import { addSlot, bookingService, DAY, MINUTE, MOONLIGHT, signUp } from '../supp
 import { createFixture, type Fixture } from '../support/fixture.js';
 import { refundsOfHold } from '../support/payments.js';
 import { countDynamoCalls } from '../support/queue.js';
+import { traceTransactItems } from '../support/transact-items.js';
 import { refusal } from '../support/refusal.js';
 
 /**
@@ -154,6 +155,102 @@ describe('hold and confirm at one round trip each, against DynamoDB Local', func
     });
   });
 
+  describe('after a confirm (the pointer is left naming the paid hold)', () => {
+    const pay = async (name: string, seatId: string) => {
+      const show = await slot();
+      const user = await signUp(fx, name);
+      const paid = await fx.booking.hold(user.userId, show.id, [seatId]);
+      const reservation = await fx.booking.confirm(user.userId, paid.holdId);
+      return { show, user, paid, reservation };
+    };
+    const paidSeatsIntact = async (showId: string, reservationId: string) => {
+      expect((await fx.store.getReservation(reservationId))?.status).to.equal('CONFIRMED');
+      expect(
+        (await fx.store.seatRecords(showId)).filter((r) => r.status === 'CONFIRMED').map((r) => r.reservationId),
+      ).to.deep.equal([reservationId]);
+    };
+
+    it('the confirm transaction carries no pointer item; the pointer still names the paid hold', async () => {
+      const show = await slot();
+      const user = await signUp(fx, 'floor-left');
+      const hold = await fx.booking.hold(user.userId, show.id, ['2F-D-1-1']);
+      const sent: string[][] = [];
+      const untrace = traceTransactItems(fx, sent);
+      try {
+        await fx.booking.confirm(user.userId, hold.holdId);
+      } finally {
+        untrace();
+      }
+      expect(sent).to.have.length(1);
+      expect(sent[0]!.filter((key) => key.endsWith('ACTIVE_HOLD'))).to.deep.equal([]);
+      expect(await fx.store.activeHoldOf(user.userId)).to.deep.include({ holdId: hold.holdId, status: 'HOLDING' });
+    });
+
+    it("the owner's next hold on the same instance: one TransactWriteItems, nothing replaced, the paid seats untouched", async () => {
+      const { show, user, paid, reservation } = await pay('floor-after-pay', '2F-D-2-1');
+      calls.reset();
+      const next = await fx.booking.hold(user.userId, show.id, ['2F-D-2-2']);
+      expect(bookingCalls()).to.deep.equal(['TransactWriteItems']);
+      expect(next.replacedHoldId).to.equal(undefined);
+      expect((await fx.store.getHold(paid.holdId))?.status).to.equal('CONFIRMED');
+      expect((await fx.store.activeHoldOf(user.userId))?.holdId).to.equal(next.holdId);
+      await paidSeatsIntact(show.id, reservation.reservationId);
+      expect(await auditActions(paid.holdId)).to.deep.equal(['HOLD_CREATED -→HOLDING']); // no HOLD_REPLACED
+    });
+
+    it("the owner's next hold on another instance: refused first try, re-read, then written; nothing replaced", async () => {
+      const { show, user, paid, reservation } = await pay('floor-after-pay-elsewhere', '2F-D-3-1');
+      calls.reset();
+      const next = await bookingService(fx).hold(user.userId, show.id, ['2F-D-3-2']);
+      // The pointer looks live there: the replacing write is refused by the paid hold's status, the retry reads.
+      expect(bookingCalls().filter((c) => c === 'TransactWriteItems')).to.have.length(3);
+      expect(next.replacedHoldId).to.equal(undefined);
+      expect((await fx.store.getHold(paid.holdId))?.status).to.equal('CONFIRMED');
+      expect((await fx.store.activeHoldOf(user.userId))?.holdId).to.equal(next.holdId);
+      await paidSeatsIntact(show.id, reservation.reservationId);
+      expect(await auditActions(paid.holdId)).to.deep.equal(['HOLD_CREATED -→HOLDING']);
+    });
+
+    it('a hold paid here no longer named by the pointer is no licence: a newer live hold is still replaced, not overwritten', async () => {
+      const { show, user, reservation } = await pay('floor-paid-then-held', '2F-D-4-1');
+      const live = await bookingService(fx).hold(user.userId, show.id, ['2F-D-4-2']); // another instance; pointer → live
+      calls.reset();
+      const next = await fx.booking.hold(user.userId, show.id, ['2F-D-4-3']);
+      expect(bookingCalls()).to.deep.equal(['TransactWriteItems', 'TransactWriteItems']);
+      expect(next.replacedHoldId).to.equal(live.holdId);
+      expect((await fx.store.getHold(live.holdId))?.status).to.equal('RELEASED');
+      expect((await fx.store.seatRecords(show.id)).map((r) => [r.seatId, r.status])).to.deep.equal([
+        ['2F-D-4-1', 'CONFIRMED'],
+        ['2F-D-4-3', 'HOLDING'],
+      ]);
+      await paidSeatsIntact(show.id, reservation.reservationId);
+    });
+
+    for (const spread of ['this instance', 'two instances'] as const) {
+      it(`10 concurrent holds by the owner right after a confirm (${spread}): exactly one stays live, the pointer names it, the paid seat stays sold`, async () => {
+        const { show, user, reservation } = await pay(
+          `floor-pay-burst-${spread === 'this instance' ? 'one' : 'two'}`,
+          '2F-D-5-1',
+        );
+        const other = bookingService(fx);
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) =>
+            (spread === 'two instances' && i % 2 ? other : fx.booking).hold(user.userId, show.id, [`2F-D-6-${i + 1}`]),
+          ),
+        );
+        const made = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.holdId] : []));
+        expect(made.length).to.be.greaterThan(0);
+        const live = [];
+        for (const holdId of made) if ((await fx.store.getHold(holdId))?.status === 'HOLDING') live.push(holdId);
+        expect(live).to.have.length(1);
+        expect((await fx.store.activeHoldOf(user.userId))?.holdId).to.equal(live[0]);
+        const held = (await fx.store.seatRecords(show.id)).filter((r) => r.status === 'HOLDING');
+        expect(new Set(held.map((r) => r.holdId))).to.deep.equal(new Set(live));
+        await paidSeatsIntact(show.id, reservation.reservationId);
+      });
+    }
+  });
+
   describe('confirm', () => {
     const refundedFor = (holdId: string) => refundsOfHold(fx.payments, holdId);
 
@@ -170,7 +267,8 @@ describe('hold and confirm at one round trip each, against DynamoDB Local', func
         total: hold.total,
       });
       expect((await fx.store.seatRecords(show.id)).map((r) => r.status)).to.deep.equal(['CONFIRMED', 'CONFIRMED']);
-      expect(await fx.store.activeHoldOf(user.userId)).to.equal(undefined);
+      // The pointer is left naming the paid hold (one item less in the transaction): see 'after a confirm' below.
+      expect((await fx.store.activeHoldOf(user.userId))?.holdId).to.equal(hold.holdId);
       expect(await auditActions(reservation.reservationId)).to.deep.equal(['RESERVATION_CONFIRMED HOLDING→CONFIRMED']);
     });
 

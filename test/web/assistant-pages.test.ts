@@ -59,8 +59,9 @@ describe('assistant web relay: SSE in the response to the htmx POST, escaped fra
 
   const browser = () => new WebClient(web.url);
 
-  it('streams server-sent events (no-transform, never compressed): the turn first, then text fragments as deltas arrive', async () => {
-    a.fake.queue(PRIMARY, reply.text('달빛 정원은 한강아트센터에서 공연해요.', { chunk: 5, gapMs: 20 }));
+  it('streams server-sent events (no-transform, never compressed): the turn first, then text fragments as deltas arrive (the first alone, later ones coalesced)', async () => {
+    const answer = '달빛 정원은 한강아트센터에서 공연해요. 토요일 저녁 7시에 시작하고, 공연 시간은 약 두 시간이에요.';
+    a.fake.queue(PRIMARY, reply.text(answer, { chunk: 5, gapMs: 30 }));
     const b = browser();
     await b.get('/assistant');
     const r = await ask(b, '어디서 해요?', { 'accept-encoding': 'gzip, br' });
@@ -71,10 +72,10 @@ describe('assistant web relay: SSE in the response to the htmx POST, escaped fra
     expect(r.messages[0]).to.contain('<li class="msg user"><p class="text">어디서 해요?</p></li>');
     const id = /id="(a-[0-9a-f]+)"/.exec(r.messages[0]!)![1]!;
     const deltas = r.messages.filter((m) => m.includes(`hx-target="#${id}-text"`));
-    expect(deltas.length).to.be.greaterThan(3);
-    expect(deltas.map((m) => />([^<]*)<\/hx-partial>/.exec(m)![1]).join('')).to.equal(
-      '달빛 정원은 한강아트센터에서 공연해요.',
-    );
+    const texts = deltas.map((m) => />([^<]*)<\/hx-partial>/.exec(m)![1]);
+    expect(texts[0]).to.equal('달빛 정원', 'the first delta is relayed alone');
+    expect(deltas.length).to.be.within(2, Math.ceil(textDeltas(0, answer, 5).length / 2));
+    expect(texts.join('')).to.equal(answer);
     expect(r.html).to.contain(
       `<hx-partial hx-target="#${id}-model" hx-swap="innerHTML">답변: Claude Haiku 4.5</hx-partial>`,
     );

@@ -68,7 +68,16 @@ export class DynamoBookingStore implements BookingStore {
     return Item && this.summaryOfPointer(Item);
   }
 
-  async createHold({ hold, replacing, pointer, protection, now, audit, admission }: CreateHoldCommand): Promise<void> {
+  async createHold({
+    hold,
+    replacing,
+    pointer,
+    paidHoldId,
+    protection,
+    now,
+    audit,
+    admission,
+  }: CreateHoldCommand): Promise<void> {
     const newSeatIds = new Set(hold.seats.map((s) => s.seatId));
     const replacingHere = replacing?.scheduleId === hold.scheduleId ? replacing.holdId : undefined;
     const takeable = takeableCondition(now, protection, replacingHere);
@@ -101,7 +110,7 @@ export class DynamoBookingStore implements BookingStore {
       },
       // The pointer moves only from what was read, or (not read) from no live hold, so one user's concurrent holds
       // serialise; it carries the new hold's summary, so the next hold knows what to replace from this one item.
-      this.pointerPut(hold, pointer, now, protection),
+      this.pointerPut(hold, pointer, now, protection, paidHoldId),
     ];
     if (replacing) {
       // Conditional on the status the summary gave: if the hold moved meanwhile, the whole write is refused and retried.
@@ -212,7 +221,10 @@ export class DynamoBookingStore implements BookingStore {
       },
       this.auditPut(audit),
     ];
-    return this.transactWithPointer(items, this.pointerDelete(hold), gate.length > 0 ? 0 : undefined);
+    // The pointer is left naming the paid hold (its copy still says HOLDING): one item less per pair. A paid hold can
+    // never be live again, so the next hold overwrites it — at once on this instance (`paidHoldId`), after the
+    // refused first try and a re-read elsewhere, and by the expired-hold rule once the hold's expiry has passed.
+    return this.transactOrRefuse(items, gate.length > 0 ? 0 : undefined);
   }
 
   async getReservation(reservationId: string): Promise<Reservation | undefined> {
@@ -418,6 +430,7 @@ export class DynamoBookingStore implements BookingStore {
     pointer: CreateHoldCommand['pointer'],
     now: EpochMs,
     protection: CreateHoldCommand['protection'],
+    paidHoldId: string | undefined,
   ): TransactItem {
     const Item = this.pointerItem(summaryOf(hold));
     if (pointer === NO_LIVE_HOLD) {
@@ -426,9 +439,10 @@ export class DynamoBookingStore implements BookingStore {
         Put: {
           TableName: this.tables.bookings,
           Item,
-          ConditionExpression: noLiveHold.expression,
+          // A pointer still naming a hold known to be paid names no live hold: confirm leaves the pointer in place.
+          ConditionExpression: paidHoldId ? `${noLiveHold.expression} OR holdId = :paid` : noLiveHold.expression,
           ExpressionAttributeNames: noLiveHold.names,
-          ExpressionAttributeValues: noLiveHold.values,
+          ExpressionAttributeValues: paidHoldId ? { ...noLiveHold.values, ':paid': paidHoldId } : noLiveHold.values,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       };
@@ -469,7 +483,7 @@ export class DynamoBookingStore implements BookingStore {
     };
   }
 
-  /** Paid or released: the pointer goes (if it still names this hold), so the next hold has nothing to replace. */
+  /** Released: the pointer goes (if it still names this hold), so the next hold has nothing to replace. */
   private pointerDelete(hold: Hold): TransactItem {
     return {
       Delete: {

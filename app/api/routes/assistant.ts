@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { checkMessage } from '../../assistant/message-rules.js';
 import type { AssistantEvent } from '../../assistant/events.js';
+import { textCoalescer } from '../../assistant/text-coalescer.js';
 import { LOCALES } from '../../shared/i18n.js';
 import { batchedWriter } from '../../shared/batched-writer.js';
 import { DomainError } from '../../shared/errors.js';
@@ -38,35 +39,24 @@ export function assistantRoutes(deps: ApiDeps): Router {
       if (!res.writableFinished) controller.abort();
     });
     const out = batchedWriter(res);
-    // Text deltas that arrive in one burst travel as one event; every other event keeps its place in the order.
-    // The first words of an answer go out at once: a deferred write would wait for whatever the rest of the burst
-    // sets off (the stream's end, metrics, the conversation's save), which is time added to the first token.
-    let text = '';
-    let spoken = false;
     const send = (event: AssistantEvent) => out.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    const flushText = () => {
-      if (text === '') return;
-      send({ type: 'text', text });
-      text = '';
-    };
+    // Later text deltas travel together, at most one text event per window (see textCoalescer). The first words of
+    // an answer are also written at once: a deferred write would wait for whatever the rest of the burst sets off
+    // (the stream's end, metrics, the conversation's save), which is time added to the first token.
+    let spoken = false;
+    const stream = textCoalescer((event) => {
+      send(event);
+      if (event.type === 'text' && !spoken) {
+        spoken = true;
+        out.flush();
+      }
+    }, deps.assistantTextWindowMs);
     const emit = (event: AssistantEvent) => {
       if (!res.headersSent) {
         res.status(200).type('text/event-stream').setHeader('Cache-Control', 'no-store, no-transform');
         res.flushHeaders();
       }
-      if (event.type === 'text') {
-        if (!spoken) {
-          spoken = true;
-          send(event);
-          out.flush();
-          return;
-        }
-        if (text === '') setImmediate(flushText);
-        text += event.text;
-        return;
-      }
-      flushText();
-      send(event);
+      stream.emit(event);
     };
     await deps.assistant.chat(
       {
@@ -79,7 +69,7 @@ export function assistantRoutes(deps: ApiDeps): Router {
       emit,
       controller.signal,
     );
-    flushText();
+    stream.flush();
     out.flush();
     res.end();
   });

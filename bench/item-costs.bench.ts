@@ -1,0 +1,407 @@
+/**
+ * DynamoDB Local's CPU per transaction shape (docs/benchmarks.md, "JVM CPU per transaction shape"). bench:holds shows
+ * that the emulator's JVM is the bottleneck and that the API pair costs it about twice the raw floor's CPU; this
+ * breaks that down: the app's hold and confirm transactions as `DynamoBookingStore` sends them, each also without one
+ * of its items (pointer, audit entry, hold item, …), next to the floor's transactions and the single reads the API can
+ * make. The shapes run in rounds, alternating, so load on the shared machine lands on all of them alike.
+ *
+ *   npx tsx bench/item-costs.bench.ts [--ops 200] [--rounds 8] [--clients 8]
+ */
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { DynamoBookingStore } from '../app/adapters/dynamodb/booking-store.js';
+import { createDocumentClient, createDynamoClient } from '../app/adapters/dynamodb/client.js';
+import { ensureTables } from '../app/adapters/dynamodb/create-tables.js';
+import { keys, ttlSeconds } from '../app/adapters/dynamodb/keys.js';
+import { tableNamesFor, type TableNames } from '../app/adapters/dynamodb/tables.js';
+import { startDynamoLocal } from '../app/adapters/local/dynamodb-local.js';
+import type { AuditEntry, Hold, PricedSeat, Reservation } from '../app/booking/model.js';
+import { NO_LIVE_HOLD } from '../app/booking/ports.js';
+import { processCpuMs } from './lib/cpu.js';
+import { run } from './lib/run.js';
+
+const HOLD_MS = 600_000;
+const REGION = 'ap-northeast-2';
+
+/** Which items of the app's transactions a shape leaves out (matched on the item as the store builds it). */
+type Drop = (
+  item: Record<string, { TableName?: string; Key?: Record<string, unknown>; Item?: Record<string, unknown> }>,
+) => boolean;
+const kind = (item: Parameters<Drop>[0]) => Object.values(item)[0]!;
+const skOf = (item: Parameters<Drop>[0]) => String((kind(item).Key ?? kind(item).Item)?.sk ?? '');
+const isAudit: Drop = (item) => kind(item).TableName?.includes('audit') ?? false;
+const isPointer: Drop = (item) => skOf(item) === 'ACTIVE_HOLD';
+const isHoldItem: Drop = (item) => skOf(item) === 'HOLD';
+const isReservation: Drop = (item) => skOf(item) === 'RES';
+const notSeat: Drop = (item) => !skOf(item).startsWith('SEAT#');
+
+interface Shape {
+  readonly name: string;
+  /** Work done before the measured op (unmeasured), e.g. the hold a confirm pays. */
+  prepare?(): Promise<unknown>;
+  /** Items of the app's transaction left out during the measured op. */
+  readonly drop?: Drop;
+  /** Or a change to each item during the measured op (a lighter variant of it). */
+  readonly change?: (item: Parameters<Drop>[0]) => Parameters<Drop>[0];
+  op(prepared: unknown): Promise<void>;
+}
+
+function args(): { ops: number; rounds: number; clients: number; only?: RegExp } {
+  const get = (flag: string, fallback: number) => {
+    const i = process.argv.indexOf(flag);
+    return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  };
+  const i = process.argv.indexOf('--only');
+  return {
+    ops: get('--ops', 200),
+    rounds: get('--rounds', 8),
+    clients: get('--clients', 8),
+    only: i >= 0 ? new RegExp(process.argv[i + 1]!) : undefined,
+  };
+}
+
+let slotCounter = 0;
+let seatCounter = 0;
+let slot = '';
+/** 2 or 3 seats (2.5 on average, as in bench:holds), never contested: a fresh slot every 100 seats. */
+function nextSeats(): { scheduleId: string; seats: PricedSeat[] } {
+  const n = seatCounter % 2 === 0 ? 2 : 3;
+  if (seatCounter % 100 < n || !slot) slot = `itemcost-${process.pid}-${++slotCounter}`;
+  const seats = Array.from({ length: n }, () => {
+    const i = seatCounter++ % 100;
+    const row = Math.floor(i / 12) + 1;
+    const num = (i % 12) + 1;
+    return {
+      seatId: `1F-A-${row}-${num}`,
+      label: { ko: `1층 A구역 ${row}열 ${num}번`, en: `Floor 1, Section A, Row ${row}, Seat ${num}` },
+      grade: 'R',
+      gradeName: { ko: 'R석', en: 'R seat' },
+      price: 140_000,
+    };
+  });
+  return { scheduleId: slot, seats };
+}
+
+function newHold(): Hold {
+  const now = Date.now();
+  const { scheduleId, seats } = nextSeats();
+  return {
+    holdId: randomUUID(),
+    userId: randomUUID(),
+    scheduleId,
+    performanceId: 'perf-moonlight-garden',
+    seats,
+    createdAt: now,
+    expiresAt: now + HOLD_MS,
+    status: 'HOLDING',
+    region: REGION,
+  };
+}
+
+function audit(entityId: string, action: AuditEntry['action'], userId: string, details: Record<string, unknown>) {
+  const entry: AuditEntry = {
+    entityId,
+    action,
+    actorUserId: userId,
+    at: Date.now(),
+    region: REGION,
+    from: action === 'HOLD_CREATED' ? undefined : 'HOLDING',
+    to: action === 'HOLD_CREATED' ? 'HOLDING' : 'CONFIRMED',
+    details,
+  };
+  return entry;
+}
+
+function reservationOf(hold: Hold): Reservation {
+  const ticketTotal = hold.seats.reduce((s, seat) => s + seat.price, 0);
+  return {
+    reservationId: `R${hold.holdId.slice(0, 12)}`,
+    holdId: hold.holdId,
+    userId: hold.userId,
+    scheduleId: hold.scheduleId,
+    performanceId: hold.performanceId,
+    showStartsAt: Date.now() + 86_400_000,
+    seats: hold.seats,
+    ticketTotal,
+    bookingFee: 2000 * hold.seats.length,
+    total: ticketTotal + 2000 * hold.seats.length,
+    status: 'CONFIRMED',
+    bookedAt: Date.now(),
+    region: REGION,
+    paymentReference: `demo-${hold.holdId}`,
+  };
+}
+
+async function main(): Promise<number> {
+  const { ops, rounds, clients, only } = args();
+  const local = await startDynamoLocal();
+  try {
+    const tables = tableNamesFor(`itemcost-${process.pid}`);
+    await ensureTables(createDynamoClient({ region: REGION, endpoint: local.endpoint }), tables);
+    const db = createDocumentClient({ region: REGION, endpoint: local.endpoint });
+    let drop: Shape | undefined;
+    db.middlewareStack.add(
+      (next) => async (a) => {
+        const input = a.input as { TransactItems?: Parameters<Drop>[0][] };
+        if (drop?.drop && input.TransactItems) input.TransactItems = input.TransactItems.filter((i) => !drop!.drop!(i));
+        if (drop?.change && input.TransactItems) input.TransactItems = input.TransactItems.map(drop.change);
+        return next(a);
+      },
+      { step: 'initialize', name: 'item-cost-drop' },
+    );
+    const store = new DynamoBookingStore(db, tables);
+    const shapes = (await defineShapes(db, store, tables)).filter((s) => !only || only.test(s.name));
+    const setDrop = (d: Shape | undefined) => (drop = d);
+    const jvm = local.pid;
+    const cpu = new Map(shapes.map((s) => [s.name, { ms: 0, ops: 0 }]));
+
+    // Warm-up: JIT of every path, unmeasured.
+    for (const shape of shapes) await runBatch(shape, Math.min(ops, 100), clients, setDrop);
+    for (let round = 1; round <= rounds; round++) {
+      const order = shapes.map((_, i) => shapes[(i + round) % shapes.length]!);
+      for (const shape of order) {
+        const prepared = await prepareAll(shape, ops, clients);
+        const before = processCpuMs(jvm)!;
+        await runPrepared(shape, prepared, clients, setDrop);
+        const after = processCpuMs(jvm)!;
+        const c = cpu.get(shape.name)!;
+        c.ms += after - before;
+        c.ops += ops;
+      }
+      console.error(`round ${round}/${rounds} done`);
+    }
+    const base = (name: string) => cpu.get(name) && cpu.get(name)!.ms / cpu.get(name)!.ops;
+    console.log(`DynamoDB Local JVM CPU per operation (${rounds} rounds × ${ops} ops, ${clients} concurrent):`);
+    for (const [name, c] of cpu) {
+      const per = c.ms / c.ops;
+      const full = name.startsWith('hold')
+        ? base('hold: app, full')
+        : name.startsWith('confirm')
+          ? base('confirm: app, full')
+          : undefined;
+      const delta =
+        full !== undefined && !name.endsWith('full') ? `  (full − this: ${(full - per).toFixed(2)} ms)` : '';
+      console.log(`  ${name.padEnd(48)} ${per.toFixed(2)} ms${delta}`);
+    }
+    if (failures.length > 0)
+      console.log(`${failures.length} operations failed, e.g. ${failures.slice(0, 3).join('; ')}`);
+    return 0;
+  } finally {
+    await local.stop();
+  }
+}
+
+/** The item with its seats reduced to id, grade and price (labels derived from the venue on read instead). */
+function unlabelled(item: Record<string, unknown>): Record<string, unknown> {
+  const seats = item.seats as PricedSeat[];
+  return { ...item, seats: seats.map((s) => ({ seatId: s.seatId, grade: s.grade, price: s.price })) };
+}
+
+/** Operations that failed (printed at the end; a shape with failures is marked). */
+const failures: string[] = [];
+
+async function prepareAll(shape: Shape, n: number, clients: number): Promise<unknown[]> {
+  const prepared: unknown[] = new Array(n);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < n) {
+        const i = next++;
+        prepared[i] = shape.prepare ? await shape.prepare() : undefined;
+      }
+    }),
+  );
+  return prepared;
+}
+
+async function runPrepared(
+  shape: Shape,
+  prepared: unknown[],
+  clients: number,
+  setDrop: (d: Shape | undefined) => void,
+): Promise<void> {
+  let next = 0;
+  setDrop(shape);
+  try {
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next < prepared.length) {
+          // A transient failure of the emulator under load is counted, not fatal: the CPU it cost stays in the figure.
+          await shape.op(prepared[next++]).catch((error: unknown) => {
+            failures.push(`${shape.name}: ${String(error)}`);
+          });
+        }
+      }),
+    );
+  } finally {
+    setDrop(undefined);
+  }
+}
+
+async function runBatch(shape: Shape, n: number, clients: number, setDrop: (d: Shape | undefined) => void) {
+  await runPrepared(shape, await prepareAll(shape, n, clients), clients, setDrop);
+}
+
+async function defineShapes(
+  db: DynamoDBDocumentClient,
+  store: DynamoBookingStore,
+  tables: TableNames,
+): Promise<Shape[]> {
+  const createHold = async (hold: Hold) => {
+    const entries = [audit(hold.holdId, 'HOLD_CREATED', hold.userId, { seatIds: hold.seats.map((s) => s.seatId) })];
+    await store.createHold({ hold, pointer: NO_LIVE_HOLD, now: Date.now(), audit: entries });
+  };
+  const confirm = async (hold: Hold) => {
+    const reservation = reservationOf(hold);
+    const entry = audit(reservation.reservationId, 'RESERVATION_CONFIRMED', hold.userId, {
+      holdId: hold.holdId,
+      total: reservation.total,
+    });
+    if (!(await store.confirmHold({ hold, reservation, now: Date.now(), audit: entry }))) {
+      throw new Error('confirm refused');
+    }
+  };
+  const holdShape = (name: string, drop?: Drop): Shape => ({ name, drop, op: () => createHold(newHold()) });
+  const confirmShape = (name: string, drop?: Drop): Shape => ({
+    name,
+    drop,
+    prepare: async () => {
+      const hold = newHold();
+      await createHold(hold);
+      return hold;
+    },
+    op: (hold) => confirm(hold as Hold),
+  });
+  const rawHold = (hold: Hold) =>
+    db.send(
+      new TransactWriteCommand({
+        TransactItems: hold.seats.map((s) => ({
+          Put: {
+            TableName: tables.bookings,
+            Item: {
+              ...keys.seat(hold.scheduleId, s.seatId),
+              seatId: s.seatId,
+              status: 'HOLDING',
+              holdId: hold.holdId,
+              userId: 'bench-raw',
+              region: REGION,
+              createdAt: hold.createdAt,
+              expiresAt: hold.expiresAt,
+              ttl: ttlSeconds(hold.expiresAt),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        })),
+      }),
+    );
+  const sessionId = randomUUID();
+  const now = Date.now();
+  await db.send(
+    new PutCommand({
+      TableName: tables.sessions,
+      Item: {
+        ...keys.session(sessionId),
+        tokenHash: sessionId,
+        userId: randomUUID(),
+        displayName: 'Bench User',
+        email: 'bench@example.com',
+        createdAt: now,
+        accountCreatedAt: now,
+        expiresAt: now + 86_400_000,
+        ttl: ttlSeconds(now + 86_400_000),
+      },
+    }),
+  );
+  const readyHold = newHold();
+  await createHold(readyHold);
+  return [
+    { name: 'hold: raw floor (seat puts)', op: () => rawHold(newHold()).then(() => undefined) },
+    holdShape('hold: app seat puts only', notSeat),
+    holdShape('hold: app, full'),
+    holdShape('hold: app, no pointer', isPointer),
+    holdShape('hold: app, no audit', isAudit),
+    holdShape('hold: app, no hold item', isHoldItem),
+    {
+      name: 'confirm: raw floor (seat updates)',
+      prepare: async () => {
+        const hold = newHold();
+        await rawHold(hold);
+        return hold;
+      },
+      op: async (h) => {
+        const hold = h as Hold;
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: hold.seats.map((s) => ({
+              Update: {
+                TableName: tables.bookings,
+                Key: keys.seat(hold.scheduleId, s.seatId),
+                UpdateExpression: 'SET #status = :confirmed, reservationId = :r REMOVE #ttl',
+                ConditionExpression: 'holdId = :h AND #status = :holding',
+                ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+                ExpressionAttributeValues: {
+                  ':confirmed': 'CONFIRMED',
+                  ':r': `RAW-${hold.holdId}`,
+                  ':h': hold.holdId,
+                  ':holding': 'HOLDING',
+                },
+              },
+            })),
+          }),
+        );
+      },
+    },
+    confirmShape('confirm: app seat updates only', notSeat),
+    confirmShape('confirm: app, full'),
+    confirmShape('confirm: app, no pointer delete', isPointer),
+    confirmShape('confirm: app, no audit', isAudit),
+    confirmShape('confirm: app, no hold update', isHoldItem),
+    confirmShape('confirm: app, no reservation', isReservation),
+    {
+      ...confirmShape('confirm: app, hold update removes only gsi2'),
+      change: (item) => {
+        const update = item.Update as { Key?: { sk?: string }; UpdateExpression?: string } | undefined;
+        if (update?.Key?.sk !== 'HOLD') return item;
+        return { Update: { ...update, UpdateExpression: update.UpdateExpression!.replace('gsi1pk, gsi1sk, ', '') } };
+      },
+    },
+    {
+      ...confirmShape('confirm: app, reservation without labels'),
+      change: (item) =>
+        isReservation(item) && item.Put ? { Put: { ...item.Put, Item: unlabelled(item.Put.Item!) } } : item,
+    },
+    {
+      ...holdShape('hold: app, hold item without labels'),
+      change: (item) =>
+        isHoldItem(item) && item.Put ? { Put: { ...item.Put, Item: unlabelled(item.Put.Item!) } } : item,
+    },
+    {
+      name: 'single: audit PutItem',
+      op: async () => {
+        const entry = audit(randomUUID(), 'HOLD_CREATED', randomUUID(), { seatIds: ['1F-A-1-1', '1F-A-1-2'] });
+        await db.send(
+          new PutCommand({
+            TableName: tables.audit,
+            Item: { pk: keys.auditPartition(entry.entityId), sk: `${new Date(entry.at).toISOString()}#x`, ...entry },
+          }),
+        );
+      },
+    },
+    {
+      name: 'single: GetItem session',
+      op: () =>
+        db
+          .send(new GetCommand({ TableName: tables.sessions, Key: keys.session(sessionId), ConsistentRead: true }))
+          .then(() => undefined),
+    },
+    {
+      name: 'single: GetItem hold',
+      op: () =>
+        db
+          .send(new GetCommand({ TableName: tables.bookings, Key: keys.hold(readyHold.holdId), ConsistentRead: true }))
+          .then(() => undefined),
+    },
+  ];
+}
+
+run(main);
