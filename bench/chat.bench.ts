@@ -2,7 +2,7 @@
  * Chat benchmark (issue 8; SPEC §7 "the assistant adds little to the model's own time-to-first-token"). Not a test:
  * it prints figures measured in one run, with the fake Bedrock endpoint (real wire protocol) playing the model.
  *
- *   npm run bench:chat -- [--clients 20] [--messages 5] [--rounds 4] [--delay 300] [--tps 100]
+ *   npm run bench:chat -- [--clients 20] [--messages 5] [--rounds 4] [--delay 300] [--tps 100] [--stagger 0]
  *
  * The API and the web tier run as two separate Node processes (as on their own instances in AWS), from an esbuild
  * bundle of app/main.ts with NODE_ENV=production, as the artifact runs; this process runs DynamoDB Local, the fake
@@ -17,7 +17,7 @@
  *    (a stress figure). See docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoLocal, type DynamoLocal } from '../app/adapters/local/dynamodb-local.js';
@@ -33,6 +33,7 @@ import { machineInfo } from './lib/machine.js';
 import { ratio } from './lib/stats.js';
 import { bookingTokens, type BookingTokens } from './lib/token-bench.js';
 import { timeToFirstToken, type TtftResult } from './lib/ttft-bench.js';
+import { stageTable } from './lib/ttft-stages.js';
 
 const FLAGS = {
   '--clients': 'clients',
@@ -40,9 +41,13 @@ const FLAGS = {
   '--rounds': 'rounds',
   '--delay': 'delay',
   '--tps': 'tps',
+  '--stagger': 'stagger',
 } as const;
 /** `tps`: the fake model's output speed in the realistic workload, tokens per second (Claude Haiku 4.5: 100+). */
-const DEFAULTS = { clients: 20, messages: 5, rounds: 4, delay: 300, tps: 100 };
+/** `stagger`: ms between the people's first messages of a phase (0: all at once, so their messages arrive in step). */
+const DEFAULTS = { clients: 20, messages: 5, rounds: 4, delay: 300, tps: 100, stagger: 0 };
+/** MT_TTFT_TRACE=<file>: every process marks each message's hops there, and the run prints where the time went. */
+const TRACE_FILE = process.env.MT_TTFT_TRACE;
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench-secret' };
 /** Both roles run as deployed: compiled templates cached, no debug logging. */
 // Production refuses to start without an admission key (the waiting room's HMAC key; SSM in AWS).
@@ -58,7 +63,7 @@ async function main(): Promise<void> {
     { ...DEFAULTS },
     FLAGS,
     usageOf('npm run bench:chat', FLAGS),
-    {},
+    { stagger: 0 },
     process.argv.slice(2),
   );
   const machine = machineInfo();
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
   let web: AppProcess | undefined;
   /** The API's EMF `TimeToFirstToken` of each model call, as its stdout reports them. */
   const apiModelTtft: number[] = [];
+  if (TRACE_FILE) writeFileSync(TRACE_FILE, '');
   const fake = await FakeBedrock.start();
   // The baseline client in this process finds the fake the same way the API process does.
   process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = fake.url;
@@ -129,6 +135,7 @@ async function main(): Promise<void> {
         delayMs: args.delay,
         workload,
         apiModelTtft: () => apiModelTtft.splice(0),
+        staggerMs: args.stagger,
         cpu: {
           web: () => web!.cpuMs(),
           api: () => api!.cpuMs(),
@@ -137,6 +144,8 @@ async function main(): Promise<void> {
         },
       });
       reportTtft(ttft);
+      if (TRACE_FILE)
+        console.log(`\nwhere the time went, per hop (MT_TTFT_TRACE):\n\n${stageTable(TRACE_FILE, ttft.traced)}`);
     }
   } finally {
     await web?.stop();

@@ -29,6 +29,7 @@ import { ToolRunner } from './tool-runner.js';
 import { toolSpecOf, type AssistantTool, type ToolContext } from './tools/define.js';
 import { ASSISTANT_TOOLS } from './tools/index.js';
 import { pickSlot, understand, type TitleIndex, type Understanding } from './understanding.js';
+import { ttftMark } from '../shared/ttft-trace.js';
 
 export interface AssistantSettings {
   readonly maxModelTurns: number;
@@ -230,6 +231,7 @@ export class AssistantService {
         throw error;
       }
     };
+    ttftMark('startEmit');
     emit({ type: 'start', conversationId: cell.state.id, turn: cell.state.turn, offline: this.deps.offline });
 
     let answerText = '';

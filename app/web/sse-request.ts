@@ -1,5 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { currentRequestId } from '../shared/request-context.js';
+import { ttftMark, ttftTracing } from '../shared/ttft-trace.js';
 
 /** One server-sent event of a streaming API answer. */
 export interface StreamEvent {
@@ -45,6 +47,11 @@ export async function* postForEvents(
     });
     req.once('response', resolve);
     req.once('error', reject);
+    if (ttftTracing) {
+      ttftMark('apiSend');
+      const traceId = currentRequestId();
+      req.once('finish', () => ttftMark('apiFinish', traceId)); // the request handed to the kernel
+    }
     req.end(body);
   });
   response.setEncoding('utf8');

@@ -1,3 +1,4 @@
+import { ttftMark } from '../../app/shared/ttft-trace.js';
 import { ConverseStreamCommand, type ConverseStreamCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { createBedrockClient } from '../../app/adapters/bedrock/converse-stream-model.js';
 import type { FakeBedrock } from '../../test/support/fake-bedrock.js';
@@ -25,6 +26,8 @@ export interface TtftOptions {
    * API and everything around it.
    */
   readonly apiModelTtft?: () => number[];
+  /** Milliseconds between the people's first messages of each phase (0: all at once, and in step from then on). */
+  readonly staggerMs?: number;
 }
 
 export interface TtftResult {
@@ -35,6 +38,8 @@ export interface TtftResult {
   readonly phases: readonly string[];
   /** CPU milliseconds per answer, per process, in each kind of phase. */
   readonly cpuPerAnswer: Readonly<Record<'model' | 'app', Readonly<Record<string, number>>>>;
+  /** The trace ids of the app phases' messages (see app/shared/ttft-trace.ts; marks only with MT_TTFT_TRACE). */
+  readonly traced: ReadonlySet<string>;
 }
 
 /**
@@ -58,17 +63,19 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
   const phases: string[] = [];
   const cpu = { model: {} as Record<string, number>, app: {} as Record<string, number> };
   const answers = { model: 0, app: 0 };
+  const traced = new Set<string>();
   const phase = async (name: 'model' | 'app') => {
     const started = performance.now();
     const fragmentsBefore = Person.textFragments;
     options.apiModelTtft?.(); // the warm-up's and earlier phases' calls are not this phase's
     const before = Object.fromEntries(Object.entries(options.cpu).map(([k, read]) => [k, read()]));
     await Promise.all(
-      people.map(async (person) => {
+      people.map(async (person, i) => {
+        if (options.staggerMs) await new Promise((resolve) => setTimeout(resolve, i * options.staggerMs!));
         for (let i = 0; i < options.messages; i++) {
           samples[name].push(
             name === 'app'
-              ? await person.firstToken('안녕하세요')
+              ? await person.firstToken('안녕하세요', traced)
               : await modelFirstToken(sdk, options.modelId, captured),
           );
         }
@@ -101,6 +108,7 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
     apiModel: samples.apiModel.length > 0 ? summarize(samples.apiModel) : undefined,
     phases,
     cpuPerAnswer: { model: perAnswer('model'), app: perAnswer('app') },
+    traced,
   };
 }
 
@@ -140,9 +148,14 @@ class Person {
 
   /** Text fragments of all answers so far (to report how many events an answer crosses the tiers as). */
   static textFragments = 0;
+  /** Messages sent so far: each gets the request id `ttft-<n>`, which both tiers pass on and trace. */
+  static traced = 0;
 
   /** Milliseconds from sending the message to the first SSE fragment with answer text; reads the answer to its end. */
-  async firstToken(message: string): Promise<number> {
+  async firstToken(message: string, traced?: Set<string>): Promise<number> {
+    const traceId = `ttft-${++Person.traced}`;
+    traced?.add(traceId);
+    ttftMark('send', traceId);
     const started = performance.now();
     const response = await fetch(new URL('/assistant/messages', this.webUrl), {
       method: 'POST',
@@ -150,6 +163,7 @@ class Person {
         cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
         'content-type': 'application/x-www-form-urlencoded',
         'x-forwarded-for': this.ip,
+        'x-request-id': traceId,
         'hx-request': 'true',
         'x-csrf-token': this.csrf,
         accept: 'text/html, text/event-stream',
@@ -163,7 +177,10 @@ class Person {
     let first: number | undefined;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       seen += decoder.decode(chunk, { stream: true });
-      if (first === undefined && /-text" hx-swap="beforeend">[^<]/.test(seen)) first = performance.now() - started;
+      if (first === undefined && /-text" hx-swap="beforeend">[^<]/.test(seen)) {
+        first = performance.now() - started;
+        ttftMark('firstText', traceId);
+      }
     }
     Person.textFragments += seen.split('-text" hx-swap="beforeend">').length - 1;
     if (first === undefined) throw new Error(`no answer text in: ${seen.slice(0, 300)}`);

@@ -18,6 +18,7 @@ import {
   type ToolSpec,
   type CachePoint,
 } from '../../assistant/model.js';
+import { ttftMark } from '../../shared/ttft-trace.js';
 
 /**
  * The assistant's model port over Bedrock ConverseStream. Retries and fallback are the assistant's own policy, so
@@ -60,6 +61,7 @@ export class ConverseStreamModel implements ChatModel {
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
     let output: AsyncIterable<ConverseStreamOutput> | undefined;
     try {
+      ttftMark('modelSend');
       const response = await this.client.send(new ConverseStreamCommand(this.input(request)), {
         abortSignal: signal,
       });
@@ -71,6 +73,7 @@ export class ConverseStreamModel implements ChatModel {
     try {
       for await (const event of output) {
         const mapped = eventOf(event);
+        if (mapped?.type === 'text') ttftMark('modelText');
         if (mapped) yield mapped;
       }
     } catch (error) {

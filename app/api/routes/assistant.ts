@@ -9,6 +9,7 @@ import { DomainError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { idSchema as id } from '../inputs.js';
 import { currentUser, limit, parseInput, pathId } from '../http.js';
+import { ttftMark } from '../../shared/ttft-trace.js';
 
 const messageBody = z.object({
   conversationId: id.optional(),
@@ -29,6 +30,7 @@ export function assistantRoutes(deps: ApiDeps): Router {
   const router = Router();
 
   router.post('/v1/assistant/messages', async (req, res) => {
+    ttftMark('route');
     const user = currentUser(res);
     limit(deps.limits.chatIp, `chat:ip:${req.ip}`);
     if (user) limit(deps.limits.chatUser, `chat:user:${user.userId}`);
@@ -48,7 +50,9 @@ export function assistantRoutes(deps: ApiDeps): Router {
       send(event);
       if (event.type === 'text' && !spoken) {
         spoken = true;
+        ttftMark('firstText');
         out.flush();
+        ttftMark('firstTextWritten');
       }
     }, deps.assistantTextWindowMs);
     const emit = (event: AssistantEvent) => {
@@ -58,6 +62,7 @@ export function assistantRoutes(deps: ApiDeps): Router {
       }
       stream.emit(event);
     };
+    ttftMark('chat');
     await deps.assistant.chat(
       {
         conversationId: body.conversationId,

@@ -9,6 +9,7 @@ import { batchedWriter } from '../../shared/batched-writer.js';
 import { callContext } from '../session.js';
 import type { ViewHelpers } from '../view-helpers.js';
 import { randomBytes } from 'node:crypto';
+import { ttftMark } from '../../shared/ttft-trace.js';
 
 /**
  * The conversation id and the turn of its last answer this browser saw start (`<id>.<turn>`); HttpOnly, so only this
@@ -64,6 +65,7 @@ export function assistantPages(deps: WebDeps): Router {
   });
 
   router.post('/assistant/messages', async (req, res) => {
+    ttftMark('route');
     const message = typeof req.body?.message === 'string' ? req.body.message : '';
     const controller = new AbortController();
     res.on('close', () => {
@@ -121,7 +123,9 @@ export function assistantPages(deps: WebDeps): Router {
         // The first words are not held for the rest of this turn (time to first token); later writes coalesce.
         if (event.type === 'text' && !spoken) {
           spoken = true;
+          ttftMark('firstText');
           out.flush();
+          ttftMark('firstTextWritten');
         }
         const next = await events.next();
         event = next.done ? undefined : next.value;

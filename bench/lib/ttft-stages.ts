@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { percentile } from './stats.js';
+
+/**
+ * The hops of one message, in path order, as `ttftMark` names them (app/shared/ttft-trace.ts): the load generator
+ * sends → the web tier receives it → relays it to the API → the API reaches its model call → the SDK's first text →
+ * the API writes it → the web writes its fragment → the load generator reads it.
+ */
+const HOPS = [
+  'bench.send',
+  'web.in',
+  'web.route',
+  'web.apiSend',
+  'web.apiFinish',
+  'api.in',
+  'api.route',
+  'api.chat',
+  'api.startEmit',
+  'api.modelSend',
+  'api.modelText',
+  'api.firstText',
+  'api.firstTextWritten',
+  'web.firstText',
+  'web.firstTextWritten',
+  'bench.firstText',
+] as const;
+
+/** A markdown table of each hop's time (p50/p90/p99 ms) over the traced messages `ids`, read from `file`. */
+export function stageTable(file: string, ids: ReadonlySet<string>): string {
+  const marks = new Map<string, Map<string, number>>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [id, stage, at] = line.split(' ');
+    if (!id || !stage || !at || !ids.has(id)) continue;
+    const seen = marks.get(id) ?? new Map<string, number>();
+    if (!seen.has(stage)) seen.set(stage, Number(at)); // the first text, the first event
+    marks.set(id, seen);
+  }
+  const rows = ['| hop | samples | p50 ms | p90 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: |'];
+  const row = (label: string, from: string, to: string) => {
+    const gaps = [...marks.values()].flatMap((m) => (m.has(from) && m.has(to) ? [m.get(to)! - m.get(from)!] : []));
+    if (gaps.length === 0) return;
+    const sorted = gaps.sort((a, b) => a - b);
+    const at = (p: number) => percentile(sorted, p).toFixed(1);
+    rows.push(`| ${label} | ${gaps.length} | ${at(50)} | ${at(90)} | ${at(99)} |`);
+  };
+  for (let i = 1; i < HOPS.length; i++) row(`${HOPS[i - 1]} → ${HOPS[i]}`, HOPS[i - 1]!, HOPS[i]!);
+  row('**before the model call** (bench.send → api.modelSend)', 'bench.send', 'api.modelSend');
+  row('**the model call** (api.modelSend → api.modelText)', 'api.modelSend', 'api.modelText');
+  row('**after the first text** (api.modelText → bench.firstText)', 'api.modelText', 'bench.firstText');
+  return rows.join('\n');
+}
