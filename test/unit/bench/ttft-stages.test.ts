@@ -1,0 +1,33 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stageTable } from '../../../bench/lib/ttft-stages.js';
+
+describe('bench:chat hop table (MT_TTFT_TRACE)', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'ttft-stages-')), 'trace');
+
+  it('stageTable: each hop is the gap between its marks, over the given messages only, first mark of a stage wins', () => {
+    writeFileSync(
+      file,
+      [
+        'ttft-1 bench.send 1000.0',
+        'ttft-1 web.in 1002.5',
+        'ttft-1 api.modelSend 1010.0',
+        'ttft-1 api.modelText 1310.0',
+        'ttft-1 api.modelText 1350.0', // a later text delta: not the first token
+        'ttft-1 bench.firstText 1313.0',
+        'ttft-2 bench.send 2000.0', // a warm-up message, not asked for
+        'ttft-2 web.in 2900.0',
+        '',
+      ].join('\n'),
+    );
+    const table = stageTable(file, new Set(['ttft-1']));
+    expect(table).to.contain('| bench.send → web.in | 1 | 2.5 | 2.5 | 2.5 |');
+    expect(table).to.contain('| **before the model call** (bench.send → api.modelSend) | 1 | 10.0 | 10.0 | 10.0 |');
+    expect(table).to.contain('| **the model call** (api.modelSend → api.modelText) | 1 | 300.0 | 300.0 | 300.0 |');
+    expect(table).to.contain('| **after the first text** (api.modelText → bench.firstText) | 1 | 3.0 | 3.0 | 3.0 |');
+    // Hops without both marks are left out rather than shown as zero.
+    expect(table).not.to.contain('web.route');
+  });
+});
