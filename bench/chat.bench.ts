@@ -25,7 +25,7 @@ import { loadConfig } from '../app/config.js';
 import { addDays, kstDateOf, weekdayOf } from '../app/shared/time.js';
 import { MOONLIGHT } from '../test/support/builders.js';
 import { FakeBedrock } from '../test/support/fake-bedrock.js';
-import { processCpuMs, startRole, type AppProcess } from './lib/app-processes.js';
+import { cpuMsOf, startRole, type AppProcess } from './lib/app-processes.js';
 import { bundleApp } from './lib/bench-bundle.js';
 import { BACK_TO_BACK, streamedAnswers } from './lib/chat-workloads.js';
 import { parseIntegerFlags, usageOf } from './lib/flags.js';
@@ -139,8 +139,8 @@ async function main(): Promise<void> {
         cpu: {
           web: () => web!.cpuMs(),
           api: () => api!.cpuMs(),
-          'DynamoDB Local': () => processCpuMs(local!.pid!),
-          'load generator + fake': () => processCpuMs(process.pid),
+          'DynamoDB Local': () => cpuMsOf(local!.pid!),
+          'load generator + fake': () => cpuMsOf(process.pid),
         },
       });
       reportTtft(ttft);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { processCpuMs } from './cpu.js';
 
 export interface AppProcess {
   readonly url: string;
@@ -9,11 +9,11 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** utime + stime of a process from /proc/<pid>/stat, in milliseconds (clock ticks are 100 Hz on Linux). */
-export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+/** CPU time of a process that must be readable (a benchmark's own child or DynamoDB Local on Linux), in ms. */
+export function cpuMsOf(pid: number): number {
+  const ms = processCpuMs(pid);
+  if (ms === undefined) throw new Error(`no CPU time for process ${pid} (not Linux, or it exited)`);
+  return ms;
 }
 
 /**
@@ -71,7 +71,7 @@ export async function startRole(
   child.stderr!.resume();
   return {
     url,
-    cpuMs: () => processCpuMs(child.pid!),
+    cpuMs: () => cpuMsOf(child.pid!),
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
