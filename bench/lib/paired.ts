@@ -1,4 +1,5 @@
 import { percentile, summarize } from './stats.js';
+import { seededRandom } from '../../test/support/statistics.js';
 
 /** A difference with its 95 % interval [low, high]. */
 export interface Interval {
@@ -32,7 +33,7 @@ export function percentileDifference(
       [...xs].sort((x, y) => x - y),
       p,
     );
-  const random = mulberry32(0x9e3779b9);
+  const random = seededRandom(0x9e3779b9);
   const n = Math.min(a.length, b.length);
   const estimates: number[] = [];
   const ra = new Array<number>(n);
@@ -53,15 +54,4 @@ export function percentileDifference(
 export function verdict(interval: Interval, goal: number): 'met' | 'missed' | 'not resolved' {
   if (interval.high <= goal) return 'met';
   return interval.low > goal ? 'missed' : 'not resolved';
-}
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
