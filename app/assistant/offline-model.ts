@@ -238,14 +238,28 @@ function money(ctx: PromptContext, amount: number): string {
 
 const MONTH_ABBR = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** "2026-10-31 ~ 2027-02-18" (the tools' form, for the model) as a person reads it: "2026년 10월 31일 ~ …" / "31 Oct 2026 – …". */
+/** "2026-10-31" (the tools' form, for the model) as a person reads it: "2026년 10월 31일" / "31 Oct 2026". */
+function dateText(ctx: PromptContext, iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  if (!y || !m || !d) return iso;
+  return ctx.state.locale === 'ko' ? `${y}년 ${m}월 ${d}일` : `${d} ${MONTH_ABBR[m - 1]} ${y}`;
+}
+
+/** "2026-10-31 ~ 2027-02-18" as "2026년 10월 31일 ~ …" / "31 Oct 2026 – …". */
 function runText(ctx: PromptContext, run: string): string {
-  const dates = run.split(' ~ ').map((iso) => {
-    const [y, m, d] = iso.split('-').map(Number);
-    if (!y || !m || !d) return iso;
-    return ctx.state.locale === 'ko' ? `${y}년 ${m}월 ${d}일` : `${d} ${MONTH_ABBR[m - 1]} ${y}`;
-  });
-  return dates.join(ctx.state.locale === 'ko' ? ' ~ ' : ' – ');
+  return run
+    .split(' ~ ')
+    .map((iso) => dateText(ctx, iso))
+    .join(ctx.state.locale === 'ko' ? ' ~ ' : ' – ');
+}
+
+/** "2026-11-30 09:40 (월)" / "2026-11-30 09:40 (Mon) KST" as "2026년 11월 30일 (월) 09:40" / "Mon 30 Nov 2026, 09:40 KST". */
+function whenText(ctx: PromptContext, when: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) \((.+?)\)( KST)?$/.exec(when);
+  if (!match) return when;
+  const [, iso, time, weekday, kst] = match;
+  const date = dateText(ctx, iso!);
+  return ctx.state.locale === 'ko' ? `${date} (${weekday}) ${time}` : `${weekday} ${date}, ${time}${kst ?? ''}`;
 }
 
 function numbered(lines: readonly string[]): string {
@@ -340,12 +354,14 @@ function listReservations(
             numbered(
               awaitingPayment.map((h) =>
                 ko
-                  ? `${h.show}, ${h.seats}, 총 ${money(ctx, h.total)} — ${h.payBefore}까지 결제해 주세요`
-                  : `${h.show}, ${h.seats}, total ${money(ctx, h.total)} — pay before ${h.payBefore}`,
+                  ? `${h.show}, ${h.seats}, 총 ${money(ctx, h.total)} — ${whenText(ctx, h.payBefore)}까지 결제해 주세요`
+                  : `${h.show}, ${h.seats}, total ${money(ctx, h.total)} — pay before ${whenText(ctx, h.payBefore)}`,
               ),
             ),
         ];
-  const lines = numbered(reservations.map((r) => `${r.reservationId}: ${r.show}, ${r.when}, ${r.seats} (${r.status})`));
+  const lines = numbered(
+    reservations.map((r) => `${r.reservationId}: ${r.show}, ${whenText(ctx, r.when)}, ${r.seats} (${r.status})`),
+  );
   const booked = (ko: boolean) =>
     reservations.length === 0
       ? ko

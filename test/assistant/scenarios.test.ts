@@ -202,14 +202,17 @@ describe('assistant scenarios with DynamoDB Local end state', function () {
       const held = await fx.booking.hold(user.userId, slot.id, ['1F-C-6-7', '1F-C-6-8']);
       const ko = await talk(a.api.url, user.token)('내 예매 내역 보여줘');
       expect(ko.text).to.contain('결제를 기다리는 좌석이에요');
-      expect(ko.text).to.match(/1층 C구역 6열 7–8번, 총 [\d,]+원 — .+까지 결제해 주세요/);
+      expect(ko.text).to.match(
+        /1층 C구역 6열 7–8번, 총 [\d,]+원 — \d{4}년 \d{1,2}월 \d{1,2}일 \([일월화수목금토]\) \d{2}:\d{2}까지 결제해 주세요/,
+      );
       expect(ko.text).to.contain(`총 ${held.total.toLocaleString('en-US')}원`);
       expect(ko.text.indexOf('결제를 기다리는')).to.be.below(ko.text.indexOf(paid.reservationId));
       const en = await talk(a.api.url, user.token)('show my reservations');
       expect(en.text).to.match(
-        /Held seats awaiting payment:\n1\. .+, Floor 1, Section C, Row 6, Seats 7–8, total KRW [\d,]+ — pay before /,
+        /Held seats awaiting payment:\n1\. .+, Floor 1, Section C, Row 6, Seats 7–8, total KRW [\d,]+ — pay before [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} KST\n/,
       );
       expect(en.text).to.contain(paid.reservationId);
+      expect(en.text).not.to.match(/\d{4}-\d{2}-\d{2}/);
       expect((await fx.booking.getHold(user.userId, held.holdId)).status).to.equal('HOLDING');
     });
 
