@@ -328,8 +328,8 @@ function listOptions(
   );
   return say(
     ctx,
-    `${when} 공연의 좌석이에요 (예매수수료 포함):\n${lines.join('\n')}\n몇 번으로 잡아 드릴까요?`,
-    `Seats for ${when} (booking fee included):\n${lines.join('\n')}\nWhich option shall I hold?`,
+    `${whenText(ctx, when)} 공연의 좌석이에요 (예매수수료 포함):\n${lines.join('\n')}\n몇 번으로 잡아 드릴까요?`,
+    `Seats for ${whenText(ctx, when)} (booking fee included):\n${lines.join('\n')}\nWhich option shall I hold?`,
   );
 }
 

@@ -127,6 +127,7 @@ describe('assistant scenarios with DynamoDB Local end state', function () {
       await say('2 people');
       const options = await say('R seats');
       expect(options.text).to.match(/Option 1: Floor 1, Section B, Row \d+, Seats \d+–\d+, R, total KRW 158,000/);
+      expect(options.text).to.match(/^Seats for [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} KST /);
       const held = await say('Yes, option 1 please');
       await expectHeldOption(fx, held, say.id(), user.userId, 2);
       expect(held.text).to.contain('Your seats are held');
