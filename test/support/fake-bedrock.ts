@@ -88,6 +88,9 @@ export class FakeBedrock {
   private readonly queues = new Map<string, FakeReply[]>();
   private readonly cache = new Map<string, number>();
   private readonly openStreams = new Set<http2.ServerHttp2Stream>();
+  private readonly openSessions = new Set<http2.ServerHttp2Session>();
+  /** HTTP/2 sessions (client connections) opened so far: how tests see whether calls share one. */
+  sessionsOpened = 0;
   /** Used when no reply is queued for the model. */
   responder: Responder = () => reply.text('OK');
   /** The fake's own clock for cache expiry (tests move it to expire the cache). */
@@ -104,6 +107,11 @@ export class FakeBedrock {
     const { port } = server.address() as AddressInfo;
     const fake = new FakeBedrock(server, `http://127.0.0.1:${port}`);
     server.on('stream', (stream, headers) => fake.handle(stream, headers));
+    server.on('session', (session) => {
+      fake.sessionsOpened++;
+      fake.openSessions.add(session);
+      session.on('close', () => fake.openSessions.delete(session));
+    });
     return fake;
   }
 
@@ -121,12 +129,18 @@ export class FakeBedrock {
     this.responder = () => reply.text('OK');
   }
 
+  /** Tears down every client connection at once, as a server restart or a network cut does. */
+  dropSessions(): void {
+    for (const session of this.openSessions) session.destroy();
+  }
+
   requestsFor(modelId: string): FakeRequest[] {
     return this.requests.filter((r) => r.modelId === modelId);
   }
 
   async stop(): Promise<void> {
     for (const stream of this.openStreams) stream.close(http2.constants.NGHTTP2_CANCEL);
+    for (const session of this.openSessions) session.close(); // clients keep their sessions open between calls
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 

@@ -1,0 +1,101 @@
+import { expect } from 'chai';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { ConverseStreamModel } from '../../app/adapters/bedrock/converse-stream-model.js';
+import { ModelFailure, type ModelEvent, type ModelRequest } from '../../app/assistant/model.js';
+import { bedrockModels, PRIMARY } from '../support/bedrock-client.js';
+import { reply, type FakeBedrock } from '../support/fake-bedrock.js';
+
+const request: ModelRequest = {
+  system: [{ text: 'You are a test.' }],
+  messages: [{ role: 'user', content: [{ text: '안녕하세요' }] }],
+  tools: [],
+  maxOutputTokens: 256,
+  context: {},
+};
+
+/** Reads one model turn to its end: the events, or the failure it ended in. */
+async function turn(model: ConverseStreamModel, signal = new AbortController().signal) {
+  const events: ModelEvent[] = [];
+  try {
+    for await (const event of model.stream(request, signal)) events.push(event);
+    return { events, text: textOf(events) };
+  } catch (error) {
+    return { events, text: textOf(events), failure: error as ModelFailure };
+  }
+}
+
+const textOf = (events: ModelEvent[]) => events.map((e) => (e.type === 'text' ? e.text : '')).join('');
+
+describe('Bedrock adapter: ConverseStream calls share an HTTP/2 session (real SDK, wire-protocol fake)', () => {
+  let fake: FakeBedrock;
+  let client: BedrockRuntimeClient;
+  let primary: ConverseStreamModel;
+
+  beforeEach(async () => {
+    ({ fake, client, primary } = await bedrockModels());
+    fake.reset();
+    fake.dropSessions(); // sessions of earlier tests' clients
+  });
+  afterEach(() => client.destroy());
+
+  it('ten calls, five one after another and five at once, travel over one session and all end in messageStop', async () => {
+    const before = fake.sessionsOpened;
+    for (let i = 0; i < 5; i++) expect((await turn(primary)).text).to.equal('OK');
+    fake.responder = () => reply.text('동시에 답합니다', { chunk: 2, gapMs: 5 });
+    const together = await Promise.all(Array.from({ length: 5 }, () => turn(primary)));
+    for (const t of together) {
+      expect(t.failure).to.equal(undefined);
+      expect(t.text).to.equal('동시에 답합니다');
+      expect(t.events.at(-2)).to.deep.include({ type: 'messageStop' });
+    }
+    expect(fake.requests).to.have.length(10);
+    expect(fake.sessionsOpened - before).to.equal(1);
+  });
+
+  it('an abort mid-answer ends that call without messageStop and leaves the session to the next call', async () => {
+    const before = fake.sessionsOpened;
+    fake.responder = () => reply.text('a long answer that is cut off part way', { chunk: 4, gapMs: 30 });
+    const controller = new AbortController();
+    const events: ModelEvent[] = [];
+    let failure: unknown;
+    try {
+      for await (const event of primary.stream(request, controller.signal)) {
+        events.push(event);
+        if (event.type === 'text') controller.abort();
+      }
+    } catch (error) {
+      failure = error;
+    }
+    // The SDK ends an aborted stream either silently or with an error; either way there is no messageStop.
+    expect(events.some((e) => e.type === 'messageStop')).to.equal(false);
+    expect(failure === undefined || failure instanceof ModelFailure).to.equal(true);
+    fake.responder = () => reply.text('next');
+    const next = await turn(primary);
+    expect(next.text).to.equal('next');
+    expect(fake.sessionsOpened - before).to.equal(1);
+  });
+
+  it('a call with no response (the first-event timeout aborts it) is not left to poison the session: the next call opens a new one and is answered', async () => {
+    expect((await turn(primary)).text).to.equal('OK');
+    const before = fake.sessionsOpened;
+    fake.queue(PRIMARY, { kind: 'hang' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const hung = await turn(primary, controller.signal);
+    expect(hung.failure).to.be.instanceOf(ModelFailure);
+    const next = await turn(primary);
+    expect(next.text).to.equal('OK');
+    expect(fake.sessionsOpened - before).to.equal(1);
+  });
+
+  it('a session the server tears down is dropped: the next call connects again and is answered', async () => {
+    expect((await turn(primary)).text).to.equal('OK');
+    const before = fake.sessionsOpened;
+    fake.dropSessions();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the client sees the connection close
+    const next = await turn(primary);
+    expect(next.failure).to.equal(undefined);
+    expect(next.text).to.equal('OK');
+    expect(fake.sessionsOpened - before).to.equal(1);
+  });
+});
