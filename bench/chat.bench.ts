@@ -34,6 +34,7 @@ import { ratio } from './lib/stats.js';
 import { bookingTokens, type BookingTokens } from './lib/token-bench.js';
 import { timeToFirstToken, type TtftResult } from './lib/ttft-bench.js';
 import { stageTable } from './lib/ttft-stages.js';
+import { flushTtftMarks, TTFT_FLUSH_MS } from '../app/shared/ttft-trace.js';
 
 const FLAGS = {
   '--clients': 'clients',
@@ -144,8 +145,11 @@ async function main(): Promise<void> {
         },
       });
       reportTtft(ttft);
-      if (TRACE_FILE)
+      if (TRACE_FILE) {
+        flushTtftMarks(); // and the web's and the API's reach the file within TTFT_FLUSH_MS
+        await new Promise((resolve) => setTimeout(resolve, 3 * TTFT_FLUSH_MS));
         console.log(`\nwhere the time went, per hop (MT_TTFT_TRACE):\n\n${stageTable(TRACE_FILE, ttft.traced)}`);
+      }
     }
   } finally {
     await web?.stop();

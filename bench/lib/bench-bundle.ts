@@ -11,10 +11,14 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * below the repository root, where the app finds views/ and public/ as it does in the artifact.
  */
 export async function bundleApp(): Promise<string> {
-  const outfile = `${ROOT}dist/bench-server.mjs`;
+  return bundleEntry('app/main.ts', 'dist/bench-server.mjs');
+}
+
+/** Any entry point (a path from the repository root) bundled the same way, to `outfile` (also from the root). */
+export async function bundleEntry(entry: string, outfile: string): Promise<string> {
   await build({
-    entryPoints: [`${ROOT}app/main.ts`],
-    outfile,
+    entryPoints: [`${ROOT}${entry}`],
+    outfile: `${ROOT}${outfile}`,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -22,5 +26,5 @@ export async function bundleApp(): Promise<string> {
     banner: { js: ESM_REQUIRE_BANNER },
     logLevel: 'warning',
   });
-  return outfile;
+  return `${ROOT}${outfile}`;
 }

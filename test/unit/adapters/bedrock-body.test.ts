@@ -100,14 +100,21 @@ async function viaSdkSerializer(modelId: string): Promise<Captured> {
   return sent[0]!;
 }
 
-async function viaAdapter(modelId: string): Promise<Captured> {
+/** The bodies the adapter sends for `requests`, in order, from one model (so later calls use its kept fragments). */
+async function viaAdapterAll(modelId: string, requests: readonly ModelRequest[]): Promise<Captured[]> {
   const client = createBedrockClient('ap-northeast-2', TEST_CREDENTIALS);
   const { sent } = capturing(client);
-  const events = new ConverseStreamModel(client, modelId).stream(request, new AbortController().signal);
-  await (async () => {
-    for await (const _ of events);
-  })().catch(() => {});
-  return sent[0]!;
+  const model = new ConverseStreamModel(client, modelId);
+  for (const r of requests) {
+    await (async () => {
+      for await (const _ of model.stream(r, new AbortController().signal));
+    })().catch(() => {});
+  }
+  return sent;
+}
+
+async function viaAdapter(modelId: string): Promise<Captured> {
+  return (await viaAdapterAll(modelId, [request]))[0]!;
 }
 
 describe('Bedrock adapter: the request body it serialises itself', () => {
@@ -127,6 +134,26 @@ describe('Bedrock adapter: the request body it serialises itself', () => {
       expect(ours.headers.authorization).to.match(/^AWS4-HMAC-SHA256 Credential=AKIDFAKEBEDROCK\//);
     });
   }
+
+  it('later calls, built from the kept tool specs and stable text, send the same bytes; a new stable text (catalog change) is sent as new', async () => {
+    const changed: ModelRequest = {
+      ...request,
+      system: [{ text: `${prefix.system}\n## 새 공연 / A new show` }, ...request.system.slice(1)],
+    };
+    const [first, again, afterChange] = await viaAdapterAll(PRIMARY, [request, request, changed]);
+    expect(again!.body.equals(first!.body)).to.equal(true);
+    const body = JSON.parse(afterChange!.body.toString('utf8'));
+    expect(body.system[0].text).to.equal(`${prefix.system}\n## 새 공연 / A new show`);
+    expect(
+      afterChange!.body.equals(
+        Buffer.from(
+          JSON.stringify(
+            new ConverseStreamModel(createBedrockClient('ap-northeast-2', TEST_CREDENTIALS), PRIMARY).body(changed),
+          ),
+        ),
+      ),
+    ).to.equal(true);
+  });
 
   it('the body keeps what matters to the model: both cache points, every tool spec, the tool round trip and the text as written', async () => {
     const body = JSON.parse((await viaAdapter(PRIMARY)).body.toString('utf8'));
