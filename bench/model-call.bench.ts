@@ -2,7 +2,7 @@
  * CPU per model call in the process that makes it (issue 8: the API starts every message's model call in one
  * uninterrupted stretch of CPU, so twenty messages arriving together wait for each other's). Not a test.
  *
- *   npx tsx bench/model-call.bench.ts [--calls 300] [--bursts 20] [--burst 20]
+ *   npm run bench:model-call -- [--calls 300] [--bursts 20] [--burst 20]
  *
  * The assistant's real request (every tool spec, the ≈ 20 KB stable prefix with its cache points, a dynamic part)
  * goes through the real @aws-sdk/client-bedrock-runtime to the wire-protocol fake, which runs in a worker thread so

@@ -1,11 +1,12 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { currentRequestId } from './request-context.js';
 
 /**
  * Debug aid for the assistant's time to first token (off unless `MT_TTFT_TRACE=<file>`): each process on the path
- * (load generator, web, API) appends `<request id> <role>.<stage> <epoch ms>` for requests whose id starts with
- * `ttft-`, so `npm run bench:chat` can split the time a message takes into its hops. All processes run on one
- * machine, so `performance.timeOrigin + performance.now()` lines up across them. Off, a mark is one comparison.
+ * (load generator, web, API) appends `<request id> <role>.<stage> <epoch ms> <thread CPU ms>` for requests whose id
+ * starts with `ttft-`, so `npm run bench:chat` can split the time a message takes into its hops, and the CPU the
+ * process's main thread spent between two marks (Linux schedstat; `-` elsewhere). All processes run on one machine,
+ * so `performance.timeOrigin + performance.now()` lines up across them. Off, a mark is one comparison.
  */
 const FILE = process.env.MT_TTFT_TRACE;
 /** Whether marks are written (for a mark that needs set-up of its own). */
@@ -39,5 +40,15 @@ export function ttftMark(stage: string, id?: string): void {
   if (!ttftTracing) return;
   const traced = id ?? currentRequestId();
   if (!traced?.startsWith('ttft-')) return;
-  pending.push(`${traced} ${ROLE}.${stage} ${(performance.timeOrigin + performance.now()).toFixed(3)}\n`);
+  const at = (performance.timeOrigin + performance.now()).toFixed(3);
+  pending.push(`${traced} ${ROLE}.${stage} ${at} ${threadCpuMs()}\n`);
+}
+
+/** CPU time of the calling thread (the main thread: marks are made there), ms, from the scheduler's own counter. */
+function threadCpuMs(): string {
+  try {
+    return (Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ', 1)[0]) / 1e6).toFixed(3);
+  } catch {
+    return '-';
+  }
 }

@@ -114,7 +114,7 @@ async function call(variant: Variant): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const usage = usageOf('npx tsx bench/model-call.bench.ts', FLAGS);
+  const usage = usageOf('npm run bench:model-call', FLAGS);
   const options = parseIntegerFlags(DEFAULTS, FLAGS, usage, {}, process.argv.slice(2));
   if (mainThreadCpuMicros() === undefined) throw new Error('needs Linux /proc schedstat');
   // Bundled beside this file by bench/model-call.bench.ts.

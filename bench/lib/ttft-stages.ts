@@ -17,6 +17,7 @@ const HOPS = [
   'api.chat',
   'api.startEmit',
   'api.modelSend',
+  'api.modelWritten',
   'api.modelText',
   'api.firstText',
   'api.firstTextWritten',
@@ -28,16 +29,22 @@ const HOPS = [
 /** A markdown table of each hop's time (p50/p90/p99 ms) over the traced messages `ids`, read from `file`. */
 export function stageTable(file: string, ids: ReadonlySet<string>): string {
   const marks = new Map<string, Map<string, number>>();
+  const cpu = new Map<string, Map<string, number>>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const [id, stage, at] = line.split(' ');
+    const [id, stage, at, cpuMs] = line.split(' ');
     if (!id || !stage || !at || !ids.has(id)) continue;
     const seen = marks.get(id) ?? new Map<string, number>();
-    if (!seen.has(stage)) seen.set(stage, Number(at)); // the first text, the first event
+    const seenCpu = cpu.get(id) ?? new Map<string, number>();
+    if (!seen.has(stage)) {
+      seen.set(stage, Number(at)); // the first text, the first event
+      if (cpuMs !== undefined && cpuMs !== '-') seenCpu.set(stage, Number(cpuMs));
+    }
     marks.set(id, seen);
+    cpu.set(id, seenCpu);
   }
   const rows = ['| hop | samples | p50 ms | p90 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: |'];
-  const row = (label: string, from: string, to: string) => {
-    const gaps = [...marks.values()].flatMap((m) => (m.has(from) && m.has(to) ? [m.get(to)! - m.get(from)!] : []));
+  const row = (label: string, from: string, to: string, of = marks) => {
+    const gaps = [...of.values()].flatMap((m) => (m.has(from) && m.has(to) ? [m.get(to)! - m.get(from)!] : []));
     if (gaps.length === 0) return;
     const sorted = gaps.sort((a, b) => a - b);
     const at = (p: number) => percentile(sorted, p).toFixed(1);
@@ -47,5 +54,8 @@ export function stageTable(file: string, ids: ReadonlySet<string>): string {
   row('**before the model call** (bench.send → api.modelSend)', 'bench.send', 'api.modelSend');
   row('**the model call** (api.modelSend → api.modelText)', 'api.modelSend', 'api.modelText');
   row('**after the first text** (api.modelText → bench.firstText)', 'api.modelText', 'bench.firstText');
+  // The API starts a message (route, service, the SDK up to the request on the HTTP/2 session) in one stretch, so the
+  // main thread's CPU between the two marks is that message's serial cost: what the next message of a burst waits.
+  row('**API CPU per message start** (api.route → api.modelWritten, CPU ms)', 'api.route', 'api.modelWritten', cpu);
   return rows.join('\n');
 }

@@ -1,4 +1,5 @@
 import { NodeHttp2Handler, type NodeHttp2HandlerOptions } from '@smithy/node-http-handler';
+import { ttftMark } from '../../shared/ttft-trace.js';
 
 type Handle = NodeHttp2Handler['handle'];
 
@@ -32,10 +33,12 @@ export class SharedSessionHttp2Handler {
 
   handle(...[request, options]: Parameters<Handle>): ReturnType<Handle> {
     const handler = this.current;
-    return handler.handle(request, { ...options, isEventStream: false }).catch((error: unknown) => {
+    const response = handler.handle(request, { ...options, isEventStream: false }).catch((error: unknown) => {
       this.retire(handler);
       throw error;
     });
+    ttftMark('modelWritten'); // the end of the API's start of a message (the request is on the session)
+    return response;
   }
 
   /** Handlers retired so far that still hold sessions (tests use it to see a failure take effect). */

@@ -30,4 +30,25 @@ describe('bench:chat hop table (MT_TTFT_TRACE)', () => {
     // Hops without both marks are left out rather than shown as zero.
     expect(table).not.to.contain('web.route');
   });
+
+  it('stageTable: the API CPU per message start is the thread CPU between api.route and api.modelWritten', () => {
+    writeFileSync(
+      file,
+      [
+        'ttft-1 api.route 1000.0 50.000',
+        'ttft-1 api.modelSend 1001.0 50.900',
+        'ttft-1 api.modelWritten 1001.5 51.250',
+        'ttft-2 api.route 1000.5 51.250',
+        'ttft-2 api.modelWritten 1003.0 52.250',
+        'ttft-3 api.route 1003.0 -', // no schedstat: no CPU figure for it
+        'ttft-3 api.modelWritten 1004.0 -',
+        '',
+      ].join('\n'),
+    );
+    const table = stageTable(file, new Set(['ttft-1', 'ttft-2', 'ttft-3']));
+    expect(table).to.contain(
+      '| **API CPU per message start** (api.route → api.modelWritten, CPU ms) | 2 | 1.0 | 1.3 | 1.3 |',
+    );
+    expect(table).to.contain('| api.modelSend → api.modelWritten | 1 | 0.5 | 0.5 | 0.5 |');
+  });
 });
