@@ -57,5 +57,7 @@ export function stageTable(file: string, ids: ReadonlySet<string>): string {
   // The API starts a message (route, service, the SDK up to the request on the HTTP/2 session) in one stretch, so the
   // main thread's CPU between the two marks is that message's serial cost: what the next message of a burst waits.
   row('**API CPU per message start** (api.route → api.modelWritten, CPU ms)', 'api.route', 'api.modelWritten', cpu);
+  row('of which route and service (api.route → api.modelSend, CPU ms)', 'api.route', 'api.modelSend', cpu);
+  row('of which the SDK (api.modelSend → api.modelWritten, CPU ms)', 'api.modelSend', 'api.modelWritten', cpu);
   return rows.join('\n');
 }

@@ -36,7 +36,7 @@ describe('bench:chat hop table (MT_TTFT_TRACE)', () => {
       file,
       [
         'ttft-1 api.route 1000.0 50.000',
-        'ttft-1 api.modelSend 1001.0 50.900',
+        'ttft-1 api.modelSend 1001.0 50.750',
         'ttft-1 api.modelWritten 1001.5 51.250',
         'ttft-2 api.route 1000.5 51.250',
         'ttft-2 api.modelWritten 1003.0 52.250',
@@ -50,5 +50,9 @@ describe('bench:chat hop table (MT_TTFT_TRACE)', () => {
       '| **API CPU per message start** (api.route → api.modelWritten, CPU ms) | 2 | 1.0 | 1.3 | 1.3 |',
     );
     expect(table).to.contain('| api.modelSend → api.modelWritten | 1 | 0.5 | 0.5 | 0.5 |');
+    expect(table).to.contain(
+      '| of which route and service (api.route → api.modelSend, CPU ms) | 1 | 0.8 | 0.8 | 0.8 |',
+    );
+    expect(table).to.contain('| of which the SDK (api.modelSend → api.modelWritten, CPU ms) | 1 | 0.5 | 0.5 | 0.5 |');
   });
 });
