@@ -307,7 +307,7 @@ interface StubbedHolds {
   readonly hold: Record<Kind, () => Promise<unknown>>;
   /** The gate's check alone, as `POST /v1/holds` makes it. */
   readonly check: () => Promise<unknown>;
-  /** The stubbed client, and the gated hold's TransactWriteItems input as the store sends it (admission item first). */
+  /** The stubbed client, and the gated hold's TransactWriteItems input as the store sends it (for `sdkShares`). */
   readonly db: ComposedApi['db'];
   readonly queueTable: string;
   gatedTransaction: TransactWriteCommandInput;
@@ -480,7 +480,7 @@ async function stubbedLatencies(stub: StubbedHolds, holds: number): Promise<Gate
  * The SDK's cost of one more transaction item, and of one more middleware entry, each scaled ×10 so the difference
  * stands well above a shared machine's noise: the gated hold's own transaction (as captured) without its admission
  * item, with ten more admission items, and with ten more no-op entries on the command's middleware stack. Paired
- * rounds (the three kinds rotating), main-thread CPU; the interval is of the per-unit difference.
+ * rounds (the three kinds in alternating order), main-thread CPU; the interval is of the per-unit difference.
  */
 async function sdkShares(stub: StubbedHolds): Promise<GateCost['sdk']> {
   stub.delayMs = 0;
