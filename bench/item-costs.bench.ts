@@ -14,6 +14,7 @@ import { createDocumentClient, createDynamoClient } from '../app/adapters/dynamo
 import { ensureTables } from '../app/adapters/dynamodb/create-tables.js';
 import { keys, ttlSeconds } from '../app/adapters/dynamodb/keys.js';
 import { tableNamesFor, type TableNames } from '../app/adapters/dynamodb/tables.js';
+import { parseSeatId, seatLabel } from '../app/catalog/seats.js';
 import { startDynamoLocal } from '../app/adapters/local/dynamodb-local.js';
 import type { AuditEntry, Hold, PricedSeat, Reservation } from '../app/booking/model.js';
 import { NO_LIVE_HOLD } from '../app/booking/ports.js';
@@ -21,6 +22,7 @@ import { processCpuMs } from './lib/cpu.js';
 import { run } from './lib/run.js';
 
 const HOLD_MS = 600_000;
+const R_NAME = { ko: 'R석', en: 'R seat' };
 const REGION = 'ap-northeast-2';
 
 /** Which items of the app's transactions a shape leaves out (matched on the item as the store builds it). */
@@ -75,7 +77,7 @@ function nextSeats(): { scheduleId: string; seats: PricedSeat[] } {
       seatId: `1F-A-${row}-${num}`,
       label: { ko: `1층 A구역 ${row}열 ${num}번`, en: `Floor 1, Section A, Row ${row}, Seat ${num}` },
       grade: 'R',
-      gradeName: { ko: 'R석', en: 'R seat' },
+      gradeName: R_NAME,
       price: 140_000,
     };
   });
@@ -149,7 +151,8 @@ async function main(): Promise<number> {
       },
       { step: 'initialize', name: 'item-cost-drop' },
     );
-    const store = new DynamoBookingStore(db, tables);
+    // No catalog: nothing measured here reads a hold or reservation back through the store.
+    const store = new DynamoBookingStore(db, tables, { getPerformance: () => Promise.resolve(undefined) });
     const shapes = (await defineShapes(db, store, tables)).filter((s) => !only || only.test(s.name));
     const setDrop = (d: Shape | undefined) => (drop = d);
     const jvm = local.pid;
@@ -191,10 +194,13 @@ async function main(): Promise<number> {
   }
 }
 
-/** The item with its seats reduced to id, grade and price (labels derived from the venue on read instead). */
-function unlabelled(item: Record<string, unknown>): Record<string, unknown> {
-  const seats = item.seats as PricedSeat[];
-  return { ...item, seats: seats.map((s) => ({ seatId: s.seatId, grade: s.grade, price: s.price })) };
+/**
+ * The item as it was stored before labels and grade names were derived on read: each seat with both (as `nextSeats`
+ * makes them). "full − this" of such a shape is minus what storing them costs.
+ */
+function labelled(item: Record<string, unknown>): Record<string, unknown> {
+  const seats = item.seats as { seatId: string }[];
+  return { ...item, seats: seats.map((s) => ({ ...s, label: seatLabel(parseSeatId(s.seatId)!), gradeName: R_NAME })) };
 }
 
 /** Operations that failed (printed at the end; a shape with failures is marked). */
@@ -366,14 +372,14 @@ async function defineShapes(
       },
     },
     {
-      ...confirmShape('confirm: app, reservation without labels'),
+      ...confirmShape('confirm: app, reservation with labels (before)'),
       change: (item) =>
-        isReservation(item) && item.Put ? { Put: { ...item.Put, Item: unlabelled(item.Put.Item!) } } : item,
+        isReservation(item) && item.Put ? { Put: { ...item.Put, Item: labelled(item.Put.Item!) } } : item,
     },
     {
-      ...holdShape('hold: app, hold item without labels'),
+      ...holdShape('hold: app, hold item with labels (before)'),
       change: (item) =>
-        isHoldItem(item) && item.Put ? { Put: { ...item.Put, Item: unlabelled(item.Put.Item!) } } : item,
+        isHoldItem(item) && item.Put ? { Put: { ...item.Put, Item: labelled(item.Put.Item!) } } : item,
     },
     {
       name: 'single: audit PutItem',
