@@ -88,7 +88,7 @@ export function composeApi(options: ComposeOptions) {
     settings: { region: config.aws.region, primaryRegion: config.aws.primaryRegion },
     stateCacheMs: options.queueStateCacheMs,
   });
-  const store = new DynamoBookingStore(db, tables);
+  const store = new DynamoBookingStore(db, tables, catalog);
   const payments = new DemoPaymentProvider();
   const booking = new BookingService({
     catalog,
