@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -7,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Session, SessionStore, User, UserStore } from '../../accounts/model.js';
+import { MicroBatcher, type BatchItem, type MicroBatchTuning } from '../../shared/micro-batcher.js';
 import { keys, ttlSeconds } from './keys.js';
 import type { TableNames } from './tables.js';
 import { refusedOrRaced } from './transactions.js';
@@ -80,11 +82,31 @@ export function sessionToItem(session: Session): Record<string, unknown> {
   return { ...keys.session(session.tokenHash), ...session, ttl: ttlSeconds(session.expiresAt) };
 }
 
+/** Session reads are gathered for at most 2 ms (up to BatchGetItem's 100 keys): one call for a burst of logins. */
+export const SESSION_READ_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2 };
+/** Rounds of a batch read before the keys DynamoDB left unprocessed (throttling) are answered with an error. */
+const UNPROCESSED_ROUNDS = 6;
+
 export class DynamoSessionStore implements SessionStore {
+  private readonly reads: MicroBatcher<string, Session | undefined> | undefined;
+
+  /**
+   * `batch` (the served API passes SESSION_READ_BATCH) turns concurrent `get`s into one strongly consistent
+   * BatchGetItem; without it every `get` is its own GetItem.
+   */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: TableNames,
-  ) {}
+    batch?: MicroBatchTuning,
+  ) {
+    this.reads =
+      batch &&
+      new MicroBatcher(
+        (tokenHash) => tokenHash,
+        (items) => this.readBatch(items),
+        batch,
+      );
+  }
 
   async put(session: Session): Promise<void> {
     await this.db.send(
@@ -96,17 +118,56 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async get(tokenHash: string): Promise<Session | undefined> {
+    if (this.reads) return this.reads.submit(tokenHash);
     // Strongly consistent: the first request after a login must already see its session.
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.sessions, Key: keys.session(tokenHash), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    // A session written before sessions carried the account's creation time: its owner simply logs in again.
-    const parsed = sessionItem.safeParse(Item);
-    return parsed.success ? parsed.data : undefined;
+    return Item && toSession(Item);
+  }
+
+  /**
+   * One strongly consistent BatchGetItem for the batch; keys DynamoDB leaves unprocessed are asked again after a
+   * short backoff, and after `UNPROCESSED_ROUNDS` answered with an error (the request fails; it is never left open).
+   */
+  private async readBatch(items: readonly BatchItem<string, Session | undefined>[]): Promise<void> {
+    let waiting = new Map(items.map((item) => [item.input, item]));
+    for (let round = 1; waiting.size > 0; round++) {
+      if (round > UNPROCESSED_ROUNDS) throw new Error(`sessions: ${waiting.size} keys left unprocessed`);
+      if (round > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** round));
+      const table = this.tables.sessions;
+      const { Responses, UnprocessedKeys } = await this.db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: { Keys: [...waiting.keys()].map((tokenHash) => keys.session(tokenHash)), ConsistentRead: true },
+          },
+        }),
+      );
+      for (const item of Responses?.[table] ?? []) {
+        const tokenHash = sessionHashOf(item);
+        waiting.get(tokenHash)?.resolve(toSession(item));
+        waiting.delete(tokenHash);
+      }
+      const unprocessed = new Set((UnprocessedKeys?.[table]?.Keys ?? []).map((key) => sessionHashOf(key)));
+      const next = new Map<string, BatchItem<string, Session | undefined>>();
+      for (const [tokenHash, item] of waiting) {
+        if (unprocessed.has(tokenHash)) next.set(tokenHash, item);
+        else item.resolve(undefined); // processed and absent: no such session
+      }
+      waiting = next;
+    }
   }
 
   async delete(tokenHash: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.tables.sessions, Key: keys.session(tokenHash) }));
   }
 }
+
+/** A session item as read; one written before sessions carried the account's creation time is none (log in again). */
+function toSession(item: Record<string, unknown>): Session | undefined {
+  const parsed = sessionItem.safeParse(item);
+  return parsed.success ? parsed.data : undefined;
+}
+
+const SESSION_PREFIX = keys.session('').pk;
+const sessionHashOf = (key: Record<string, unknown>) => String(key.pk).slice(SESSION_PREFIX.length);

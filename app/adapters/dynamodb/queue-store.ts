@@ -18,6 +18,7 @@ import type {
 } from '../../queue/ports.js';
 import type { TickPlan } from '../../queue/release.js';
 import type { EpochMs } from '../../shared/time.js';
+import { MicroBatcher, type BatchItem, type MicroBatchTuning } from '../../shared/micro-batcher.js';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { keys, ttlSeconds } from './keys.js';
 import { fromQueueState, toQueueCounter, toQueueEntry, toQueueState } from './queue-items.js';
@@ -28,6 +29,13 @@ const ENTRY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Attribute names that are DynamoDB reserved words (or may become so): always aliased. */
 const NAMES = { '#control': 'control', '#state': 'state', '#number': 'number', '#b': 'buckets' };
 
+/** New entries are gathered for at most 2 ms, up to TransactWriteItems' 100 items: one call per burst of joins. */
+export const ENTRY_WRITE_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2 };
+/** Cancelled rounds of an entry batch before what is left is written item by item. */
+const TRANSACTION_ROUNDS = 4;
+/** A new entry only where the account has none: one place per account per event. */
+const NEW_ENTRY = 'attribute_not_exists(pk)';
+
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
 
@@ -37,10 +45,25 @@ const isConditionFailure = (error: unknown) =>
  * the budget); the counter is written by batched allocations; entries are spread over partitions, one per account.
  */
 export class DynamoQueueStore implements QueueStore {
+  private readonly entryWrites: MicroBatcher<QueueEntry, PutEntryResult> | undefined;
+
+  /**
+   * `batch` (the served API passes ENTRY_WRITE_BATCH) gathers concurrent new entries into one transaction of
+   * conditional puts (see `writeEntries`); without it each join is its own conditional PutItem.
+   */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: TableNames,
-  ) {}
+    batch?: MicroBatchTuning,
+  ) {
+    this.entryWrites =
+      batch &&
+      new MicroBatcher(
+        (e) => `${e.eventId}\u0000${e.userId}`,
+        (items) => this.writeEntries(items),
+        batch,
+      );
+  }
 
   async getState(eventId: string, consistent = false): Promise<QueueState | undefined> {
     const { Item } = await this.db.send(
@@ -131,28 +154,23 @@ export class DynamoQueueStore implements QueueStore {
   }
 
   async putEntry(entry: QueueEntry, replacing?: QueueEntryRef): Promise<PutEntryResult> {
+    if (!replacing && this.entryWrites) return this.entryWrites.submit(entry);
+    return this.putOne(entry, replacing);
+  }
+
+  private async putOne(entry: QueueEntry, replacing?: QueueEntryRef): Promise<PutEntryResult> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tables.queue,
-          Item: {
-            ...keys.queueEntry(entry.eventId, entry.userId),
-            eventId: entry.eventId,
-            userId: entry.userId,
-            epoch: entry.epoch,
-            number: entry.number,
-            lottery: entry.lottery,
-            joinedAt: entry.joinedAt,
-            state: entry.state,
-            ttl: ttlSeconds(entry.joinedAt + ENTRY_RETENTION_MS),
-          },
+          Item: entryItem(entry),
           ...(replacing
             ? {
                 ConditionExpression: 'epoch = :e AND #number = :n',
                 ExpressionAttributeNames: { '#number': 'number' },
                 ExpressionAttributeValues: { ':e': replacing.epoch, ':n': replacing.number },
               }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            : { ConditionExpression: NEW_ENTRY }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -162,6 +180,49 @@ export class DynamoQueueStore implements QueueStore {
       const old = (error as ConditionalCheckFailedException).Item;
       return { written: false, existing: old ? toQueueEntry(unmarshall(old)) : undefined };
     }
+  }
+
+  /**
+   * A batch of new entries as one TransactWriteItems of conditional puts (a lone one as a plain conditional put). A
+   * cancelled transaction names, per item, why: an account that already has an entry gets it back (ALL_OLD, no
+   * read); the others were not written and go again in the next round. After `TRANSACTION_ROUNDS` cancelled rounds,
+   * or when the call fails as a whole (after the SDK's own retries), each remaining entry is written on its own, so
+   * every join is answered by its own outcome or error and none is lost. The condition is per item, so one place per
+   * account holds whatever else runs concurrently.
+   */
+  private async writeEntries(items: readonly BatchItem<QueueEntry, PutEntryResult>[]): Promise<void> {
+    let waiting = items;
+    for (let round = 1; waiting.length > 1 && round <= TRANSACTION_ROUNDS; round++) {
+      if (round > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** round));
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: waiting.map(({ input }) => ({
+              Put: {
+                TableName: this.tables.queue,
+                Item: entryItem(input),
+                ConditionExpression: NEW_ENTRY,
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            })),
+          }),
+        );
+        for (const item of waiting) item.resolve({ written: true });
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) break;
+        const reasons = error.CancellationReasons ?? [];
+        waiting = waiting.filter((item, i) => {
+          const reason = reasons[i];
+          if (reason?.Code !== 'ConditionalCheckFailed') return true;
+          item.resolve({ written: false, existing: reason.Item ? toQueueEntry(unmarshall(reason.Item)) : undefined });
+          return false;
+        });
+      }
+    }
+    await Promise.all(
+      waiting.map((item) => this.putOne(item.input).then((result) => item.resolve(result), item.reject)),
+    );
   }
 
   /**
@@ -351,6 +412,20 @@ export class DynamoQueueStore implements QueueStore {
       throw error;
     }
   }
+}
+
+function entryItem(entry: QueueEntry): Record<string, unknown> {
+  return {
+    ...keys.queueEntry(entry.eventId, entry.userId),
+    eventId: entry.eventId,
+    userId: entry.userId,
+    epoch: entry.epoch,
+    number: entry.number,
+    lottery: entry.lottery,
+    joinedAt: entry.joinedAt,
+    state: entry.state,
+    ttl: ttlSeconds(entry.joinedAt + ENTRY_RETENTION_MS),
+  };
 }
 
 /** Which of the claim's conditions refused it, from the state item the refused write returned. */
