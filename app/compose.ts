@@ -21,7 +21,7 @@ import type { Clock } from './shared/clock.js';
 import { RateLimiter } from './shared/rate-limiter.js';
 import { createLog, type Log } from './shared/log.js';
 import type { ScryptParams } from './accounts/passwords.js';
-import { DynamoQueueStore, ENTRY_WRITE_BATCH } from './adapters/dynamodb/queue-store.js';
+import { DynamoQueueStore, ENTRY_BATCH } from './adapters/dynamodb/queue-store.js';
 import { QueueService } from './queue/service.js';
 import { decodeKey, TokenSigner } from './queue/signed-token.js';
 import { EventLoopDelaySampler, OverloadGuard, type DelaySampler } from './shared/overload-guard.js';
@@ -76,7 +76,7 @@ export function composeApi(options: ComposeOptions) {
       : new FileDrStateStore(config.dr.file));
   const drState = new CachedDrStateSource(drSource, clock, config.dr.cacheSeconds * 1000);
   const writer = new WriterGate(drState, config.aws.region, config.aws.primaryRegion, config.aws.standbyRegion);
-  const queueStore = new DynamoQueueStore(db, tables, ENTRY_WRITE_BATCH);
+  const queueStore = new DynamoQueueStore(db, tables, ENTRY_BATCH);
   const queue = new QueueService({
     catalog,
     store: queueStore,

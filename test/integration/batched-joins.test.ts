@@ -3,7 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Session } from '../../app/accounts/model.js';
 import { DynamoSessionStore } from '../../app/adapters/dynamodb/account-stores.js';
 import { createDocumentClient } from '../../app/adapters/dynamodb/client.js';
-import { DynamoQueueStore, ENTRY_WRITE_BATCH } from '../../app/adapters/dynamodb/queue-store.js';
+import { DynamoQueueStore, ENTRY_BATCH } from '../../app/adapters/dynamodb/queue-store.js';
 import type { QueueEntry } from '../../app/queue/model.js';
 import { MINUTE } from '../support/builders.js';
 import { anotherInstance, createFixture, type Fixture } from '../support/fixture.js';
@@ -209,12 +209,28 @@ describe('batched session reads and join writes against DynamoDB Local', functio
       for (const e of entries) expect(plain(await fx.queueStore.getEntry(performance.id, e.userId))).to.deep.equal(e);
     });
 
+    it('entry reads (claims, polls without a ticket): concurrent reads are one BatchGetItem, each answered with its own entry or none', async () => {
+      const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
+      const standing = Array.from({ length: 20 }, (_, i) => entry(performance.id, `reader-${i}`, i + 1));
+      for (const e of standing) await fx.queueStore.putEntry(e);
+      const { db, calls } = faultyClient(fx, { unprocessed: [7], failTransactions: 0 });
+      const store = new DynamoQueueStore(db, fx.tables, ONE_BATCH);
+      const asked = [...standing.map((e) => e.userId), 'never-joined-1', 'never-joined-2'];
+      const read = await Promise.all(asked.map((userId) => store.getEntry(performance.id, userId)));
+      expect(plain(read.slice(0, 20))).to.deep.equal(standing);
+      expect(read.slice(20)).to.deep.equal([undefined, undefined]);
+      expect(calls, 'one batch, then the 7 keys left unprocessed').to.deep.equal([
+        'BatchGetItemCommand',
+        'BatchGetItemCommand',
+      ]);
+    });
+
     it('the waiting room over the batched store: 150 concurrent joins on two instances get 150 distinct places in a few calls', async () => {
       const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
       await fx.queue.tick(performance.id);
       await fx.queue.tick(performance.id);
       const other = anotherInstance(fx);
-      expect(ENTRY_WRITE_BATCH.maxSize).to.equal(100);
+      expect(ENTRY_BATCH.maxSize).to.equal(100);
       const joins = await Promise.all(
         Array.from({ length: 150 }, (_, i) =>
           (i % 2 === 0 ? fx.queue : other.queue).join(`served-${performance.id}-${i}`, performance.id),

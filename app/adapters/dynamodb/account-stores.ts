@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -8,7 +7,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Session, SessionStore, User, UserStore } from '../../accounts/model.js';
-import { MicroBatcher, type BatchItem, type MicroBatchTuning } from '../../shared/micro-batcher.js';
+import { MicroBatcher, type MicroBatchTuning } from '../../shared/micro-batcher.js';
+import { batchGet } from './batch-get.js';
 import { keys, ttlSeconds } from './keys.js';
 import type { TableNames } from './tables.js';
 import { refusedOrRaced } from './transactions.js';
@@ -84,26 +84,25 @@ export function sessionToItem(session: Session): Record<string, unknown> {
 
 /** Session reads are gathered for at most 2 ms (up to BatchGetItem's 100 keys): one call for a burst of logins. */
 export const SESSION_READ_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2 };
-/** Rounds of a batch read before the keys DynamoDB left unprocessed (throttling) are answered with an error. */
-const UNPROCESSED_ROUNDS = 6;
 
 export class DynamoSessionStore implements SessionStore {
   private readonly reads: MicroBatcher<string, Session | undefined> | undefined;
 
   /**
    * `batch` (the served API passes SESSION_READ_BATCH) turns concurrent `get`s into one strongly consistent
-   * BatchGetItem; without it every `get` is its own GetItem.
+   * BatchGetItem (`batchGet`); without it every `get` is its own GetItem.
    */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: TableNames,
     batch?: MicroBatchTuning,
   ) {
+    const spec = { table: tables.sessions, keyOf: keys.session, idOf: sessionHashOf, decode: toSession };
     this.reads =
       batch &&
       new MicroBatcher(
         (tokenHash) => tokenHash,
-        (items) => this.readBatch(items),
+        (items) => batchGet(db, spec, items),
         batch,
       );
   }
@@ -124,38 +123,6 @@ export class DynamoSessionStore implements SessionStore {
       new GetCommand({ TableName: this.tables.sessions, Key: keys.session(tokenHash), ConsistentRead: true }),
     );
     return Item && toSession(Item);
-  }
-
-  /**
-   * One strongly consistent BatchGetItem for the batch; keys DynamoDB leaves unprocessed are asked again after a
-   * short backoff, and after `UNPROCESSED_ROUNDS` answered with an error (the request fails; it is never left open).
-   */
-  private async readBatch(items: readonly BatchItem<string, Session | undefined>[]): Promise<void> {
-    let waiting = new Map(items.map((item) => [item.input, item]));
-    for (let round = 1; waiting.size > 0; round++) {
-      if (round > UNPROCESSED_ROUNDS) throw new Error(`sessions: ${waiting.size} keys left unprocessed`);
-      if (round > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** round));
-      const table = this.tables.sessions;
-      const { Responses, UnprocessedKeys } = await this.db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table]: { Keys: [...waiting.keys()].map((tokenHash) => keys.session(tokenHash)), ConsistentRead: true },
-          },
-        }),
-      );
-      for (const item of Responses?.[table] ?? []) {
-        const tokenHash = sessionHashOf(item);
-        waiting.get(tokenHash)?.resolve(toSession(item));
-        waiting.delete(tokenHash);
-      }
-      const unprocessed = new Set((UnprocessedKeys?.[table]?.Keys ?? []).map((key) => sessionHashOf(key)));
-      const next = new Map<string, BatchItem<string, Session | undefined>>();
-      for (const [tokenHash, item] of waiting) {
-        if (unprocessed.has(tokenHash)) next.set(tokenHash, item);
-        else item.resolve(undefined); // processed and absent: no such session
-      }
-      waiting = next;
-    }
   }
 
   async delete(tokenHash: string): Promise<void> {

@@ -21,6 +21,7 @@ import type { EpochMs } from '../../shared/time.js';
 import { MicroBatcher, type BatchItem, type MicroBatchTuning } from '../../shared/micro-batcher.js';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { keys, ttlSeconds } from './keys.js';
+import { batchGet } from './batch-get.js';
 import { fromQueueState, toQueueCounter, toQueueEntry, toQueueState } from './queue-items.js';
 import type { TableNames } from './tables.js';
 
@@ -29,12 +30,17 @@ const ENTRY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Attribute names that are DynamoDB reserved words (or may become so): always aliased. */
 const NAMES = { '#control': 'control', '#state': 'state', '#number': 'number', '#b': 'buckets' };
 
-/** New entries are gathered for at most 2 ms, up to TransactWriteItems' 100 items: one call per burst of joins. */
-export const ENTRY_WRITE_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2 };
+/** Entry writes and reads are gathered for at most 2 ms, up to 100 items (both calls' limit): one call per burst. */
+export const ENTRY_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2 };
 /** Cancelled rounds of an entry batch before what is left is written item by item. */
 const TRANSACTION_ROUNDS = 4;
 /** A new entry only where the account has none: one place per account per event. */
 const NEW_ENTRY = 'attribute_not_exists(pk)';
+
+interface EntryId {
+  readonly eventId: string;
+  readonly userId: string;
+}
 
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
@@ -46,23 +52,28 @@ const isConditionFailure = (error: unknown) =>
  */
 export class DynamoQueueStore implements QueueStore {
   private readonly entryWrites: MicroBatcher<QueueEntry, PutEntryResult> | undefined;
+  private readonly entryReads: MicroBatcher<EntryId, QueueEntry | undefined> | undefined;
 
   /**
-   * `batch` (the served API passes ENTRY_WRITE_BATCH) gathers concurrent new entries into one transaction of
-   * conditional puts (see `writeEntries`); without it each join is its own conditional PutItem.
+   * `batch` (the served API passes ENTRY_BATCH) gathers concurrent new entries into one transaction of conditional
+   * puts (see `writeEntries`) and concurrent entry reads (claims, polls without a ticket) into one strongly consistent
+   * BatchGetItem; without it each is its own PutItem or GetItem.
    */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: TableNames,
     batch?: MicroBatchTuning,
   ) {
+    const idOf = (e: EntryId) => `${e.eventId}\u0000${e.userId}`;
     this.entryWrites =
-      batch &&
-      new MicroBatcher(
-        (e) => `${e.eventId}\u0000${e.userId}`,
-        (items) => this.writeEntries(items),
-        batch,
-      );
+      batch && new MicroBatcher<QueueEntry, PutEntryResult>(idOf, (items) => this.writeEntries(items), batch);
+    const spec = {
+      table: tables.queue,
+      keyOf: (e: EntryId) => keys.queueEntry(e.eventId, e.userId),
+      idOf: (keyOrItem: Record<string, unknown>) => String(keyOrItem.pk),
+      decode: toQueueEntry,
+    };
+    this.entryReads = batch && new MicroBatcher(idOf, (items) => batchGet(db, spec, items), batch);
   }
 
   async getState(eventId: string, consistent = false): Promise<QueueState | undefined> {
@@ -147,6 +158,7 @@ export class DynamoQueueStore implements QueueStore {
   }
 
   async getEntry(eventId: string, userId: string): Promise<QueueEntry | undefined> {
+    if (this.entryReads) return this.entryReads.submit({ eventId, userId });
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.queue, Key: keys.queueEntry(eventId, userId), ConsistentRead: true }),
     );
