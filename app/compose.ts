@@ -42,8 +42,10 @@ export interface ComposeOptions {
   readonly bedrockCredentials?: { accessKeyId: string; secretAccessKey: string };
   readonly assistantMetrics?: AssistantMetrics;
   readonly assistantSleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** The waiting room's HMAC key as resolved at start (`resolveAdmissionKey`); tests pass their own. */
+  /** The waiting room's signing key as resolved at start (`resolveAdmissionKeys`); tests pass their own. */
   readonly admissionKey?: Buffer;
+  /** Keys a key rotation still accepts when verifying (the secret's AWSPENDING and AWSPREVIOUS values). */
+  readonly alsoAcceptedAdmissionKeys?: readonly Buffer[];
   /** The event-loop delay the overload guard sheds on (tests inject one they control). */
   readonly delaySampler?: DelaySampler;
   /** How stale the waiting room's cached queue state may be (default 1 s). */
@@ -82,7 +84,7 @@ export function composeApi(options: ComposeOptions) {
     store: queueStore,
     clock,
     drState,
-    signer: new TokenSigner(admissionKeyOf(options)),
+    signer: new TokenSigner(admissionKeyOf(options), options.alsoAcceptedAdmissionKeys),
     settings: { region: config.aws.region, primaryRegion: config.aws.primaryRegion },
     stateCacheMs: options.queueStateCacheMs,
   });

@@ -1,6 +1,7 @@
 import type { BookingService } from './service.js';
 import type { WriterGate } from './writer.js';
 import type { Log } from '../shared/log.js';
+import { startPeriodicTask } from '../shared/periodic-task.js';
 
 /**
  * While DR is active, converts the primary region's live holds to DR_RECOVERED. It repeats (cheaply) because
@@ -13,22 +14,13 @@ export function startDrRecoveryLoop(
   intervalMs: number,
   log: Log,
 ): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return startPeriodicTask(
+    intervalMs,
+    async () => {
       if (!(await writer.status()).acceptsWrites) return;
       const recovered = await booking.recoverHoldsForDr();
       if (recovered > 0) log(`DR: recovered ${recovered} hold(s) as DR_RECOVERED`);
-    } catch (error) {
-      log('DR recovery pass failed', error);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+    },
+    (error) => log('DR recovery pass failed', error),
+  );
 }

@@ -1,4 +1,5 @@
 import type { Log } from '../shared/log.js';
+import { startPeriodicTask } from '../shared/periodic-task.js';
 import type { QueueService } from './service.js';
 
 /**
@@ -7,22 +8,13 @@ import type { QueueService } from './service.js';
  * that is not the writer do nothing.
  */
 export function startQueueAdmitter(queue: QueueService, intervalMs: number, log: Log): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return startPeriodicTask(
+    intervalMs,
+    async () => {
       for (const eventId of await queue.queuedEvents()) {
         await queue.tick(eventId).catch((error: unknown) => log(`waiting room ${eventId}: tick failed`, error));
       }
-    } catch (error) {
-      log('waiting room: listing queued events failed', error);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+    },
+    (error) => log('waiting room: listing queued events failed', error),
+  );
 }

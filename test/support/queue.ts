@@ -2,6 +2,7 @@ import type { OnSaleConfig, Performance } from '../../app/catalog/types.js';
 import { demoPerformances } from '../../app/catalog/index.js';
 import type { ComposedApi } from '../../app/compose.js';
 import { kstDateOf } from '../../app/shared/time.js';
+import type { Clock } from '../../app/shared/clock.js';
 import type { Fixture } from './fixture.js';
 import { addSlot, DAY, MINUTE } from './builders.js';
 
@@ -11,11 +12,12 @@ export const NEON = 'perf-neon-tide-live';
 let eventCounter = 0;
 
 /**
- * A queued event of its own (a copy of the demo concert with a fresh id and the given on-sale), plus one show slot,
- * so each test controls its own opening time, rate and cap on the fixture's manual clock.
+ * A queued event of its own (a copy of the demo concert with a fresh id and the given on-sale), plus one show slot
+ * 30 days out, so each test controls its own opening time, rate and cap on the fixture's manual clock (or, in a browser
+ * test, on a running app's real clock).
  */
 export async function addQueuedEvent(
-  fx: Fixture,
+  fx: Pick<Fixture, 'dynamoCatalog'> & { readonly clock: Clock },
   onSale: Partial<OnSaleConfig> = {},
 ): Promise<{ performance: Performance; scheduleId: string }> {
   eventCounter++;
