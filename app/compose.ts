@@ -10,7 +10,7 @@ import { CachedCatalog } from './adapters/cached-catalog.js';
 import { CachedSessionStore } from './adapters/cached-session-store.js';
 import { CachedDrStateSource, FileDrStateStore } from './adapters/dr/dr-state-sources.js';
 import { DynamoDrStateStore } from './adapters/dr/dynamo-dr-state.js';
-import { DynamoSessionStore, DynamoUserStore } from './adapters/dynamodb/account-stores.js';
+import { DynamoSessionStore, DynamoUserStore, SESSION_READ_BATCH } from './adapters/dynamodb/account-stores.js';
 import { DynamoBookingStore } from './adapters/dynamodb/booking-store.js';
 import { DynamoCatalog } from './adapters/dynamodb/catalog-store.js';
 import { createDocumentClient } from './adapters/dynamodb/client.js';
@@ -21,7 +21,7 @@ import type { Clock } from './shared/clock.js';
 import { RateLimiter } from './shared/rate-limiter.js';
 import { createLog, type Log } from './shared/log.js';
 import type { ScryptParams } from './accounts/passwords.js';
-import { DynamoQueueStore } from './adapters/dynamodb/queue-store.js';
+import { DynamoQueueStore, ENTRY_BATCH } from './adapters/dynamodb/queue-store.js';
 import { QueueService } from './queue/service.js';
 import { decodeKey, TokenSigner } from './queue/signed-token.js';
 import { EventLoopDelaySampler, OverloadGuard, type DelaySampler } from './shared/overload-guard.js';
@@ -78,7 +78,7 @@ export function composeApi(options: ComposeOptions) {
       : new FileDrStateStore(config.dr.file));
   const drState = new CachedDrStateSource(drSource, clock, config.dr.cacheSeconds * 1000);
   const writer = new WriterGate(drState, config.aws.region, config.aws.primaryRegion, config.aws.standbyRegion);
-  const queueStore = new DynamoQueueStore(db, tables);
+  const queueStore = new DynamoQueueStore(db, tables, ENTRY_BATCH);
   const queue = new QueueService({
     catalog,
     store: queueStore,
@@ -109,7 +109,11 @@ export function composeApi(options: ComposeOptions) {
   });
   const accounts = new AccountService({
     users: new DynamoUserStore(db, tables),
-    sessions: new CachedSessionStore(new DynamoSessionStore(db, tables), clock, config.sessions.cacheSeconds * 1000),
+    sessions: new CachedSessionStore(
+      new DynamoSessionStore(db, tables, SESSION_READ_BATCH),
+      clock,
+      config.sessions.cacheSeconds * 1000,
+    ),
     clock,
     sessionMs: config.sessions.days * 24 * 60 * 60 * 1000,
     scrypt: options.scrypt,

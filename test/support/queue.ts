@@ -41,13 +41,21 @@ export async function addQueuedEvent(
   return { performance, scheduleId: slot.id };
 }
 
+type Key = { sk?: unknown };
+/** A key's sort key, whether the command still holds it as a value or already as an AttributeValue. */
+const skOf = (key: Key) => String((key.sk as { S?: string } | undefined)?.S ?? key.sk);
+
 /** Records the DynamoDB commands a composed API sends (`GetCommand:ENTRY`), to prove a path makes no extra call. */
 export function countDynamoCalls(api: Pick<ComposedApi, 'db'>): { calls: string[]; reset(): void } {
   const calls: string[] = [];
   api.db.middlewareStack.add(
     (next, context) => async (args) => {
-      const key = (args.input as { Key?: { sk?: unknown } }).Key;
-      calls.push(`${String(context.commandName)}${key?.sk ? `:${String(key.sk)}` : ''}`);
+      const input = args.input as { Key?: Key; RequestItems?: Record<string, { Keys?: Key[] }> };
+      const name = String(context.commandName);
+      // A batched read (the store gathers concurrent reads into one BatchGetItem) counts once per key it reads.
+      const batchKeys = Object.values(input.RequestItems ?? {}).flatMap((request) => request.Keys ?? []);
+      if (batchKeys.length > 0) for (const key of batchKeys) calls.push(`${name}:${skOf(key)}`);
+      else calls.push(`${name}${input.Key?.sk ? `:${skOf(input.Key)}` : ''}`);
       return next(args);
     },
     { step: 'initialize', name: `countCalls${Math.random().toString(36).slice(2)}` },
