@@ -10,7 +10,7 @@ import { CachedCatalog } from './adapters/cached-catalog.js';
 import { CachedSessionStore } from './adapters/cached-session-store.js';
 import { CachedDrStateSource, FileDrStateStore } from './adapters/dr/dr-state-sources.js';
 import { DynamoDrStateStore } from './adapters/dr/dynamo-dr-state.js';
-import { DynamoSessionStore, DynamoUserStore } from './adapters/dynamodb/account-stores.js';
+import { DynamoSessionStore, DynamoUserStore, SESSION_READ_BATCH } from './adapters/dynamodb/account-stores.js';
 import { DynamoBookingStore } from './adapters/dynamodb/booking-store.js';
 import { DynamoCatalog } from './adapters/dynamodb/catalog-store.js';
 import { createDocumentClient } from './adapters/dynamodb/client.js';
@@ -21,7 +21,7 @@ import type { Clock } from './shared/clock.js';
 import { RateLimiter } from './shared/rate-limiter.js';
 import { createLog, type Log } from './shared/log.js';
 import type { ScryptParams } from './accounts/passwords.js';
-import { DynamoQueueStore } from './adapters/dynamodb/queue-store.js';
+import { DynamoQueueStore, ENTRY_BATCH } from './adapters/dynamodb/queue-store.js';
 import { QueueService } from './queue/service.js';
 import { decodeKey, TokenSigner } from './queue/signed-token.js';
 import { EventLoopDelaySampler, OverloadGuard, type DelaySampler } from './shared/overload-guard.js';
@@ -42,8 +42,10 @@ export interface ComposeOptions {
   readonly bedrockCredentials?: { accessKeyId: string; secretAccessKey: string };
   readonly assistantMetrics?: AssistantMetrics;
   readonly assistantSleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** The waiting room's HMAC key as resolved at start (`resolveAdmissionKey`); tests pass their own. */
+  /** The waiting room's signing key as resolved at start (`resolveAdmissionKeys`); tests pass their own. */
   readonly admissionKey?: Buffer;
+  /** Keys a key rotation still accepts when verifying (the secret's AWSPENDING and AWSPREVIOUS values). */
+  readonly alsoAcceptedAdmissionKeys?: readonly Buffer[];
   /** The event-loop delay the overload guard sheds on (tests inject one they control). */
   readonly delaySampler?: DelaySampler;
   /** How stale the waiting room's cached queue state may be (default 1 s). */
@@ -76,17 +78,17 @@ export function composeApi(options: ComposeOptions) {
       : new FileDrStateStore(config.dr.file));
   const drState = new CachedDrStateSource(drSource, clock, config.dr.cacheSeconds * 1000);
   const writer = new WriterGate(drState, config.aws.region, config.aws.primaryRegion, config.aws.standbyRegion);
-  const queueStore = new DynamoQueueStore(db, tables);
+  const queueStore = new DynamoQueueStore(db, tables, ENTRY_BATCH);
   const queue = new QueueService({
     catalog,
     store: queueStore,
     clock,
     drState,
-    signer: new TokenSigner(admissionKeyOf(options)),
+    signer: new TokenSigner(admissionKeyOf(options), options.alsoAcceptedAdmissionKeys),
     settings: { region: config.aws.region, primaryRegion: config.aws.primaryRegion },
     stateCacheMs: options.queueStateCacheMs,
   });
-  const store = new DynamoBookingStore(db, tables);
+  const store = new DynamoBookingStore(db, tables, catalog);
   const payments = new DemoPaymentProvider();
   const booking = new BookingService({
     catalog,
@@ -107,7 +109,11 @@ export function composeApi(options: ComposeOptions) {
   });
   const accounts = new AccountService({
     users: new DynamoUserStore(db, tables),
-    sessions: new CachedSessionStore(new DynamoSessionStore(db, tables), clock, config.sessions.cacheSeconds * 1000),
+    sessions: new CachedSessionStore(
+      new DynamoSessionStore(db, tables, SESSION_READ_BATCH),
+      clock,
+      config.sessions.cacheSeconds * 1000,
+    ),
     clock,
     sessionMs: config.sessions.days * 24 * 60 * 60 * 1000,
     scrypt: options.scrypt,

@@ -24,6 +24,7 @@ const delayList = z
   .regex(/^\s*\d{1,6}(\s*,\s*\d{1,6})*\s*$/, 'a comma-separated list of milliseconds such as 1000,1500')
   .transform((v) => v.split(',').map((s) => Number(s.trim())));
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as ap-northeast-2');
+const secretId = z.string().regex(/^[A-Za-z0-9/_+=.@:-]{1,2048}$/, 'a Secrets Manager secret name or ARN');
 
 export const configSchema = z
   .object({
@@ -67,10 +68,7 @@ export const configSchema = z
     /** The web tier's CSRF key given directly (local and single-machine runs); AWS uses WEB_CSRF_SECRET_ID. */
     WEB_CSRF_SECRET: z.string().min(CSRF_KEY_MIN_LENGTH, `at least ${CSRF_KEY_MIN_LENGTH} characters`).optional(),
     /** The Secrets Manager secret (name or ARN, in AWS_REGION) holding the CSRF key every web instance shares. */
-    WEB_CSRF_SECRET_ID: z
-      .string()
-      .regex(/^[A-Za-z0-9/_+=.@:-]{1,2048}$/, 'a Secrets Manager secret name or ARN')
-      .optional(),
+    WEB_CSRF_SECRET_ID: secretId.optional(),
     SESSION_DAYS: positiveInt.default(14),
     /** How long an API instance may reuse a session it has read; a logout elsewhere reaches it within this. */
     SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
@@ -103,8 +101,8 @@ export const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{43,}$/, 'base64url text of at least 32 random bytes')
       .optional(),
-    /** In AWS: an SSM SecureString holding the key (read once at start) instead of ADMISSION_KEY. */
-    ADMISSION_KEY_PARAMETER: z.string().startsWith('/').optional(),
+    /** In AWS: the Secrets Manager secret (name or ARN, in AWS_REGION) holding the key, read once at start. */
+    ADMISSION_KEY_SECRET_ID: secretId.optional(),
     /** Locally, without either: a key generated once and kept in this file (never in production). */
     ADMISSION_KEY_FILE: z.string().min(1).default('.megaticket/admission-key'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -165,7 +163,7 @@ export const configSchema = z
     },
     queue: {
       admissionKey: env.ADMISSION_KEY,
-      admissionKeyParameter: env.ADMISSION_KEY_PARAMETER,
+      admissionKeySecretId: env.ADMISSION_KEY_SECRET_ID,
       admissionKeyFile: env.ADMISSION_KEY_FILE,
     },
     logLevel: env.LOG_LEVEL,
@@ -193,12 +191,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(['API_URL: required when MEGATICKET_ROLE=web (the region-local internal API URL)']);
   }
   const problems: string[] = [];
-  if (config.production && config.role !== 'web' && !config.queue.admissionKey && !config.queue.admissionKeyParameter) {
-    problems.push(
-      'ADMISSION_KEY: required when NODE_ENV=production (or ADMISSION_KEY_PARAMETER naming an SSM SecureString); ' +
-        'a generated development key is never used in production',
-    );
-  }
+  const admissionProblem = admissionKeyProblem(config);
+  if (admissionProblem) problems.push(admissionProblem);
   // The region decides which tables, which DR role and which region label an instance serves: never a default there.
   if (config.production && !present.AWS_REGION) {
     problems.push('AWS_REGION: required when NODE_ENV=production (the region this instance serves)');
@@ -220,10 +214,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 function csrfKeyProblem(config: Config): string | undefined {
   const { csrfSecret, csrfSecretId } = config.web;
   if (csrfSecret && csrfSecretId) return 'WEB_CSRF_SECRET_ID: set either it or WEB_CSRF_SECRET, not both';
-  const arnRegion = csrfSecretId?.startsWith('arn:') ? csrfSecretId.split(':')[3] : undefined;
-  if (arnRegion !== undefined && arnRegion !== config.aws.region) {
-    return `WEB_CSRF_SECRET_ID: names a secret in ${arnRegion || '(no region)'}, but this instance serves ${config.aws.region} (AWS_REGION)`;
-  }
+  const elsewhere = secretInOtherRegion('WEB_CSRF_SECRET_ID', csrfSecretId, config);
+  if (elsewhere) return elsewhere;
   if (config.production && config.role !== 'api' && !csrfSecret && !csrfSecretId) {
     return (
       'WEB_CSRF_SECRET_ID: required when NODE_ENV=production and the web tier runs (the Secrets Manager secret with ' +
@@ -231,4 +223,29 @@ function csrfKeyProblem(config: Config): string | undefined {
     );
   }
   return undefined;
+}
+
+/**
+ * Admission tokens issued in Seoul must verify in Tokyo and on every instance, so production never invents a key: it
+ * takes ADMISSION_KEY or this region's copy of the deployment's secret.
+ */
+function admissionKeyProblem(config: Config): string | undefined {
+  const { admissionKey, admissionKeySecretId } = config.queue;
+  if (admissionKey && admissionKeySecretId) return 'ADMISSION_KEY_SECRET_ID: set either it or ADMISSION_KEY, not both';
+  const elsewhere = secretInOtherRegion('ADMISSION_KEY_SECRET_ID', admissionKeySecretId, config);
+  if (elsewhere) return elsewhere;
+  if (config.production && config.role !== 'web' && !admissionKey && !admissionKeySecretId) {
+    return (
+      'ADMISSION_KEY_SECRET_ID: required when NODE_ENV=production and the API runs (the Secrets Manager secret with ' +
+      'the waiting room key both regions share), or ADMISSION_KEY; a generated development key is never used in production'
+    );
+  }
+  return undefined;
+}
+
+/** A secret ARN must name this region's copy: the one the instance role may read, reachable while the other is down. */
+function secretInOtherRegion(variable: string, secretId: string | undefined, config: Config): string | undefined {
+  const arnRegion = secretId?.startsWith('arn:') ? secretId.split(':')[3] : undefined;
+  if (arnRegion === undefined || arnRegion === config.aws.region) return undefined;
+  return `${variable}: names a secret in ${arnRegion || '(no region)'}, but this instance serves ${config.aws.region} (AWS_REGION)`;
 }

@@ -19,7 +19,7 @@ import { createLog, type Log } from './shared/log.js';
 import { composeWeb } from './web/compose.js';
 import { csrfKeys, type CsrfKeys } from './web/csrf-keys.js';
 import type { ScryptParams } from './accounts/passwords.js';
-import { resolveAdmissionKey } from './adapters/admission-key.js';
+import { resolveAdmissionKeys } from './adapters/admission-key.js';
 import { recordRunningEndpoint } from './adapters/local/running-endpoint.js';
 import { startQueueAdmitter } from './queue/admitter-loop.js';
 import { resolveAssistantBackend } from './compose-assistant.js';
@@ -40,13 +40,13 @@ export interface StartOptions {
   readonly log?: Log;
   /** Reuse an already running DynamoDB Local instead of starting one (tests, benchmarks). */
   readonly dynamoEndpoint?: string;
-  /** The waiting room's HMAC key; resolved from the config (env, SSM or the local key file) when omitted. */
+  /** The waiting room's HMAC key; resolved from the config (env, Secrets Manager or the local key file) when omitted. */
   readonly admissionKey?: Buffer;
   /** The waiting room's writer tick interval (1 s; benchmarks and drills may shorten it). */
   readonly queueTickMs?: number;
   /** Where the assistant's EMF lines go (default: stdout when Bedrock answers). */
   readonly assistantMetrics?: AssistantMetrics;
-  /** Where the CSRF key's secret is read (a local stand-in in tests); by default the SDK's resolution. */
+  /** Where the CSRF and admission keys' secrets are read (a local stand-in in tests); by default the SDK's resolution. */
   readonly secretsManager?: Partial<SecretsManagerConnection>;
 }
 
@@ -95,8 +95,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => log('shutdown step failed', e));
   };
   try {
-    // First, so a web instance that cannot get the shared key fails before it starts anything else.
+    // First, so an instance that cannot get a key its deployment shares fails before it starts anything else.
     const keys = config.role === 'api' ? undefined : await loadCsrfKeys(config, log, options.secretsManager);
+    const admissionKeys =
+      config.role === 'web'
+        ? undefined
+        : options.admissionKey
+          ? { signing: options.admissionKey, alsoAccepted: [] }
+          : await resolveAdmissionKeys(config, log, options.secretsManager);
     let dynamoEndpoint = options.dynamoEndpoint ?? config.dynamodb.endpoint;
     let api: ComposedApi | undefined;
     let apiServer: RunningServer | undefined;
@@ -110,7 +116,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         dynamoEndpoint = local.endpoint;
         stops.push(await recordRunningEndpoint(local.endpoint));
       }
-      const admissionKey = options.admissionKey ?? (await resolveAdmissionKey(config));
       const assistantBackend = await resolveAssistantBackend(config);
       api = composeApi({
         config,
@@ -119,7 +124,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         drState: options.drState,
         scrypt: options.scrypt,
         log,
-        admissionKey,
+        admissionKey: admissionKeys?.signing,
+        alsoAcceptedAdmissionKeys: admissionKeys?.alsoAccepted,
         assistantBackend,
         assistantMetrics: options.assistantMetrics,
       });

@@ -39,6 +39,7 @@ import { kstDateOf } from '../app/shared/time.js';
 import { parseIntegerFlags, usageOf } from './lib/flags.js';
 import { HttpClient, type HttpAnswer } from './lib/http-client.js';
 import { machineInfo } from './lib/machine.js';
+import { processCpuMs } from './lib/cpu.js';
 import type { ChildMessage } from './lib/queue-api-child.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
 import { formatGateCost, measureGateCost } from './lib/gate-cost.js';
@@ -181,6 +182,7 @@ async function main(): Promise<number> {
       claimRefusals: {},
     };
     const cpuBefore = await childStats(child);
+    const jvmBefore = processCpuMs(local.pid);
     const stop = opensAt + args.measureMinutes * 60_000 + 60_000;
     const claimedSamples = sampleClaims(db, tables, event.id, opensAt, stop);
     const placed = runWaitingRoom(api, event.id, waiters, tally, {
@@ -193,9 +195,10 @@ async function main(): Promise<number> {
     await placed;
     const samples = await claimedSamples;
     const cpuAfter = await childStats(child);
+    const jvmMs = (processCpuMs(local.pid) ?? NaN) - (jvmBefore ?? NaN);
 
     const audit = await auditPlaces(api, db, tables, event.id, waiters, args.resample);
-    console.log(report(args, waiters, tally, samples, opensAt, audit, cpuBefore, cpuAfter));
+    console.log(report(args, waiters, tally, samples, opensAt, audit, cpuBefore, cpuAfter, jvmMs));
 
     api.close();
     const ok = audit.lost === 0 && audit.duplicates === 0 && audit.moved === 0 && audit.mismatched === 0;
@@ -543,6 +546,7 @@ function report(
   audit: Audit,
   cpuBefore: Extract<ChildMessage, { type: 'stats' }>,
   cpuAfter: Extract<ChildMessage, { type: 'stats' }>,
+  jvmMs: number,
 ): string {
   const windows: string[] = [];
   const deviations: number[] = [];
@@ -576,6 +580,7 @@ function report(
     `admitted per 60 s (server counter; configured ${n(args.rate)}/min; from the second minute after opening):`,
     ...windows,
     `API process: ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e6)} s CPU during the run (${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms per account), rss ${cpuAfter.rssMiB} MiB; DynamoDB calls ${JSON.stringify(calls)}`,
+    `DynamoDB Local's JVM: ${fmt(jvmMs / 1000)} s CPU during the run (${fmt(jvmMs / waiters.length, 2)} ms per account)`,
     `  DynamoDB calls per account (join, polls and claim included): ${Object.entries(calls)
       .filter(([, v]) => v > 0)
       .map(([k, v]) => `${k.replace('Command', '')} ${fmt(v / waiters.length, 3)}`)
@@ -590,7 +595,8 @@ function report(
     `  lost joins ${audit.lost}, duplicate places ${audit.duplicates}, moved on retry ${audit.moved}, other answers ${tally.joinOther} → ${audit.lost + audit.duplicates + audit.moved + tally.joinOther === 0 ? 'met' : 'NOT MET'}`,
     `  join p99: answered 200 ${fmt(summarize(tally.joinOk).p99)} ms, answered 429 ${fmt(summarize(tally.join429).p99)} ms; poll p99 ${fmt(summarize(tally.polls).p99)} ms; all placed ${fmt(offeredSpan / 1000)} s after the first`,
     `  admitted per 60 s within ±1 % of ${n(args.rate)}/min: ${deviations.length === 0 ? 'not measured (no whole minute)' : `${deviations.every((d) => Math.abs(d) <= 1) ? 'met' : 'NOT MET'} (${deviations.map((d) => `${d >= 0 ? '+' : ''}${fmt(d, 2)} %`).join(', ')})`}`,
-    `  API CPU per account (join, its retries, polls and claim): ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms`,
+    `  placement rate: ${fmt(waiters.length / Math.max(offeredSpan / 1000, 1e-3), 0)} joins/s from the first place to the last`,
+    `  CPU per account (join, its retries, polls and claim): API ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms, DynamoDB Local's JVM ${fmt(jvmMs / waiters.length, 2)} ms`,
   ].join('\n');
 }
 

@@ -42,8 +42,6 @@ export interface StackConfig {
   readonly hostedZoneId?: string;
   readonly certificateArn?: string;
   readonly primaryStackReference: string;
-  /** SSM SecureString with the waiting room's HMAC key; the same value in both regions (created by the operator). */
-  readonly admissionKeyParameter: string;
   /** Route53 request interval for the primary's health check: 10 (fast) or 30 seconds. */
   readonly healthCheckIntervalSeconds: number;
   /** Standby only: keep each tier's DR minimum as stopped, prepared instances (ASG warm pool); see the RTO budget. */
@@ -85,7 +83,6 @@ export const CONFIG_KEYS = {
   hostedZoneId: { type: 'string', default: '' },
   certificateArn: { type: 'string', default: '' },
   primaryStackReference: { type: 'string', default: 'organization/megaticket/seoul' },
-  admissionKeyParameter: { type: 'string', default: '/megaticket/admission-key' },
   healthCheckIntervalSeconds: { type: 'integer', default: 10 },
   standbyWarmPool: { type: 'boolean', default: false },
   bedrockPrimaryModelId: { type: 'string', default: 'global.anthropic.claude-haiku-4-5-20251001-v1:0' },
@@ -163,7 +160,6 @@ const schema = z
         .optional(),
     ),
     primaryStackReference: z.string().regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, 'org/project/stack'),
-    admissionKeyParameter: z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/),
     standbyWarmPool: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
     healthCheckIntervalSeconds: z.coerce
       .number()
@@ -279,7 +275,6 @@ export function parseStackConfig(stack: string, awsRegion: string | undefined, r
     hostedZoneId: v.hostedZoneId,
     certificateArn: v.certificateArn,
     primaryStackReference: v.primaryStackReference,
-    admissionKeyParameter: v.admissionKeyParameter,
     healthCheckIntervalSeconds: v.healthCheckIntervalSeconds,
     standbyWarmPool: v.standbyWarmPool,
     bedrockPrimaryModelId: v.bedrockPrimaryModelId,

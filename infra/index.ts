@@ -26,6 +26,7 @@ export const apiAsgName = outputs.apiAsgName;
 export const dashboardName = outputs.dashboardName;
 export const alertsTopicArn = outputs.alertsTopicArn;
 export const webCsrfSecretArn = outputs.webCsrfSecretArn;
+export const admissionKeySecretArn = outputs.admissionKeySecretArn;
 export const failoverStateMachineArn = outputs.failoverStateMachineArn;
 export const primaryDownAlarmName = outputs.primaryDownAlarmName;
 export const primaryDownTopicArn = outputs.primaryDownTopicArn;

@@ -127,12 +127,6 @@ export function bedrockModelStatements(ctx: ArnContext, modelId: string, sid: st
   ];
 }
 
-/** An SSM parameter in the caller's region ('/megaticket/admission-key' → '…:parameter/megaticket/admission-key'). */
-export function ssmParameterArn(ctx: ArnContext, name: string): string {
-  if (!name.startsWith('/')) throw new Error(`SSM parameter name must start with '/', got ${name}`);
-  return `arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:parameter${name}`;
-}
-
 export function logGroupArn(ctx: ArnContext, group: string): string {
   return `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${group}`;
 }
@@ -199,17 +193,21 @@ export function secretArnInRegion(primaryArn: string, region: string): string {
 }
 
 /**
- * Reads the web tier's CSRF key: GetSecretValue on exactly this region's copy of the secret (every version label, so
+ * Reads a shared key (SharedKey): GetSecretValue on exactly this region's copy of its secret (every version label, so
  * a rotation's AWSPENDING/AWSPREVIOUS are readable too). The secret is encrypted with the account's AWS-managed
  * `aws/secretsmanager` key, whose key policy already allows use through Secrets Manager within the account: no kms:
  * statement is needed.
  */
-export function csrfKeyStatement(ctx: ArnContext, secretArn: string): Statement {
+export function sharedKeyStatement(
+  ctx: ArnContext,
+  sid: 'ReadCsrfKey' | 'ReadAdmissionKey',
+  secretArn: string,
+): Statement {
   const region = SECRET_ARN.exec(secretArn)?.[2];
   if (region !== ctx.region) {
-    throw new Error(`the CSRF key secret ${secretArn} is not in this stack's region ${ctx.region}`);
+    throw new Error(`${sid}: the secret ${secretArn} is not in this stack's region ${ctx.region}`);
   }
-  return { Sid: 'ReadCsrfKey', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn] };
+  return { Sid: sid, Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secretArn] };
 }
 
 export interface WebInstancePolicyInput extends InstancePolicyInput {
@@ -226,13 +224,14 @@ export function webInstancePolicy(input: WebInstancePolicyInput): PolicyDocument
     artifactStatement(input.ctx, input.artifactBucket),
     logsStatement(input.ctx, input.logGroup),
     sessionManagerStatement,
-    csrfKeyStatement(input.ctx, input.csrfSecretArn),
+    sharedKeyStatement(input.ctx, 'ReadCsrfKey', input.csrfSecretArn),
   );
 }
 
 export interface ApiInstancePolicyInput extends InstancePolicyInput {
   readonly tablePrefix: string;
-  readonly admissionKeyParameter: string;
+  /** This region's copy of the waiting room's admission key secret. */
+  readonly admissionSecretArn: string;
   readonly bedrockModelIds: readonly string[];
 }
 
@@ -264,14 +263,7 @@ export function apiInstancePolicy(input: ApiInstancePolicyInput): PolicyDocument
       Action: ['dynamodb:GetItem'],
       Resource: API_READ_ONLY_TABLES.map((t) => tableArn(ctx, input.tablePrefix, t)),
     },
-    {
-      // A SecureString under the AWS-managed aws/ssm key, whose key policy lets SSM decrypt for this account's
-      // principals: GetParameter on this one parameter is all the role needs.
-      Sid: 'ReadAdmissionKey',
-      Effect: 'Allow',
-      Action: ['ssm:GetParameter'],
-      Resource: [ssmParameterArn(ctx, input.admissionKeyParameter)],
-    },
+    sharedKeyStatement(ctx, 'ReadAdmissionKey', input.admissionSecretArn),
     ...models,
   );
 }

@@ -13,7 +13,7 @@ import { Network } from './components/network.js';
 import { PrimaryHealth } from './components/primary-health.js';
 import { SecurityGroups } from './components/security.js';
 import { ComputeTier } from './components/tier.js';
-import { WebCsrfKey } from './components/web-csrf-key.js';
+import { SharedKey } from './components/shared-key.js';
 import type { StackConfig } from './config.js';
 import { childName, stackScopedName, type Tier } from './naming.js';
 import { apiInstancePolicy, secretArnInRegion, webInstancePolicy, type ArnContext } from './policies.js';
@@ -45,6 +45,8 @@ export interface StackOutputs {
   readonly alertsTopicArn: pulumi.Output<string>;
   /** This region's copy of the web tier's CSRF key secret (the standby derives its replica's ARN from the primary's). */
   readonly webCsrfSecretArn: pulumi.Output<string>;
+  /** This region's copy of the waiting room's admission key secret (read by the API tier). */
+  readonly admissionKeySecretArn: pulumi.Output<string>;
   /** Standby only: what `npm run failback` and operators need. */
   readonly failoverStateMachineArn?: pulumi.Output<string>;
   readonly primaryDownAlarmName?: pulumi.Output<string>;
@@ -127,22 +129,35 @@ export class MegaTicketStack extends pulumi.ComponentResource {
     );
     const drStateTable = data.tableNames.control;
 
-    // The standby reads the primary's outputs (ALB for the health check, the CSRF key secret) through a StackReference.
+    // The standby reads the primary's outputs (ALB for the health check, the shared keys' secrets) through a
+    // StackReference.
     const primary =
       config.role === 'standby'
         ? new pulumi.StackReference(childName(p, 'primary'), { name: config.primaryStackReference }, child)
         : undefined;
-    // One CSRF key for every web instance in both regions: the primary owns the secret and its replica in the standby
+    const primaryOutput = (name: PrimaryOutputReadByStandby) => primary!.requireOutput(name) as pulumi.Output<string>;
+    // The keys every instance of both regions shares: the primary owns each secret and its replica in the standby
     // region; the standby's instances read that replica (same name and suffix, its own region) while Seoul is down.
-    const csrfKey =
+    const keys =
       config.role === 'primary'
-        ? new WebCsrfKey(childName(p, 'csrf-key'), { replicaRegion: config.standbyRegion }, child)
+        ? {
+            csrf: new SharedKey(
+              childName(p, 'csrf-key'),
+              { purpose: 'web tier CSRF key (HMAC)', text: 'hex', replicaRegion: config.standbyRegion },
+              // Was a component of its own type: the alias keeps the deployed secret (and its value) in place.
+              { ...child, aliases: [{ type: 'megaticket:security:WebCsrfKey' }] },
+            ),
+            admission: new SharedKey(
+              childName(p, 'admission-key'),
+              { purpose: 'waiting room admission key (HMAC)', text: 'base64', replicaRegion: config.standbyRegion },
+              child,
+            ),
+          }
         : undefined;
-    const csrfSecretArn: pulumi.Output<string> = csrfKey
-      ? csrfKey.secretArn
-      : (primary!.requireOutput('webCsrfSecretArn') as pulumi.Output<string>).apply((arn) =>
-          secretArnInRegion(arn, config.region),
-        );
+    const thisRegionsCopy = (key: SharedKey | undefined, output: PrimaryOutputReadByStandby): pulumi.Output<string> =>
+      key ? key.secretArn : primaryOutput(output).apply((arn) => secretArnInRegion(arn, config.region));
+    const csrfSecretArn = thisRegionsCopy(keys?.csrf, 'webCsrfSecretArn');
+    const admissionSecretArn = thisRegionsCopy(keys?.admission, 'admissionKeySecretArn');
 
     // One AMI id per deployment, resolved here at `pulumi up` (or pinned by config): every instance of a release boots
     // the same image, and a new AMI rolls the groups through the launch templates like any other change, never at a
@@ -152,8 +167,15 @@ export class MegaTicketStack extends pulumi.ComponentResource {
 
     const userData = (tier: Tier) =>
       pulumi
-        .all([lbs.nlbDnsName, artifacts.bucketName, artifacts.objectKey, logging.groupNames[tier], csrfSecretArn])
-        .apply(([nlbDnsName, bucket, key, logGroup, webCsrfSecretId]) =>
+        .all([
+          lbs.nlbDnsName,
+          artifacts.bucketName,
+          artifacts.objectKey,
+          logging.groupNames[tier],
+          csrfSecretArn,
+          admissionSecretArn,
+        ])
+        .apply(([nlbDnsName, bucket, key, logGroup, webCsrfSecretId, admissionKeySecretId]) =>
           renderUserData({
             tier,
             region: config.region,
@@ -161,7 +183,7 @@ export class MegaTicketStack extends pulumi.ComponentResource {
             standbyRegion: config.standbyRegion,
             webCsrfSecretId,
             tablePrefix: config.tablePrefix,
-            admissionKeyParameter: config.admissionKeyParameter,
+            admissionKeySecretId,
             nlbDnsName,
             bedrockPrimaryModelId: config.bedrockPrimaryModelId,
             bedrockFallbackModelId: config.bedrockFallbackModelId,
@@ -179,18 +201,20 @@ export class MegaTicketStack extends pulumi.ComponentResource {
         .apply(([c, bucket, logGroup, secretArn]) =>
           JSON.stringify(webInstancePolicy({ ctx: c, artifactBucket: bucket, logGroup, csrfSecretArn: secretArn })),
         ),
-      api: pulumi.all([ctx, artifacts.bucketName, logging.groupNames.api]).apply(([c, bucket, logGroup]) =>
-        JSON.stringify(
-          apiInstancePolicy({
-            ctx: c,
-            artifactBucket: bucket,
-            logGroup,
-            tablePrefix: config.tablePrefix,
-            admissionKeyParameter: config.admissionKeyParameter,
-            bedrockModelIds: [config.bedrockPrimaryModelId, config.bedrockFallbackModelId],
-          }),
+      api: pulumi
+        .all([ctx, artifacts.bucketName, logging.groupNames.api, admissionSecretArn])
+        .apply(([c, bucket, logGroup, secretArn]) =>
+          JSON.stringify(
+            apiInstancePolicy({
+              ctx: c,
+              artifactBucket: bucket,
+              logGroup,
+              tablePrefix: config.tablePrefix,
+              admissionSecretArn: secretArn,
+              bedrockModelIds: [config.bedrockPrimaryModelId, config.bedrockFallbackModelId],
+            }),
+          ),
         ),
-      ),
     };
     const tier = (name: Tier, subnetGroup: 'web' | 'api', targetGroupArn: pulumi.Output<string>) =>
       new ComputeTier(
@@ -209,8 +233,8 @@ export class MegaTicketStack extends pulumi.ComponentResource {
           ...(config.role === 'standby' && config.standbyWarmPool ? { warmPoolSize: config[name].drMinSize } : {}),
         },
         // Instances need their log group and (on the primary) the tables, the DR state table among them, before they
-        // boot; web instances also the CSRF key's first version.
-        { parent: this, dependsOn: [logging, data, ...(name === 'web' && csrfKey ? [csrfKey] : [])] },
+        // boot; web instances also the CSRF key's first version, API instances the admission key's.
+        { parent: this, dependsOn: [logging, data, ...(keys ? [name === 'web' ? keys.csrf : keys.admission] : [])] },
       );
     const api = tier('api', 'api', lbs.apiTargetGroupArn);
     const web = tier('web', 'web', lbs.webTargetGroupArn);
@@ -247,9 +271,9 @@ export class MegaTicketStack extends pulumi.ComponentResource {
       // The standby reads the primary's ALB through the StackReference and owns everything failover needs, so the
       // failover stays manageable (and automatic) while the primary region is down.
       const primaryAlb = {
-        dnsName: primary!.requireOutput('albDnsName') as pulumi.Output<string>,
-        zoneId: primary!.requireOutput('albZoneId') as pulumi.Output<string>,
-        protocol: primary!.requireOutput('albProtocol') as pulumi.Output<string>,
+        dnsName: primaryOutput('albDnsName'),
+        zoneId: primaryOutput('albZoneId'),
+        protocol: primaryOutput('albProtocol'),
       };
       const health = new PrimaryHealth(
         childName(p, 'primary-health'),
@@ -317,11 +341,22 @@ export class MegaTicketStack extends pulumi.ComponentResource {
       dashboardName: monitoring.dashboardName,
       alertsTopicArn: monitoring.topicArn,
       webCsrfSecretArn: csrfSecretArn,
+      admissionKeySecretArn: admissionSecretArn,
       ...standby,
     };
     this.registerOutputs({ ...this.outputs });
   }
 }
+
+/** The primary stack's outputs the standby reads through its StackReference (and nothing else of it). */
+export const PRIMARY_OUTPUTS_READ_BY_STANDBY = [
+  'albDnsName',
+  'albZoneId',
+  'albProtocol',
+  'webCsrfSecretArn',
+  'admissionKeySecretArn',
+] as const satisfies readonly (keyof StackOutputs)[];
+export type PrimaryOutputReadByStandby = (typeof PRIMARY_OUTPUTS_READ_BY_STANDBY)[number];
 
 export function createStack(
   config: StackConfig,

@@ -21,7 +21,8 @@ export interface EnvironmentInput {
   /** The region that takes bookings while DR is active (API only: it names it to the pages of a read-only primary). */
   readonly standbyRegion: string;
   readonly tablePrefix: string;
-  readonly admissionKeyParameter: string;
+  /** This region's copy of the waiting room's admission key secret (ARN); only the API tier reads it. */
+  readonly admissionKeySecretId: string;
   /** This stack's internal NLB DNS name; only the web tier uses it. */
   readonly nlbDnsName: string;
   readonly bedrockPrimaryModelId: string;
@@ -61,7 +62,8 @@ export function appEnvironment(input: EnvironmentInput): [string, string][] {
       ['ASSISTANT_MODE', 'bedrock'],
       ['BEDROCK_PRIMARY_MODEL_ID', input.bedrockPrimaryModelId],
       ['BEDROCK_FALLBACK_MODEL_ID', input.bedrockFallbackModelId],
-      ['ADMISSION_KEY_PARAMETER', input.admissionKeyParameter],
+      // The key both regions share (Seoul's admission tokens verify in Tokyo), from this region's copy of the secret.
+      ['ADMISSION_KEY_SECRET_ID', input.admissionKeySecretId],
     );
   }
   return env;

@@ -131,7 +131,7 @@ async function smokeArtifact(): Promise<void> {
         AWS_ACCESS_KEY_ID: 'smoke',
         AWS_SECRET_ACCESS_KEY: 'smoke',
         ASSISTANT_MODE: 'offline',
-        // In AWS the key comes from ADMISSION_KEY_PARAMETER (SSM); production refuses to start without one.
+        // In AWS the key comes from ADMISSION_KEY_SECRET_ID (Secrets Manager); production refuses to start without one.
         ADMISSION_KEY: randomBytes(32).toString('base64url'),
       },
       /MegaTicket API \([a-z0-9-]+\) on (http:\/\/\S+)/,

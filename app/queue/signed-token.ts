@@ -20,10 +20,19 @@ const MAX_TOKEN_CHARS = 1024;
 
 export class TokenSigner {
   private readonly key: Buffer;
+  private readonly alsoAccepted: readonly Buffer[];
 
-  constructor(key: Buffer) {
-    if (key.length < MIN_KEY_BYTES) throw new RangeError(`token key must be at least ${MIN_KEY_BYTES} bytes`);
+  /**
+   * `key` signs and verifies; `alsoAccepted` only verifies: during a key rotation the value being rolled out and the
+   * one it replaces, so a token signed by an instance on the other key (or before the rotation) stays valid. They are
+   * tried only after the signing key's MAC did not match, so the common path is still one HMAC.
+   */
+  constructor(key: Buffer, alsoAccepted: readonly Buffer[] = []) {
+    for (const k of [key, ...alsoAccepted]) {
+      if (k.length < MIN_KEY_BYTES) throw new RangeError(`token key must be at least ${MIN_KEY_BYTES} bytes`);
+    }
     this.key = Buffer.from(key);
+    this.alsoAccepted = alsoAccepted.filter((k) => !k.equals(key)).map((k) => Buffer.from(k));
   }
 
   sign<C>(kind: TokenKind, claims: C, codec: ClaimsCodec<C>): string {
@@ -33,7 +42,7 @@ export class TokenSigner {
   /** Signs a body as it is: what `sign` does after encoding the claims. */
   seal(kind: TokenKind, body: string): string {
     const signed = `${TOKEN_KINDS[kind]}.${body}`;
-    return `${signed}.${this.mac(signed)}`;
+    return `${signed}.${mac(this.key, signed)}`;
   }
 
   /** The claims when the token is of this kind, unaltered and its body matches the codec; otherwise undefined. */
@@ -43,13 +52,16 @@ export class TokenSigner {
     if (token.length > MAX_TOKEN_CHARS || macAt <= prefix.length + 1) return undefined;
     if (!token.startsWith(prefix) || token[prefix.length] !== '.' || token[macAt - 1] !== '.') return undefined;
     const signed = token.slice(0, macAt - 1);
-    if (!sameText(this.mac(signed), token.slice(macAt))) return undefined;
+    const given = token.slice(macAt);
+    if (!sameText(mac(this.key, signed), given) && !this.alsoAccepted.some((k) => sameText(mac(k, signed), given))) {
+      return undefined;
+    }
     return codec.decode(signed.slice(prefix.length + 1));
   }
+}
 
-  private mac(signed: string): string {
-    return createHmac('sha256', this.key).update(signed).digest('base64url');
-  }
+function mac(key: Buffer, signed: string): string {
+  return createHmac('sha256', key).update(signed).digest('base64url');
 }
 
 /**

@@ -40,15 +40,17 @@ export interface ClassLimits {
  * Defaults for one API instance. A join costs a session read and a conditional write; past 100 ms of loop delay the
  * instance is queueing work in front of its event loop (kernel backlog, unread sockets), so new joins are turned
  * away at once with a cheap 429. Polls (no I/O) are kept until the loop is far later, claims (a few per second per
- * event, and the reason the queue exists) until it is later still. The join floor is high (64) because a join on a
+ * event, and the reason the queue exists) until it is later still. The join floor is high because a join on a
  * flooded loop is latency-bound, not CPU-bound: with a floor of 8 a 100,000-join stampede placed ≈ 3.5 joins/s on
- * two cores, with 64 ≈ 32/s (docs/benchmarks.md).
+ * two cores, with 64 ≈ 32/s (docs/benchmarks.md). It is 128 since concurrent joins share their session read and entry
+ * write (one batch call each): more joins in flight make fuller batches at little more CPU, and the floor is also the
+ * return slots' rate while nothing is measured (with 64, a 10,000-join run was bound by it, the API two-thirds idle).
  */
 export const DEFAULT_CLASS_LIMITS: Readonly<Record<LoadClass, ClassLimits>> = {
   join: {
     maxDelayMs: 100,
     maxInFlight: 256,
-    minInFlight: 64,
+    minInFlight: 128,
     minRetrySeconds: 1,
     maxRetrySeconds: 300,
     retryRule: 'schedule',

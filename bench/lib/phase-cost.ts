@@ -9,7 +9,7 @@ interface Cost {
   wallMs: number;
   /** CPU (user + system) of each measured process during the scenario's phases. */
   readonly cpuMs: Map<string, number>;
-  /** DynamoDB calls by command (GetItem, TransactWriteItems, …). */
+  /** DynamoDB calls by command and table (GetItem(sessions), TransactWriteItems, …). */
   readonly calls: Map<string, number>;
   /** Items inside TransactWriteItems, by operation and kind (`hold Put`, `confirm Update`, …). */
   readonly transactItems: Map<string, number>;
@@ -38,7 +38,10 @@ export class PhaseCost {
       (next, context) => async (args) => {
         const cost = this.current;
         if (cost) {
-          add(cost.calls, String(context.commandName).replace(/Command$/, ''), 1);
+          // By table too (`GetItem(sessions)`): a session read and a hold read cost alike but answer to different levers.
+          const table = (args.input as { TableName?: string }).TableName;
+          const command = String(context.commandName).replace(/Command$/, '');
+          add(cost.calls, table ? `${command}(${table.split('-').pop()})` : command, 1);
           const items = (args.input as { TransactItems?: readonly Record<string, unknown>[] }).TransactItems;
           if (items) {
             const operation = operationOf(items);

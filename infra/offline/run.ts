@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { placeholderArtifact } from '../artifact.js';
 import type { Arch } from '../node-runtime.js';
 import { PROJECT, loadConfig, type StackConfig } from '../config.js';
-import { createStack, type StackOutputs } from '../stack.js';
+import { createStack, type PrimaryOutputReadByStandby, type StackOutputs } from '../stack.js';
 import { OFFLINE_ACCOUNT_ID, createMocks, type RecordedResource } from './mocks.js';
 import { stackConfigValues } from './stack-files.js';
 
@@ -23,6 +23,8 @@ export interface CapturedOptions {
   readonly parent?: string;
   /** Logical names of explicit `dependsOn` resources (when given as a plain array). */
   readonly dependsOn: readonly string[];
+  /** The types of the resource's `aliases` given as objects (what keeps a renamed resource in place). */
+  readonly aliasTypes: readonly string[];
 }
 
 export interface StackResource extends RecordedResource {
@@ -49,11 +51,12 @@ export interface OfflineRunOptions {
 }
 
 /** Outputs the primary (seoul) stack would export: what the standby's StackReference reads. */
-export const PRIMARY_OUTPUTS_FOR_OFFLINE = {
+export const PRIMARY_OUTPUTS_FOR_OFFLINE: Readonly<Record<PrimaryOutputReadByStandby, string>> = {
   albDnsName: 'megaticket-lb-alb-0a1b2c3d4e.ap-northeast-2.elb.amazonaws.com',
   albZoneId: 'ZWKZPGTI48KDX',
   albProtocol: 'HTTPS',
   webCsrfSecretArn: `arn:aws:secretsmanager:ap-northeast-2:${OFFLINE_ACCOUNT_ID}:secret:megaticket-csrf-key-secret-0a1b2c3-AbCdEf`,
+  admissionKeySecretArn: `arn:aws:secretsmanager:ap-northeast-2:${OFFLINE_ACCOUNT_ID}:secret:megaticket-admission-key-secret-4d5e6f7-GhIjKl`,
 };
 
 type WaitForRpcs = () => Promise<void>;
@@ -88,6 +91,9 @@ export async function runOffline(stack: string, options: OfflineRunOptions = {})
       dependsOn: (Array.isArray(args.opts.dependsOn) ? args.opts.dependsOn : [args.opts.dependsOn])
         .filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d))
         .map((d) => names.get(d) ?? '?'),
+      aliasTypes: (args.opts.aliases ?? []).flatMap((a) =>
+        typeof a === 'object' && 'type' in a && typeof a.type === 'string' ? [a.type] : [],
+      ),
     });
     return undefined;
   };
@@ -110,7 +116,12 @@ export async function runOffline(stack: string, options: OfflineRunOptions = {})
 
   const resources = mocks.resources.map((r) => ({
     ...r,
-    options: captured.get(`${r.type}::${r.name}`) ?? { ignoreChanges: [], protect: false, dependsOn: [] },
+    options: captured.get(`${r.type}::${r.name}`) ?? {
+      ignoreChanges: [],
+      protect: false,
+      dependsOn: [],
+      aliasTypes: [],
+    },
   }));
   const seen = new Set<string>();
   for (const r of resources) {

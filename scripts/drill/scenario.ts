@@ -1,5 +1,6 @@
 import { DynamoDrStateStore } from '../../app/adapters/dr/dynamo-dr-state.js';
 import { DynamoBookingStore } from '../../app/adapters/dynamodb/booking-store.js';
+import { DynamoCatalog } from '../../app/adapters/dynamodb/catalog-store.js';
 import { createDocumentClient } from '../../app/adapters/dynamodb/client.js';
 import { tableNamesFor } from '../../app/adapters/dynamodb/tables.js';
 import { DEEP_HEALTH_PATH, HEALTH_PATH } from '../../app/shared/load-balancing.js';
@@ -109,10 +110,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     tables.control,
     'drill:seoul',
   );
-  const bookings = new DynamoBookingStore(
-    createDocumentClient({ region: TOKYO, endpoint: options.dynamoEndpoint }),
-    tables,
-  );
+  const tokyoDb = createDocumentClient({ region: TOKYO, endpoint: options.dynamoEndpoint });
+  const bookings = new DynamoBookingStore(tokyoDb, tables, new DynamoCatalog(tokyoDb, tables));
   const traffic = new LocalTraffic();
   const running: RegionDeployment[] = [];
   const start = async (name: string, region: string, bootstrap: boolean) => {

@@ -10,6 +10,7 @@ import { userInfo } from 'node:os';
 import { z } from 'zod';
 import { DynamoDrStateStore } from '../../app/adapters/dr/dynamo-dr-state.js';
 import { DynamoBookingStore } from '../../app/adapters/dynamodb/booking-store.js';
+import { DynamoCatalog } from '../../app/adapters/dynamodb/catalog-store.js';
 import { createDocumentClient } from '../../app/adapters/dynamodb/client.js';
 import { TABLE_NAMES, type TableName } from '../../app/adapters/dynamodb/tables.js';
 import { GATE_OPEN_THRESHOLD } from '../../infra/failover-definition.js';
@@ -56,7 +57,11 @@ export function awsFailbackPort(outputs: StandbyOutputs): FailbackPort & { scale
   const route53 = new Route53Client({ region: 'us-east-1' });
   const sfn = new SFNClient({ region: outputs.region });
   const autoscaling = new AutoScalingClient({ region: outputs.region });
-  const bookings = new DynamoBookingStore(standbyDb, outputs.tableNames);
+  const bookings = new DynamoBookingStore(
+    standbyDb,
+    outputs.tableNames,
+    new DynamoCatalog(standbyDb, outputs.tableNames),
+  );
   return {
     standby,
     primaryReplica,

@@ -1,9 +1,8 @@
 /// <reference lib="dom" />
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { demoPerformances } from '../../app/catalog/index.js';
-import type { Performance, Schedule } from '../../app/catalog/types.js';
-import { kstDateOf } from '../../app/shared/time.js';
+import { systemClock } from '../../app/shared/clock.js';
+import { addQueuedEvent } from '../support/queue.js';
 import {
   firstSlotUrl,
   launchChromium,
@@ -34,23 +33,10 @@ describe('the waiting room in a real browser (Chromium, both tiers, DynamoDB Loc
     await signUpInBrowser(page, app.url, 'queue');
     // The event is created only now (opening in 10 s), so a slow sign-up cannot eat the pre-queue.
     const now = Date.now();
-    const template = demoPerformances(kstDateOf(now), now).find((p) => p.onSale?.queue)!;
-    const performance: Performance = {
-      ...template,
-      id: `perf-browser-queue-${process.pid}`,
-      onSale: { ...template.onSale!, preQueueOpensAt: now, opensAt: now + 10_000, admitPerMinute: 600 },
-    };
-    const startsAt = now + 30 * 24 * 3_600_000;
-    const slot: Schedule = {
-      id: `${performance.id}-slot`,
-      performanceId: performance.id,
-      startsAt,
-      date: kstDateOf(startsAt),
-      time: '19:30',
-      casting: [],
-      status: 'ON_SALE',
-    };
-    await api.dynamoCatalog.put({ venues: [], performances: [performance], schedules: [slot] });
+    const { performance } = await addQueuedEvent(
+      { clock: systemClock, dynamoCatalog: api.dynamoCatalog },
+      { preQueueOpensAt: now, opensAt: now + 10_000, admitPerMinute: 600 },
+    );
     await api.queue.arm(performance.id);
     // The writer ticks this event twice a second (the app's own loop only sees catalog changes after its cache).
     const ticker = setInterval(() => void api.queue.tick(performance.id).catch(() => undefined), 500);

@@ -50,7 +50,7 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
     expect(ud).not.to.include('ap-northeast-1');
   });
 
-  it('API user data: the stack’s own region, the control table as DR source, external DynamoDB, Bedrock models, the admission key parameter', () => {
+  it('API user data: the stack’s own region, the control table as DR source, external DynamoDB, Bedrock models, this region’s copy of the admission key', () => {
     for (const [run, region] of [
       [seoul, 'ap-northeast-2'],
       [tokyo, 'ap-northeast-1'],
@@ -71,7 +71,7 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
         ASSISTANT_MODE: 'bedrock',
         BEDROCK_PRIMARY_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
         BEDROCK_FALLBACK_MODEL_ID: 'apac.amazon.nova-lite-v1:0',
-        ADMISSION_KEY_PARAMETER: '/megaticket/admission-key',
+        ADMISSION_KEY_SECRET_ID: run.outputs['admissionKeySecretArn'],
       });
     }
   });
@@ -239,10 +239,11 @@ describe('compute tiers (mocks, seoul and tokyo)', () => {
     }
   });
 
-  it('instances wait for their log groups and the data component (the tables, the DR state table among them); web also for the CSRF key', () => {
+  it('instances wait for their log groups and the data component (the tables, the DR state table among them); each tier also for its key', () => {
     expect(named(seoul, 'megaticket:compute:ComputeTier', 'megaticket-api').options.dependsOn).to.deep.equal([
       'megaticket-logs',
       'megaticket-data',
+      'megaticket-admission-key',
     ]);
     expect(named(seoul, 'megaticket:compute:ComputeTier', 'megaticket-web').options.dependsOn).to.deep.equal([
       'megaticket-logs',

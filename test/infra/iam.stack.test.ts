@@ -62,11 +62,16 @@ describe('IAM (mocks, all scenarios)', () => {
         Action: ['dynamodb:GetItem'],
         Resource: [`arn:aws:dynamodb:${run.config.region}:${OFFLINE_ACCOUNT_ID}:table/megaticket-control`],
       });
-      // The waiting room's HMAC key: read-only, exactly one parameter, in this stack's own region.
+      // The waiting room's HMAC key: read-only, exactly one secret, this stack's own region's copy.
       expect(doc.Statement.find((s) => s.Sid === 'ReadAdmissionKey')).to.deep.include({
-        Action: ['ssm:GetParameter'],
-        Resource: [`arn:aws:ssm:${run.config.region}:${OFFLINE_ACCOUNT_ID}:parameter/megaticket/admission-key`],
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [run.outputs['admissionKeySecretArn']],
       });
+      expect(String(run.outputs['admissionKeySecretArn'])).to.match(
+        new RegExp(
+          `^arn:aws:secretsmanager:${run.config.region}:${OFFLINE_ACCOUNT_ID}:secret:megaticket-admission-key-secret-`,
+        ),
+      );
       expect(doc.Statement.find((s) => s.Sid === 'BedrockPrimaryProfile')?.Resource).to.deep.equal([
         `arn:aws:bedrock:${run.config.region}:${OFFLINE_ACCOUNT_ID}:inference-profile/global.anthropic.claude-haiku-4-5-20251001-v1:0`,
       ]);

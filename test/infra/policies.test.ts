@@ -5,7 +5,7 @@ import {
   alertsTopicPolicy,
   apiInstancePolicy,
   bedrockModelStatements,
-  csrfKeyStatement,
+  sharedKeyStatement,
   dynamoDbResources,
   failoverWorkflowPolicy,
   renderTrustPolicy,
@@ -93,6 +93,8 @@ describe('infra/policies', () => {
     'arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:megaticket-csrf-key-secret-1a2b3c4-AbCdEf';
   const TOKYO_SECRET =
     'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:megaticket-csrf-key-secret-1a2b3c4-AbCdEf';
+  const TOKYO_ADMISSION_SECRET =
+    'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:megaticket-admission-key-secret-5e6f7a8-GhIjKl';
 
   it('secretArnInRegion: the replica keeps partition, account, name and suffix; only the region changes', () => {
     expect(secretArnInRegion(SEOUL_SECRET, 'ap-northeast-1')).to.equal(TOKYO_SECRET);
@@ -107,14 +109,18 @@ describe('infra/policies', () => {
     expect(() => secretArnInRegion('megaticket-csrf', 'ap-northeast-1')).to.throw('not a Secrets Manager secret ARN');
   });
 
-  it('csrfKeyStatement: GetSecretValue only, on exactly the given ARN; a secret in another region is refused', () => {
-    expect(csrfKeyStatement(tokyo, TOKYO_SECRET)).to.deep.equal({
-      Sid: 'ReadCsrfKey',
-      Effect: 'Allow',
-      Action: ['secretsmanager:GetSecretValue'],
-      Resource: [TOKYO_SECRET],
-    });
-    expect(() => csrfKeyStatement(tokyo, SEOUL_SECRET)).to.throw("not in this stack's region ap-northeast-1");
+  it('sharedKeyStatement: GetSecretValue only, on exactly the given ARN; a secret in another region is refused', () => {
+    for (const sid of ['ReadCsrfKey', 'ReadAdmissionKey'] as const) {
+      expect(sharedKeyStatement(tokyo, sid, TOKYO_SECRET)).to.deep.equal({
+        Sid: sid,
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [TOKYO_SECRET],
+      });
+      expect(() => sharedKeyStatement(tokyo, sid, SEOUL_SECRET)).to.throw(
+        `${sid}: the secret ${SEOUL_SECRET} is not in this stack's region ap-northeast-1`,
+      );
+    }
   });
 
   it('webInstancePolicy: artifact read + own log group + Session Manager + this region’s CSRF key; no DynamoDB, Bedrock or SSM parameter', () => {
@@ -152,13 +158,13 @@ describe('infra/policies', () => {
     ]);
   });
 
-  it('apiInstancePolicy: no Resource "*" outside Session Manager, every regional ARN in the stack region, the DR state item read-only, no SSM parameter', () => {
+  it('apiInstancePolicy: no Resource "*" outside Session Manager, every regional ARN in the stack region, the DR state item read-only, the admission key secret only', () => {
     const doc = apiInstancePolicy({
       ctx: tokyo,
       artifactBucket: 'bucket-1',
       logGroup: '/megaticket/api',
       tablePrefix: 'megaticket',
-      admissionKeyParameter: '/megaticket/admission-key',
+      admissionSecretArn: TOKYO_ADMISSION_SECRET,
       bedrockModelIds: ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 'apac.amazon.nova-lite-v1:0'],
     });
     const resources = doc.Statement.filter((s) => s.Sid !== 'SessionManager').flatMap((s) => s.Resource);
@@ -178,16 +184,14 @@ describe('infra/policies', () => {
     expect(doc.Statement.find((s) => s.Sid === 'ReadAdmissionKey')).to.deep.equal({
       Sid: 'ReadAdmissionKey',
       Effect: 'Allow',
-      Action: ['ssm:GetParameter'],
-      Resource: ['arn:aws:ssm:ap-northeast-1:111122223333:parameter/megaticket/admission-key'],
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: [TOKYO_ADMISSION_SECRET],
     });
     expect(doc.Statement.find((s) => s.Sid === 'AppTables')?.Resource).not.to.include(
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-control',
     );
-    // The only SSM read left is the waiting room's key (the DR state moved to the control table).
-    expect(doc.Statement.flatMap((s) => s.Action).filter((a) => a.startsWith('ssm:Get'))).to.deep.equal([
-      'ssm:GetParameter',
-    ]);
+    // No SSM parameter read at all (the DR state is in the control table, the admission key in Secrets Manager).
+    expect(doc.Statement.flatMap((s) => s.Action).filter((a) => a.startsWith('ssm:Get'))).to.deep.equal([]);
     expect(doc.Statement.find((s) => s.Sid === 'CatalogScan')?.Resource).to.deep.equal([
       'arn:aws:dynamodb:ap-northeast-1:111122223333:table/megaticket-performances',
     ]);

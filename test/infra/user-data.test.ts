@@ -23,7 +23,8 @@ const base: UserDataInput = {
   webCsrfSecretId:
     'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:megaticket-csrf-key-secret-1a2b3c4-AbCdEf',
   tablePrefix: 'megaticket',
-  admissionKeyParameter: '/megaticket/admission-key',
+  admissionKeySecretId:
+    'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:megaticket-admission-key-secret-5e6f7a8-GhIjKl',
   nlbDnsName: 'megaticket-lb-nlb-abc.elb.ap-northeast-1.amazonaws.com',
   bedrockPrimaryModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
   bedrockFallbackModelId: 'apac.amazon.nova-lite-v1:0',
@@ -63,7 +64,7 @@ describe('infra/user-data', () => {
       ASSISTANT_MODE: 'bedrock',
       BEDROCK_PRIMARY_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       BEDROCK_FALLBACK_MODEL_ID: 'apac.amazon.nova-lite-v1:0',
-      ADMISSION_KEY_PARAMETER: '/megaticket/admission-key',
+      ADMISSION_KEY_SECRET_ID: base.admissionKeySecretId,
       STANDBY_REGION: 'ap-northeast-1',
     });
     expect(env).not.to.have.property('API_URL');

@@ -15,7 +15,12 @@ export const THEATRE = demoVenues[0]!;
 let slotCounter = 0;
 
 /** Adds a show slot at an exact instant, so timing-sensitive tests do not depend on the demo calendar. */
-export async function addSlot(fx: Fixture, performanceId: string, startsAt: number): Promise<Schedule> {
+/** A show slot of `performanceId` at `startsAt`, on sale: in a fixture, or in any composed API's catalog. */
+export async function addSlot(
+  fx: Pick<Fixture, 'dynamoCatalog'>,
+  performanceId: string,
+  startsAt: number,
+): Promise<Schedule> {
   slotCounter++;
   const iso = new Date(startsAt + KST_OFFSET_MS).toISOString();
   const schedule: Schedule = {

@@ -1,6 +1,7 @@
 import { runOffline, type OfflineRun, type StackResource } from '../../infra/offline/run.js';
 import type { PolicyDocument } from '../../infra/policies.js';
 import { envFromUserData } from '../../infra/user-data.js';
+import { PRIMARY_OUTPUTS_READ_BY_STANDBY } from '../../infra/stack.js';
 
 /**
  * Shared Pulumi-mock runs of the real program for the infra tests. Each scenario runs once per mocha process (the
@@ -54,12 +55,7 @@ export function scenario(name: Scenario): Promise<OfflineRun> {
 
 /** What the standby's StackReference reads from a primary run. */
 function primaryOutputs(seoul: OfflineRun): Record<string, unknown> {
-  return {
-    albDnsName: seoul.outputs['albDnsName'],
-    albZoneId: seoul.outputs['albZoneId'],
-    albProtocol: seoul.outputs['albProtocol'],
-    webCsrfSecretArn: seoul.outputs['webCsrfSecretArn'],
-  };
+  return Object.fromEntries(PRIMARY_OUTPUTS_READ_BY_STANDBY.map((name) => [name, seoul.outputs[name]]));
 }
 
 export function ofType(run: OfflineRun, type: string): StackResource[] {

@@ -56,15 +56,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ DYNAMODB_MODE: 'external', BOOTSTRAP_TABLES: 'true' }).dynamodb.bootstrap).to.equal(true);
   });
 
-  it('the admission key: required for the API in production (directly or as an SSM parameter), never a dev default', () => {
+  it('the admission key: required for the API in production (directly or as a Secrets Manager secret), never a dev default', () => {
     const key = Buffer.alloc(32, 7).toString('base64url');
-    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /ADMISSION_KEY: required/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /ADMISSION_KEY_SECRET_ID: required/);
     const region = { AWS_REGION: 'ap-northeast-2', MEGATICKET_ROLE: 'api' };
     expect(loadConfig({ NODE_ENV: 'production', ADMISSION_KEY: key, ...region }).queue.admissionKey).to.equal(key);
+    const seoulCopy = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:megaticket-admission-key-AbCdEf';
     expect(
-      loadConfig({ NODE_ENV: 'production', ADMISSION_KEY_PARAMETER: '/megaticket/admission-key', ...region }).queue
-        .admissionKeyParameter,
-    ).to.equal('/megaticket/admission-key');
+      loadConfig({ NODE_ENV: 'production', ADMISSION_KEY_SECRET_ID: seoulCopy, ...region }).queue.admissionKeySecretId,
+    ).to.equal(seoulCopy);
     // The web tier never signs or verifies admissions.
     expect(
       loadConfig({
@@ -77,9 +77,24 @@ describe('loadConfig', () => {
     ).to.equal('web');
     expect(loadConfig({}).queue).to.deep.equal({
       admissionKey: undefined,
-      admissionKeyParameter: undefined,
+      admissionKeySecretId: undefined,
       admissionKeyFile: '.megaticket/admission-key',
     });
+  });
+
+  it("the admission key's secret: another region's copy, or both a secret and a key, is refused naming the variable", () => {
+    const tokyoCopy = 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:megaticket-admission-key-AbCdEf';
+    expect(() => loadConfig({ AWS_REGION: 'ap-northeast-2', ADMISSION_KEY_SECRET_ID: tokyoCopy })).to.throw(
+      ConfigError,
+      /ADMISSION_KEY_SECRET_ID: names a secret in ap-northeast-1, but this instance serves ap-northeast-2/,
+    );
+    expect(() =>
+      loadConfig({ ADMISSION_KEY: Buffer.alloc(32, 7).toString('base64url'), ADMISSION_KEY_SECRET_ID: 'admission' }),
+    ).to.throw(ConfigError, /ADMISSION_KEY_SECRET_ID: set either it or ADMISSION_KEY, not both/);
+    expect(() => loadConfig({ ADMISSION_KEY_SECRET_ID: 'bad id with spaces' })).to.throw(
+      ConfigError,
+      /ADMISSION_KEY_SECRET_ID/,
+    );
   });
 
   it('a short or non-base64url admission key is refused naming ADMISSION_KEY', () => {

@@ -7,6 +7,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Session, SessionStore, User, UserStore } from '../../accounts/model.js';
+import { MicroBatcher, type MicroBatchTuning } from '../../shared/micro-batcher.js';
+import { batchGet } from './batch-get.js';
 import { keys, ttlSeconds } from './keys.js';
 import type { TableNames } from './tables.js';
 import { refusedOrRaced } from './transactions.js';
@@ -80,11 +82,30 @@ export function sessionToItem(session: Session): Record<string, unknown> {
   return { ...keys.session(session.tokenHash), ...session, ttl: ttlSeconds(session.expiresAt) };
 }
 
+/** Session reads are gathered for at most 2 ms (up to BatchGetItem's 100 keys): one call for a burst of logins. */
+export const SESSION_READ_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2 };
+
 export class DynamoSessionStore implements SessionStore {
+  private readonly reads: MicroBatcher<string, Session | undefined> | undefined;
+
+  /**
+   * `batch` (the served API passes SESSION_READ_BATCH) turns concurrent `get`s into one strongly consistent
+   * BatchGetItem (`batchGet`); without it every `get` is its own GetItem.
+   */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: TableNames,
-  ) {}
+    batch?: MicroBatchTuning,
+  ) {
+    const spec = { table: tables.sessions, keyOf: keys.session, idOf: sessionHashOf, decode: toSession };
+    this.reads =
+      batch &&
+      new MicroBatcher(
+        (tokenHash) => tokenHash,
+        (items) => batchGet(db, spec, items),
+        batch,
+      );
+  }
 
   async put(session: Session): Promise<void> {
     await this.db.send(
@@ -96,17 +117,24 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async get(tokenHash: string): Promise<Session | undefined> {
+    if (this.reads) return this.reads.submit(tokenHash);
     // Strongly consistent: the first request after a login must already see its session.
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.sessions, Key: keys.session(tokenHash), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    // A session written before sessions carried the account's creation time: its owner simply logs in again.
-    const parsed = sessionItem.safeParse(Item);
-    return parsed.success ? parsed.data : undefined;
+    return Item && toSession(Item);
   }
 
   async delete(tokenHash: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.tables.sessions, Key: keys.session(tokenHash) }));
   }
 }
+
+/** A session item as read; one written before sessions carried the account's creation time is none (log in again). */
+function toSession(item: Record<string, unknown>): Session | undefined {
+  const parsed = sessionItem.safeParse(item);
+  return parsed.success ? parsed.data : undefined;
+}
+
+const SESSION_PREFIX = keys.session('').pk;
+const sessionHashOf = (key: Record<string, unknown>) => String(key.pk).slice(SESSION_PREFIX.length);

@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { summaryOf } from '../../booking/holds.js';
-import type { AuditEntry, Cancellation, Hold, HoldSummary, Reservation } from '../../booking/model.js';
+import type { AuditEntry, Cancellation, Hold, HoldSummary, PricedSeat, Reservation } from '../../booking/model.js';
 import {
   AdmissionRefused,
   LiveHoldFound,
@@ -16,16 +16,18 @@ import {
   SeatConflict,
   WriteRaced,
   type BookingStore,
+  type CatalogReader,
   type ConfirmHoldCommand,
   type CreateHoldCommand,
   type Page,
 } from '../../booking/ports.js';
 import type { SeatRecord } from '../../booking/seat-state.js';
+import { pricedSeatOf, storedSeatOf } from '../../booking/stored-seats.js';
 import type { EpochMs } from '../../shared/time.js';
 import { payableCondition, takeableCondition } from './conditions.js';
 import { admissionConfirmUpdate, admissionHoldUpdate } from './queue-conditions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { toHold, toHoldSummary, toReservation, toSeatRecord } from './items.js';
+import { toHoldSummary, toSeatRecord, toStoredHold, toStoredReservation, type Stored } from './items.js';
 import { queryAll } from './paginate.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
 import { TABLES, type TableNames } from './tables.js';
@@ -40,9 +42,14 @@ const HOLD_ITEM_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 const STATUS = { '#status': 'status' };
 
 export class DynamoBookingStore implements BookingStore {
+  /**
+   * `catalog` names the grades of the seats read back (items store grade codes, not names); give it the cached
+   * catalog, so that reading a hold or reservation costs no catalog read on the common path.
+   */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: TableNames,
+    private readonly catalog: Pick<CatalogReader, 'getPerformance'>,
   ) {}
 
   async seatRecords(scheduleId: string): Promise<readonly SeatRecord[]> {
@@ -58,7 +65,7 @@ export class DynamoBookingStore implements BookingStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.bookings, Key: keys.hold(holdId), ConsistentRead: true }),
     );
-    return Item ? toHold(Item) : undefined;
+    return Item ? this.labelledHold(toStoredHold(Item)) : undefined;
   }
 
   async activeHoldOf(userId: string): Promise<HoldSummary | undefined> {
@@ -231,7 +238,7 @@ export class DynamoBookingStore implements BookingStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.bookings, Key: keys.reservation(reservationId), ConsistentRead: true }),
     );
-    return Item ? toReservation(Item) : undefined;
+    return Item ? this.labelledReservation(toStoredReservation(Item)) : undefined;
   }
 
   async listReservations(userId: string, limit: number, cursor?: string): Promise<Page<Reservation>> {
@@ -250,7 +257,7 @@ export class DynamoBookingStore implements BookingStore {
       }),
     );
     return {
-      items: (page.Items ?? []).map(toReservation),
+      items: await Promise.all((page.Items ?? []).map((item) => this.labelledReservation(toStoredReservation(item)))),
       nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
     };
   }
@@ -263,7 +270,7 @@ export class DynamoBookingStore implements BookingStore {
       ExpressionAttributeValues: { ':pk': keys.recoveredHoldsOf(userId) },
       ScanIndexForward: false,
     });
-    return items.map(toHold);
+    return Promise.all(items.map((item) => this.labelledHold(toStoredHold(item))));
   }
 
   async cancelReservation(reservation: Reservation, cancellation: Cancellation, audit: AuditEntry): Promise<boolean> {
@@ -309,7 +316,7 @@ export class DynamoBookingStore implements BookingStore {
         }),
       ),
     );
-    return shards.flat().map(toHold);
+    return Promise.all(shards.flat().map((item) => this.labelledHold(toStoredHold(item))));
   }
 
   async recoverHold(hold: Hold, graceUntil: EpochMs, audit: AuditEntry): Promise<boolean> {
@@ -495,10 +502,33 @@ export class DynamoBookingStore implements BookingStore {
     };
   }
 
+  /** A hold as readers see it (`labelledSeats`). */
+  private async labelledHold(stored: Stored<Hold>): Promise<Hold> {
+    return { ...stored, seats: await this.labelledSeats(stored) };
+  }
+
+  private async labelledReservation(stored: Stored<Reservation>): Promise<Reservation> {
+    return { ...stored, seats: await this.labelledSeats(stored) };
+  }
+
+  /**
+   * The seats with what items no longer store filled in: labels from the seat ids, grade names from the performance's
+   * grades (one cached catalog read). An older item's stored label and grade name are kept as they are.
+   */
+  private async labelledSeats({ performanceId, seats }: Stored<Hold> | Stored<Reservation>): Promise<PricedSeat[]> {
+    const complete = seats.every((seat) => seat.label && seat.gradeName);
+    const performance = complete ? undefined : await this.catalog.getPerformance(performanceId);
+    return seats.map((seat) => pricedSeatOf(seat, performance?.grades));
+  }
+
+  // Hold and reservation items store their seats without label and grade name (derived on read, `labelledSeats`): they
+  // were ≈ 40 % of a hold item's attribute values, copied again into the index, and a transaction's every stored value
+  // costs DynamoDB Local CPU (and DynamoDB write units, counted per KB).
   private holdItem(hold: Hold): Record<string, unknown> {
     return {
       ...keys.hold(hold.holdId),
       ...hold,
+      seats: hold.seats.map(storedSeatOf),
       gsi2pk: keys.liveHoldShard(hold.holdId),
       gsi2sk: sortableInstant(hold.expiresAt),
       ttl: ttlSeconds(hold.expiresAt + HOLD_ITEM_RETENTION_MS),
@@ -509,6 +539,7 @@ export class DynamoBookingStore implements BookingStore {
     return {
       ...keys.reservation(reservation.reservationId),
       ...reservation,
+      seats: reservation.seats.map(storedSeatOf),
       gsi1pk: keys.reservationsOf(reservation.userId),
       gsi1sk: `${sortableInstant(reservation.bookedAt)}#${reservation.reservationId}`,
     };

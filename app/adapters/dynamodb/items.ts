@@ -2,17 +2,19 @@ import { z } from 'zod';
 import { HOLD_STATUSES, RESERVATION_STATUSES, SEAT_ITEM_STATUSES } from '../../booking/model.js';
 import type { Hold, HoldSummary, Reservation } from '../../booking/model.js';
 import type { SeatRecord } from '../../booking/seat-state.js';
+import type { StoredSeat } from '../../booking/stored-seats.js';
 
 /**
  * Runtime validation of items read back from DynamoDB: a malformed item (hand edit, old version, bug) is an error
  * naming the item, never a silently wrong seat map.
  */
 const localized = z.object({ ko: z.string(), en: z.string() });
-const pricedSeat = z.object({
+/** Label and grade name are derived on read (`booking/stored-seats.ts`); items written before that carry them. */
+const storedSeat = z.object({
   seatId: z.string(),
-  label: localized,
+  label: localized.optional(),
   grade: z.string(),
-  gradeName: localized,
+  gradeName: localized.optional(),
   price: z.number().int().nonnegative(),
 });
 
@@ -33,7 +35,7 @@ const holdItem = z.object({
   userId: z.string(),
   scheduleId: z.string(),
   performanceId: z.string(),
-  seats: z.array(pricedSeat).min(1).max(4),
+  seats: z.array(storedSeat).min(1).max(4),
   createdAt: z.number(),
   expiresAt: z.number(),
   status: z.enum(HOLD_STATUSES),
@@ -62,7 +64,7 @@ const reservationItem = z.object({
   scheduleId: z.string(),
   performanceId: z.string(),
   showStartsAt: z.number(),
-  seats: z.array(pricedSeat).min(1).max(4),
+  seats: z.array(storedSeat).min(1).max(4),
   ticketTotal: z.number().int(),
   bookingFee: z.number().int(),
   total: z.number().int(),
@@ -92,8 +94,11 @@ function parse<T>(schema: z.ZodType<T>, kind: string, item: Record<string, unkno
 }
 
 export const toSeatRecord = (item: Record<string, unknown>): SeatRecord => parse(seatItem, 'seat', item);
-export const toHold = (item: Record<string, unknown>): Hold => parse(holdItem, 'hold', item);
-export const toReservation = (item: Record<string, unknown>): Reservation =>
+/** A hold or reservation as its item stores it: seats without what can be derived again. */
+export type Stored<T extends Hold | Reservation> = Omit<T, 'seats'> & { readonly seats: readonly StoredSeat[] };
+
+export const toStoredHold = (item: Record<string, unknown>): Stored<Hold> => parse(holdItem, 'hold', item);
+export const toStoredReservation = (item: Record<string, unknown>): Stored<Reservation> =>
   parse(reservationItem, 'reservation', item);
 
 /** The summary an active-hold pointer carries, or undefined for a pointer written before pointers carried one. */

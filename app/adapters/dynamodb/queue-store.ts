@@ -18,8 +18,10 @@ import type {
 } from '../../queue/ports.js';
 import type { TickPlan } from '../../queue/release.js';
 import type { EpochMs } from '../../shared/time.js';
+import { MicroBatcher, type BatchItem, type MicroBatchTuning } from '../../shared/micro-batcher.js';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { keys, ttlSeconds } from './keys.js';
+import { batchGet } from './batch-get.js';
 import { fromQueueState, toQueueCounter, toQueueEntry, toQueueState } from './queue-items.js';
 import type { TableNames } from './tables.js';
 
@@ -27,6 +29,18 @@ import type { TableNames } from './tables.js';
 const ENTRY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Attribute names that are DynamoDB reserved words (or may become so): always aliased. */
 const NAMES = { '#control': 'control', '#state': 'state', '#number': 'number', '#b': 'buckets' };
+
+/** Entry writes and reads are gathered for at most 2 ms, up to 100 items (both calls' limit): one call per burst. */
+export const ENTRY_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2 };
+/** Cancelled rounds of an entry batch before what is left is written item by item. */
+const TRANSACTION_ROUNDS = 4;
+/** A new entry only where the account has none: one place per account per event. */
+const NEW_ENTRY = 'attribute_not_exists(pk)';
+
+interface EntryId {
+  readonly eventId: string;
+  readonly userId: string;
+}
 
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
@@ -37,10 +51,30 @@ const isConditionFailure = (error: unknown) =>
  * the budget); the counter is written by batched allocations; entries are spread over partitions, one per account.
  */
 export class DynamoQueueStore implements QueueStore {
+  private readonly entryWrites: MicroBatcher<QueueEntry, PutEntryResult> | undefined;
+  private readonly entryReads: MicroBatcher<EntryId, QueueEntry | undefined> | undefined;
+
+  /**
+   * `batch` (the served API passes ENTRY_BATCH) gathers concurrent new entries into one transaction of conditional
+   * puts (see `writeEntries`) and concurrent entry reads (claims, polls without a ticket) into one strongly consistent
+   * BatchGetItem; without it each is its own PutItem or GetItem.
+   */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: TableNames,
-  ) {}
+    batch?: MicroBatchTuning,
+  ) {
+    const idOf = (e: EntryId) => `${e.eventId}\u0000${e.userId}`;
+    this.entryWrites =
+      batch && new MicroBatcher<QueueEntry, PutEntryResult>(idOf, (items) => this.writeEntries(items), batch);
+    const spec = {
+      table: tables.queue,
+      keyOf: (e: EntryId) => keys.queueEntry(e.eventId, e.userId),
+      idOf: (keyOrItem: Record<string, unknown>) => String(keyOrItem.pk),
+      decode: toQueueEntry,
+    };
+    this.entryReads = batch && new MicroBatcher(idOf, (items) => batchGet(db, spec, items), batch);
+  }
 
   async getState(eventId: string, consistent = false): Promise<QueueState | undefined> {
     const { Item } = await this.db.send(
@@ -124,6 +158,7 @@ export class DynamoQueueStore implements QueueStore {
   }
 
   async getEntry(eventId: string, userId: string): Promise<QueueEntry | undefined> {
+    if (this.entryReads) return this.entryReads.submit({ eventId, userId });
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.queue, Key: keys.queueEntry(eventId, userId), ConsistentRead: true }),
     );
@@ -131,28 +166,23 @@ export class DynamoQueueStore implements QueueStore {
   }
 
   async putEntry(entry: QueueEntry, replacing?: QueueEntryRef): Promise<PutEntryResult> {
+    if (!replacing && this.entryWrites) return this.entryWrites.submit(entry);
+    return this.putOne(entry, replacing);
+  }
+
+  private async putOne(entry: QueueEntry, replacing?: QueueEntryRef): Promise<PutEntryResult> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tables.queue,
-          Item: {
-            ...keys.queueEntry(entry.eventId, entry.userId),
-            eventId: entry.eventId,
-            userId: entry.userId,
-            epoch: entry.epoch,
-            number: entry.number,
-            lottery: entry.lottery,
-            joinedAt: entry.joinedAt,
-            state: entry.state,
-            ttl: ttlSeconds(entry.joinedAt + ENTRY_RETENTION_MS),
-          },
+          Item: entryItem(entry),
           ...(replacing
             ? {
                 ConditionExpression: 'epoch = :e AND #number = :n',
                 ExpressionAttributeNames: { '#number': 'number' },
                 ExpressionAttributeValues: { ':e': replacing.epoch, ':n': replacing.number },
               }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            : { ConditionExpression: NEW_ENTRY }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -162,6 +192,49 @@ export class DynamoQueueStore implements QueueStore {
       const old = (error as ConditionalCheckFailedException).Item;
       return { written: false, existing: old ? toQueueEntry(unmarshall(old)) : undefined };
     }
+  }
+
+  /**
+   * A batch of new entries as one TransactWriteItems of conditional puts (a lone one as a plain conditional put). A
+   * cancelled transaction names, per item, why: an account that already has an entry gets it back (ALL_OLD, no
+   * read); the others were not written and go again in the next round. After `TRANSACTION_ROUNDS` cancelled rounds,
+   * or when the call fails as a whole (after the SDK's own retries), each remaining entry is written on its own, so
+   * every join is answered by its own outcome or error and none is lost. The condition is per item, so one place per
+   * account holds whatever else runs concurrently.
+   */
+  private async writeEntries(items: readonly BatchItem<QueueEntry, PutEntryResult>[]): Promise<void> {
+    let waiting = items;
+    for (let round = 1; waiting.length > 1 && round <= TRANSACTION_ROUNDS; round++) {
+      if (round > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** round));
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: waiting.map(({ input }) => ({
+              Put: {
+                TableName: this.tables.queue,
+                Item: entryItem(input),
+                ConditionExpression: NEW_ENTRY,
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            })),
+          }),
+        );
+        for (const item of waiting) item.resolve({ written: true });
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) break;
+        const reasons = error.CancellationReasons ?? [];
+        waiting = waiting.filter((item, i) => {
+          const reason = reasons[i];
+          if (reason?.Code !== 'ConditionalCheckFailed') return true;
+          item.resolve({ written: false, existing: reason.Item ? toQueueEntry(unmarshall(reason.Item)) : undefined });
+          return false;
+        });
+      }
+    }
+    await Promise.all(
+      waiting.map((item) => this.putOne(item.input).then((result) => item.resolve(result), item.reject)),
+    );
   }
 
   /**
@@ -351,6 +424,20 @@ export class DynamoQueueStore implements QueueStore {
       throw error;
     }
   }
+}
+
+function entryItem(entry: QueueEntry): Record<string, unknown> {
+  return {
+    ...keys.queueEntry(entry.eventId, entry.userId),
+    eventId: entry.eventId,
+    userId: entry.userId,
+    epoch: entry.epoch,
+    number: entry.number,
+    lottery: entry.lottery,
+    joinedAt: entry.joinedAt,
+    state: entry.state,
+    ttl: ttlSeconds(entry.joinedAt + ENTRY_RETENTION_MS),
+  };
 }
 
 /** Which of the claim's conditions refused it, from the state item the refused write returned. */

@@ -168,6 +168,20 @@ describe('queue/admission-token (HMAC, verified without I/O)', () => {
     expect(checkAdmission(fromText, signAdmission(new TokenSigner(key), claims), expected).ok).to.equal(true);
   });
 
+  it('key rotation: a signer also accepting the previous key opens its tokens but signs with the current one; a key it does not list is refused', () => {
+    const previous = randomBytes(32);
+    const current = randomBytes(32);
+    const rotated = new TokenSigner(current, [previous]);
+    const issuedBefore = signAdmission(new TokenSigner(previous), claims);
+    expect(checkAdmission(rotated, issuedBefore, expected)).to.deep.equal({ ok: true, claims });
+    const issuedAfter = signAdmission(rotated, claims);
+    expect(checkAdmission(new TokenSigner(current), issuedAfter, expected).ok).to.equal(true);
+    expect(checkAdmission(new TokenSigner(previous), issuedAfter, expected)).to.deep.include({ ok: false });
+    const stranger = signAdmission(new TokenSigner(randomBytes(32)), claims);
+    expect(checkAdmission(rotated, stranger, expected)).to.deep.include({ ok: false, reason: 'MALFORMED' });
+    expect(() => new TokenSigner(current, [randomBytes(16)])).to.throw(RangeError);
+  });
+
   it('queue tickets: open for their account and event only, and never from an admission token', () => {
     const ref = { eventId: 'perf-neon-tide-live', userId: 'user-a', epoch: 2, number: 17, lottery: true };
     const ticket = signTicket(signer, ref, T0);
