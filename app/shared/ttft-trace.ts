@@ -1,11 +1,11 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { currentRequestId } from './request-context.js';
 
 /**
  * Debug aid for the assistant's time to first token (off unless `MT_TTFT_TRACE=<file>`): each process on the path
- * (load generator, web, API) appends `<request id> <role>.<stage> <epoch ms> <thread CPU ms>` for requests whose id
+ * (load generator, web, API) appends `<request id> <role>.<stage> <epoch ms> <process CPU ms>` for requests whose id
  * starts with `ttft-`, so `npm run bench:chat` can split the time a message takes into its hops, and the CPU the
- * process's main thread spent between two marks (Linux schedstat; `-` elsewhere). All processes run on one machine,
+ * process spent between two marks. All processes run on one machine,
  * so `performance.timeOrigin + performance.now()` lines up across them. Off, a mark is one comparison.
  */
 const FILE = process.env.MT_TTFT_TRACE;
@@ -41,14 +41,14 @@ export function ttftMark(stage: string, id?: string): void {
   const traced = id ?? currentRequestId();
   if (!traced?.startsWith('ttft-')) return;
   const at = (performance.timeOrigin + performance.now()).toFixed(3);
-  pending.push(`${traced} ${ROLE}.${stage} ${at} ${threadCpuMs()}\n`);
+  pending.push(`${traced} ${ROLE}.${stage} ${at} ${cpuMs()}\n`);
 }
 
-/** CPU time of the calling thread (the main thread: marks are made there), ms, from the scheduler's own counter. */
-function threadCpuMs(): string {
-  try {
-    return (Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ', 1)[0]) / 1e6).toFixed(3);
-  } catch {
-    return '-';
-  }
+/**
+ * CPU time of this process, ms (`getrusage`: exact for the running thread at the moment of the call; schedstat would
+ * only move at the scheduler's ticks on a quiet machine, too coarse for a stretch of a millisecond).
+ */
+function cpuMs(): string {
+  const { user, system } = process.cpuUsage();
+  return ((user + system) / 1000).toFixed(3);
 }

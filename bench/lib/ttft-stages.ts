@@ -55,7 +55,7 @@ export function stageTable(file: string, ids: ReadonlySet<string>): string {
   row('**the model call** (api.modelSend → api.modelText)', 'api.modelSend', 'api.modelText');
   row('**after the first text** (api.modelText → bench.firstText)', 'api.modelText', 'bench.firstText');
   // The API starts a message (route, service, the SDK up to the request on the HTTP/2 session) in one stretch, so the
-  // main thread's CPU between the two marks is that message's serial cost: what the next message of a burst waits.
+  // process's CPU between the two marks is that message's serial cost: what the next message of a burst waits.
   row('**API CPU per message start** (api.route → api.modelWritten, CPU ms)', 'api.route', 'api.modelWritten', cpu);
   row('of which route and service (api.route → api.modelSend, CPU ms)', 'api.route', 'api.modelSend', cpu);
   row('of which the SDK (api.modelSend → api.modelWritten, CPU ms)', 'api.modelSend', 'api.modelWritten', cpu);
