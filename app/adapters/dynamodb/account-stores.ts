@@ -82,8 +82,8 @@ export function sessionToItem(session: Session): Record<string, unknown> {
   return { ...keys.session(session.tokenHash), ...session, ttl: ttlSeconds(session.expiresAt) };
 }
 
-/** Session reads are gathered for at most 2 ms (up to BatchGetItem's 100 keys): one call for a burst of logins. */
-export const SESSION_READ_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2 };
+/** Session reads while another is out are gathered for at most 2 ms (up to BatchGetItem's 100 keys); a lone one goes at once. */
+export const SESSION_READ_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2, sendAtOnceWhenIdle: true };
 
 export class DynamoSessionStore implements SessionStore {
   private readonly reads: MicroBatcher<string, Session | undefined> | undefined;

@@ -30,8 +30,8 @@ const ENTRY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Attribute names that are DynamoDB reserved words (or may become so): always aliased. */
 const NAMES = { '#control': 'control', '#state': 'state', '#number': 'number', '#b': 'buckets' };
 
-/** Entry writes and reads are gathered for at most 2 ms, up to 100 items (both calls' limit): one call per burst. */
-export const ENTRY_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2 };
+/** Entry writes and reads while another batch is out are gathered for at most 2 ms, up to 100 items (both calls' limit). */
+export const ENTRY_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2, sendAtOnceWhenIdle: true };
 /** Cancelled rounds of an entry batch before what is left is written item by item. */
 const TRANSACTION_ROUNDS = 4;
 /** A new entry only where the account has none: one place per account per event. */

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { MicroBatcher, type BatchItem } from '../../../app/shared/micro-batcher.js';
+import { MicroBatcher, type BatchItem, type MicroBatchTuning } from '../../../app/shared/micro-batcher.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A batcher whose runs are recorded and answered by `answer` (each input doubled unless told otherwise). */
 function recording(
-  tuning: { maxSize: number; maxWaitMs: number },
+  tuning: MicroBatchTuning,
   answer: (batch: readonly BatchItem<number, number>[]) => Promise<void> = async (batch) => {
     for (const item of batch) item.resolve(item.input * 2);
   },
@@ -51,6 +51,36 @@ describe('MicroBatcher: calls made close together become one run, bounded in siz
     const { batcher, runs } = recording({ maxSize: 100, maxWaitMs: 2 });
     expect(await batcher.submit(7)).to.equal(14);
     expect(runs).to.deep.equal([[7]]);
+  });
+
+  it('sendAtOnceWhenIdle: with nothing in flight a call goes in the same turn (with that turn’s calls), not after maxWaitMs', async () => {
+    const { batcher, runs } = recording({ maxSize: 100, maxWaitMs: 60_000, sendAtOnceWhenIdle: true });
+    const answers = Promise.all([1, 2].map((n) => batcher.submit(n)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runs, 'sent on the next check phase, not after a minute').to.deep.equal([[1, 2]]);
+    expect(await answers).to.deep.equal([2, 4]);
+  });
+
+  it('sendAtOnceWhenIdle: while a batch is out, new calls wait (maxWaitMs or a full batch), then go together', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { batcher, runs } = recording({ maxSize: 3, maxWaitMs: 60_000, sendAtOnceWhenIdle: true }, async (batch) => {
+      if (batch[0]!.input === 1) await held;
+      for (const item of batch) item.resolve(item.input * 2);
+    });
+    const first = batcher.submit(1);
+    await tick(5);
+    expect(runs, 'the first call went at once').to.deep.equal([[1]]);
+    const second = [2, 3].map((n) => batcher.submit(n));
+    await tick(20);
+    expect(runs, 'waiting while the first batch is out').to.deep.equal([[1]]);
+    const third = batcher.submit(4);
+    expect(runs, 'a full batch goes at once').to.deep.equal([[1], [2, 3, 4]]);
+    release();
+    expect(await Promise.all([first, ...second, third])).to.deep.equal([2, 4, 6, 8]);
+    await tick(1); // both batches' bookkeeping ends just after their answers
+    expect(await batcher.submit(5), 'idle again: at once, not after a minute').to.equal(10);
+    expect(runs).to.deep.equal([[1], [2, 3, 4], [5]]);
   });
 
   it('a second call for a key already waiting goes in the next batch, never twice in one', async () => {
