@@ -6,6 +6,7 @@ import { seedDemoCatalog } from './adapters/local/seed.js';
 import {
   createSecretsManagerClient,
   readStagedSecret,
+  stagedVersions,
   type SecretsManagerConnection,
 } from './adapters/secrets/staged-secret.js';
 import { startDrRecoveryLoop } from './booking/dr-recovery-loop.js';
@@ -70,13 +71,7 @@ export async function loadCsrfKeys(
       [secret.AWSPENDING?.value, secret.AWSPREVIOUS?.value],
       `WEB_CSRF_SECRET_ID (${secretId})`,
     );
-    // Version ids only, never values: what an operator checks after a rotation.
-    log('CSRF keys loaded', undefined, {
-      secretId,
-      signing: secret.AWSCURRENT.versionId,
-      pending: secret.AWSPENDING?.versionId,
-      previous: secret.AWSPREVIOUS?.versionId,
-    });
+    log('CSRF keys loaded', undefined, stagedVersions(secretId, secret));
     return keys;
   } finally {
     client.destroy();

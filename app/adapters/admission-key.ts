@@ -8,6 +8,7 @@ import { decodeKey } from '../queue/signed-token.js';
 import {
   createSecretsManagerClient,
   readStagedSecret,
+  stagedVersions,
   type SecretsManagerConnection,
 } from './secrets/staged-secret.js';
 
@@ -59,13 +60,7 @@ async function secretKeys(
         ...(secret.AWSPREVIOUS ? [decode(secret.AWSPREVIOUS.value, 'AWSPREVIOUS')] : []),
       ],
     };
-    // Version ids only, never values: what an operator checks after a rotation.
-    log('admission keys loaded', undefined, {
-      secretId,
-      signing: secret.AWSCURRENT.versionId,
-      pending: secret.AWSPENDING?.versionId,
-      previous: secret.AWSPREVIOUS?.versionId,
-    });
+    log('admission keys loaded', undefined, stagedVersions(secretId, secret));
     return keys;
   } finally {
     client.destroy();

@@ -86,3 +86,16 @@ export async function readStagedSecret(client: SecretsManagerClient, secretId: s
     ...(previous ? { AWSPREVIOUS: previous } : {}),
   };
 }
+
+/**
+ * What to log after reading a staged secret: version ids only, never values — what an operator checks after a
+ * rotation.
+ */
+export function stagedVersions(secretId: string, secret: StagedSecret): Readonly<Record<string, string | undefined>> {
+  return {
+    secretId,
+    signing: secret.AWSCURRENT.versionId,
+    pending: secret.AWSPENDING?.versionId,
+    previous: secret.AWSPREVIOUS?.versionId,
+  };
+}
