@@ -197,7 +197,8 @@ async function main(): Promise<number> {
     const cpuAfter = await childStats(child);
     const jvmMs = (processCpuMs(local.pid) ?? NaN) - (jvmBefore ?? NaN);
 
-    const audit = await auditPlaces(api, db, tables, event.id, waiters, args.resample);
+    const windowMs = event.onSale!.admissionWindowMinutes * 60_000;
+    const audit = await auditPlaces(api, db, tables, event.id, waiters, args.resample, windowMs);
     console.log(report(args, waiters, tally, samples, opensAt, audit, cpuBefore, cpuAfter, jvmMs));
 
     api.close();
@@ -488,6 +489,8 @@ interface Audit {
   mismatched: number;
   resampled: number;
   moved: number;
+  /** Re-joins given a new place because the account's turn was over (expired unclaimed, or claimed a window ago). */
+  requeued: number;
 }
 
 /** Reads back every entry (not what clients were told) and re-joins a sample: one place each, unique, stable. */
@@ -498,6 +501,7 @@ async function auditPlaces(
   eventId: string,
   waiters: Waiter[],
   resample: number,
+  windowMs: number,
 ): Promise<Audit> {
   const items = await scanAll(db, { TableName: tables.queue });
   const entries = items.filter((i) => i.sk === 'ENTRY' && i.eventId === eventId);
@@ -509,6 +513,7 @@ async function auditPlaces(
     if (stored && w.number !== undefined && stored.number !== w.number) mismatched++;
   }
   let moved = 0;
+  let requeued = 0;
   const sample = [...waiters].sort(() => Math.random() - 0.5).slice(0, resample);
   for (let i = 0; i < sample.length; i += 200) {
     await Promise.all(
@@ -520,8 +525,13 @@ async function auditPlaces(
             continue;
           }
           const place = (answer.body as { place?: { number: number; status: string } }).place;
-          // An admitted or still-waiting account keeps its place; only a used-up or expired turn would get a new one.
-          if (answer.status !== 200 || (place?.number !== w.number && !w.expired)) moved++;
+          // An admitted or still-waiting account keeps its place; only a used-up or expired turn gets a new one. A
+          // waiter learns of expiry only from a poll, and stops polling once it has claimed (and when the measured
+          // minutes end): a claim more than a window before this re-join is a turn that is over, too.
+          const turnOver = w.expired || (w.admittedAt !== undefined && Date.now() - w.admittedAt >= windowMs);
+          if (answer.status !== 200) moved++;
+          else if (place?.number !== w.number && turnOver) requeued++;
+          else if (place?.number !== w.number) moved++;
           return;
         }
       }),
@@ -534,6 +544,7 @@ async function auditPlaces(
     mismatched,
     resampled: sample.length,
     moved,
+    requeued,
   };
 }
 
@@ -589,7 +600,7 @@ function report(
       .map((v) => v.toFixed(2))
       .join(' / ')} (1/5/15 min)`,
     `audit: ${n(audit.entries)} entries for ${n(waiters.length)} accounts; lost joins ${audit.lost}; duplicate places ${audit.duplicates}; ` +
-      `client/store mismatches ${audit.mismatched}; re-joined ${n(audit.resampled)} accounts: ${audit.moved} moved`,
+      `client/store mismatches ${audit.mismatched}; re-joined ${n(audit.resampled)} accounts: ${audit.moved} moved, ${audit.requeued} re-queued after their turn was over`,
     '',
     `against the issue's goal (${n(waiters.length)} joins offered in ${args.offerSeconds} s):`,
     `  lost joins ${audit.lost}, duplicate places ${audit.duplicates}, moved on retry ${audit.moved}, other answers ${tally.joinOther} → ${audit.lost + audit.duplicates + audit.moved + tally.joinOther === 0 ? 'met' : 'NOT MET'}`,
