@@ -1,17 +1,11 @@
 import { expect } from 'chai';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { ConverseStreamModel } from '../../app/adapters/bedrock/converse-stream-model.js';
-import { ModelFailure, type ModelEvent, type ModelRequest } from '../../app/assistant/model.js';
-import { bedrockModels, PRIMARY } from '../support/bedrock-client.js';
+import { ModelFailure, type ModelEvent } from '../../app/assistant/model.js';
+import { bedrockModels, MINIMAL_REQUEST, PRIMARY } from '../support/bedrock-client.js';
 import { reply, type FakeBedrock } from '../support/fake-bedrock.js';
 
-const request: ModelRequest = {
-  system: [{ text: 'You are a test.' }],
-  messages: [{ role: 'user', content: [{ text: '안녕하세요' }] }],
-  tools: [],
-  maxOutputTokens: 256,
-  context: {},
-};
+const request = MINIMAL_REQUEST;
 
 /** Reads one model turn to its end: the events, or the failure it ended in. */
 async function turn(model: ConverseStreamModel, signal = new AbortController().signal) {

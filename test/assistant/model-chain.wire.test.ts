@@ -2,18 +2,11 @@ import { expect } from 'chai';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DEFAULT_FALLBACK_POLICY, type FallbackPolicy } from '../../app/assistant/fallback-policy.js';
 import { EmfMetrics } from '../../app/assistant/metrics.js';
-import type { ModelRequest } from '../../app/assistant/model.js';
 import { AnswerInterrupted, ModelChain, ModelsUnavailable } from '../../app/assistant/model-chain.js';
-import { bedrockModels, FALLBACK, PRIMARY } from '../support/bedrock-client.js';
+import { bedrockModels, FALLBACK, MINIMAL_REQUEST, PRIMARY } from '../support/bedrock-client.js';
 import { metadata, reply, textDeltas, type FakeBedrock } from '../support/fake-bedrock.js';
 
-const request: ModelRequest = {
-  system: [{ text: 'You are a test.' }],
-  messages: [{ role: 'user', content: [{ text: '안녕하세요' }] }],
-  tools: [],
-  maxOutputTokens: 256,
-  context: {},
-};
+const request = MINIMAL_REQUEST;
 
 describe('ModelChain over the real Bedrock SDK and a wire-protocol fake (HTTP/2 event stream)', () => {
   let fake: FakeBedrock;
