@@ -42,7 +42,7 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof JavaMissingError || error instanceof CsrfKeyError) {
     console.error(error.message);
   } else if (error instanceof SecretReadError) {
-    console.error(`MegaTicket failed to start: WEB_CSRF_SECRET_ID: ${error.message}`);
+    console.error(`MegaTicket failed to start: ${error.message}`);
   } else {
     console.error('MegaTicket failed to start:', error);
   }

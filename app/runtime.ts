@@ -65,7 +65,7 @@ export async function loadCsrfKeys(
   if (!secretId) return config.web.csrfSecret ? csrfKeys(config.web.csrfSecret, [], 'WEB_CSRF_SECRET') : undefined;
   const client = createSecretsManagerClient({ region: config.aws.region, ...connection });
   try {
-    const secret = await readStagedSecret(client, secretId);
+    const secret = await readStagedSecret(client, secretId, 'WEB_CSRF_SECRET_ID');
     const keys = csrfKeys(
       secret.AWSCURRENT.value,
       [secret.AWSPENDING?.value, secret.AWSPREVIOUS?.value],

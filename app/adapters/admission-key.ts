@@ -45,7 +45,7 @@ async function secretKeys(
 ): Promise<AdmissionKeys> {
   const client = createSecretsManagerClient({ region: config.aws.region, ...connection });
   try {
-    const secret = await readStagedSecret(client, secretId);
+    const secret = await readStagedSecret(client, secretId, 'ADMISSION_KEY_SECRET_ID');
     const decode = (value: string, stage: string) => {
       try {
         return decodeKey(value.trim());

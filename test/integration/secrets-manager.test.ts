@@ -37,7 +37,7 @@ describe('Secrets Manager adapter (the real SDK against a local endpoint speakin
   });
 
   it('a secret with only AWSCURRENT: that value; the absent AWSPENDING/AWSPREVIOUS labels are simply missing', async () => {
-    const staged = await readStagedSecret(client(), ARN);
+    const staged = await readStagedSecret(client(), ARN, 'WEB_CSRF_SECRET_ID');
     expect(staged).to.deep.equal({ AWSCURRENT: { value: CURRENT, versionId: 'v-current' } });
     expect(
       fake.requests.map((r) => [r.target, r.region, r.body['SecretId'], r.body['VersionStage']]),
@@ -54,7 +54,7 @@ describe('Secrets Manager adapter (the real SDK against a local endpoint speakin
       { versionId: 'v-current', value: CURRENT, stages: ['AWSCURRENT'] },
       { versionId: 'v-old', value: PREVIOUS, stages: ['AWSPREVIOUS'] },
     ];
-    const staged = await readStagedSecret(client(), NAME);
+    const staged = await readStagedSecret(client(), NAME, 'WEB_CSRF_SECRET_ID');
     expect(staged).to.deep.equal({
       AWSCURRENT: { value: CURRENT, versionId: 'v-current' },
       AWSPENDING: { value: PENDING, versionId: 'v-new' },
@@ -64,24 +64,26 @@ describe('Secrets Manager adapter (the real SDK against a local endpoint speakin
 
   it('transient 500s are retried (short retry) and the read succeeds', async () => {
     fake.failNext(2);
-    const staged = await readStagedSecret(client(), ARN);
+    const staged = await readStagedSecret(client(), ARN, 'WEB_CSRF_SECRET_ID');
     expect(staged.AWSCURRENT.value).to.equal(CURRENT);
     expect(fake.requests.length).to.equal(5); // 3 labels + 2 retried failures
   });
 
   it('a missing secret fails with SecretReadError naming the secret and label', async () => {
     const missing = ARN.replace(NAME, 'nope');
-    const error = await readStagedSecret(client(), missing).then(
+    const error = await readStagedSecret(client(), missing, 'WEB_CSRF_SECRET_ID').then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).to.be.instanceOf(SecretReadError);
-    expect((error as Error).message).to.match(/could not read .*nope.* \(AWSCURRENT\): ResourceNotFoundException/);
+    expect((error as Error).message).to.match(
+      /^WEB_CSRF_SECRET_ID: could not read .*nope.* \(AWSCURRENT\): ResourceNotFoundException/,
+    );
   });
 
   it('access denied is an error, not an absent label (a role without the grant must not start half-configured)', async () => {
     fake.denied.add(ARN);
-    const error = await readStagedSecret(client(), ARN).then(
+    const error = await readStagedSecret(client(), ARN, 'WEB_CSRF_SECRET_ID').then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -52,33 +52,43 @@ export function createSecretsManagerClient(connection: SecretsManagerConnection)
   });
 }
 
-async function readStage(client: SecretsManagerClient, secretId: string, stage: SecretStage): Promise<StagedValue> {
+async function readStage(
+  client: SecretsManagerClient,
+  secretId: string,
+  stage: SecretStage,
+  variable: string,
+): Promise<StagedValue> {
   let out;
   try {
     out = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new SecretReadError(`could not read ${secretId} (${stage}): ${reason}`, { cause: error });
+    throw new SecretReadError(`${variable}: could not read ${secretId} (${stage}): ${reason}`, { cause: error });
   }
   if (typeof out.SecretString !== 'string' || !out.VersionId) {
-    throw new SecretReadError(`${secretId} (${stage}) has no string value`);
+    throw new SecretReadError(`${variable}: ${secretId} (${stage}) has no string value`);
   }
   return { value: out.SecretString, versionId: out.VersionId };
 }
 
 /** A label that no version carries is simply absent; any other failure (access, network) is an error. */
-function optionalStage(client: SecretsManagerClient, secretId: string, stage: SecretStage) {
-  return readStage(client, secretId, stage).catch((error: unknown) => {
+function optionalStage(client: SecretsManagerClient, secretId: string, stage: SecretStage, variable: string) {
+  return readStage(client, secretId, stage, variable).catch((error: unknown) => {
     if (error instanceof SecretReadError && error.cause instanceof ResourceNotFoundException) return undefined;
     throw error;
   });
 }
 
-export async function readStagedSecret(client: SecretsManagerClient, secretId: string): Promise<StagedSecret> {
+/** `variable` names the setting that pointed at the secret: every error message starts with it. */
+export async function readStagedSecret(
+  client: SecretsManagerClient,
+  secretId: string,
+  variable: string,
+): Promise<StagedSecret> {
   const [current, pending, previous] = await Promise.all([
-    readStage(client, secretId, 'AWSCURRENT'),
-    optionalStage(client, secretId, 'AWSPENDING'),
-    optionalStage(client, secretId, 'AWSPREVIOUS'),
+    readStage(client, secretId, 'AWSCURRENT', variable),
+    optionalStage(client, secretId, 'AWSPENDING', variable),
+    optionalStage(client, secretId, 'AWSPREVIOUS', variable),
   ]);
   return {
     AWSCURRENT: current,
