@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { ConverseStreamModel } from '../../app/adapters/bedrock/converse-stream-model.js';
+import { MAX_SESSIONS } from '../../app/adapters/bedrock/session-pool-handler.js';
 import { ModelFailure, type ModelEvent } from '../../app/assistant/model.js';
 import { bedrockModels, MINIMAL_REQUEST, PRIMARY } from '../support/bedrock-client.js';
 import { reply, type FakeBedrock } from '../support/fake-bedrock.js';
@@ -20,7 +21,7 @@ async function turn(model: ConverseStreamModel, signal = new AbortController().s
 
 const textOf = (events: ModelEvent[]) => events.map((e) => (e.type === 'text' ? e.text : '')).join('');
 
-describe('Bedrock adapter: ConverseStream calls share an HTTP/2 session (real SDK, wire-protocol fake)', () => {
+describe('Bedrock adapter: ConverseStream calls share a few kept-alive HTTP/2 sessions (real SDK, wire-protocol fake)', () => {
   let fake: FakeBedrock;
   let client: BedrockRuntimeClient;
   let primary: ConverseStreamModel;
@@ -32,18 +33,33 @@ describe('Bedrock adapter: ConverseStream calls share an HTTP/2 session (real SD
   });
   afterEach(() => client.destroy());
 
-  it('ten calls, five one after another and five at once, travel over one session and all end in messageStop', async () => {
+  it('calls one after another travel over one kept-alive session and all end in messageStop', async () => {
     const before = fake.sessionsOpened;
-    for (let i = 0; i < 5; i++) expect((await turn(primary)).text).to.equal('OK');
-    fake.responder = () => reply.text('동시에 답합니다', { chunk: 2, gapMs: 5 });
-    const together = await Promise.all(Array.from({ length: 5 }, () => turn(primary)));
+    for (let i = 0; i < 5; i++) {
+      const t = await turn(primary);
+      expect(t.text).to.equal('OK');
+      expect(t.events.at(-2)).to.deep.include({ type: 'messageStop' });
+    }
+    expect(fake.requests).to.have.length(5);
+    expect(fake.sessionsOpened - before).to.equal(1);
+  });
+
+  it('a burst of calls spreads over several sessions, never more than MAX_SESSIONS, and every answer is whole', async () => {
+    const before = fake.sessionsOpened;
+    fake.responder = () => reply.text('동시에 답합니다', { chunk: 2, gapMs: 5, delayMs: 30 });
+    const burst = MAX_SESSIONS + 4;
+    const together = await Promise.all(Array.from({ length: burst }, () => turn(primary)));
     for (const t of together) {
       expect(t.failure).to.equal(undefined);
       expect(t.text).to.equal('동시에 답합니다');
       expect(t.events.at(-2)).to.deep.include({ type: 'messageStop' });
     }
-    expect(fake.requests).to.have.length(10);
-    expect(fake.sessionsOpened - before).to.equal(1);
+    expect(fake.requests).to.have.length(burst);
+    expect(fake.sessionsOpened - before).to.equal(MAX_SESSIONS);
+    // Once the burst is over, calls one at a time keep to the first session again: nothing new is opened.
+    fake.responder = () => reply.text('OK');
+    for (let i = 0; i < 3; i++) expect((await turn(primary)).text).to.equal('OK');
+    expect(fake.sessionsOpened - before).to.equal(MAX_SESSIONS);
   });
 
   it('an abort mid-answer ends that call without messageStop and leaves the session to the next call', async () => {
