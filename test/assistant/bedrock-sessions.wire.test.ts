@@ -63,7 +63,10 @@ describe('Bedrock adapter: ConverseStream calls share a few kept-alive HTTP/2 se
   });
 
   it('an abort mid-answer ends that call without messageStop and leaves the session to the next call', async () => {
-    const before = fake.sessionsOpened;
+    // A call first, so the aborted one runs on the client's cached middleware stack (the signal rides on the input).
+    expect(client.config.cacheMiddleware).to.equal(true);
+    expect((await turn(primary)).text).to.equal('OK');
+    const before = fake.sessionsOpened - 1;
     fake.responder = () => reply.text('a long answer that is cut off part way', { chunk: 4, gapMs: 30 });
     const controller = new AbortController();
     const events: ModelEvent[] = [];

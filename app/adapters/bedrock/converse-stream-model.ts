@@ -20,6 +20,7 @@ import {
 } from '../../assistant/model.js';
 import { ttftMark } from '../../shared/ttft-trace.js';
 import { SessionPoolHttp2Handler } from './session-pool-handler.js';
+import { useInputAbortSignals, withAbortSignal } from './call-signal.js';
 import {
   JsonFragments,
   preserializedInput,
@@ -42,12 +43,15 @@ export function createBedrockClient(
     region,
     maxAttempts: 1,
     requestHandler: new SessionPoolHttp2Handler(),
+    // The stack is resolved once per command class, not per call (calls carry their abort signal on the input).
+    cacheMiddleware: true,
     ...(credentials ? { credentials } : {}),
   });
   // The SDK's logger middleware copies every request through its sensitive-data filter even when nothing logs it;
   // with a ~20 KB prompt per call that is measurable CPU on the path to the first token. The app logs its own way.
   client.middlewareStack.remove('loggerMiddleware');
   usePreserializedBodies(client);
+  useInputAbortSignals(client);
   return client;
 }
 
@@ -79,8 +83,8 @@ export class ConverseStreamModel implements ChatModel {
     let output: AsyncIterable<ConverseStreamOutput> | undefined;
     try {
       ttftMark('modelSend');
-      const command = new ConverseStreamCommand(preserializedInput(this.id, this.bodyBytes(request)));
-      const response = await this.client.send(command, { abortSignal: signal });
+      const input = withAbortSignal(preserializedInput(this.id, this.bodyBytes(request)), signal);
+      const response = await this.client.send(new ConverseStreamCommand(input));
       output = response.stream;
     } catch (error) {
       throw failureOf(error);

@@ -1,5 +1,6 @@
 import { NodeHttp2Handler, type NodeHttp2HandlerOptions } from '@smithy/node-http-handler';
 import { ttftMark } from '../../shared/ttft-trace.js';
+import { abortSignalOf } from './call-signal.js';
 
 type Handle = NodeHttp2Handler['handle'];
 
@@ -55,7 +56,8 @@ export class SessionPoolHttp2Handler {
     const lane = this.pick();
     const handler = lane.handler;
     lane.waiting++;
-    const response = handler.handle(request, { ...options, isEventStream: false }).then(
+    const abortSignal = abortSignalOf(request) ?? options?.abortSignal;
+    const response = handler.handle(request, { ...options, abortSignal, isEventStream: false }).then(
       (answered) => {
         lane.waiting--;
         return answered;
