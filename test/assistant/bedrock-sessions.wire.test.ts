@@ -62,6 +62,26 @@ describe('Bedrock adapter: ConverseStream calls share a few kept-alive HTTP/2 se
     expect(fake.sessionsOpened - before).to.equal(MAX_SESSIONS);
   });
 
+  it('on the cached middleware stack, calls one after another and at once each get their own invocation id, signature and body, and no header grows', async () => {
+    const sent: Record<string, string>[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        sent.push({ ...(args.request as { headers: Record<string, string> }).headers });
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'captureHeadersForTest' },
+    );
+    for (let i = 0; i < 3; i++) expect((await turn(primary)).text).to.equal('OK');
+    const together = await Promise.all(Array.from({ length: 4 }, () => turn(primary)));
+    for (const t of together) expect(t.text).to.equal('OK');
+    expect(sent).to.have.length(7);
+    expect(new Set(sent.map((h) => h['amz-sdk-invocation-id'])).size).to.equal(7);
+    expect(new Set(sent.map((h) => h.authorization)).size).to.equal(7);
+    expect(new Set(sent.map((h) => JSON.stringify(Object.keys(h).sort()))).size).to.equal(1);
+    expect(new Set(sent.map((h) => h['user-agent'])).size).to.equal(1);
+    expect(fake.requests.map((r) => r.userText)).to.deep.equal(Array(7).fill('안녕하세요'));
+  });
+
   it('an abort mid-answer ends that call without messageStop and leaves the session to the next call', async () => {
     // A call first, so the aborted one runs on the client's cached middleware stack (the signal rides on the input).
     expect(client.config.cacheMiddleware).to.equal(true);
