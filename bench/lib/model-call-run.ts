@@ -37,6 +37,8 @@ function variants(): Variant[] {
   prepared.middlewareStack.remove('loggerMiddleware');
   usePreserializedBodies(prepared);
   const app = createBedrockClient('ap-northeast-2', CREDENTIALS);
+  const uncached = createBedrockClient('ap-northeast-2', CREDENTIALS);
+  (uncached.config as { cacheMiddleware?: boolean }).cacheMiddleware = false; // the stack resolved per call
   const model = new ConverseStreamModel(app, MODEL_ID);
   // Each command is built from the request per call, as the adapter does (the mapping is part of the cost).
   return [
@@ -52,7 +54,12 @@ function variants(): Variant[] {
       command: () => new ConverseStreamCommand(preserializedInput(MODEL_ID, model.bodyBytes(request))),
     },
     {
-      name: '+ shared session (the app)',
+      name: '+ session pool',
+      client: uncached,
+      command: () => new ConverseStreamCommand(preserializedInput(MODEL_ID, model.bodyBytes(request))),
+    },
+    {
+      name: '+ cached stack (the app)',
       client: app,
       command: () => new ConverseStreamCommand(preserializedInput(MODEL_ID, model.bodyBytes(request))),
     },
