@@ -46,8 +46,17 @@ describe('Bedrock adapter: ConverseStream calls share a few kept-alive HTTP/2 se
 
   it('a burst of calls spreads over several sessions, never more than MAX_SESSIONS, and every answer is whole', async () => {
     const before = fake.sessionsOpened;
-    fake.responder = () => reply.text('동시에 답합니다', { chunk: 2, gapMs: 5, delayMs: 30 });
     const burst = MAX_SESSIONS + 4;
+    // No call is answered before the whole burst has arrived, so every call finds the calls before it still waiting
+    // (however slowly a loaded machine sends them).
+    let arrived = 0;
+    let release!: () => void;
+    const allArrived = new Promise<void>((resolve) => (release = resolve));
+    fake.responder = async () => {
+      if (++arrived === burst) release();
+      await allArrived;
+      return reply.text('동시에 답합니다', { chunk: 2, gapMs: 5 });
+    };
     const together = await Promise.all(Array.from({ length: burst }, () => turn(primary)));
     for (const t of together) {
       expect(t.failure).to.equal(undefined);
