@@ -112,7 +112,11 @@ async function sentBody(send: (db: DynamoDBDocumentClient) => Promise<unknown>):
   let body: unknown;
   db.middlewareStack.add(
     (next) => async (args) => {
-      body = JSON.parse(String((args.request as { body?: unknown }).body));
+      const raw = (args.request as { body?: unknown }).body;
+      const bytes = raw as Uint8Array;
+      body = JSON.parse(
+        typeof raw === 'string' ? raw : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+      );
       return next(args);
     },
     { step: 'build', name: 'captureBody' },
