@@ -1,9 +1,4 @@
-import {
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-  type AttributeValue,
-  type TransactWriteItem,
-} from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type AttributeValue, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   DeleteCommand,
@@ -38,6 +33,7 @@ import { queryAll } from './paginate.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
 import { TABLES, type TableNames } from './tables.js';
 import { refusedOrRaced } from './transactions.js';
+import { sendWireTransaction } from './wire-transactions.js';
 
 /** Seat items outlive their hold's expiry by a day before TTL collects them: longer than any DR grace window. */
 const SEAT_ITEM_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -425,11 +421,12 @@ export class DynamoBookingStore implements BookingStore {
 
   /**
    * A transaction already in wire form (`toWireTransactItem`), sent as the low-level command through the same client
-   * (same middleware, so call tracing sees it): the document client's generic marshalling walk and its second
-   * middleware resolution per send are skipped on the hold and confirm path.
+   * (same middleware, so call tracing sees it) with its middleware stack resolved once (`sendWireTransaction`): the
+   * document client's generic marshalling walk and its per-send stack resolutions are skipped on the hold and confirm
+   * path.
    */
   private async transactWire(items: TransactWriteItem[]): Promise<void> {
-    await this.db.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await sendWireTransaction(this.db, items);
   }
 
   private endHold(hold: Pick<Hold, 'holdId' | 'userId' | 'status'>, status: 'RELEASED', at: EpochMs): TransactItem {
