@@ -41,6 +41,7 @@ import { kstDateOf } from '../../app/shared/time.js';
 import { admissionHoldWireItem } from '../../app/adapters/dynamodb/queue-conditions.js';
 import { toWireTransactItem, type DocumentTransactItem } from '../../app/adapters/dynamodb/attribute-values.js';
 import { createDynamoClient } from '../../app/adapters/dynamodb/client.js';
+import { sendWireTransaction } from '../../app/adapters/dynamodb/wire-transactions.js';
 import { pairedMeanDifference, percentileDifference, verdict, type Interval } from './paired.js';
 import { summarize, type LatencySummary } from './stats.js';
 import { mainThreadCpuMicros, processThreadsCpuMicros } from './thread-cpu.js';
@@ -109,17 +110,20 @@ export interface GateCost {
   };
   /**
    * The levers on the SDK's share of every hold (gated or not), CPU µs per send of the gated hold's transaction:
-   * through the document client as before, in wire form through the same client (now), and in wire form through a
-   * client with `cacheMiddleware`; the savings paired.
+   * through the document client as before, in wire form, in wire form with the stack resolved once (now), and through
+   * a client with the SDK's `cacheMiddleware`; the savings paired.
    */
   readonly paths: {
     readonly rounds: number;
     readonly items: number;
     readonly document: number;
     readonly wire: number;
-    readonly cached: number;
+    readonly reused: number;
+    readonly sdkCached: number;
     readonly wireSaves: Interval;
-    readonly cacheSaves: Interval;
+    readonly reuseSaves: Interval;
+    readonly totalSaves: Interval;
+    readonly reusedVsSdk: Interval;
   };
   /** The gate's own work: the check and the extra transaction item in tight loops, and the check after a hold. */
   readonly pieces: { readonly checkHot: number; readonly itemHot: number; readonly checkCold: number };
@@ -563,31 +567,33 @@ async function sdkShares(stub: StubbedHolds): Promise<GateCost['sdk']> {
 /**
  * 6. The levers on the SDK's share of every hold, per send of the gated hold's own transaction (as captured; stubbed):
  * - `document`: as the store sent it before — plain values, marshalled by the document client (`TransactWriteCommand`);
- * - `wire`: as it sends it now — the same items through the app's marshaller (`toWireTransactItem`, timed with the
- *   send) as the low-level `TransactWriteItemsCommand` through the same client;
- * - `cached`: the same wire items through a low-level client with the SDK's `cacheMiddleware` (its resolved middleware
- *   stack cached per command class; the document client refuses that option, so only a separate client can have it).
- * Paired rounds, the three in rotating order, main-thread CPU per send.
+ * - `wire`: the same items through the app's marshaller (`toWireTransactItem`, timed with the send) as the low-level
+ *   `TransactWriteItemsCommand` through the same client, its middleware stack resolved on every send;
+ * - `reused`: as the store sends it now — wire form, the stack resolved once (`sendWireTransaction`);
+ * - `sdkCached`: wire form through a separate low-level client with the SDK's own `cacheMiddleware` (the reference
+ *   for `reused`; the document client refuses that option).
+ * Paired rounds, the four in rotating order, main-thread CPU per send.
  */
 async function transactionPaths(stub: StubbedHolds, endpoint: string): Promise<GateCost['paths']> {
   stub.delayMs = 0;
   const documentItems = (stub.gatedTransaction.TransactItems ?? []).map(documentFormOf);
-  const cachedClient = createDynamoClient({ region: 'ap-northeast-2', endpoint });
-  (cachedClient.config as { cacheMiddleware?: boolean; requestHandler: unknown }).cacheMiddleware = true;
-  (cachedClient.config as { requestHandler: unknown }).requestHandler = stub.requestHandler;
+  const sdkCachedClient = createDynamoClient({ region: 'ap-northeast-2', endpoint });
+  (sdkCachedClient.config as { cacheMiddleware?: boolean }).cacheMiddleware = true;
+  (sdkCachedClient.config as { requestHandler: unknown }).requestHandler = stub.requestHandler;
+  const wire = () => documentItems.map(toWireTransactItem);
   const send = {
     document: () => stub.db.send(new TransactWriteCommand({ TransactItems: documentItems })),
-    wire: () => stub.db.send(new TransactWriteItemsCommand({ TransactItems: documentItems.map(toWireTransactItem) })),
-    cached: () =>
-      cachedClient.send(new TransactWriteItemsCommand({ TransactItems: documentItems.map(toWireTransactItem) })),
+    wire: () => stub.db.send(new TransactWriteItemsCommand({ TransactItems: wire() })),
+    reused: () => sendWireTransaction(stub.db, wire()),
+    sdkCached: () => sdkCachedClient.send(new TransactWriteItemsCommand({ TransactItems: wire() })),
   };
-  const kinds = ['document', 'wire', 'cached'] as const;
+  const kinds = ['document', 'wire', 'reused', 'sdkCached'] as const;
   const rounds = 150;
   const perRound = 20;
   const warm = 10;
-  const cpu = { document: [] as number[], wire: [] as number[], cached: [] as number[] };
+  const cpu = { document: [] as number[], wire: [] as number[], reused: [] as number[], sdkCached: [] as number[] };
   for (let round = 0; round < warm + rounds; round++) {
-    const order = [...kinds.slice(round % 3), ...kinds.slice(0, round % 3)];
+    const order = [...kinds.slice(round % 4), ...kinds.slice(0, round % 4)];
     for (const kind of round % 2 === 0 ? order : order.reverse()) {
       const t0 = mainThreadCpuMicros() ?? process.cpuUsage().user;
       for (let i = 0; i < perRound; i++) await send[kind]();
@@ -595,15 +601,19 @@ async function transactionPaths(stub: StubbedHolds, endpoint: string): Promise<G
       if (round >= warm) cpu[kind].push((t1 - t0) / perRound);
     }
   }
-  cachedClient.destroy();
+  sdkCachedClient.destroy();
+  const mean = (xs: number[]) => summarize(xs).mean;
   return {
     rounds,
     items: documentItems.length,
-    document: summarize(cpu.document).mean,
-    wire: summarize(cpu.wire).mean,
-    cached: summarize(cpu.cached).mean,
+    document: mean(cpu.document),
+    wire: mean(cpu.wire),
+    reused: mean(cpu.reused),
+    sdkCached: mean(cpu.sdkCached),
     wireSaves: pairedMeanDifference(cpu.document, cpu.wire),
-    cacheSaves: pairedMeanDifference(cpu.wire, cpu.cached),
+    reuseSaves: pairedMeanDifference(cpu.wire, cpu.reused),
+    totalSaves: pairedMeanDifference(cpu.document, cpu.reused),
+    reusedVsSdk: pairedMeanDifference(cpu.reused, cpu.sdkCached),
   };
 }
 
@@ -672,8 +682,9 @@ export function formatGateCost(cost: GateCost): string {
     `    latency per hold: with gate p50 ${fmt(local.latencyMs.gated.p50, 2)} ms, p99 ${fmt(local.latencyMs.gated.p99, 2)} ms | without p50 ${fmt(local.latencyMs.plain.p50, 2)} ms, p99 ${fmt(local.latencyMs.plain.p99, 2)} ms | added p50 ${interval(local.p50Added, 2, 'ms')}, p99 ${interval(local.p99Added, 2, 'ms')}`,
     `  where the SDK's share goes (the hold's own transaction sent through our client, stubbed, ${fmt(sdk.transactionMicros, 0)} µs CPU per send; ${sdk.rounds} paired rounds, scaled ×10):`,
     `    one more transaction item (the admission Update): ${interval(sdk.perItem, 1, 'µs')} | one more middleware entry on a command: ${interval(sdk.perMiddlewareEntry, 1, 'µs')}`,
-    `  the hold's transaction (${paths.items} items) per send, CPU (stubbed; ${paths.rounds} paired rounds of 20): document client ${fmt(paths.document, 0)} µs | wire form, same client ${fmt(paths.wire, 0)} µs | wire form, cacheMiddleware client ${fmt(paths.cached, 0)} µs`,
-    `    wire form saves ${interval(paths.wireSaves, 1, 'µs')} per send; cacheMiddleware saves a further ${interval(paths.cacheSaves, 1, 'µs')}`,
+    `  the hold's own transaction (${paths.items} items) per send, main-thread CPU (stubbed; ${paths.rounds} paired rounds of 20):`,
+    `    document client (before) ${fmt(paths.document, 0)} µs | wire form ${fmt(paths.wire, 0)} µs | wire form, stack resolved once (now) ${fmt(paths.reused, 0)} µs | SDK cacheMiddleware client ${fmt(paths.sdkCached, 0)} µs`,
+    `    saved per send: wire form ${interval(paths.wireSaves, 1, 'µs')} + stack reused ${interval(paths.reuseSaves, 1, 'µs')} = ${interval(paths.totalSaves, 1, 'µs')}; now vs the SDK's cache ${interval(paths.reusedVsSdk, 1, 'µs')}`,
     `  the gate's own work: the check ${fmt(pieces.checkHot, 1)} µs in a tight loop, ${fmt(pieces.checkCold, 1)} µs (median) right after a hold; the transaction item ${fmt(pieces.itemHot, 1)} µs in a tight loop`,
   ].join('\n');
 }
