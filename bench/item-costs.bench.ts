@@ -7,13 +7,14 @@
  *
  *   npx tsx bench/item-costs.bench.ts [--ops 200] [--rounds 8] [--clients 8]
  */
+import { CreateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { DynamoBookingStore } from '../app/adapters/dynamodb/booking-store.js';
 import { createDocumentClient, createDynamoClient } from '../app/adapters/dynamodb/client.js';
-import { ensureTables } from '../app/adapters/dynamodb/create-tables.js';
+import { createTableInput, ensureTables } from '../app/adapters/dynamodb/create-tables.js';
 import { keys, ttlSeconds } from '../app/adapters/dynamodb/keys.js';
-import { tableNamesFor, type TableNames } from '../app/adapters/dynamodb/tables.js';
+import { TABLES, tableNamesFor, type TableDefinition, type TableNames } from '../app/adapters/dynamodb/tables.js';
 import { parseSeatId, seatLabel } from '../app/catalog/seats.js';
 import { startDynamoLocal } from '../app/adapters/local/dynamodb-local.js';
 import type { AuditEntry, Hold, PricedSeat, Reservation } from '../app/booking/model.js';
@@ -139,7 +140,16 @@ async function main(): Promise<number> {
   const local = await startDynamoLocal();
   try {
     const tables = tableNamesFor(`itemcost-${process.pid}`);
-    await ensureTables(createDynamoClient({ region: REGION, endpoint: local.endpoint }), tables);
+    const admin = createDynamoClient({ region: REGION, endpoint: local.endpoint });
+    await ensureTables(admin, tables);
+    // The same bookings table with every index projecting only keys, for the "indexes KEYS_ONLY" shapes.
+    const keysOnly = { ...tables, bookings: `${tables.bookings}-keys-only` };
+    const keysOnlyBookings: TableDefinition = {
+      ...TABLES.bookings,
+      globalSecondaryIndexes: TABLES.bookings.globalSecondaryIndexes.map((i) => ({ ...i, projection: 'KEYS_ONLY' })),
+    };
+    await admin.send(new CreateTableCommand(createTableInput(keysOnly.bookings, keysOnlyBookings)));
+    await waitUntilTableExists({ client: admin, maxWaitTime: 60 }, { TableName: keysOnly.bookings });
     const db = createDocumentClient({ region: REGION, endpoint: local.endpoint });
     let drop: Shape | undefined;
     db.middlewareStack.add(
@@ -153,7 +163,8 @@ async function main(): Promise<number> {
     );
     // No catalog: nothing measured here reads a hold or reservation back through the store.
     const store = new DynamoBookingStore(db, tables, { getPerformance: () => Promise.resolve(undefined) });
-    const shapes = (await defineShapes(db, store, tables)).filter((s) => !only || only.test(s.name));
+    const keysOnlyStore = new DynamoBookingStore(db, keysOnly, { getPerformance: () => Promise.resolve(undefined) });
+    const shapes = (await defineShapes(db, store, tables, keysOnlyStore)).filter((s) => !only || only.test(s.name));
     const setDrop = (d: Shape | undefined) => (drop = d);
     const jvm = local.pid;
     const cpu = new Map(shapes.map((s) => [s.name, { ms: 0, ops: 0, perRound: [] as number[] }]));
@@ -265,18 +276,19 @@ async function defineShapes(
   db: DynamoDBDocumentClient,
   store: DynamoBookingStore,
   tables: TableNames,
+  keysOnlyStore: DynamoBookingStore,
 ): Promise<Shape[]> {
-  const createHold = async (hold: Hold) => {
+  const createHold = async (hold: Hold, on = store) => {
     const entries = [audit(hold.holdId, 'HOLD_CREATED', hold.userId, { seatIds: hold.seats.map((s) => s.seatId) })];
-    await store.createHold({ hold, pointer: NO_LIVE_HOLD, now: Date.now(), audit: entries });
+    await on.createHold({ hold, pointer: NO_LIVE_HOLD, now: Date.now(), audit: entries });
   };
-  const confirm = async (hold: Hold) => {
+  const confirm = async (hold: Hold, on = store) => {
     const reservation = reservationOf(hold);
     const entry = audit(reservation.reservationId, 'RESERVATION_CONFIRMED', hold.userId, {
       holdId: hold.holdId,
       total: reservation.total,
     });
-    if (!(await store.confirmHold({ hold, reservation, now: Date.now(), audit: entry }))) {
+    if (!(await on.confirmHold({ hold, reservation, now: Date.now(), audit: entry }))) {
       throw new Error('confirm refused');
     }
   };
@@ -404,6 +416,17 @@ async function defineShapes(
       ...confirmShape('confirm: app, reservation not in byUser index'),
       change: (item) =>
         isReservation(item) && item.Put ? { Put: { ...item.Put, Item: withoutKeys(item.Put.Item!, 'gsi1') } } : item,
+    },
+    // The same transactions on a bookings table whose indexes project KEYS_ONLY (what each index copy really costs).
+    { name: 'hold: app, indexes KEYS_ONLY', op: () => createHold(newHold(), keysOnlyStore) },
+    {
+      name: 'confirm: app, indexes KEYS_ONLY',
+      prepare: async () => {
+        const hold = newHold();
+        await createHold(hold, keysOnlyStore);
+        return hold;
+      },
+      op: (hold) => confirm(hold as Hold, keysOnlyStore),
     },
     {
       name: 'single: audit PutItem',
