@@ -28,6 +28,7 @@ import { payableCondition, takeableCondition } from './conditions.js';
 import { admissionConfirmUpdate, admissionHoldUpdate } from './queue-conditions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { toHoldSummary, toSeatRecord, toStoredHold, toStoredReservation, type Stored } from './items.js';
+import { itemsNamedBy } from './index-items.js';
 import { queryAll } from './paginate.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
 import { TABLES, type TableNames } from './tables.js';
@@ -256,21 +257,28 @@ export class DynamoBookingStore implements BookingStore {
           : undefined,
       }),
     );
+    const items = await itemsNamedBy(this.db, this.tables.bookings, page.Items ?? []);
     return {
-      items: await Promise.all((page.Items ?? []).map((item) => this.labelledReservation(toStoredReservation(item)))),
+      items: await Promise.all(items.map((item) => this.labelledReservation(toStoredReservation(item)))),
       nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
     };
   }
 
   async listRecoveredHolds(userId: string): Promise<readonly Hold[]> {
-    const items = await queryAll(this.db, {
+    const entries = await queryAll(this.db, {
       TableName: this.tables.bookings,
       IndexName: 'byUser',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.recoveredHoldsOf(userId) },
       ScanIndexForward: false,
     });
-    return Promise.all(items.map((item) => this.labelledHold(toStoredHold(item))));
+    // Read back consistently, so a hold paid since the index was updated is seen as paid.
+    const items = await itemsNamedBy(this.db, this.tables.bookings, entries);
+    return Promise.all(
+      items
+        .filter((item) => item.gsi1pk === keys.recoveredHoldsOf(userId))
+        .map((i) => this.labelledHold(toStoredHold(i))),
+    );
   }
 
   async cancelReservation(reservation: Reservation, cancellation: Cancellation, audit: AuditEntry): Promise<boolean> {
@@ -316,7 +324,9 @@ export class DynamoBookingStore implements BookingStore {
         }),
       ),
     );
-    return Promise.all(shards.flat().map((item) => this.labelledHold(toStoredHold(item))));
+    // The caller re-checks each hold's status (and recovery is conditional on it), so what was read is only a list.
+    const items = await itemsNamedBy(this.db, this.tables.bookings, shards.flat());
+    return Promise.all(items.map((item) => this.labelledHold(toStoredHold(item))));
   }
 
   async recoverHold(hold: Hold, graceUntil: EpochMs, audit: AuditEntry): Promise<boolean> {
