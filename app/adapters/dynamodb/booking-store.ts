@@ -28,7 +28,7 @@ import { payableCondition, takeableCondition } from './conditions.js';
 import { admissionConfirmUpdate, admissionHoldUpdate } from './queue-conditions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { toHoldSummary, toSeatRecord, toStoredHold, toStoredReservation, type Stored } from './items.js';
-import { itemsNamedBy } from './index-items.js';
+import { bookingsItemsOf } from './index-items.js';
 import { queryAll } from './paginate.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
 import { TABLES, type TableNames } from './tables.js';
@@ -257,7 +257,7 @@ export class DynamoBookingStore implements BookingStore {
           : undefined,
       }),
     );
-    const items = await itemsNamedBy(this.db, this.tables.bookings, page.Items ?? []);
+    const items = await bookingsItemsOf(this.db, this.tables.bookings, 'byUser', page.Items ?? []);
     return {
       items: await Promise.all(items.map((item) => this.labelledReservation(toStoredReservation(item)))),
       nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
@@ -272,8 +272,8 @@ export class DynamoBookingStore implements BookingStore {
       ExpressionAttributeValues: { ':pk': keys.recoveredHoldsOf(userId) },
       ScanIndexForward: false,
     });
-    // Read back consistently, so a hold paid since the index was updated is seen as paid.
-    const items = await itemsNamedBy(this.db, this.tables.bookings, entries);
+    // Read back (KEYS_ONLY) consistently, a hold paid since the index was updated no longer carries the index key.
+    const items = await bookingsItemsOf(this.db, this.tables.bookings, 'byUser', entries);
     return Promise.all(
       items
         .filter((item) => item.gsi1pk === keys.recoveredHoldsOf(userId))
@@ -325,7 +325,7 @@ export class DynamoBookingStore implements BookingStore {
       ),
     );
     // The caller re-checks each hold's status (and recovery is conditional on it), so what was read is only a list.
-    const items = await itemsNamedBy(this.db, this.tables.bookings, shards.flat());
+    const items = await bookingsItemsOf(this.db, this.tables.bookings, 'liveHolds', shards.flat());
     return Promise.all(items.map((item) => this.labelledHold(toStoredHold(item))));
   }
 

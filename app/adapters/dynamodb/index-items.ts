@@ -1,4 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLES } from './tables.js';
 
 type Item = Record<string, unknown>;
 
@@ -7,12 +8,27 @@ const KEYS_PER_BATCH = 100;
 /** Rounds of a batch before keys DynamoDB keeps leaving unprocessed (throttling) fail the read. */
 const UNPROCESSED_ROUNDS = 6;
 
+type BookingsIndex = (typeof TABLES.bookings.globalSecondaryIndexes)[number]['name'];
+
+/**
+ * The bookings items a query of `index` found: the entries themselves when the index projects ALL, else the items
+ * they name, read back (`itemsNamedBy`). The projection is read from the one table definition, so changing it there
+ * is the whole change (docs/architecture.md, hold path, point 7).
+ */
+export function bookingsItemsOf(
+  db: DynamoDBDocumentClient,
+  table: string,
+  index: BookingsIndex,
+  entries: readonly Item[],
+): Promise<Item[]> {
+  const projection = TABLES.bookings.globalSecondaryIndexes.find((i) => i.name === index)!.projection;
+  return projection === 'ALL' ? Promise.resolve([...entries]) : itemsNamedBy(db, table, entries);
+}
+
 /**
  * The table items that the entries of a `KEYS_ONLY` index query name (their `pk`/`sk`), in the query's order, read
  * strongly consistently with BatchGetItem (≤ 100 keys a request, requests in parallel). An item gone since the index
- * was read is left out. The indexes of the bookings table project keys only: each index copy of a whole hold or
- * reservation cost a write on the hold path, while their readers (DR recovery, "my reservations") are rare or
- * small (docs/architecture.md, "Index projections").
+ * was read is left out.
  */
 export async function itemsNamedBy(
   db: DynamoDBDocumentClient,

@@ -16,7 +16,7 @@ export interface IndexDefinition {
   readonly sortKey?: KeyAttribute;
   /**
    * ALL keeps an index read to one round trip but copies the whole item on every write that touches the index;
-   * KEYS_ONLY copies only the keys, and its readers fetch the items (docs/architecture.md, "Index projections").
+   * KEYS_ONLY copies only the keys, and its readers fetch the items (docs/architecture.md, hold path, point 7).
    */
   readonly projection: 'ALL' | 'KEYS_ONLY';
 }
@@ -53,12 +53,12 @@ export const TABLES = {
   bookings: {
     purpose:
       'Seat state (one item per schedule and seat), holds, reservations and the per-user active-hold pointer. ' +
-      'byUser lists a user’s reservations newest first; liveHolds (sharded, sparse) finds holds for DR recovery. ' +
-      'Both project keys only: the hold path writes them, their readers are rare and fetch the items.',
+      'byUser lists a user’s reservations newest first; liveHolds (sharded, sparse) finds holds for DR recovery and ' +
+      'projects keys only: every hold writes it, its one reader (a failover) is rare and fetches the items.',
     partitionKey: S('pk'),
     sortKey: S('sk'),
     globalSecondaryIndexes: [
-      { name: 'byUser', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'KEYS_ONLY' },
+      { name: 'byUser', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'ALL' },
       { name: 'liveHolds', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk'), projection: 'KEYS_ONLY' },
     ],
     ttlAttribute: 'ttl',
