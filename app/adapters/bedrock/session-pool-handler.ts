@@ -39,7 +39,8 @@ interface Lane {
  * A session that dies without telling anyone (a half-open TCP connection) would otherwise be reused forever: every
  * call on it fails before a response (the assistant's first-event timeout aborts it). So a call that fails before
  * its response retires its lane's handler: the lane's next call opens a fresh session, and the old handler's
- * sessions finish the streams they carry and close once idle.
+ * sessions finish the streams they carry and close once idle. A call that failed because its session was already going
+ * away (`neverSent`) is sent once more on the fresh one: the server never saw it, and the person should not see it fail.
  */
 export class SessionPoolHttp2Handler {
   readonly metadata = { handlerProtocol: 'h2' };
@@ -53,21 +54,26 @@ export class SessionPoolHttp2Handler {
   ) {}
 
   handle(...[request, options]: Parameters<Handle>): ReturnType<Handle> {
-    const lane = this.pick();
-    const handler = lane.handler;
-    lane.waiting++;
     const abortSignal = abortSignalOf(request) ?? options?.abortSignal;
-    const response = handler.handle(request, { ...options, abortSignal, isEventStream: false }).then(
-      (answered) => {
-        lane.waiting--;
-        return answered;
-      },
-      (error: unknown) => {
-        lane.waiting--;
-        this.retire(lane, handler);
-        throw error;
-      },
-    );
+    const send = (retried: boolean): ReturnType<Handle> => {
+      const lane = this.pick();
+      const handler = lane.handler;
+      lane.waiting++;
+      return handler.handle(request, { ...options, abortSignal, isEventStream: false }).then(
+        (answered) => {
+          lane.waiting--;
+          return answered;
+        },
+        (error: unknown) => {
+          lane.waiting--;
+          this.retire(lane, handler);
+          // The request never left on a session that was going away: sending it once more on a fresh one is safe.
+          if (!retried && !abortSignal?.aborted && neverSent(error)) return send(true);
+          throw error;
+        },
+      );
+    };
+    const response = send(false);
     ttftMark('modelWritten'); // the end of the API's start of a message (the request is on a session)
     return response;
   }
@@ -129,4 +135,15 @@ export class SessionPoolHttp2Handler {
       this.retired.delete(handler);
     }, SESSION_IDLE_MS * 2).unref();
   }
+}
+
+/**
+ * Failures that prove the server never saw the request: the HEADERS frame (type 1) that opens the stream could not be
+ * sent, or the session was already closing when the stream was asked for. A kept-alive session the server has just
+ * torn down (idle timeout, GOAWAY) fails a call this way if the call starts before the client has noticed.
+ */
+function neverSent(error: unknown): boolean {
+  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+  if (code === 'ERR_HTTP2_INVALID_SESSION' || code === 'ERR_HTTP2_GOAWAY_SESSION') return true;
+  return typeof message === 'string' && message.startsWith('Frame type id 1 in stream');
 }
