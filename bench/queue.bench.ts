@@ -651,6 +651,10 @@ function report(
     `polls answered 429 (shed, Retry-After): ${line(summarize(tally.poll429))}`,
     `claims admitted: ${line(summarize(tally.claims))}`,
     `claims shed (429 OVERLOADED): ${line(summarize(tally.claim429))}; all refusals ${JSON.stringify(tally.claimRefusals)}`,
+    `the API's own answer time (from the request read off its socket to the last byte written; the times above add the wait in front of the process):`,
+    ...Object.entries(cpuAfter.answerTimes)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, summary]) => `  ${key}: ${line(summary)}`),
     `admitted per 60 s (server counter; configured ${n(args.rate)}/min; from the second minute after opening):`,
     ...windows,
     `API process: ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e6)} s CPU during the run (${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms per account), rss ${cpuAfter.rssMiB} MiB; DynamoDB calls ${JSON.stringify(calls)}`,
@@ -672,6 +676,7 @@ function report(
     `against the issue's goal (${n(waiters.length)} joins offered in ${args.offerSeconds} s):`,
     `  lost joins ${audit.lost}, duplicate places ${audit.duplicates}, moved on retry ${audit.moved + audit.failed}, other answers ${tally.joinOther} → ${audit.lost + audit.duplicates + audit.moved + audit.failed + tally.joinOther === 0 ? 'met' : 'NOT MET'}`,
     `  join p99: answered 200 ${fmt(summarize(tally.joinOk).p99)} ms, answered 429 ${fmt(summarize(tally.join429).p99)} ms; poll p99 ${fmt(summarize(tally.polls).p99)} ms; all placed ${fmt(offeredSpan / 1000)} s after the first`,
+    `  … of which the API's own answer time, p99: join 200 ${fmt(cpuAfter.answerTimes['join 200']?.p99 ?? NaN)} ms, join 429 ${fmt(cpuAfter.answerTimes['join 429']?.p99 ?? NaN)} ms, poll 200 ${fmt(cpuAfter.answerTimes['poll 200']?.p99 ?? NaN)} ms, claim 201 ${fmt(cpuAfter.answerTimes['claim 201']?.p99 ?? NaN)} ms`,
     `  admitted per 60 s within ±1 % of ${n(args.rate)}/min: ${deviations.length === 0 ? 'not measured (no whole minute)' : `${deviations.every((d) => Math.abs(d) <= 1) ? 'met' : 'NOT MET'} (${deviations.map((d) => `${d >= 0 ? '+' : ''}${fmt(d, 2)} %`).join(', ')})`}`,
     `  placement rate: ${fmt(waiters.length / Math.max(offeredSpan / 1000, 1e-3), 0)} joins/s from the first place to the last`,
     `  CPU per account (join, its retries, polls and claim): API ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms, DynamoDB Local's JVM ${fmt(jvmMs / waiters.length, 2)} ms`,
