@@ -4,6 +4,7 @@
  *
  *   npm run bench:queue -- [--joins 100000] [--offer-seconds 10] [--rate 6000] [--measure-minutes 3]
  *                          [--sockets 1024] [--resample 5000] [--gate-holds 1000] [--shed-answers 30000]
+ *                          [--window-minutes 10]
  *   (BENCH_CHILD_ARGS="--inspect=127.0.0.1:9310" adds Node flags to the API child, e.g. to profile it.)
  *
  * One run, on this machine: DynamoDB Local (one JVM), the API in a child process (as in production: HTTP, auth,

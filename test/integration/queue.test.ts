@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { lotteryPlaces, seedMatches } from '../../app/queue/lottery.js';
 import { bucketOf } from '../../app/queue/rules.js';
+import type { QueueEntry, QueueState } from '../../app/queue/model.js';
 import type { QueueService } from '../../app/queue/service.js';
 import { MINUTE } from '../support/builders.js';
 import { anotherInstance, createFixture, type Fixture } from '../support/fixture.js';
@@ -13,6 +14,20 @@ let accountCounter = 0;
 function users(_fx: Fixture, n: number, name: string): { userId: string }[] {
   accountCounter++;
   return Array.from({ length: n }, (_, i) => ({ userId: `${name}-${accountCounter}-${i}` }));
+}
+
+/** The store's claim write for a released entry, as the service would send it now. */
+function storeClaim(fx: Fixture, state: QueueState, entry: QueueEntry, tokenId: string) {
+  return fx.queueStore.claim({
+    entry,
+    position: entry.number,
+    bucketAt: bucketOf(state, entry.number)!.at,
+    region: state.writerRegion,
+    epoch: state.epoch,
+    tokenId,
+    now: fx.clock.now(),
+    expiresAt: fx.clock.now() + MINUTE,
+  });
 }
 
 /** Moves the clock one second and lets the writer tick, `seconds` times. */
@@ -242,17 +257,7 @@ describe('waiting room against DynamoDB Local', function () {
       fx.clock.advance(1_000);
       const first = joiners[0]!;
       const entry = (await fx.queueStore.getEntry(performance.id, first.userId))!;
-      const outcome = await fx.queueStore.claim({
-        entry,
-        position: entry.number,
-        bucketAt: bucketOf(state, entry.number)!.at,
-        region: state.writerRegion,
-        epoch: state.epoch,
-        tokenId: 'after-the-minute',
-        now: fx.clock.now(),
-        expiresAt: fx.clock.now() + MINUTE,
-      });
-      expect(outcome).to.equal('NO_BUDGET');
+      expect(await storeClaim(fx, state, entry, 'after-the-minute')).to.equal('NO_BUDGET');
       expect((await fx.queueStore.getState(performance.id, true))!.claimed).to.equal(0);
 
       // Minutes 2 and 3: every released waiter claims every second (the held-up claims arriving at once).
@@ -300,17 +305,7 @@ describe('waiting room against DynamoDB Local', function () {
       const entry = (await fx.queueStore.getEntry(performance.id, late.userId))!;
       const bucket = bucketOf(state, entry.number)!;
       const counter = countDynamoCalls(fx);
-      const outcome = await fx.queueStore.claim({
-        entry,
-        position: entry.number,
-        bucketAt: bucket.at,
-        region: state.writerRegion,
-        epoch: state.epoch,
-        tokenId: 'refused-token',
-        now: fx.clock.now(),
-        expiresAt: fx.clock.now() + MINUTE,
-      });
-      expect(outcome).to.equal('NO_BUDGET');
+      expect(await storeClaim(fx, state, entry, 'refused-token')).to.equal('NO_BUDGET');
       expect(counter.calls).to.deep.equal(['UpdateItemCommand:STATE']);
       const after = (await fx.queueStore.getState(performance.id, true))!;
       expect([after.claimed, after.buckets.find((b) => b.at === bucket.at)!.claims]).to.deep.equal([
