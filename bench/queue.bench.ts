@@ -493,7 +493,8 @@ async function sampleClaims(
   stop: number,
 ) {
   const samples: { at: number; claimed: number }[] = [];
-  while (Date.now() < stop) {
+  // Until just past `stop`, which ends the last measured minute: its closing sample is taken too.
+  while (Date.now() < stop + 1_500) {
     const { Item } = await db.send(
       new GetCommand({ TableName: tables.queue, Key: keys.queueState(eventId), ConsistentRead: true }),
     );
