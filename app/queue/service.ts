@@ -211,7 +211,7 @@ export class QueueService implements AdmissionGate {
     if (ctx.phase === 'CLOSED') throw queueClosed();
     const ref = ticket ? openTicket(this.deps.signer, ticket, { eventId, userId, now: ctx.now }) : undefined;
     // Budget already spent this tick: a released waiter retries later, without a read or a refused write.
-    if (ref && ctx.state && this.budgetSpent(eventId, ctx.state, ctx.now)) {
+    if (ref && ctx.state && this.budgetSpent(eventId, ctx.state)) {
       const resolved = resolvePlace(ref, ctx.state, this.lottery);
       if (resolved.kind === 'LINE' && resolved.position <= ctx.state.serving) throw this.noBudget(ctx);
     }
@@ -238,7 +238,7 @@ export class QueueService implements AdmissionGate {
     const bucket = bucketOf(state, resolved.position);
     if (!bucket || bucket.expiresAt <= ctx.now) throw turnExpired();
     if (ctx.phase !== 'OPEN') throw paused();
-    if (this.budgetSpent(eventId, state, ctx.now)) throw this.noBudget(ctx);
+    if (this.budgetSpent(eventId, state)) throw this.noBudget(ctx);
     const admission: Admission = {
       tokenId: randomUUID(),
       position: resolved.position,
@@ -280,16 +280,11 @@ export class QueueService implements AdmissionGate {
   }
 
   /**
-   * Whether the claims budget is known to be used up until the writer's next tick: the state says so (all claimed, or
-   * its admission minute is over), or a claim was refused for budget at the tick this state comes from. Claims then
-   * need no DynamoDB call to be told to wait.
+   * Whether the claims budget is known to be used up until the writer's next tick: the state says so, or a claim was
+   * refused for budget at the tick this state comes from. Claims then need no DynamoDB call to be told to wait.
    */
-  private budgetSpent(eventId: string, state: QueueState, now: EpochMs): boolean {
-    return (
-      state.claimed >= state.allowed ||
-      now >= state.minuteEndsAt ||
-      (this.budgetSpentAt.get(eventId) ?? -1) >= state.tickAt
-    );
+  private budgetSpent(eventId: string, state: QueueState): boolean {
+    return state.claimed >= state.allowed || (this.budgetSpentAt.get(eventId) ?? -1) >= state.tickAt;
   }
 
   private noBudget(ctx: Context): DomainError {
@@ -427,7 +422,6 @@ export class QueueService implements AdmissionGate {
       releasing: phase === 'OPEN' && draw !== undefined,
       admitPerMinute: onSale.admitPerMinute,
       windowMs: onSale.admissionWindowMinutes * 60_000,
-      opensAt: onSale.opensAt,
     });
     const applied = await this.deps.store.applyTick(eventId, plan, {
       tickAt: state.tickAt,
