@@ -499,8 +499,8 @@ async function sampleClaims(
       new GetCommand({ TableName: tables.queue, Key: keys.queueState(eventId), ConsistentRead: true }),
     );
     if (Item && Date.now() >= opensAt) samples.push({ at: Date.now(), claimed: Number(Item.claimed) });
-    // On the opening's millisecond: the writer's admission minutes start at the opening, so each measured minute is
-    // one of them, not a window up to a second off that takes claims from the next.
+    // On the opening's millisecond: the measured minutes are counted from the opening, so each window starts and ends
+    // on a minute boundary, not up to a second off (taking claims from the next minute).
     await sleep(1_000 - ((((Date.now() - opensAt) % 1_000) + 1_000) % 1_000));
   }
   return samples;
@@ -663,7 +663,7 @@ function report(
     ...Object.entries(cpuAfter.answerTimes)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, summary]) => `  ${key}: ${line(summary)}`),
-    `admitted per 60 s (server counter; configured ${n(args.rate)}/min; minutes counted from the opening, as the writer counts them; judged from the second):`,
+    `admitted per 60 s (server counter; configured ${n(args.rate)}/min; minutes counted from the opening; judged from the second):`,
     ...windows,
     `API process: ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e6)} s CPU during the run (${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms per account), rss ${cpuAfter.rssMiB} MiB; DynamoDB calls ${JSON.stringify(calls)}`,
     `DynamoDB Local's JVM: ${fmt(jvmMs / 1000)} s CPU during the run (${fmt(jvmMs / waiters.length, 2)} ms per account)`,
