@@ -3,8 +3,8 @@
  * place was issued twice, a retry moved a place, or the harness broke. See docs/benchmarks.md.
  *
  *   npm run bench:queue -- [--joins 100000] [--offer-seconds 10] [--rate 6000] [--measure-minutes 3]
- *                          [--sockets 1024] [--resample 5000] [--gate-holds 1000] [--shed-answers 30000]
- *                          [--window-minutes 10]
+ *                          [--sockets 1024] [--resample 5000] [--gate-holds 1000] [--gate-latency-holds 10000]
+ *                          [--shed-answers 30000] [--window-minutes 10]
  *   (BENCH_CHILD_ARGS="--inspect=127.0.0.1:9310" adds Node flags to the API child, e.g. to profile it.)
  *
  * One run, on this machine: DynamoDB Local (one JVM), the API in a child process (as in production: HTTP, auth,
@@ -59,6 +59,8 @@ const DEFAULTS = {
   sockets: 1_024,
   resample: 5_000,
   gateHolds: 1_000,
+  /** Stubbed holds of each kind for the p99 comparison: enough pairs that its interval can resolve 1 ms. */
+  gateLatencyHolds: 10_000,
   shedAnswers: 30_000,
   windowMinutes: 10,
 };
@@ -71,6 +73,7 @@ const FLAGS: Record<string, keyof Args> = {
   '--sockets': 'sockets',
   '--resample': 'resample',
   '--gate-holds': 'gateHolds',
+  '--gate-latency-holds': 'gateLatencyHolds',
   '--shed-answers': 'shedAnswers',
   '--window-minutes': 'windowMinutes',
 };
@@ -143,6 +146,7 @@ async function main(): Promise<number> {
         endpoint: local.endpoint,
         tablePrefix: prefix,
         holds: args.gateHolds,
+        latencyHolds: args.gateLatencyHolds,
         jvmPid: local.pid,
         log: (l) => console.log(l),
       });

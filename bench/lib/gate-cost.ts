@@ -24,15 +24,24 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  TransactWriteItemsCommand,
+  type AttributeValue,
+  type TransactWriteItem,
+  type TransactWriteItemsCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { composeApi, type ComposedApi } from '../../app/compose.js';
 import { loadConfig } from '../../app/config.js';
 import { demoPerformances, demoVenues, sellableSeats, type Performance } from '../../app/catalog/index.js';
 import { DR_INACTIVE } from '../../app/booking/dr.js';
 import { ManualClock, systemClock } from '../../app/shared/clock.js';
 import { kstDateOf } from '../../app/shared/time.js';
-import { admissionHoldUpdate } from '../../app/adapters/dynamodb/queue-conditions.js';
+import { admissionHoldWireItem } from '../../app/adapters/dynamodb/queue-conditions.js';
+import { toWireTransactItem, type DocumentTransactItem } from '../../app/adapters/dynamodb/attribute-values.js';
+import { createDynamoClient } from '../../app/adapters/dynamodb/client.js';
+import { sendWireTransaction } from '../../app/adapters/dynamodb/wire-transactions.js';
 import { pairedMeanDifference, percentileDifference, verdict, type Interval } from './paired.js';
 import { summarize, type LatencySummary } from './stats.js';
 import { mainThreadCpuMicros, processThreadsCpuMicros } from './thread-cpu.js';
@@ -99,6 +108,23 @@ export interface GateCost {
     readonly perItem: Interval;
     readonly perMiddlewareEntry: Interval;
   };
+  /**
+   * The levers on the SDK's share of every hold (gated or not), CPU µs per send of the gated hold's transaction:
+   * through the document client as before, in wire form, in wire form with the stack resolved once (now), and through
+   * a client with the SDK's `cacheMiddleware`; the savings paired.
+   */
+  readonly paths: {
+    readonly rounds: number;
+    readonly items: number;
+    readonly document: number;
+    readonly wire: number;
+    readonly reused: number;
+    readonly sdkCached: number;
+    readonly wireSaves: Interval;
+    readonly reuseSaves: Interval;
+    readonly totalSaves: Interval;
+    readonly reusedVsSdk: Interval;
+  };
   /** The gate's own work: the check and the extra transaction item in tight loops, and the check after a hold. */
   readonly pieces: { readonly checkHot: number; readonly itemHot: number; readonly checkCold: number };
 }
@@ -113,6 +139,8 @@ export async function measureGateCost(options: {
   endpoint: string;
   tablePrefix: string;
   holds: number;
+  /** Stubbed holds of each kind for the latency comparison (its p99 needs many pairs to be resolved). */
+  latencyHolds: number;
   /** DynamoDB Local's JVM, whose CPU per hold is read from /proc. */
   jvmPid?: number;
   log: (line: string) => void;
@@ -270,12 +298,7 @@ export async function measureGateCost(options: {
   const use = (await api.queue.admissionFor(gatedPerformance, user, token))!;
   const checkHot = await cpuPerCall(20_000, () => api.queue.admissionFor(gatedPerformance, user, token));
   const itemHot = await cpuPerCall(20_000, async () => {
-    const item = admissionHoldUpdate(api.tables.queue, use).Update!;
-    JSON.stringify({
-      ...item,
-      Key: marshall(item.Key),
-      ExpressionAttributeValues: marshall(item.ExpressionAttributeValues!),
-    });
+    JSON.stringify(admissionHoldWireItem(api.tables.queue, use));
   });
 
   const stub = await stubbedHolds(options, config, admissionKey, {
@@ -287,12 +310,15 @@ export async function measureGateCost(options: {
   });
   options.log('  gate: the app alone, DynamoDB answered by an in-process stub…');
   const stubbed = await stubbedCpu(stub);
-  // p99 needs many pairs to be resolved: twice the holds against DynamoDB Local.
-  const stubbedLatency = await stubbedLatencies(stub, 2 * options.holds);
+  // A p99 difference rests on the slowest 1 % of each kind: 10,000 pairs put 100 holds of each in that tail.
+  options.log(`  gate: latency, ${options.latencyHolds} stubbed holds of each kind…`);
+  const stubbedLatency = await stubbedLatencies(stub, options.latencyHolds);
   const checkCold = await coldCheck(stub);
   options.log('  gate: the SDK per transaction item and per middleware entry…');
   const sdk = await sdkShares(stub);
-  return { local, stubbed, stubbedLatency, sdk, pieces: { checkHot, itemHot, checkCold } };
+  options.log('  gate: the SDK levers on a hold transaction (document client, wire form, cacheMiddleware)…');
+  const paths = await transactionPaths(stub, options.endpoint);
+  return { local, stubbed, stubbedLatency, sdk, paths, pieces: { checkHot, itemHot, checkCold } };
 }
 
 async function cpuPerCall(loops: number, call: () => Promise<unknown>, warmLoops = loops / 10): Promise<number> {
@@ -310,7 +336,9 @@ interface StubbedHolds {
   /** The stubbed client, and the gated hold's TransactWriteItems input as the store sends it (for `sdkShares`). */
   readonly db: ComposedApi['db'];
   readonly queueTable: string;
-  gatedTransaction: TransactWriteCommandInput;
+  gatedTransaction: TransactWriteItemsCommandInput;
+  /** The stub request handler (shared with the cached client of `transactionPaths`). */
+  readonly requestHandler: unknown;
   /** How long the stub waits before it answers (0: at once). */
   delayMs: number;
   /** Milliseconds spent waiting inside the stub since last reset (the stand-in for DynamoDB's round trip). */
@@ -364,10 +392,11 @@ async function stubbedHolds(
     db: api.db,
     queueTable: api.tables.queue,
     gatedTransaction: { TransactItems: [] },
+    requestHandler: undefined,
     delayMs: 0,
     waitedMs: 0,
   };
-  (api.db.config as { requestHandler: unknown }).requestHandler = {
+  const requestHandler = {
     handle: async () => {
       if (stub.delayMs > 0) {
         const t0 = performance.now();
@@ -385,12 +414,14 @@ async function stubbedHolds(
     updateHttpClientConfig: () => {},
     httpHandlerConfigs: () => ({}),
   };
+  (api.db.config as { requestHandler: unknown }).requestHandler = requestHandler;
+  (stub as { requestHandler: unknown }).requestHandler = requestHandler;
   // One gated hold, its transaction input kept for the SDK's per-item figure.
   const capture = 'gateCostCapture';
   api.db.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'TransactWriteItemsCommand')
-        stub.gatedTransaction = args.input as TransactWriteCommandInput;
+        stub.gatedTransaction = args.input as TransactWriteItemsCommandInput;
       return next(args);
     },
     { step: 'initialize', name: capture },
@@ -439,12 +470,18 @@ async function stubbedCpu(stub: StubbedHolds): Promise<GateCost['stubbed']> {
 }
 
 /**
+ * The stub's stand-in for DynamoDB's round trip in the latency comparison. Subtracted from each hold (only the app's
+ * own time is judged), so it sets only the idle gap between holds; 4 ms keeps 2 × 10,000 holds to about two minutes.
+ */
+const STUB_ROUND_TRIP_MS = 4;
+
+/**
  * 3. Latency per hold with the stub answering after a fixed delay: DynamoDB's round trip does not depend on the gate
  * (on DynamoDB the admission item sits on another partition, evaluated in parallel with the seats), so this leaves
  * the app's own share — its CPU on the critical path and its awaits. Alternating pairs, one hold at a time.
  */
 async function stubbedLatencies(stub: StubbedHolds, holds: number): Promise<GateCost['stubbedLatency']> {
-  stub.delayMs = 8;
+  stub.delayMs = STUB_ROUND_TRIP_MS;
   const ms = { gated: [] as number[], plain: [] as number[] };
   const app = { gated: [] as number[], plain: [] as number[] };
   const warm = 20;
@@ -461,7 +498,7 @@ async function stubbedLatencies(stub: StubbedHolds, holds: number): Promise<Gate
   }
   stub.delayMs = 0;
   return {
-    delayMs: 8,
+    delayMs: STUB_ROUND_TRIP_MS,
     holds,
     gated: summarize(ms.gated),
     plain: summarize(ms.plain),
@@ -490,10 +527,10 @@ async function sdkShares(stub: StubbedHolds): Promise<GateCost['sdk']> {
   const rest = items.filter((item) => item !== admission);
   const ten = Array.from({ length: 10 }, (_, i) => i);
   const send = {
-    base: () => stub.db.send(new TransactWriteCommand({ TransactItems: rest })),
-    items: () => stub.db.send(new TransactWriteCommand({ TransactItems: [...ten.map(() => admission), ...rest] })),
+    base: () => stub.db.send(new TransactWriteItemsCommand({ TransactItems: rest })),
+    items: () => stub.db.send(new TransactWriteItemsCommand({ TransactItems: [...ten.map(() => admission), ...rest] })),
     entries: () => {
-      const command = new TransactWriteCommand({ TransactItems: rest });
+      const command = new TransactWriteItemsCommand({ TransactItems: rest });
       for (const i of ten) {
         command.middlewareStack.add((next) => (args) => next(args), {
           step: 'build',
@@ -528,6 +565,70 @@ async function sdkShares(stub: StubbedHolds): Promise<GateCost['sdk']> {
 }
 
 /**
+ * 6. The levers on the SDK's share of every hold, per send of the gated hold's own transaction (as captured; stubbed):
+ * - `document`: as the store sent it before — plain values, marshalled by the document client (`TransactWriteCommand`);
+ * - `wire`: the same items through the app's marshaller (`toWireTransactItem`, timed with the send) as the low-level
+ *   `TransactWriteItemsCommand` through the same client, its middleware stack resolved on every send;
+ * - `reused`: as the store sends it now — wire form, the stack resolved once (`sendWireTransaction`);
+ * - `sdkCached`: wire form through a separate low-level client with the SDK's own `cacheMiddleware` (the reference
+ *   for `reused`; the document client refuses that option).
+ * Paired rounds, the four in rotating order, main-thread CPU per send.
+ */
+async function transactionPaths(stub: StubbedHolds, endpoint: string): Promise<GateCost['paths']> {
+  stub.delayMs = 0;
+  const documentItems = (stub.gatedTransaction.TransactItems ?? []).map(documentFormOf);
+  const sdkCachedClient = createDynamoClient({ region: 'ap-northeast-2', endpoint });
+  (sdkCachedClient.config as { cacheMiddleware?: boolean }).cacheMiddleware = true;
+  (sdkCachedClient.config as { requestHandler: unknown }).requestHandler = stub.requestHandler;
+  const wire = () => documentItems.map(toWireTransactItem);
+  const send = {
+    document: () => stub.db.send(new TransactWriteCommand({ TransactItems: documentItems })),
+    wire: () => stub.db.send(new TransactWriteItemsCommand({ TransactItems: wire() })),
+    reused: () => sendWireTransaction(stub.db, wire()),
+    sdkCached: () => sdkCachedClient.send(new TransactWriteItemsCommand({ TransactItems: wire() })),
+  };
+  const kinds = ['document', 'wire', 'reused', 'sdkCached'] as const;
+  const rounds = 150;
+  const perRound = 20;
+  const warm = 10;
+  const cpu = { document: [] as number[], wire: [] as number[], reused: [] as number[], sdkCached: [] as number[] };
+  for (let round = 0; round < warm + rounds; round++) {
+    const order = [...kinds.slice(round % 4), ...kinds.slice(0, round % 4)];
+    for (const kind of round % 2 === 0 ? order : order.reverse()) {
+      const t0 = mainThreadCpuMicros() ?? process.cpuUsage().user;
+      for (let i = 0; i < perRound; i++) await send[kind]();
+      const t1 = mainThreadCpuMicros() ?? process.cpuUsage().user;
+      if (round >= warm) cpu[kind].push((t1 - t0) / perRound);
+    }
+  }
+  sdkCachedClient.destroy();
+  const mean = (xs: number[]) => summarize(xs).mean;
+  return {
+    rounds,
+    items: documentItems.length,
+    document: mean(cpu.document),
+    wire: mean(cpu.wire),
+    reused: mean(cpu.reused),
+    sdkCached: mean(cpu.sdkCached),
+    wireSaves: pairedMeanDifference(cpu.document, cpu.wire),
+    reuseSaves: pairedMeanDifference(cpu.wire, cpu.reused),
+    totalSaves: pairedMeanDifference(cpu.document, cpu.reused),
+    reusedVsSdk: pairedMeanDifference(cpu.reused, cpu.sdkCached),
+  };
+}
+
+/** A wire-form transaction item back in the document client's form (its maps unmarshalled). */
+function documentFormOf(item: TransactWriteItem): DocumentTransactItem {
+  const plain = (map: Record<string, AttributeValue> | undefined) => (map ? unmarshall(map) : undefined);
+  const [kind, op] = Object.entries(item)[0] as [string, Record<string, unknown>];
+  const converted: Record<string, unknown> = { ...op };
+  for (const member of ['Item', 'Key', 'ExpressionAttributeValues']) {
+    if (op[member] !== undefined) converted[member] = plain(op[member] as Record<string, AttributeValue>);
+  }
+  return { [kind]: converted } as DocumentTransactItem;
+}
+
+/**
  * 5 (cold). The check as the hold path meets it: right after a whole hold has run through the SDK (caches cold), not
  * in a tight loop that keeps its code and data hot. Median wall time; no I/O happens inside it.
  */
@@ -550,7 +651,7 @@ const side = (s: SideBySide, unit: string) =>
 
 /** The report `npm run bench:queue` prints: the three figures the goals are judged by first, then the context. */
 export function formatGateCost(cost: GateCost): string {
-  const { local, stubbed, stubbedLatency: lat, sdk, pieces } = cost;
+  const { local, stubbed, stubbedLatency: lat, sdk, paths, pieces } = cost;
   const calls = (c: Record<string, number>) =>
     Object.entries(c)
       .sort()
@@ -581,6 +682,9 @@ export function formatGateCost(cost: GateCost): string {
     `    latency per hold: with gate p50 ${fmt(local.latencyMs.gated.p50, 2)} ms, p99 ${fmt(local.latencyMs.gated.p99, 2)} ms | without p50 ${fmt(local.latencyMs.plain.p50, 2)} ms, p99 ${fmt(local.latencyMs.plain.p99, 2)} ms | added p50 ${interval(local.p50Added, 2, 'ms')}, p99 ${interval(local.p99Added, 2, 'ms')}`,
     `  where the SDK's share goes (the hold's own transaction sent through our client, stubbed, ${fmt(sdk.transactionMicros, 0)} µs CPU per send; ${sdk.rounds} paired rounds, scaled ×10):`,
     `    one more transaction item (the admission Update): ${interval(sdk.perItem, 1, 'µs')} | one more middleware entry on a command: ${interval(sdk.perMiddlewareEntry, 1, 'µs')}`,
+    `  the hold's own transaction (${paths.items} items) per send, main-thread CPU (stubbed; ${paths.rounds} paired rounds of 20):`,
+    `    document client (before) ${fmt(paths.document, 0)} µs | wire form ${fmt(paths.wire, 0)} µs | wire form, stack resolved once (now) ${fmt(paths.reused, 0)} µs | SDK cacheMiddleware client ${fmt(paths.sdkCached, 0)} µs`,
+    `    saved per send: wire form ${interval(paths.wireSaves, 1, 'µs')} + stack reused ${interval(paths.reuseSaves, 1, 'µs')} = ${interval(paths.totalSaves, 1, 'µs')}; now vs the SDK's cache ${interval(paths.reusedVsSdk, 1, 'µs')}`,
     `  the gate's own work: the check ${fmt(pieces.checkHot, 1)} µs in a tight loop, ${fmt(pieces.checkCold, 1)} µs (median) right after a hold; the transaction item ${fmt(pieces.itemHot, 1)} µs in a tight loop`,
   ].join('\n');
 }

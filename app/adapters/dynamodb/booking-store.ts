@@ -1,4 +1,4 @@
-import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type AttributeValue, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   DeleteCommand,
@@ -25,15 +25,15 @@ import type { SeatRecord } from '../../booking/seat-state.js';
 import { pricedSeatOf, storedSeatOf } from '../../booking/stored-seats.js';
 import type { EpochMs } from '../../shared/time.js';
 import { payableCondition, takeableCondition } from './conditions.js';
-import { admissionConfirmUpdate, admissionHoldUpdate } from './queue-conditions.js';
+import { admissionConfirmWireItem, admissionHoldWireItem } from './queue-conditions.js';
+import { toWireTransactItem, type DocumentTransactItem as TransactItem } from './attribute-values.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { toHoldSummary, toSeatRecord, toStoredHold, toStoredReservation, type Stored } from './items.js';
 import { queryAll } from './paginate.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
 import { TABLES, type TableNames } from './tables.js';
 import { refusedOrRaced } from './transactions.js';
-
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+import { sendWireTransaction } from './wire-transactions.js';
 
 /** Seat items outlive their hold's expiry by a day before TTL collects them: longer than any DR grace window. */
 const SEAT_ITEM_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -138,10 +138,12 @@ export class DynamoBookingStore implements BookingStore {
     others.push(...audit.map((entry) => this.auditPut(entry)));
     // The waiting room's gate rides in the same transaction, right after the seats: no seat is written unless the
     // admission allows it, and the hold is counted against the admission's cap as it is written.
-    const gate: TransactItem[] = admission ? [admissionHoldUpdate(this.tables.queue, { ...admission, now })] : [];
+    const gate: TransactWriteItem[] = admission
+      ? [admissionHoldWireItem(this.tables.queue, { ...admission, now })]
+      : [];
 
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [...seatPuts, ...gate, ...others] }));
+      await this.transactWire([...seatPuts.map(toWireTransactItem), ...gate, ...others.map(toWireTransactItem)]);
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
@@ -199,9 +201,10 @@ export class DynamoBookingStore implements BookingStore {
       },
     }));
     // Paying closes the admission in the same transaction (first item, so a refusal of it is told apart).
-    const gate: TransactItem[] = admission ? [admissionConfirmUpdate(this.tables.queue, { ...admission, now })] : [];
+    const gate: TransactWriteItem[] = admission
+      ? [admissionConfirmWireItem(this.tables.queue, { ...admission, now })]
+      : [];
     const items: TransactItem[] = [
-      ...gate,
       ...seatUpdates,
       {
         Update: {
@@ -231,7 +234,7 @@ export class DynamoBookingStore implements BookingStore {
     // The pointer is left naming the paid hold (its copy still says HOLDING): one item less per pair. A paid hold can
     // never be live again, so the next hold overwrites it — at once on this instance (`paidHoldId`), after the
     // refused first try and a re-read elsewhere, and by the expired-hold rule once the hold's expiry has passed.
-    return this.transactOrRefuse(items, gate.length > 0 ? 0 : undefined);
+    return this.transactOrRefuse([...gate, ...items.map(toWireTransactItem)], gate.length > 0 ? 0 : undefined);
   }
 
   async getReservation(reservationId: string): Promise<Reservation | undefined> {
@@ -302,7 +305,7 @@ export class DynamoBookingStore implements BookingStore {
       })),
       this.auditPut(audit),
     ];
-    return this.transactOrRefuse(items);
+    return this.transactOrRefuse(items.map(toWireTransactItem));
   }
 
   async holdsExpiringAfter(since: EpochMs): Promise<readonly Hold[]> {
@@ -392,7 +395,9 @@ export class DynamoBookingStore implements BookingStore {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
       throwIfAdmissionRefused(reasons, admissionAt);
       const refused = reasons.flatMap((r, i) => (r?.Code === 'ConditionalCheckFailed' ? [i] : []));
-      if (refused.length === 1 && refused[0] === items.length) return this.transactOrRefuse(items, admissionAt);
+      if (refused.length === 1 && refused[0] === items.length) {
+        return this.transactOrRefuse(items.map(toWireTransactItem), admissionAt);
+      }
       refusedOrRaced(error);
       return false;
     }
@@ -402,9 +407,9 @@ export class DynamoBookingStore implements BookingStore {
    * True when written; false when a condition refused it; WriteRaced when it only collided with another writer;
    * AdmissionRefused when the waiting room's admission item (at `admissionAt`) refused it.
    */
-  private async transactOrRefuse(items: TransactItem[], admissionAt?: number): Promise<boolean> {
+  private async transactOrRefuse(items: TransactWriteItem[], admissionAt?: number): Promise<boolean> {
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.transactWire(items);
       return true;
     } catch (error) {
       if (error instanceof TransactionCanceledException)
@@ -412,6 +417,16 @@ export class DynamoBookingStore implements BookingStore {
       refusedOrRaced(error);
       return false;
     }
+  }
+
+  /**
+   * A transaction already in wire form (`toWireTransactItem`), sent as the low-level command through the same client
+   * (same middleware, so call tracing sees it) with its middleware stack resolved once (`sendWireTransaction`): the
+   * document client's generic marshalling walk and its per-send stack resolutions are skipped on the hold and confirm
+   * path.
+   */
+  private async transactWire(items: TransactWriteItem[]): Promise<void> {
+    await sendWireTransaction(this.db, items);
   }
 
   private endHold(hold: Pick<Hold, 'holdId' | 'userId' | 'status'>, status: 'RELEASED', at: EpochMs): TransactItem {

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { trackStackChanges } from './wire-transactions.js';
 
 export interface DynamoConnection {
   readonly region: string;
@@ -43,7 +44,10 @@ export function createDynamoClient(connection: DynamoConnection): DynamoDBClient
 export const SDK_LOGGER_MIDDLEWARE = 'loggerMiddleware';
 
 export function createDocumentClient(connection: DynamoConnection): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(createDynamoClient(connection), {
+  const db = DynamoDBDocumentClient.from(createDynamoClient(connection), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
+  // The hold and confirm transactions reuse their resolved middleware stack until it changes (wire-transactions.ts).
+  trackStackChanges(db.middlewareStack);
+  return db;
 }

@@ -1,8 +1,7 @@
-import type { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { AdmissionUse } from '../../booking/ports.js';
+import { toWireTransactItem, type DocumentTransactItem as TransactItem } from './attribute-values.js';
 import { keys } from './keys.js';
-
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 /**
  * The hold gate inside the booking transaction: the rule of `queue/rules.ts` (`admissionServesHold`,
@@ -42,6 +41,8 @@ function lenientFields(use: AdmissionUse): { sets: string[]; values: Record<stri
 }
 
 const ADMITTED_BY_TOKEN = '#state = :admitted AND tokenId = :tid';
+const HOLD_ALLOWED = `${ADMITTED_BY_TOKEN} AND holdsUsed < :cap AND admissionExpiresAt > :now`;
+const STATE_NAME = { '#state': NAMES['#state'] };
 const LOST_IN_REPLICATION = 'attribute_not_exists(pk) OR #state = :waiting';
 
 /**
@@ -51,7 +52,6 @@ const LOST_IN_REPLICATION = 'attribute_not_exists(pk) OR #state = :waiting';
  * (`#state`), records no time of the hold (nothing reads one), and `ADD` counts from zero without an `if_not_exists`.
  */
 export function admissionHoldUpdate(table: string, use: AdmissionUse): TransactItem {
-  const strict = `${ADMITTED_BY_TOKEN} AND holdsUsed < :cap AND admissionExpiresAt > :now`;
   const lenient = use.fromOlderEpoch ? lenientFields(use) : undefined;
   return {
     Update: {
@@ -60,8 +60,8 @@ export function admissionHoldUpdate(table: string, use: AdmissionUse): TransactI
       UpdateExpression: lenient
         ? `SET ${['#state = :admitted', ...lenient.sets].join(', ')} ADD holdsUsed :one`
         : 'ADD holdsUsed :one',
-      ConditionExpression: lenient ? `${LOST_IN_REPLICATION} OR (${strict})` : strict,
-      ExpressionAttributeNames: lenient ? NAMES : { '#state': NAMES['#state'] },
+      ConditionExpression: lenient ? `${LOST_IN_REPLICATION} OR (${HOLD_ALLOWED})` : HOLD_ALLOWED,
+      ExpressionAttributeNames: lenient ? NAMES : STATE_NAME,
       ExpressionAttributeValues: {
         ':admitted': 'ADMITTED',
         ':tid': use.tokenId,
@@ -83,7 +83,7 @@ export function admissionConfirmUpdate(table: string, use: AdmissionUse): Transa
       Key: keys.queueEntry(use.eventId, use.userId),
       UpdateExpression: ['SET #state = :done', 'doneAt = :now', ...(lenient?.sets ?? [])].join(', '),
       ConditionExpression: lenient ? `${LOST_IN_REPLICATION} OR (${ADMITTED_BY_TOKEN})` : ADMITTED_BY_TOKEN,
-      ExpressionAttributeNames: lenient ? NAMES : { '#state': NAMES['#state'] },
+      ExpressionAttributeNames: lenient ? NAMES : STATE_NAME,
       ExpressionAttributeValues: {
         ':done': 'DONE',
         ':admitted': 'ADMITTED',
@@ -93,4 +93,44 @@ export function admissionConfirmUpdate(table: string, use: AdmissionUse): Transa
       },
     },
   };
+}
+
+/** The values every strict admission item carries, in wire form once for all holds (never mutated). */
+const ADMITTED: AttributeValue = { S: 'ADMITTED' };
+const ONE: AttributeValue = { N: '1' };
+
+/**
+ * `admissionHoldUpdate` in wire form (AttributeValues), for the hold's transaction sent through the low-level command.
+ * The usual (strict) item is built directly — its expressions, names and constant values shared, only the key, token
+ * id, cap and time made per hold — because it is on every gated hold's path; the rare lenient item (a token from an
+ * older epoch) is marshalled from the document form. A unit test proves both equal the document form marshalled.
+ */
+export function admissionHoldWireItem(table: string, use: AdmissionUse): TransactWriteItem {
+  if (use.fromOlderEpoch) return toWireTransactItem(admissionHoldUpdate(table, use));
+  return {
+    Update: {
+      TableName: table,
+      Key: queueEntryKey(use),
+      UpdateExpression: 'ADD holdsUsed :one',
+      ConditionExpression: HOLD_ALLOWED,
+      ExpressionAttributeNames: STATE_NAME,
+      ExpressionAttributeValues: {
+        ':admitted': ADMITTED,
+        ':tid': { S: use.tokenId },
+        ':cap': { N: String(use.cap) },
+        ':now': { N: String(use.now) },
+        ':one': ONE,
+      },
+    },
+  };
+}
+
+/** `admissionConfirmUpdate` in wire form (once per confirm, so simply marshalled). */
+export function admissionConfirmWireItem(table: string, use: AdmissionUse): TransactWriteItem {
+  return toWireTransactItem(admissionConfirmUpdate(table, use));
+}
+
+function queueEntryKey(use: AdmissionUse): Record<string, AttributeValue> {
+  const key = keys.queueEntry(use.eventId, use.userId);
+  return { pk: { S: key.pk }, sk: { S: key.sk } };
 }

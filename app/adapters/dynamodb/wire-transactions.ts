@@ -1,0 +1,64 @@
+import { TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+type Stack = DynamoDBDocumentClient['middlewareStack'];
+type Handler = (command: TransactWriteItemsCommand) => Promise<{ output: unknown }>;
+
+/** How often each client stack created by our factory has changed (`trackStackChanges`). */
+const stackChanges = new WeakMap<Stack, { count: number }>();
+
+/**
+ * Counts every change to `stack` (add, remove, …), so a handler resolved from it can tell when it is stale. Called by
+ * the client factory; a stack it never saw is never cached from (`sendWireTransaction` resolves it on every send).
+ */
+export function trackStackChanges(stack: Stack): void {
+  if (stackChanges.has(stack)) return;
+  const changes = { count: 0 };
+  const mutable = stack as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of ['add', 'addRelativeTo', 'remove', 'removeByTag', 'use']) {
+    const original = mutable[method]!.bind(stack);
+    mutable[method] = (...args: unknown[]) => {
+      changes.count++;
+      return original(...args);
+    };
+  }
+  stackChanges.set(stack, changes);
+}
+
+interface Resolved {
+  readonly handler: Handler;
+  readonly changes: number;
+  readonly requestHandler: unknown;
+}
+const resolvedFor = new WeakMap<DynamoDBDocumentClient, Resolved>();
+
+/**
+ * Sends a TransactWriteItems in wire form (AttributeValues) as the low-level command through `db`'s own middleware
+ * stack and configuration — so retries, signing, call tracing and test stubs are the client's — with the stack
+ * resolved once and reused until it or the request handler changes. The SDK resolves the whole stack on every send
+ * (a fifth of a hold's client CPU, docs/benchmarks.md); its own `cacheMiddleware` option does what this does, but
+ * the document client refuses it (its commands marshal through the cached command's input), so the one command the
+ * hold path sends is cached here instead. As with that option, concurrent sends share the resolved handler.
+ */
+export async function sendWireTransaction(db: DynamoDBDocumentClient, items: TransactWriteItem[]): Promise<void> {
+  const command = new TransactWriteItemsCommand({ TransactItems: items });
+  const changes = stackChanges.get(db.middlewareStack);
+  if (!changes) {
+    await db.send(command);
+    return;
+  }
+  let resolved = resolvedFor.get(db);
+  if (!resolved || resolved.changes !== changes.count || resolved.requestHandler !== db.config.requestHandler) {
+    resolved = {
+      handler: command.resolveMiddleware(
+        db.middlewareStack as Parameters<TransactWriteItemsCommand['resolveMiddleware']>[0],
+        db.config,
+        undefined,
+      ) as unknown as Handler,
+      changes: changes.count,
+      requestHandler: db.config.requestHandler,
+    };
+    resolvedFor.set(db, resolved);
+  }
+  await resolved.handler(command);
+}

@@ -1,0 +1,149 @@
+import { Readable } from 'node:stream';
+import { DynamoDBClient, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { expect } from 'chai';
+import { createDocumentClient } from '../../../app/adapters/dynamodb/client.js';
+import { sendWireTransaction } from '../../../app/adapters/dynamodb/wire-transactions.js';
+
+const ITEMS = [
+  {
+    Put: {
+      TableName: 't',
+      Item: { pk: { S: 'a' } },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  },
+];
+
+/** A stub request handler that records each request's body and answers `{}` (accepted) or the given error. */
+function stubHandler(answer: () => { status: number; body: object } = () => ({ status: 200, body: {} })) {
+  const bodies: unknown[] = [];
+  return {
+    bodies,
+    handler: {
+      handle: async (request: { body: unknown }) => {
+        const raw = request.body as Uint8Array | string;
+        bodies.push(
+          JSON.parse(
+            typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString(),
+          ),
+        );
+        const { status, body } = answer();
+        return {
+          response: {
+            statusCode: status,
+            headers: { 'content-type': 'application/x-amz-json-1.0' },
+            body: Readable.from([Buffer.from(JSON.stringify(body))]),
+          },
+        };
+      },
+      updateHttpClientConfig: () => {},
+      httpHandlerConfigs: () => ({}),
+    },
+  };
+}
+
+function stubbedClient(db: DynamoDBDocumentClient, stub: ReturnType<typeof stubHandler>): DynamoDBDocumentClient {
+  (db.config as { requestHandler: unknown }).requestHandler = stub.handler;
+  return db;
+}
+
+/** Counts how often a TransactWriteItemsCommand resolves a middleware stack while `run` runs. */
+async function resolutionsDuring(run: () => Promise<void>): Promise<number> {
+  const original = TransactWriteItemsCommand.prototype.resolveMiddleware;
+  let count = 0;
+  TransactWriteItemsCommand.prototype.resolveMiddleware = function (...args) {
+    count++;
+    return original.apply(this, args);
+  };
+  try {
+    await run();
+  } finally {
+    TransactWriteItemsCommand.prototype.resolveMiddleware = original;
+  }
+  return count;
+}
+
+describe('sendWireTransaction (the hold path reuses its resolved middleware stack)', () => {
+  it('our client: sends each transaction, resolving the stack once for many sends', async () => {
+    const stub = stubHandler();
+    const db = stubbedClient(createDocumentClient({ region: 'ap-northeast-2', endpoint: 'http://127.0.0.1:1' }), stub);
+    const resolutions = await resolutionsDuring(async () => {
+      for (let i = 0; i < 5; i++) await sendWireTransaction(db, ITEMS);
+    });
+    expect(resolutions).to.equal(1);
+    expect(stub.bodies).to.have.length(5);
+    for (const body of stub.bodies) expect(body).to.deep.include({ TransactItems: ITEMS });
+    const tokens = stub.bodies.map((body) => (body as { ClientRequestToken: string }).ClientRequestToken);
+    expect(new Set(tokens).size, 'each send its own idempotency token').to.equal(5);
+  });
+
+  it('a middleware added or removed after a send sees (or no longer sees) the next send: the stack is resolved again', async () => {
+    const db = stubbedClient(
+      createDocumentClient({ region: 'ap-northeast-2', endpoint: 'http://127.0.0.1:1' }),
+      stubHandler(),
+    );
+    await sendWireTransaction(db, ITEMS);
+    const seen: string[] = [];
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        seen.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'lateObserver' },
+    );
+    await sendWireTransaction(db, ITEMS);
+    expect(seen).to.deep.equal(['TransactWriteItemsCommand']);
+    db.middlewareStack.remove('lateObserver');
+    await sendWireTransaction(db, ITEMS);
+    expect(seen).to.have.length(1);
+  });
+
+  it('a request handler replaced after a send answers the next send', async () => {
+    const first = stubHandler();
+    const db = stubbedClient(createDocumentClient({ region: 'ap-northeast-2', endpoint: 'http://127.0.0.1:1' }), first);
+    await sendWireTransaction(db, ITEMS);
+    const second = stubHandler();
+    stubbedClient(db, second);
+    await sendWireTransaction(db, ITEMS);
+    expect([first.bodies.length, second.bodies.length]).to.deep.equal([1, 1]);
+  });
+
+  it('a cancelled transaction rejects with TransactionCanceledException and its CancellationReasons, as the document client did', async () => {
+    const db = stubbedClient(
+      createDocumentClient({ region: 'ap-northeast-2', endpoint: 'http://127.0.0.1:1' }),
+      stubHandler(() => ({
+        status: 400,
+        body: {
+          __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+          message: 'Transaction cancelled',
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: { pk: { S: 'a' } } }, { Code: 'None' }],
+        },
+      })),
+    );
+    const error = await sendWireTransaction(db, ITEMS).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(TransactionCanceledException);
+    expect((error as TransactionCanceledException).CancellationReasons).to.deep.equal([
+      { Code: 'ConditionalCheckFailed', Item: { pk: { S: 'a' } } },
+      { Code: 'None' },
+    ]);
+  });
+
+  it('a document client our factory did not make: sent as a plain send, its stack resolved every time', async () => {
+    const stub = stubHandler();
+    const client = new DynamoDBClient({
+      region: 'ap-northeast-2',
+      endpoint: 'http://127.0.0.1:1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const db = stubbedClient(DynamoDBDocumentClient.from(client), stub);
+    const resolutions = await resolutionsDuring(async () => {
+      for (let i = 0; i < 3; i++) await sendWireTransaction(db, ITEMS);
+    });
+    expect(resolutions).to.equal(3);
+    expect(stub.bodies).to.have.length(3);
+  });
+});
