@@ -7,13 +7,22 @@
  *
  *   npx tsx bench/item-costs.bench.ts [--ops 200] [--rounds 8] [--clients 8]
  */
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CreateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { itemsNamedBy } from '../app/adapters/dynamodb/index-items.js';
 import { randomUUID } from 'node:crypto';
 import { DynamoBookingStore } from '../app/adapters/dynamodb/booking-store.js';
 import { createDocumentClient, createDynamoClient } from '../app/adapters/dynamodb/client.js';
-import { ensureTables } from '../app/adapters/dynamodb/create-tables.js';
+import { createTableInput, ensureTables } from '../app/adapters/dynamodb/create-tables.js';
 import { keys, ttlSeconds } from '../app/adapters/dynamodb/keys.js';
-import { tableNamesFor, type TableNames } from '../app/adapters/dynamodb/tables.js';
+import { TABLES, tableNamesFor, type TableDefinition, type TableNames } from '../app/adapters/dynamodb/tables.js';
 import { parseSeatId, seatLabel } from '../app/catalog/seats.js';
 import { startDynamoLocal } from '../app/adapters/local/dynamodb-local.js';
 import type { AuditEntry, Hold, PricedSeat, Reservation } from '../app/booking/model.js';
@@ -139,7 +148,16 @@ async function main(): Promise<number> {
   const local = await startDynamoLocal();
   try {
     const tables = tableNamesFor(`itemcost-${process.pid}`);
-    await ensureTables(createDynamoClient({ region: REGION, endpoint: local.endpoint }), tables);
+    const admin = createDynamoClient({ region: REGION, endpoint: local.endpoint });
+    await ensureTables(admin, tables);
+    // The same bookings table with every index projecting ALL (as before they projected keys only), for comparison.
+    const allProjected = { ...tables, bookings: allProjectedTable(tables) };
+    const allBookings: TableDefinition = {
+      ...TABLES.bookings,
+      globalSecondaryIndexes: TABLES.bookings.globalSecondaryIndexes.map((i) => ({ ...i, projection: 'ALL' })),
+    };
+    await admin.send(new CreateTableCommand(createTableInput(allProjected.bookings, allBookings)));
+    await waitUntilTableExists({ client: admin, maxWaitTime: 60 }, { TableName: allProjected.bookings });
     const db = createDocumentClient({ region: REGION, endpoint: local.endpoint });
     let drop: Shape | undefined;
     db.middlewareStack.add(
@@ -153,7 +171,8 @@ async function main(): Promise<number> {
     );
     // No catalog: nothing measured here reads a hold or reservation back through the store.
     const store = new DynamoBookingStore(db, tables, { getPerformance: () => Promise.resolve(undefined) });
-    const shapes = (await defineShapes(db, store, tables)).filter((s) => !only || only.test(s.name));
+    const allStore = new DynamoBookingStore(db, allProjected, { getPerformance: () => Promise.resolve(undefined) });
+    const shapes = (await defineShapes(db, store, tables, allStore)).filter((s) => !only || only.test(s.name));
     const setDrop = (d: Shape | undefined) => (drop = d);
     const jvm = local.pid;
     const cpu = new Map(shapes.map((s) => [s.name, { ms: 0, ops: 0, perRound: [] as number[] }]));
@@ -216,6 +235,9 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** A bookings table whose indexes project ALL (as before), next to the app's own (KEYS_ONLY). */
+const allProjectedTable = (tables: TableNames) => `${tables.bookings}-all-projected`;
+
 /** Operations that failed (printed at the end; a shape with failures is marked). */
 const failures: string[] = [];
 
@@ -265,18 +287,19 @@ async function defineShapes(
   db: DynamoDBDocumentClient,
   store: DynamoBookingStore,
   tables: TableNames,
+  allStore: DynamoBookingStore,
 ): Promise<Shape[]> {
-  const createHold = async (hold: Hold) => {
+  const createHold = async (hold: Hold, on = store) => {
     const entries = [audit(hold.holdId, 'HOLD_CREATED', hold.userId, { seatIds: hold.seats.map((s) => s.seatId) })];
-    await store.createHold({ hold, pointer: NO_LIVE_HOLD, now: Date.now(), audit: entries });
+    await on.createHold({ hold, pointer: NO_LIVE_HOLD, now: Date.now(), audit: entries });
   };
-  const confirm = async (hold: Hold) => {
+  const confirm = async (hold: Hold, on = store) => {
     const reservation = reservationOf(hold);
     const entry = audit(reservation.reservationId, 'RESERVATION_CONFIRMED', hold.userId, {
       holdId: hold.holdId,
       total: reservation.total,
     });
-    if (!(await store.confirmHold({ hold, reservation, now: Date.now(), audit: entry }))) {
+    if (!(await on.confirmHold({ hold, reservation, now: Date.now(), audit: entry }))) {
       throw new Error('confirm refused');
     }
   };
@@ -333,6 +356,31 @@ async function defineShapes(
   );
   const readyHold = newHold();
   await createHold(readyHold);
+  // One user with 10 reservations on each bookings table: the "my reservations" page read through byUser.
+  const reader = randomUUID();
+  for (const [on, table] of [
+    [store, tables.bookings],
+    [allStore, allProjectedTable(tables)],
+  ] as const) {
+    for (let i = 0; i < 10; i++) {
+      const hold = { ...newHold(), userId: reader };
+      await createHold(hold, on);
+      await confirm(hold, on);
+      // The pointer still names the paid hold (a fresh store would re-read it); this setup just clears it.
+      await db.send(new DeleteCommand({ TableName: table, Key: keys.activeHold(reader) }));
+    }
+  }
+  const page = (table: string) =>
+    db.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'byUser',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.reservationsOf(reader) },
+        ScanIndexForward: false,
+        Limit: 10,
+      }),
+    );
   return [
     { name: 'hold: raw floor (seat puts)', op: () => rawHold(newHold()).then(() => undefined) },
     holdShape('hold: app seat puts only', notSeat),
@@ -404,6 +452,29 @@ async function defineShapes(
       ...confirmShape('confirm: app, reservation not in byUser index'),
       change: (item) =>
         isReservation(item) && item.Put ? { Put: { ...item.Put, Item: withoutKeys(item.Put.Item!, 'gsi1') } } : item,
+    },
+    // The same transactions on a bookings table whose indexes project ALL, as before (what each whole copy costs).
+    { name: 'hold: app, indexes ALL (before)', op: () => createHold(newHold(), allStore) },
+    {
+      name: 'confirm: app, indexes ALL (before)',
+      prepare: async () => {
+        const hold = newHold();
+        await createHold(hold, allStore);
+        return hold;
+      },
+      op: (hold) => confirm(hold as Hold, allStore),
+    },
+    // "My reservations" (10 items) from the index, and the same followed by the BatchGetItem a KEYS_ONLY byUser needs.
+    {
+      name: 'single: reservations page, byUser ALL (Query)',
+      op: () => page(allProjectedTable(tables)).then(() => undefined),
+    },
+    {
+      name: 'single: reservations page, Query + BatchGetItem',
+      op: async () => {
+        const { Items } = await page(tables.bookings);
+        if ((await itemsNamedBy(db, tables.bookings, Items ?? [])).length !== 10) throw new Error('page incomplete');
+      },
     },
     {
       name: 'single: audit PutItem',

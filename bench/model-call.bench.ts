@@ -8,10 +8,12 @@
  * goes through the real @aws-sdk/client-bedrock-runtime to the wire-protocol fake, which runs in a worker thread so
  * that the main thread's CPU (Linux schedstat, exact) is the client's alone. Both run from an esbuild bundle, as the
  * API does in production (tsx's loader would add ≈ 1 ms per call: the SDK `require`s its event-stream module per
- * call). Three clients side by side, in alternating rounds:
+ * call). Four clients side by side, in alternating rounds:
  * - SDK as shipped: the SDK serialises the input itself and opens an HTTP/2 session per event-stream call;
  * - + prepared body: the adapter's own body bytes (app/adapters/bedrock/preserialized-body.ts);
- * - + shared session (the app): createBedrockClient, which also keeps one HTTP/2 session for all calls.
+ * - + session pool: createBedrockClient (kept-alive HTTP/2 sessions, app/adapters/bedrock/session-pool-handler.ts)
+ *   with its middleware stack resolved per call, as the SDK does by default;
+ * - + cached stack (the app): createBedrockClient as the app runs it (`cacheMiddleware`: the stack resolved once).
  * Per client: main-thread CPU per call (the whole call: start, the fake's short answer, the end); CPU from `send()`
  * to the request handed to HTTP/2; and, for bursts of `--burst` calls started in the same tick (the lockstep
  * workload), how long until the last of them reached the model.

@@ -24,7 +24,12 @@ export type Entry = 'api' | 'web';
 export interface ApiTally {
   confirms: number;
   confirmedSeats: number;
+  /** Confirms the client got no answer to: the check reads each hold to learn whether it was paid. */
+  readonly unanswered: { readonly holdId: string; readonly seats: number }[];
 }
+
+/** A client that waits longer than this for an answer gives up and counts the attempt as unanswered. */
+const CLIENT_TIMEOUT_MS = 60_000;
 
 /**
  * Scenario A: a hold and its confirm through the API the way a client (the web tier) makes them — HTTP → Express →
@@ -33,7 +38,7 @@ export interface ApiTally {
  * under it) and spreads attempts so no user reaches the per-user hold rate limit.
  */
 export class ApiScenario implements Scenario {
-  readonly tally: ApiTally = { confirms: 0, confirmedSeats: 0 };
+  readonly tally: ApiTally = { confirms: 0, confirmedSeats: 0, unanswered: [] };
   readonly name: string;
   private attempts = 0;
 
@@ -102,16 +107,24 @@ export class ApiScenario implements Scenario {
     const held = performance.now();
     if (hold.status === 409 && hold.code === 'SEATS_UNAVAILABLE') return { kind: 'conflict' };
     if (hold.status === 409 && hold.code === 'CONCURRENT_UPDATE') return { kind: 'raced' };
+    if (hold.status === NO_ANSWER) return { kind: 'unanswered', message: `hold: ${hold.code}` };
     if (hold.status !== 201) return { kind: 'error', message: `hold ${hold.status} ${hold.code ?? ''}` };
     const holdId = (hold.body as { hold: { holdId: string } }).hold.holdId;
     const confirm = await post(this.apiUrl, `/v1/holds/${holdId}/confirm`, benchRequestId('confirm', n), user.token);
     const done = performance.now();
+    if (confirm.status === NO_ANSWER) return this.unanswered(holdId, seatIds.length, `confirm: ${confirm.code}`);
     // A confirm of a fresh live hold of one's own must succeed; anything else is a bug, not contention.
     if (confirm.status !== 201) return { kind: 'error', message: `confirm ${confirm.status} ${confirm.code ?? ''}` };
     this.rotation.confirmed(scheduleId);
     this.tally.confirms++;
     this.tally.confirmedSeats += seatIds.length;
     return { kind: 'completed', holdMs: held - started, pairMs: done - started };
+  }
+
+  /** A confirm whose outcome the client does not know: left for the check to settle from the store. */
+  private unanswered(holdId: string, seats: number, message: string): Outcome {
+    this.tally.unanswered.push({ holdId, seats });
+    return { kind: 'unanswered', message };
   }
 
   /**
@@ -132,11 +145,17 @@ export class ApiScenario implements Scenario {
     );
     const held = performance.now();
     if (hold.status === 409) return { kind: 'conflict' };
+    // 503 is the web tier's answer when its call to the API timed out (or the client's own timeout, status 0).
+    if (hold.status === 503 || hold.status === NO_ANSWER)
+      return { kind: 'unanswered', message: `web hold ${hold.status}` };
     const location = hold.headers.get('location') ?? '';
     if (hold.status !== 303 || !location.startsWith('/holds/'))
       return { kind: 'error', message: `web hold ${hold.status}` };
     const pay = await postForm(this.webUrl!, `${location}/pay`, user.web!.cookie, form([]));
     const done = performance.now();
+    if (pay.status === 503 || pay.status === NO_ANSWER) {
+      return this.unanswered(location.split('/')[2]!, seatIds.length, `web pay ${pay.status}`);
+    }
     if (pay.status !== 303 || !/\/complete$/.test(pay.headers.get('location') ?? '')) {
       return { kind: 'error', message: `web pay ${pay.status}` };
     }
@@ -160,15 +179,28 @@ async function webSession(webUrl: string, token: string): Promise<{ cookie: stri
   return { cookie: `${session}; ${csrfCookie}`, csrf };
 }
 
-async function postForm(webUrl: string, path: string, cookie: string, body: string): Promise<Response> {
-  const response = await fetch(new URL(path, webUrl), {
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-    redirect: 'manual',
-  });
-  await response.arrayBuffer();
-  return response;
+/** Status of an attempt the client got no answer to (its own timeout or a dropped connection). */
+const NO_ANSWER = 0;
+
+async function postForm(
+  webUrl: string,
+  path: string,
+  cookie: string,
+  body: string,
+): Promise<{ status: number; headers: Headers }> {
+  try {
+    const response = await fetch(new URL(path, webUrl), {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
+    await response.arrayBuffer();
+    return response;
+  } catch {
+    return { status: NO_ANSWER, headers: new Headers() };
+  }
 }
 
 /** Future slots of the reference theatre performance, written the way test/support/builders.ts addSlot does. */
@@ -228,15 +260,21 @@ async function post(
   token: string,
   body?: unknown,
 ): Promise<ApiAnswer> {
-  const response = await fetch(new URL(path, apiUrl), {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'x-request-id': requestId,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, apiUrl), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-request-id': requestId,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
+  } catch (error) {
+    return { status: NO_ANSWER, code: (error as Error).name, body: undefined };
+  }
   const parsed = (await response.json().catch(() => undefined)) as { error?: { code?: string } } | undefined;
   return { status: response.status, code: parsed?.error?.code, body: parsed };
 }

@@ -7,14 +7,19 @@ import { parseIntegerFlags, usageOf } from './flags.js';
 export interface BenchArgs {
   /** Concurrent clients (closed loop: each waits for its answer before the next attempt). */
   readonly clients: number;
-  /** Measured hold attempts per scenario, split evenly over the rounds. */
+  /** Measured hold attempts of the API and of the raw floor each, split evenly over the rounds. */
   readonly ops: number;
+  /** Measured hold attempts through the web tier's forms, split over the rounds (0: no web scenario). */
+  readonly webOps: number;
   /**
    * Unmeasured hold attempts per scenario before the first round (V8 and JVM JIT, keep-alive pools). With only 100
    * the first measured API round ran ~50% slower than the later ones; from ~400 on the rounds come out even.
    */
   readonly warmup: number;
-  /** Rounds of A then B (alternating order each round) so drift hits both scenarios alike. */
+  /**
+   * Short rounds of API and raw back to back (alternating which goes first) so drift and noise hit both alike; each
+   * round gives one API/raw ratio, and the spread of those ratios gives the interval the verdict rests on.
+   */
   readonly rounds: number;
   /** Confirmed holds after which a scenario moves on to a fresh slot, so seats never run out and fill stays low. */
   readonly holdsPerSlot: number;
@@ -22,11 +27,20 @@ export interface BenchArgs {
   readonly maxSeconds: number;
 }
 
-const DEFAULTS: BenchArgs = { clients: 16, ops: 2000, warmup: 400, rounds: 4, holdsPerSlot: 50, maxSeconds: 160 };
+const DEFAULTS: BenchArgs = {
+  clients: 16,
+  ops: 3000,
+  webOps: 1200,
+  warmup: 400,
+  rounds: 12,
+  holdsPerSlot: 50,
+  maxSeconds: 240,
+};
 
 const FLAGS: Record<string, keyof BenchArgs> = {
   '--clients': 'clients',
   '--ops': 'ops',
+  '--web-ops': 'webOps',
   '--warmup': 'warmup',
   '--rounds': 'rounds',
   '--holds-per-slot': 'holdsPerSlot',
@@ -35,7 +49,7 @@ const FLAGS: Record<string, keyof BenchArgs> = {
 
 export const USAGE = usageOf('npm run bench:holds', FLAGS);
 
-/** warmup may be 0; everything else must be at least 1. */
+/** warmup and web-ops may be 0; everything else must be at least 1. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  return parseIntegerFlags({ ...DEFAULTS }, FLAGS, USAGE, { warmup: 0 }, argv);
+  return parseIntegerFlags({ ...DEFAULTS }, FLAGS, USAGE, { warmup: 0, webOps: 0 }, argv);
 }

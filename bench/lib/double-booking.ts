@@ -12,6 +12,9 @@ export interface DoubleBookingReport {
   readonly expectedReservations: number;
   /** CONFIRMED seat items whose reservationId is not a reservation holding that seat. */
   readonly orphanSeatItems: number;
+  /** Confirms the clients got no answer to, and how many of them the store shows paid (counted in the expectations). */
+  readonly unanswered: number;
+  readonly unansweredPaid: number;
   readonly ok: boolean;
 }
 
@@ -67,20 +70,37 @@ export async function checkDoubleBookings(
     }
   }
   const doubleBooked = [...claimants.values()].filter((set) => set.size > 1).length;
+  // A confirm the client got no answer to either committed or not; its hold item says which, so the tally stays exact
+  // (a client timeout is not a mismatch, and a committed confirm nobody counted still is one unless settled here).
+  const paid = await settleUnanswered(api, tally.unanswered);
+  const expectedConfirmedSeats = tally.confirmedSeats + paid.reduce((s, u) => s + u.seats, 0);
+  const expectedReservations = tally.confirms + paid.length;
   return {
     slots: slots.size,
     doubleBooked,
     confirmedSeatItems,
-    expectedConfirmedSeats: tally.confirmedSeats,
+    expectedConfirmedSeats,
     reservations,
-    expectedReservations: tally.confirms,
+    expectedReservations,
     orphanSeatItems,
+    unanswered: tally.unanswered.length,
+    unansweredPaid: paid.length,
     ok:
       doubleBooked === 0 &&
       orphanSeatItems === 0 &&
-      confirmedSeatItems === tally.confirmedSeats &&
-      reservations === tally.confirms,
+      confirmedSeatItems === expectedConfirmedSeats &&
+      reservations === expectedReservations,
   };
+}
+
+/** The unanswered confirms whose hold the store shows paid (`CONFIRMED`, naming its reservation). */
+async function settleUnanswered(api: ComposedApi, unanswered: ApiTally['unanswered']): Promise<ApiTally['unanswered']> {
+  const paid: ApiTally['unanswered'][number][] = [];
+  for (const u of unanswered) {
+    const hold = await api.store.getHold(u.holdId);
+    if (hold?.status === 'CONFIRMED' && hold.reservationId) paid.push(u);
+  }
+  return paid;
 }
 
 /**

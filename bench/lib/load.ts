@@ -7,6 +7,12 @@ export type Outcome =
   | { readonly kind: 'conflict' }
   /** Lost a write race that was not a taken seat (DynamoDB TransactionConflict; the API retries these itself). */
   | { readonly kind: 'raced' }
+  /**
+   * The client got no answer (its own timeout, a dropped connection, or the web tier's 503 for an API call that timed
+   * out): the request may or may not have committed. Not a wrong answer; the double-booking check settles each such
+   * confirm from the store.
+   */
+  | { readonly kind: 'unanswered'; readonly message: string }
   | { readonly kind: 'error'; readonly message: string };
 
 export interface Scenario {
@@ -19,6 +25,7 @@ export interface PhaseResult {
   readonly completed: number;
   readonly conflicts: number;
   readonly raced: number;
+  readonly unanswered: number;
   readonly errors: number;
   readonly errorSamples: readonly string[];
   readonly elapsedMs: number;
@@ -43,6 +50,7 @@ export async function runPhase(
     completed: 0,
     conflicts: 0,
     raced: 0,
+    unanswered: 0,
     errors: 0,
     errorSamples: [] as string[],
     holdMs: [] as number[],
@@ -71,6 +79,10 @@ export async function runPhase(
         case 'raced':
           result.raced++;
           break;
+        case 'unanswered':
+          result.unanswered++;
+          if (result.errorSamples.length < 5) result.errorSamples.push(`no answer: ${outcome.message}`);
+          break;
         case 'error':
           result.errors++;
           if (result.errorSamples.length < 5) result.errorSamples.push(outcome.message);
@@ -89,6 +101,7 @@ export function mergePhases(phases: readonly PhaseResult[]): PhaseResult {
     completed: sum(phases, (p) => p.completed),
     conflicts: sum(phases, (p) => p.conflicts),
     raced: sum(phases, (p) => p.raced),
+    unanswered: sum(phases, (p) => p.unanswered),
     errors: sum(phases, (p) => p.errors),
     errorSamples: phases.flatMap((p) => p.errorSamples).slice(0, 5),
     elapsedMs: sum(phases, (p) => p.elapsedMs),

@@ -10,14 +10,11 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { ConverseStreamModel, createBedrockClient } from '../../app/adapters/bedrock/converse-stream-model.js';
 import { preserializedInput, usePreserializedBodies } from '../../app/adapters/bedrock/preserialized-body.js';
-import type { ModelRequest } from '../../app/assistant/model.js';
-import { catalogSnapshot } from '../../app/assistant/prompts/catalog-snapshot.js';
-import { INSTRUCTIONS } from '../../app/assistant/prompts/instructions.js';
-import { stablePrefix } from '../../app/assistant/prompts/request.js';
-import { toolSpecOf } from '../../app/assistant/tools/define.js';
-import { ASSISTANT_TOOLS } from '../../app/assistant/tools/index.js';
-import { DEFAULT_CANCELLATION_POLICY } from '../../app/booking/cancellation-policy.js';
-import { demoPerformances, demoVenues } from '../../app/catalog/index.js';
+import {
+  ASSISTANT_REQUEST as request,
+  BENCH_CREDENTIALS as CREDENTIALS,
+  BENCH_MODEL_ID as MODEL_ID,
+} from './assistant-request.js';
 import { parseIntegerFlags, usageOf } from './flags.js';
 import { machineInfo } from './machine.js';
 import { summarize } from './stats.js';
@@ -25,33 +22,7 @@ import { mainThreadCpuMicros } from './thread-cpu.js';
 
 const FLAGS = { '--calls': 'calls', '--bursts': 'bursts', '--burst': 'burst' } as const;
 const DEFAULTS = { calls: 300, bursts: 20, burst: 20 };
-const MODEL_ID = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
-const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' };
 const ROUNDS = 3;
-
-const prefix = stablePrefix(
-  ASSISTANT_TOOLS.map(toolSpecOf),
-  INSTRUCTIONS,
-  catalogSnapshot(demoPerformances('2026-11-20'), demoVenues, DEFAULT_CANCELLATION_POLICY),
-);
-/** A first model turn as the assistant builds it (see app/assistant/prompts/request.ts). */
-const request: ModelRequest = {
-  system: [
-    { text: prefix.system },
-    { cachePoint: true },
-    {
-      text: '# Context (this conversation, now)\nNow: 2026년 12월 1일 (화) 14:03 KST (today 2026-12-01). Reply language: Korean.\nLogged in: yes. Step: choose_grade.\nChosen: show perf-moonlight (달빛 정원); 2 people.\nHold: none.',
-    },
-  ],
-  tools: [...prefix.tools, { cachePoint: true }],
-  messages: [
-    { role: 'user', content: [{ text: '달빛 정원 보고 싶어요' }] },
-    { role: 'assistant', content: [{ text: '달빛 정원은 12월 공연이 있습니다. 몇 분이세요?' }] },
-    { role: 'user', content: [{ text: '두 명이요, R석으로 토요일 저녁' }] },
-  ],
-  maxOutputTokens: 1024,
-  context: {},
-};
 
 interface Variant {
   readonly name: string;
@@ -66,6 +37,8 @@ function variants(): Variant[] {
   prepared.middlewareStack.remove('loggerMiddleware');
   usePreserializedBodies(prepared);
   const app = createBedrockClient('ap-northeast-2', CREDENTIALS);
+  const uncached = createBedrockClient('ap-northeast-2', CREDENTIALS);
+  (uncached.config as { cacheMiddleware?: boolean }).cacheMiddleware = false; // the stack resolved per call
   const model = new ConverseStreamModel(app, MODEL_ID);
   // Each command is built from the request per call, as the adapter does (the mapping is part of the cost).
   return [
@@ -81,7 +54,12 @@ function variants(): Variant[] {
       command: () => new ConverseStreamCommand(preserializedInput(MODEL_ID, model.bodyBytes(request))),
     },
     {
-      name: '+ shared session (the app)',
+      name: '+ session pool',
+      client: uncached,
+      command: () => new ConverseStreamCommand(preserializedInput(MODEL_ID, model.bodyBytes(request))),
+    },
+    {
+      name: '+ cached stack (the app)',
       client: app,
       command: () => new ConverseStreamCommand(preserializedInput(MODEL_ID, model.bodyBytes(request))),
     },

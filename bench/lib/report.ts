@@ -32,8 +32,9 @@ export function header(machine: MachineInfo, args: BenchArgs, extra: { sellable:
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, node ${machine.node}, ` +
       `DynamoDB Local ${machine.dynamoLocal}; app, load generator and DynamoDB Local (one JVM) share this machine ` +
       `(1-min load average before the run: ${machine.loadAverage})`,
-    `parameters: clients=${args.clients} ops=${args.ops} hold attempts per scenario, warmup=${args.warmup}, ` +
-      `rounds=${args.rounds} (order rotates), holds-per-slot=${args.holdsPerSlot}, max-seconds=${args.maxSeconds}`,
+    `parameters: clients=${args.clients} ops=${args.ops} hold attempts each for API and raw, web-ops=${args.webOps}, ` +
+      `warmup=${args.warmup}, rounds=${args.rounds} (API and raw back to back, alternating first), ` +
+      `holds-per-slot=${args.holdsPerSlot}, max-seconds=${args.maxSeconds}`,
     `workload: 1–4 random seats of ${extra.sellable} sellable (perf-moonlight-garden, 1,210-seat theatre), then confirm; ` +
       `${extra.users} bench users (scrypt lowered to N=2^10,r=8,p=1 for bench users only)`,
   ].join('\n');
@@ -67,12 +68,14 @@ export function doubleBookingLines(r: DoubleBookingReport): string {
     `  slots checked: ${r.slots}; CONFIRMED seat items ${r.confirmedSeatItems} vs seats confirmed by clients ` +
       `${r.expectedConfirmedSeats}; reservations ${r.reservations} vs successful confirms ${r.expectedReservations}; ` +
       `seat items not matching their reservation: ${r.orphanSeatItems} → ${r.ok ? 'OK' : 'MISMATCH'}`,
+    `  confirms the clients got no answer to (client or web-tier timeouts): ${r.unanswered}, of which the store ` +
+      `shows ${r.unansweredPaid} paid (counted above as confirmed) and ${r.unanswered - r.unansweredPaid} not`,
   ].join('\n');
 }
 
 export function phaseLine(round: number, name: string, r: PhaseResult): string {
   return (
     `  round ${round} ${name.padEnd(3)}: ${r.completed}/${r.attempts} completed, ${r.conflicts} conflicts, ` +
-    `${r.raced} raced, ${r.errors} errors in ${(r.elapsedMs / 1000).toFixed(1)} s${r.capped ? ' (time cap reached)' : ''}`
+    `${r.raced} raced, ${r.unanswered} unanswered, ${r.errors} errors in ${(r.elapsedMs / 1000).toFixed(1)} s${r.capped ? ' (time cap reached)' : ''}`
   );
 }

@@ -67,6 +67,7 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
   const phase = async (name: 'model' | 'app') => {
     const started = performance.now();
     const fragmentsBefore = Person.textFragments;
+    const sessionsBefore = fake.sessionsOpened;
     options.apiModelTtft?.(); // the warm-up's and earlier phases' calls are not this phase's
     const before = Object.fromEntries(Object.entries(options.cpu).map(([k, read]) => [k, read()]));
     await Promise.all(
@@ -91,8 +92,10 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
     const count = clients * options.messages;
     const fragments =
       name === 'app' ? `, ${((Person.textFragments - fragmentsBefore) / count).toFixed(1)} text events per answer` : '';
+    // The model calls' HTTP/2 sessions (the API's, or the bench's own client's) that this phase had to open.
+    const sessions = `, ${fake.sessionsOpened - sessionsBefore} new HTTP/2 sessions to the model`;
     phases.push(
-      `  ${name}: ${count} answers in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} messages/s${fragments})`,
+      `  ${name}: ${count} answers in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} messages/s${fragments}${sessions})`,
     );
   };
   for (let round = 0; round < options.rounds; round++) {

@@ -97,7 +97,8 @@ export class FakeBedrock {
   now: () => number = Date.now;
 
   private constructor(
-    private readonly server: http2.Http2Server,
+    /** The HTTP/2 server itself (benchmarks watch its sessions and streams). */
+    readonly server: http2.Http2Server,
     readonly url: string,
   ) {}
 

@@ -19,7 +19,8 @@ import {
   type CachePoint,
 } from '../../assistant/model.js';
 import { ttftMark } from '../../shared/ttft-trace.js';
-import { SharedSessionHttp2Handler } from './shared-session-handler.js';
+import { SessionPoolHttp2Handler } from './session-pool-handler.js';
+import { useInputAbortSignals, withAbortSignal } from './call-signal.js';
 import {
   JsonFragments,
   preserializedInput,
@@ -31,7 +32,7 @@ import {
  * The assistant's model port over Bedrock ConverseStream. Retries and fallback are the assistant's own policy, so
  * the SDK's retries are off (`maxAttempts: 1`); the endpoint follows the SDK convention
  * (`AWS_ENDPOINT_URL_BEDROCK_RUNTIME`), which is how tests point the real client at a local fake. Model calls share
- * one HTTP/2 session and send a body serialised natively (see the two modules imported for that): both take CPU off
+ * a few kept-alive HTTP/2 sessions and send a body serialised natively (see the two modules imported for that): both take CPU off
  * the stretch in which the API starts a message's model call.
  */
 export function createBedrockClient(
@@ -41,13 +42,16 @@ export function createBedrockClient(
   const client = new BedrockRuntimeClient({
     region,
     maxAttempts: 1,
-    requestHandler: new SharedSessionHttp2Handler(),
+    requestHandler: new SessionPoolHttp2Handler(),
+    // The stack is resolved once per command class, not per call (calls carry their abort signal on the input).
+    cacheMiddleware: true,
     ...(credentials ? { credentials } : {}),
   });
   // The SDK's logger middleware copies every request through its sensitive-data filter even when nothing logs it;
   // with a ~20 KB prompt per call that is measurable CPU on the path to the first token. The app logs its own way.
   client.middlewareStack.remove('loggerMiddleware');
   usePreserializedBodies(client);
+  useInputAbortSignals(client);
   return client;
 }
 
@@ -79,8 +83,8 @@ export class ConverseStreamModel implements ChatModel {
     let output: AsyncIterable<ConverseStreamOutput> | undefined;
     try {
       ttftMark('modelSend');
-      const command = new ConverseStreamCommand(preserializedInput(this.id, this.bodyBytes(request)));
-      const response = await this.client.send(command, { abortSignal: signal });
+      const input = withAbortSignal(preserializedInput(this.id, this.bodyBytes(request)), signal);
+      const response = await this.client.send(new ConverseStreamCommand(input));
       output = response.stream;
     } catch (error) {
       throw failureOf(error);

@@ -29,6 +29,7 @@ import { admissionConfirmWireItem, admissionHoldWireItem } from './queue-conditi
 import { toWireTransactItem, type DocumentTransactItem as TransactItem } from './attribute-values.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { toHoldSummary, toSeatRecord, toStoredHold, toStoredReservation, type Stored } from './items.js';
+import { bookingsItemsOf } from './index-items.js';
 import { queryAll } from './paginate.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
 import { TABLES, type TableNames } from './tables.js';
@@ -259,21 +260,28 @@ export class DynamoBookingStore implements BookingStore {
           : undefined,
       }),
     );
+    const items = await bookingsItemsOf(this.db, this.tables.bookings, 'byUser', page.Items ?? []);
     return {
-      items: await Promise.all((page.Items ?? []).map((item) => this.labelledReservation(toStoredReservation(item)))),
+      items: await Promise.all(items.map((item) => this.labelledReservation(toStoredReservation(item)))),
       nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
     };
   }
 
   async listRecoveredHolds(userId: string): Promise<readonly Hold[]> {
-    const items = await queryAll(this.db, {
+    const entries = await queryAll(this.db, {
       TableName: this.tables.bookings,
       IndexName: 'byUser',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.recoveredHoldsOf(userId) },
       ScanIndexForward: false,
     });
-    return Promise.all(items.map((item) => this.labelledHold(toStoredHold(item))));
+    // Read back (KEYS_ONLY) consistently, a hold paid since the index was updated no longer carries the index key.
+    const items = await bookingsItemsOf(this.db, this.tables.bookings, 'byUser', entries);
+    return Promise.all(
+      items
+        .filter((item) => item.gsi1pk === keys.recoveredHoldsOf(userId))
+        .map((i) => this.labelledHold(toStoredHold(i))),
+    );
   }
 
   async cancelReservation(reservation: Reservation, cancellation: Cancellation, audit: AuditEntry): Promise<boolean> {
@@ -319,7 +327,9 @@ export class DynamoBookingStore implements BookingStore {
         }),
       ),
     );
-    return Promise.all(shards.flat().map((item) => this.labelledHold(toStoredHold(item))));
+    // The caller re-checks each hold's status (and recovery is conditional on it), so what was read is only a list.
+    const items = await bookingsItemsOf(this.db, this.tables.bookings, 'liveHolds', shards.flat());
+    return Promise.all(items.map((item) => this.labelledHold(toStoredHold(item))));
   }
 
   async recoverHold(hold: Hold, graceUntil: EpochMs, audit: AuditEntry): Promise<boolean> {

@@ -14,7 +14,10 @@ export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
-  /** ALL keeps reads to one round trip; the indexed item sets are small. */
+  /**
+   * ALL keeps an index read to one round trip but copies the whole item on every write that touches the index;
+   * KEYS_ONLY copies only the keys, and its readers fetch the items (docs/architecture.md, hold path, point 7).
+   */
   readonly projection: 'ALL' | 'KEYS_ONLY';
 }
 
@@ -50,12 +53,13 @@ export const TABLES = {
   bookings: {
     purpose:
       'Seat state (one item per schedule and seat), holds, reservations and the per-user active-hold pointer. ' +
-      'byUser lists a user’s reservations newest first; liveHolds (sharded, sparse) finds holds for DR recovery.',
+      'byUser lists a user’s reservations newest first; liveHolds (sharded, sparse) finds holds for DR recovery and ' +
+      'projects keys only: every hold writes it, its one reader (a failover) is rare and fetches the items.',
     partitionKey: S('pk'),
     sortKey: S('sk'),
     globalSecondaryIndexes: [
       { name: 'byUser', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'ALL' },
-      { name: 'liveHolds', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk'), projection: 'ALL' },
+      { name: 'liveHolds', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk'), projection: 'KEYS_ONLY' },
     ],
     ttlAttribute: 'ttl',
   },
