@@ -3,9 +3,13 @@
  * Configured through the environment like production (MEGATICKET_ROLE=api, DYNAMODB_MODE=external, …); it reports
  * its URL once listening and, on request, its CPU time and the DynamoDB commands it has sent.
  */
+import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { loadClassOf } from '../../app/api/load-shedding.js';
 import { DR_INACTIVE } from '../../app/booking/dr.js';
 import { loadConfig } from '../../app/config.js';
 import { startApp } from '../../app/runtime.js';
+import { summarize, type LatencySummary } from './stats.js';
 
 export type ChildMessage =
   | { readonly type: 'ready'; readonly apiUrl: string }
@@ -14,10 +18,37 @@ export type ChildMessage =
       readonly cpuMicros: number;
       readonly dynamoCalls: Readonly<Record<string, number>>;
       readonly rssMiB: number;
+      /** The API's own answer time per waiting-room class and status (e.g. `join 200`), in ms. */
+      readonly answerTimes: Readonly<Record<string, LatencySummary>>;
     }
   | { readonly type: 'log'; readonly message: string };
 
 const send = (message: ChildMessage) => process.send?.(message);
+
+/**
+ * The API's own answer time: from the server's 'request' event (the request's headers read off the socket by the
+ * event loop) to the last byte handed to the socket. It leaves out what waits in front of the process (the load
+ * generator's sockets, the kernel's buffers), which the load generator's own latencies include. Bench-only: the
+ * server's emit is wrapped before the app starts.
+ */
+const answerTimes = new Map<string, number[]>();
+const emit = Server.prototype.emit;
+Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]) {
+  if (event === 'request') {
+    const [req, res] = args as [IncomingMessage, ServerResponse];
+    const cls = loadClassOf(req.method, req.url);
+    if (cls) {
+      const started = performance.now();
+      res.once('finish', () => {
+        const key = `${cls} ${res.statusCode}`;
+        const times = answerTimes.get(key) ?? [];
+        times.push(performance.now() - started);
+        answerTimes.set(key, times);
+      });
+    }
+  }
+  return (emit as (this: Server, event: string | symbol, ...rest: unknown[]) => boolean).call(this, event, ...args);
+} as typeof Server.prototype.emit;
 
 async function main(): Promise<void> {
   const calls: Record<string, number> = {};
@@ -41,6 +72,7 @@ async function main(): Promise<void> {
         cpuMicros: cpu.user + cpu.system,
         dynamoCalls: { ...calls },
         rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+        answerTimes: Object.fromEntries([...answerTimes].map(([key, times]) => [key, summarize(times)])),
       });
     } else if (message.type === 'stop') {
       void app.stop().finally(() => process.exit(0));
