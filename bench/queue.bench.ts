@@ -4,6 +4,7 @@
  *
  *   npm run bench:queue -- [--joins 100000] [--offer-seconds 10] [--rate 6000] [--measure-minutes 3]
  *                          [--sockets 1024] [--resample 5000] [--gate-holds 1000] [--gate-latency-holds 10000]
+ *                          [--gate-cpu-rounds 1200]
  *                          [--shed-answers 30000] [--window-minutes 10]
  *   (BENCH_CHILD_ARGS="--inspect=127.0.0.1:9310" adds Node flags to the API child, e.g. to profile it.)
  *
@@ -61,6 +62,7 @@ const DEFAULTS = {
   gateHolds: 1_000,
   /** Stubbed holds of each kind for the p99 comparison: enough pairs that its interval can resolve 1 ms. */
   gateLatencyHolds: 10_000,
+  gateCpuRounds: 1_200,
   shedAnswers: 30_000,
   windowMinutes: 10,
 };
@@ -74,6 +76,7 @@ const FLAGS: Record<string, keyof Args> = {
   '--resample': 'resample',
   '--gate-holds': 'gateHolds',
   '--gate-latency-holds': 'gateLatencyHolds',
+  '--gate-cpu-rounds': 'gateCpuRounds',
   '--shed-answers': 'shedAnswers',
   '--window-minutes': 'windowMinutes',
 };
@@ -147,6 +150,7 @@ async function main(): Promise<number> {
         tablePrefix: prefix,
         holds: args.gateHolds,
         latencyHolds: args.gateLatencyHolds,
+        cpuRounds: args.gateCpuRounds,
         jvmPid: local.pid,
         log: (l) => console.log(l),
       });

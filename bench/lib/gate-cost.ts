@@ -141,6 +141,8 @@ export async function measureGateCost(options: {
   holds: number;
   /** Stubbed holds of each kind for the latency comparison (its p99 needs many pairs to be resolved). */
   latencyHolds: number;
+  /** Paired rounds of the stubbed CPU comparison (20 holds of each kind per round): more rounds, a narrower interval. */
+  cpuRounds: number;
   /** DynamoDB Local's JVM, whose CPU per hold is read from /proc. */
   jvmPid?: number;
   log: (line: string) => void;
@@ -309,7 +311,7 @@ export async function measureGateCost(options: {
     slot,
   });
   options.log('  gate: the app alone, DynamoDB answered by an in-process stub…');
-  const stubbed = await stubbedCpu(stub);
+  const stubbed = await stubbedCpu(stub, options.cpuRounds);
   // A p99 difference rests on the slowest 1 % of each kind: 10,000 pairs put 100 holds of each in that tail.
   options.log(`  gate: latency, ${options.latencyHolds} stubbed holds of each kind…`);
   const stubbedLatency = await stubbedLatencies(stub, options.latencyHolds);
@@ -435,9 +437,8 @@ async function stubbedHolds(
  * 2. CPU per hold in many short paired rounds (each kind once per round, ABBA), so both see the same moments of a
  * shared machine; the differences per round give the interval. The first rounds warm the JIT and are not counted.
  */
-async function stubbedCpu(stub: StubbedHolds): Promise<GateCost['stubbed']> {
+async function stubbedCpu(stub: StubbedHolds, rounds: number): Promise<GateCost['stubbed']> {
   stub.delayMs = 0;
-  const rounds = 300;
   const holdsPerRound = 20;
   const warmRounds = 10;
   const per = {
