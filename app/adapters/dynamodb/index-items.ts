@@ -1,12 +1,12 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BatchItem } from '../../shared/micro-batcher.js';
+import { batchGet, type BatchGetSpec } from './batch-get.js';
 import { TABLES } from './tables.js';
 
 type Item = Record<string, unknown>;
 
 /** BatchGetItem's limit of keys per request. */
 const KEYS_PER_BATCH = 100;
-/** Rounds of a batch before keys DynamoDB keeps leaving unprocessed (throttling) fail the read. */
-const UNPROCESSED_ROUNDS = 6;
 
 type BookingsIndex = (typeof TABLES.bookings.globalSecondaryIndexes)[number]['name'];
 
@@ -27,8 +27,8 @@ export function bookingsItemsOf(
 
 /**
  * The table items that the entries of a `KEYS_ONLY` index query name (their `pk`/`sk`), in the query's order, read
- * strongly consistently with BatchGetItem (≤ 100 keys a request, requests in parallel). An item gone since the index
- * was read is left out.
+ * strongly consistently with BatchGetItem (`batchGet`: ≤ 100 keys a request, requests in parallel, unprocessed keys
+ * asked again). An item gone since the index was read is left out.
  */
 export async function itemsNamedBy(
   db: DynamoDBDocumentClient,
@@ -36,24 +36,23 @@ export async function itemsNamedBy(
   entries: readonly Item[],
 ): Promise<Item[]> {
   const idOf = (item: Item) => `${String(item.pk)}\u0000${String(item.sk)}`;
+  const spec: BatchGetSpec<Item, Item> = {
+    table,
+    keyOf: (e) => ({ pk: e.pk, sk: e.sk }),
+    idOf,
+    decode: (item) => item,
+  };
   const found = new Map<string, Item>();
-  const batches: Item[][] = [];
-  const keys = [...new Map(entries.map((e) => [idOf(e), { pk: e.pk, sk: e.sk }])).values()];
-  for (let i = 0; i < keys.length; i += KEYS_PER_BATCH) batches.push(keys.slice(i, i + KEYS_PER_BATCH));
-  await Promise.all(
-    batches.map(async (batch) => {
-      let waiting: Item[] = batch;
-      for (let round = 1; waiting.length > 0; round++) {
-        if (round > UNPROCESSED_ROUNDS) throw new Error(`${table}: ${waiting.length} keys left unprocessed`);
-        if (round > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** round));
-        const { Responses, UnprocessedKeys } = await db.send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: waiting, ConsistentRead: true } } }),
-        );
-        for (const item of Responses?.[table] ?? []) found.set(idOf(item), item);
-        waiting = (UnprocessedKeys?.[table]?.Keys ?? []) as Item[];
-      }
+  const reads = [...new Map(entries.map((e) => [idOf(e), e])).values()].map(
+    (entry): BatchItem<Item, Item | undefined> => ({
+      input: entry,
+      resolve: (item) => item && found.set(idOf(entry), item),
+      reject: () => undefined, // batchGet throws for the batch instead
     }),
   );
+  const batches: (typeof reads)[] = [];
+  for (let i = 0; i < reads.length; i += KEYS_PER_BATCH) batches.push(reads.slice(i, i + KEYS_PER_BATCH));
+  await Promise.all(batches.map((batch) => batchGet(db, spec, batch)));
   return entries.flatMap((e): Item[] => {
     const item = found.get(idOf(e));
     return item ? [item] : [];
