@@ -31,8 +31,6 @@ export interface ClaimsCodec<C> {
 export type ClaimsIn<T> = T extends ClaimsCodec<infer C> ? C : never;
 
 const SEPARATOR = '~';
-const ID = /^[A-Za-z0-9_.:-]+$/;
-const INTEGER = /^(?:0|-?[1-9][0-9]{0,15})$/;
 
 export function claimsCodec<const S extends Readonly<Record<string, ClaimField>>>(shape: S): ClaimsCodec<ClaimsOf<S>> {
   const fields = Object.entries(shape);
@@ -50,14 +48,18 @@ export function claimsCodec<const S extends Readonly<Record<string, ClaimField>>
         .join(SEPARATOR);
     },
     decode(text) {
-      const parts = text.split(SEPARATOR);
-      if (parts.length !== fields.length) return undefined;
+      // One pass over the text, no split and no regular expression: this runs on every gated hold, caches cold.
       const claims: Record<string, unknown> = {};
+      let start = 0;
       for (let i = 0; i < fields.length; i++) {
         const [name, field] = fields[i]!;
-        const value = decodeValue(field, parts[i]!);
+        const last = i === fields.length - 1;
+        const end = last ? text.length : text.indexOf(SEPARATOR, start);
+        if (end < 0) return undefined;
+        const value = decodeValueAt(field, text, start, end);
         if (value === undefined) return undefined;
         claims[name] = value;
+        start = end + 1;
       }
       return claims as ClaimsOf<S>;
     },
@@ -71,14 +73,54 @@ function encodeValue(field: ClaimField, value: unknown): string | undefined {
 }
 
 function decodeValue(field: ClaimField, text: string): string | number | boolean | undefined {
+  return decodeValueAt(field, text, 0, text.length);
+}
+
+/** `[A-Za-z0-9_.:-]`, by character code. */
+const ID_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-') ID_CHAR[c.charCodeAt(0)] = 1;
+const ZERO = 0x30;
+const ONE = 0x31;
+const MINUS = 0x2d;
+/** Digits of the longest integer written: every safe integer has at most 16. */
+const MAX_DIGITS = 16;
+
+/**
+ * The value of `text[start, end)` under `field`, or undefined: an id of 1 to `max` characters of `[A-Za-z0-9_.:-]`
+ * (so never the separator); an integer in canonical decimal (`0`, or an optional minus, a digit 1–9 and up to 15 more
+ * digits), safe and ≥ `min`; a flag `1` or `0`. Character codes, not regular expressions.
+ */
+function decodeValueAt(
+  field: ClaimField,
+  text: string,
+  start: number,
+  end: number,
+): string | number | boolean | undefined {
+  const length = end - start;
   switch (field.type) {
-    case 'id':
-      return text.length <= field.max && ID.test(text) ? text : undefined;
+    case 'id': {
+      if (length < 1 || length > field.max) return undefined;
+      for (let i = start; i < end; i++) if (ID_CHAR[text.charCodeAt(i)] !== 1) return undefined;
+      return text.slice(start, end);
+    }
     case 'int': {
-      const value = INTEGER.test(text) ? Number(text) : Number.NaN;
+      const negative = length > 1 && text.charCodeAt(start) === MINUS;
+      const first = negative ? start + 1 : start;
+      const digits = end - first;
+      if (digits < 1 || digits > MAX_DIGITS) return undefined;
+      if (text.charCodeAt(first) === ZERO && (digits > 1 || negative)) return undefined;
+      let value = 0;
+      for (let i = first; i < end; i++) {
+        const digit = text.charCodeAt(i) - ZERO;
+        if (digit < 0 || digit > 9) return undefined;
+        value = value * 10 + digit;
+      }
+      if (negative) value = -value;
       return Number.isSafeInteger(value) && value >= field.min ? value : undefined;
     }
-    case 'flag':
-      return text === '1' ? true : text === '0' ? false : undefined;
+    case 'flag': {
+      const c = text.charCodeAt(start);
+      return length !== 1 ? undefined : c === ONE ? true : c === ZERO ? false : undefined;
+    }
   }
 }

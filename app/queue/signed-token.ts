@@ -1,13 +1,15 @@
 import { createHmac } from 'node:crypto';
 import type { ClaimsCodec } from './compact-claims.js';
+import { HmacSha256Check } from './hmac-sha256.js';
 
 /**
  * Compact HMAC-SHA256 tokens: `<kind>.<claims>.<base64url(MAC)>`, the claims in the fixed-order text of their
  * `ClaimsCodec`. The kind is part of the MAC input, so one kind can never be passed off as another (a queue ticket is
  * not an admission token). Signing and verifying do no I/O: the key comes from configuration.
  *
- * Verifying is one HMAC and a constant-time comparison of its text, then the claims are decoded — only from a body
- * this key signed. The MAC has a fixed length, so the claims need no escaping (an event id may contain dots).
+ * Verifying is one HMAC and a constant-time comparison of its text (`HmacSha256Check`: plain JavaScript, as the hold
+ * path meets it with cold caches), then the claims are decoded — only from a body this key signed. The MAC has a
+ * fixed length, so the claims need no escaping (an event id may contain dots).
  */
 export const TOKEN_KINDS = { admission: 'mta2', ticket: 'mtq2' } as const;
 export type TokenKind = keyof typeof TOKEN_KINDS;
@@ -20,7 +22,8 @@ const MAX_TOKEN_CHARS = 1024;
 
 export class TokenSigner {
   private readonly key: Buffer;
-  private readonly alsoAccepted: readonly Buffer[];
+  /** The signing key's check, then the other accepted keys' (each with its pads compressed once). */
+  private readonly checks: readonly HmacSha256Check[];
 
   /**
    * `key` signs and verifies; `alsoAccepted` only verifies: during a key rotation the value being rolled out and the
@@ -32,7 +35,7 @@ export class TokenSigner {
       if (k.length < MIN_KEY_BYTES) throw new RangeError(`token key must be at least ${MIN_KEY_BYTES} bytes`);
     }
     this.key = Buffer.from(key);
-    this.alsoAccepted = alsoAccepted.filter((k) => !k.equals(key)).map((k) => Buffer.from(k));
+    this.checks = [key, ...alsoAccepted.filter((k) => !k.equals(key))].map((k) => new HmacSha256Check(Buffer.from(k)));
   }
 
   sign<C>(kind: TokenKind, claims: C, codec: ClaimsCodec<C>): string {
@@ -53,27 +56,15 @@ export class TokenSigner {
     if (!token.startsWith(prefix) || token[prefix.length] !== '.' || token[macAt - 1] !== '.') return undefined;
     const signed = token.slice(0, macAt - 1);
     const given = token.slice(macAt);
-    if (!sameText(mac(this.key, signed), given) && !this.alsoAccepted.some((k) => sameText(mac(k, signed), given))) {
-      return undefined;
+    for (const check of this.checks) {
+      if (check.matches(signed, given)) return codec.decode(signed.slice(prefix.length + 1));
     }
-    return codec.decode(signed.slice(prefix.length + 1));
+    return undefined;
   }
 }
 
 function mac(key: Buffer, signed: string): string {
   return createHmac('sha256', key).update(signed).digest('base64url');
-}
-
-/**
- * Equal strings of the MAC's length, compared in time that does not depend on where they differ (the length is
- * public), so the MAC cannot be probed one character at a time. A JavaScript loop over 43 characters: no buffers to
- * decode and no native call on the hold path.
- */
-function sameText(expected: string, given: string): boolean {
-  if (given.length !== expected.length) return false;
-  let difference = 0;
-  for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ given.charCodeAt(i);
-  return difference === 0;
 }
 
 /** Keys travel as base64url/base64 text (ADMISSION_KEY); anything that does not decode to ≥ 32 bytes is refused. */
