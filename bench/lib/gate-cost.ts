@@ -21,7 +21,7 @@
  *    right after a hold (cold caches, as the hold path meets it).
  */
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -42,6 +42,7 @@ import { admissionHoldWireItem } from '../../app/adapters/dynamodb/queue-conditi
 import { toWireTransactItem, type DocumentTransactItem } from '../../app/adapters/dynamodb/attribute-values.js';
 import { createDynamoClient } from '../../app/adapters/dynamodb/client.js';
 import { sendWireTransaction } from '../../app/adapters/dynamodb/wire-transactions.js';
+import { HmacSha256Check } from '../../app/queue/hmac-sha256.js';
 import { pairedMeanDifference, percentileDifference, verdict, type Interval } from './paired.js';
 import { summarize, type LatencySummary } from './stats.js';
 import { mainThreadCpuMicros, processThreadsCpuMicros } from './thread-cpu.js';
@@ -126,7 +127,12 @@ export interface GateCost {
     readonly reusedVsSdk: Interval;
   };
   /** The gate's own work: the check and the extra transaction item in tight loops, and the check after a hold. */
-  readonly pieces: { readonly checkHot: number; readonly itemHot: number; readonly checkCold: number };
+  readonly pieces: {
+    readonly checkHot: number;
+    readonly itemHot: number;
+    /** Medians right after a hold (caches cold): the whole check, and the token's MAC by `createHmac` and by now. */
+    readonly cold: { readonly check: number; readonly macCreateHmac: number; readonly macJavaScript: number };
+  };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -315,12 +321,12 @@ export async function measureGateCost(options: {
   // A p99 difference rests on the slowest 1 % of each kind: 10,000 pairs put 100 holds of each in that tail.
   options.log(`  gate: latency, ${options.latencyHolds} stubbed holds of each kind…`);
   const stubbedLatency = await stubbedLatencies(stub, options.latencyHolds);
-  const checkCold = await coldCheck(stub);
+  const cold = await coldCheck(stub, admissionKey, token);
   options.log('  gate: the SDK per transaction item and per middleware entry…');
   const sdk = await sdkShares(stub);
   options.log('  gate: the SDK levers on a hold transaction (document client, wire form, cacheMiddleware)…');
   const paths = await transactionPaths(stub, options.endpoint);
-  return { local, stubbed, stubbedLatency, sdk, paths, pieces: { checkHot, itemHot, checkCold } };
+  return { local, stubbed, stubbedLatency, sdk, paths, pieces: { checkHot, itemHot, cold } };
 }
 
 async function cpuPerCall(loops: number, call: () => Promise<unknown>, warmLoops = loops / 10): Promise<number> {
@@ -631,17 +637,35 @@ function documentFormOf(item: TransactWriteItem): DocumentTransactItem {
 
 /**
  * 5 (cold). The check as the hold path meets it: right after a whole hold has run through the SDK (caches cold), not
- * in a tight loop that keeps its code and data hot. Median wall time; no I/O happens inside it.
+ * in a tight loop that keeps its code and data hot. Median wall time; no I/O happens inside it. The token's MAC alone
+ * is timed the same way, by `createHmac` (the check before `HmacSha256Check`) and by the check now, the three
+ * measurements taking turns after the same kind of hold.
  */
-async function coldCheck(stub: StubbedHolds): Promise<number> {
-  const cold: number[] = [];
-  for (let i = 0; i < 2_000; i++) {
+async function coldCheck(stub: StubbedHolds, key: Buffer, token: string): Promise<GateCost['pieces']['cold']> {
+  const signed = token.slice(0, token.lastIndexOf('.'));
+  const mac = token.slice(token.lastIndexOf('.') + 1);
+  const check = new HmacSha256Check(key);
+  const measured = {
+    check: () => stub.check(),
+    createHmac: () => createHmac('sha256', key).update(signed).digest('base64url') === mac,
+    javaScript: () => check.matches(signed, mac),
+  };
+  const names = Object.keys(measured) as (keyof typeof measured)[];
+  const micros = { check: [] as number[], createHmac: [] as number[], javaScript: [] as number[] };
+  for (let i = 0; i < 3_000; i++) {
     await stub.hold.plain();
+    const name = names[i % names.length]!;
     const t0 = performance.now();
-    await stub.check();
-    cold.push((performance.now() - t0) * 1000);
+    const ok = await measured[name]();
+    micros[name].push((performance.now() - t0) * 1000);
+    if (!ok) throw new Error(`the ${name} check refused a valid token`);
   }
-  return summarize(cold).p50;
+  const median = (xs: number[]) => summarize(xs).p50;
+  return {
+    check: median(micros.check),
+    macCreateHmac: median(micros.createHmac),
+    macJavaScript: median(micros.javaScript),
+  };
 }
 
 const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
@@ -686,6 +710,7 @@ export function formatGateCost(cost: GateCost): string {
     `  the hold's own transaction (${paths.items} items) per send, main-thread CPU (stubbed; ${paths.rounds} paired rounds of 20):`,
     `    document client (before) ${fmt(paths.document, 0)} µs | wire form ${fmt(paths.wire, 0)} µs | wire form, stack resolved once (now) ${fmt(paths.reused, 0)} µs | SDK cacheMiddleware client ${fmt(paths.sdkCached, 0)} µs`,
     `    saved per send: wire form ${interval(paths.wireSaves, 1, 'µs')} + stack reused ${interval(paths.reuseSaves, 1, 'µs')} = ${interval(paths.totalSaves, 1, 'µs')}; now vs the SDK's cache ${interval(paths.reusedVsSdk, 1, 'µs')}`,
-    `  the gate's own work: the check ${fmt(pieces.checkHot, 1)} µs in a tight loop, ${fmt(pieces.checkCold, 1)} µs (median) right after a hold; the transaction item ${fmt(pieces.itemHot, 1)} µs in a tight loop`,
+    `  the gate's own work: the check ${fmt(pieces.checkHot, 1)} µs in a tight loop, ${fmt(pieces.cold.check, 1)} µs (median) right after a hold; the transaction item ${fmt(pieces.itemHot, 1)} µs in a tight loop`,
+    `    the token's MAC right after a hold (medians, taking turns): createHmac ${fmt(pieces.cold.macCreateHmac, 1)} µs | HmacSha256Check (now) ${fmt(pieces.cold.macJavaScript, 1)} µs`,
   ].join('\n');
 }
