@@ -122,7 +122,7 @@ async function main(): Promise<number> {
     { ...DEFAULTS },
     FLAGS,
     USAGE,
-    { resample: 0, joins: 0, gateHolds: 0, shedAnswers: 0, windowMinutes: 1 },
+    { resample: 0, joins: 0, gateHolds: 0, shedAnswers: 0, windowMinutes: 1, waitersProcess: 0 },
     process.argv.slice(2),
   );
   const machine = machineInfo();

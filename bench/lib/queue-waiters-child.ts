@@ -15,10 +15,8 @@ process.on('message', (message: WaitersCommand) => {
   else if (message.type === 'placed') waiters!.add(message.waiters);
   else if (message.type === 'progress') send(waiters!.progress());
   else if (message.type === 'finish') {
-    void waiters!.finish().then((result) => {
-      send(result);
-      process.disconnect();
-    });
+    // The parent disconnects once it has the result (an exit right after sending could overtake the message).
+    void waiters!.finish().then(send);
   }
 });
 send({ type: 'ready' });

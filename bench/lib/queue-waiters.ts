@@ -245,7 +245,9 @@ export async function startWaiters(inProcessOfTheirOwn: boolean, settings: Waite
       flush();
       const result = next<WaitersResult>('result');
       child.send({ type: 'finish' } satisfies WaitersCommand);
-      return result;
+      const answer = await result;
+      child.disconnect();
+      return answer;
     },
   };
 }
