@@ -1,6 +1,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { QueuePlaceResponse } from '../contracts.js';
+import type { DomainError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
+import { bearerToken } from '../http.js';
 import { idSchema as id } from '../inputs.js';
 import { QUEUE_TICKET_HEADER } from './queues.js';
 
@@ -18,6 +20,31 @@ export async function ticketPollAnswer(
   if (!ticket || ticket.length > 1024 || !eventId.success) return undefined;
   const place = await deps.queue.placeByTicket(eventId.data, ticket);
   return place && { place };
+}
+
+/**
+ * A claim refused for want of budget, told before Express from the session (cached per instance), the signed ticket
+ * and the cached queue state: the same refusal `POST /v1/queues/:id/admission` would give, with nothing read from or
+ * written to the queue's table. Undefined whenever the claim could be answered otherwise — no or unknown session, the
+ * region not taking writes, a ticket missing, malformed or not this account's for this event, a place not yet
+ * released, budget left — and the request then goes on to Express, which checks it all again.
+ */
+export async function claimBudgetRefusal(
+  deps: Pick<ApiDeps, 'queue' | 'accounts' | 'writer'>,
+  rawEventId: unknown,
+  ticket: string | undefined,
+  authorization: string | undefined,
+): Promise<DomainError | undefined> {
+  const eventId = id.safeParse(rawEventId);
+  if (!ticket || ticket.length > 1024 || !eventId.success) return undefined;
+  const user = await deps.accounts.authenticate(bearerToken(authorization));
+  if (!user) return undefined;
+  try {
+    await deps.writer.assertMayWrite();
+  } catch {
+    return undefined;
+  }
+  return deps.queue.budgetRefusal(user.userId, eventId.data, ticket);
 }
 
 /**
