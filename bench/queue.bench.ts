@@ -679,6 +679,7 @@ function shedReport(cost: ShedCost): string {
   return [
     `API CPU per shed answer (429 + Retry-After; median of ${cost.rounds} rounds, ${n(cost.answers)} answers in all):`,
     `  in front of Express (createApiListener, as served): ${fmt(cost.frontMicros, 0)} µs (rounds ${spread(cost.frontRounds)})`,
+    `  … and with each request logged (info, one JSON line to /dev/null): ${fmt(cost.frontLoggedMicros, 0)} µs`,
     `  through Express (createApiApp alone, the path before): ${fmt(cost.expressMicros, 0)} µs (rounds ${spread(cost.expressRounds)})`,
     `  floor, Node's HTTP server answering a constant 429: ${fmt(cost.bareMicros, 0)} µs`,
   ].join('\n');
