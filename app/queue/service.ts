@@ -277,16 +277,18 @@ export class QueueService implements AdmissionGate {
   }
 
   /**
-   * A claim refused for want of budget, told from the account's ticket and the cached queue state alone (no read,
-   * nothing written), so that it can be answered before the request is handed to Express: the refusal `claim` would
-   * give, or undefined when it would not be that one (not the writer, queue closed, ticket not genuine for this
-   * account and event, place not yet released, or budget left) and the claim must go through `claim`.
+   * A claim refused for want of budget, told from a ticket and the cached queue state alone (no read, nothing
+   * written), so that it can be answered before the request is handed to Express: the refusal `claim` would give the
+   * ticket's account (`userId`: the caller must be that account), or undefined when it would not be that one (not the
+   * writer, queue closed, ticket not genuine for this event, place not yet released, or budget left) and the claim
+   * must go through `claim`. The session is the caller's to check, and only when a refusal is returned.
    */
-  async budgetRefusal(userId: string, eventId: string, ticket: string): Promise<DomainError | undefined> {
+  async budgetRefusal(eventId: string, ticket: string): Promise<{ userId: string; refusal: DomainError } | undefined> {
     const ctx = await this.context(eventId);
-    if (!ctx.writer || ctx.phase === 'CLOSED') return undefined;
-    const ref = openTicket(this.deps.signer, ticket, { eventId, userId, now: ctx.now });
-    return ref && this.refusedForBudget(ctx, ref);
+    if (!ctx.writer || ctx.phase === 'CLOSED' || !ctx.state || !this.budgetSpent(eventId, ctx.state)) return undefined;
+    const ref = openTicket(this.deps.signer, ticket, { eventId, now: ctx.now });
+    const refusal = ref && this.refusedForBudget(ctx, ref);
+    return refusal && { userId: ref.userId, refusal };
   }
 
   /** Budget already spent this tick and the ticket's place released: the waiter retries later, nothing read or written. */

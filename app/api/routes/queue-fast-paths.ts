@@ -23,11 +23,12 @@ export async function ticketPollAnswer(
 }
 
 /**
- * A claim refused for want of budget, told before Express from the session (cached per instance), the signed ticket
- * and the cached queue state: the same refusal `POST /v1/queues/:id/admission` would give, with nothing read from or
- * written to the queue's table. Undefined whenever the claim could be answered otherwise — no or unknown session, the
- * region not taking writes, a ticket missing, malformed or not this account's for this event, a place not yet
- * released, budget left — and the request then goes on to Express, which checks it all again.
+ * A claim refused for want of budget, told before Express from the signed ticket, the cached queue state and the
+ * session (cached per instance): the same refusal `POST /v1/queues/:id/admission` would give, with nothing read from or
+ * written to the queue's table. Undefined whenever the claim could be answered otherwise — budget left, a place not yet
+ * released, a ticket missing, malformed or not for this event, no or unknown session or not the ticket's account, the
+ * region not taking writes — and the request then goes on to Express, which checks it all again. The session is read
+ * only for a refusal: a claim with budget left costs a ticket check here and nothing more.
  */
 export async function claimBudgetRefusal(
   deps: Pick<ApiDeps, 'queue' | 'accounts' | 'writer'>,
@@ -37,14 +38,16 @@ export async function claimBudgetRefusal(
 ): Promise<DomainError | undefined> {
   const eventId = id.safeParse(rawEventId);
   if (!ticket || ticket.length > 1024 || !eventId.success) return undefined;
+  const budget = await deps.queue.budgetRefusal(eventId.data, ticket);
+  if (!budget) return undefined;
   const user = await deps.accounts.authenticate(bearerToken(authorization));
-  if (!user) return undefined;
+  if (user?.userId !== budget.userId) return undefined;
   try {
     await deps.writer.assertMayWrite();
   } catch {
     return undefined;
   }
-  return deps.queue.budgetRefusal(user.userId, eventId.data, ticket);
+  return budget.refusal;
 }
 
 /**
