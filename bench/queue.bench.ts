@@ -5,7 +5,7 @@
  *   npm run bench:queue -- [--joins 100000] [--offer-seconds 10] [--rate 6000] [--measure-minutes 3]
  *                          [--sockets 1024] [--resample 5000] [--gate-holds 1000] [--gate-latency-holds 10000]
  *                          [--gate-cpu-rounds 1200]
- *                          [--shed-answers 30000] [--window-minutes 10]
+ *                          [--shed-answers 30000] [--window-minutes 10] [--waiters-process 1]
  *   (BENCH_CHILD_ARGS="--inspect=127.0.0.1:9310" adds Node flags to the API child, e.g. to profile it.)
  *
  * One run, on this machine: DynamoDB Local (one JVM), the API in a child process (as in production: HTTP, auth,
@@ -25,7 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashToken } from '../app/accounts/service.js';
 import { createDocumentClient, createDynamoClient } from '../app/adapters/dynamodb/client.js';
@@ -44,13 +44,14 @@ import type { QueueEntry, QueueState } from '../app/queue/model.js';
 import { phaseOf } from '../app/queue/rules.js';
 import { placeView } from '../app/queue/views.js';
 import { parseIntegerFlags, usageOf } from './lib/flags.js';
-import { HttpClient, type HttpAnswer } from './lib/http-client.js';
+import { HttpClient } from './lib/http-client.js';
 import { machineInfo } from './lib/machine.js';
 import { processCpuMs } from './lib/cpu.js';
 import type { ChildMessage } from './lib/queue-api-child.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
 import { formatGateCost, measureGateCost } from './lib/gate-cost.js';
 import { measureShedCost, type ShedCost } from './lib/shed-cost.js';
+import { startWaiters, type Waiters, type WaitersResult } from './lib/queue-waiters.js';
 
 const DEFAULTS = {
   joins: 100_000,
@@ -65,6 +66,8 @@ const DEFAULTS = {
   gateCpuRounds: 1_200,
   shedAnswers: 30_000,
   windowMinutes: 10,
+  /** 1: the waiters' polls and claims from a process of their own (a waiter's browser is another machine); 0: from this one. */
+  waitersProcess: 1,
 };
 type Args = typeof DEFAULTS;
 const FLAGS: Record<string, keyof Args> = {
@@ -79,6 +82,7 @@ const FLAGS: Record<string, keyof Args> = {
   '--gate-cpu-rounds': 'gateCpuRounds',
   '--shed-answers': 'shedAnswers',
   '--window-minutes': 'windowMinutes',
+  '--waiters-process': 'waitersProcess',
 };
 const USAGE = usageOf('npm run bench:queue', FLAGS);
 
@@ -100,15 +104,11 @@ interface Tally {
   join429: number[];
   joinOther: number;
   joinOtherSamples: string[];
-  polls: number[];
-  poll429: number[];
-  pollErrors: number;
-  claim429: number[];
   loadSamples: number[];
-  claims: number[];
-  claimRefusals: Record<string, number>;
   firstPlacedAt?: number;
   allPlacedAt?: number;
+  /** What the waiters saw (their polls and claims), once they are done. */
+  waiters?: WaitersResult;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,7 +122,7 @@ async function main(): Promise<number> {
     { ...DEFAULTS },
     FLAGS,
     USAGE,
-    { resample: 0, joins: 0, gateHolds: 0, shedAnswers: 0, windowMinutes: 1 },
+    { resample: 0, joins: 0, gateHolds: 0, shedAnswers: 0, windowMinutes: 1, waitersProcess: 0 },
     process.argv.slice(2),
   );
   const machine = machineInfo();
@@ -181,13 +181,6 @@ async function main(): Promise<number> {
     const started = await startApiChild(local.endpoint, prefix, admissionKey);
     child = started.child;
     const api = new HttpClient(started.apiUrl, args.sockets);
-    // Waiters' polls and claims on sockets of their own, as each waiter's browser has its own connection: on the join
-    // pool they queued behind the stampede's joins in this process (up to 95,000 waiting), and the claims of a minute
-    // reached the API in the next (minute 2 −84 %, minute 3 +8.9 % in the quiet 100,000-join run).
-    const waitersApi = {
-      polls: new HttpClient(started.apiUrl, args.sockets),
-      claims: new HttpClient(started.apiUrl, 256),
-    };
     // A session the API cannot read would turn the stampede into a storm of 401s retried forever: check one first.
     const me = await api.send('GET', '/v1/me', { authorization: `Bearer ${waiters[0]!.token}` });
     if (me.status !== 200) throw new Error(`a bench session is not accepted (${me.status} ${JSON.stringify(me.body)})`);
@@ -195,24 +188,27 @@ async function main(): Promise<number> {
     if (Date.now() > joinStart - 2_000) throw new Error('the API took too long to start; rerun on a quieter machine');
     await sleep(joinStart - Date.now());
 
-    const tally: Tally = {
-      joinOk: [],
-      join429: [],
-      joinOther: 0,
-      joinOtherSamples: [],
-      polls: [],
-      poll429: [],
-      pollErrors: 0,
-      claim429: [],
-      loadSamples: [],
-      claims: [],
-      claimRefusals: {},
-    };
+    const tally: Tally = { joinOk: [], join429: [], joinOther: 0, joinOtherSamples: [], loadSamples: [] };
+    const stop = opensAt + args.measureMinutes * 60_000 + 60_000;
+    // Waiters' polls and claims on sockets of their own, as each waiter's browser has its own connection (on the join
+    // pool they queued behind the stampede's joins), and by default from a process of their own, as a browser is
+    // another machine: on this process's event loop, which carries the joins, their retries and their timers, a claim
+    // took p50 81.8 s from its intended send to its answer in the quiet 100,000-join run (the API's own p99 3.6 s).
+    const waitersOut = await startWaiters(args.waitersProcess === 1, {
+      apiUrl: started.apiUrl,
+      eventId: event.id,
+      stop,
+      pollSockets: args.sockets,
+      claimSockets: 256,
+    });
     const cpuBefore = await childStats(child);
     const jvmBefore = processCpuMs(local.pid);
-    const stop = opensAt + args.measureMinutes * 60_000 + 60_000;
+    const ownCpuBefore = process.cpuUsage();
+    const waitersCpuBefore = waitersOut.pid === undefined ? undefined : processCpuMs(waitersOut.pid);
+    const ownLoop = monitorEventLoopDelay({ resolution: 10 });
+    ownLoop.enable();
     const claimedSamples = sampleClaims(db, tables, event.id, opensAt, stop);
-    const placed = runWaitingRoom({ joins: api, ...waitersApi }, event.id, waiters, tally, {
+    const placed = runWaitingRoom(api, waitersOut, event.id, waiters, tally, {
       joinStart,
       offerMs: args.offerSeconds * 1000,
       stop,
@@ -223,13 +219,23 @@ async function main(): Promise<number> {
     const samples = await claimedSamples;
     const cpuAfter = await childStats(child);
     const jvmMs = (processCpuMs(local.pid) ?? NaN) - (jvmBefore ?? NaN);
+    ownLoop.disable();
+    const waitersCpuMs =
+      waitersOut.pid === undefined ? NaN : (processCpuMs(waitersOut.pid) ?? NaN) - (waitersCpuBefore ?? NaN);
+    tally.waiters = await waitersOut.finish();
+    for (const [index, at] of tally.waiters.admitted) waiters[index]!.admittedAt = at;
+    for (const index of tally.waiters.expired) waiters[index]!.expired = true;
+    const ownCpu = process.cpuUsage(ownCpuBefore);
+    const generator: Generator = {
+      joinsCpuMs: (ownCpu.user + ownCpu.system) / 1000,
+      joinsLoop: { p50: ownLoop.percentile(50) / 1e6, p99: ownLoop.percentile(99) / 1e6, max: ownLoop.max / 1e6 },
+      waitersCpuMs: args.waitersProcess === 1 ? waitersCpuMs : NaN,
+    };
 
     const audit = await auditPlaces(api, db, tables, event, waiters, args.resample);
-    console.log(report(args, waiters, tally, samples, opensAt, audit, cpuBefore, cpuAfter, jvmMs));
+    console.log(report(args, waiters, tally, samples, opensAt, audit, cpuBefore, cpuAfter, jvmMs, generator));
 
     api.close();
-    waitersApi.polls.close();
-    waitersApi.claims.close();
     const ok =
       audit.lost === 0 && audit.duplicates === 0 && audit.moved === 0 && audit.failed === 0 && audit.mismatched === 0;
     return ok && tally.joinOther === 0 ? 0 : 1;
@@ -352,7 +358,8 @@ export function childStats(child: ChildProcess): Promise<Extract<ChildMessage, {
  * interval it is told and claims its turn. Resolves once `stop` has passed and in-flight requests are answered.
  */
 async function runWaitingRoom(
-  api: { readonly joins: HttpClient; readonly polls: HttpClient; readonly claims: HttpClient },
+  api: HttpClient,
+  waitersOut: Waiters,
   eventId: string,
   waiters: Waiter[],
   tally: Tally,
@@ -366,13 +373,12 @@ async function runWaitingRoom(
   },
 ): Promise<void> {
   const entryPath = `/v1/queues/${eventId}/entry`;
-  const admissionPath = `/v1/queues/${eventId}/admission`;
   let unplaced = waiters.length;
   let inFlight = 0;
-  // Polls and claims stop at `stop`; a join is retried until it is placed (a lost join is what this bench is about),
-  // up to `joinDeadline`.
-  const at = (wallMs: number, run: () => Promise<void>, deadline = timing.stop) => {
-    if (wallMs > deadline) return;
+  // A join is retried until it is placed (a lost join is what this bench is about), up to `joinDeadline`; the placed
+  // waiter's polls and claims are the waiters' (until `stop`).
+  const at = (wallMs: number, run: () => Promise<void>) => {
+    if (wallMs > timing.joinDeadline) return;
     const delay = Math.max(0, wallMs - Date.now());
     setTimeout(() => {
       inFlight++;
@@ -383,20 +389,21 @@ async function runWaitingRoom(
 
   const join = async (w: Waiter, intended: number) => {
     w.joinAttempts++;
-    const answer = await api.joins.send('PUT', entryPath, auth(w), intended);
+    const answer = await api.send('PUT', entryPath, auth(w), intended);
     if (answer.status === 200) {
       const { place, ticket } = answer.body as {
         place: { number: number; epoch: number; lottery: boolean; pollAfterMs?: number };
         ticket: string;
       };
       tally.joinOk.push(answer.ms);
-      if (w.number === undefined) {
+      const first = w.number === undefined;
+      if (first) {
         unplaced--;
         tally.firstPlacedAt ??= Date.now();
         if (unplaced === 0) tally.allPlacedAt = Date.now();
       }
       Object.assign(w, { number: place.number, epoch: place.epoch, lottery: place.lottery, ticket });
-      schedulePoll(w, place.pollAfterMs ?? 2_000);
+      if (first) waitersOut.add({ index: w.index, token: w.token, ticket, pollAfterMs: place.pollAfterMs ?? 2_000 });
     } else if (answer.status === 429) {
       tally.join429.push(answer.ms);
       retryJoin(w, (answer.retryAfter ?? 1) * 1000);
@@ -410,61 +417,13 @@ async function runWaitingRoom(
   };
   const retryJoin = (w: Waiter, afterMs: number) => {
     const when = Date.now() + afterMs;
-    at(when, () => join(w, performance.now() + (when - Date.now())), timing.joinDeadline);
-  };
-  const schedulePoll = (w: Waiter, afterMs: number) => {
-    const when = Date.now() + afterMs;
-    at(when, () => poll(w, performance.now() + (when - Date.now())));
-  };
-  const poll = async (w: Waiter, intended: number): Promise<void> => {
-    const answer = await api.polls.send('GET', entryPath, { ...auth(w), 'x-queue-ticket': w.ticket! }, intended);
-    if (answer.status === 429) {
-      tally.poll429.push(answer.ms);
-      return schedulePoll(w, (answer.retryAfter ?? 5) * 1000);
-    }
-    if (answer.status !== 200) {
-      tally.pollErrors++;
-      return schedulePoll(w, 5_000);
-    }
-    tally.polls.push(answer.ms);
-    const { place } = answer.body as { place: { status: string; pollAfterMs?: number } };
-    if (place.status === 'YOUR_TURN') return claim(w, performance.now());
-    if (place.status === 'TURN_EXPIRED') {
-      w.expired = true;
-      return;
-    }
-    schedulePoll(w, place.pollAfterMs ?? 5_000);
-  };
-  const claim = async (w: Waiter, intended: number): Promise<void> => {
-    // With the ticket, as the page sends it: a claim refused for budget then costs the API no read.
-    const answer: HttpAnswer = await api.claims.send(
-      'POST',
-      admissionPath,
-      { ...auth(w), 'x-queue-ticket': w.ticket! },
-      intended,
-    );
-    if (answer.status === 201) {
-      tally.claims.push(answer.ms);
-      w.admittedAt = Date.now();
-      return;
-    }
-    const error = (answer.body as { error?: { code?: string; details?: { reason?: string } } })?.error;
-    const code = error?.details?.reason
-      ? `${error.code}/${error.details.reason}`
-      : (error?.code ?? String(answer.status));
-    tally.claimRefusals[code] = (tally.claimRefusals[code] ?? 0) + 1;
-    if (error?.details?.reason === 'OVERLOADED') tally.claim429.push(answer.ms);
-    if (answer.status === 429) {
-      const when = Date.now() + (answer.retryAfter ?? 1) * 1000;
-      return at(when, () => claim(w, performance.now() + (when - Date.now())));
-    }
-    schedulePoll(w, 2_000);
+    at(when, () => join(w, performance.now() + (when - Date.now())));
   };
 
   const spacing = timing.offerMs / waiters.length;
   waiters.forEach((w, i) => {
     const when = timing.joinStart + i * spacing;
-    at(when, () => join(w, performance.now() + (when - Date.now())), timing.joinDeadline);
+    at(when, () => join(w, performance.now() + (when - Date.now())));
   });
   // Each progress line: totals, then the rates since the previous line (placed joins, join 429s, polls answered) and
   // the API child's CPU over the interval.
@@ -474,7 +433,7 @@ async function runWaitingRoom(
     tally.loadSamples.push(loadavg()[0]!);
     const elapsed = (Date.now() - timing.joinStart) / 1000;
     if (Math.round(elapsed) % 10 === 0) {
-      const admitted = waiters.filter((w) => w.admittedAt !== undefined).length;
+      const seen = await waitersOut.progress();
       const now = { at: Date.now(), placed: waiters.length - unplaced, shed: tally.join429.length };
       const cpu = await timing.apiCpuMicros();
       const seconds = (now.at - last.at) / 1000;
@@ -482,11 +441,11 @@ async function runWaitingRoom(
       console.log(
         `  t+${fmt(elapsed, 0)} s: placed ${n(now.placed)} (${rate(now.placed - last.placed)}/s), ` +
           `join 429s ${n(now.shed)} (${rate(now.shed - last.shed)}/s), other answers ${n(tally.joinOther)}, ` +
-          `polls ${n(tally.polls.length)} (${rate(tally.polls.length - last.polls)}/s; +${n(tally.poll429.length)} shed), ` +
-          `admitted ${n(admitted)}, API CPU ${fmt(((cpu - last.cpu) / 1e6 / seconds) * 100, 0)} %, ` +
-          `load ${loadavg()[0]!.toFixed(1)}, in flight ${inFlight}`,
+          `polls ${n(seen.polls)} (${rate(seen.polls - last.polls)}/s; +${n(seen.poll429)} shed), ` +
+          `admitted ${n(seen.admitted)}, API CPU ${fmt(((cpu - last.cpu) / 1e6 / seconds) * 100, 0)} %, ` +
+          `load ${loadavg()[0]!.toFixed(1)}, joins in flight ${inFlight}`,
       );
-      last = { ...now, polls: tally.polls.length, cpu };
+      last = { ...now, polls: seen.polls, cpu };
     }
   }
   while (inFlight > 0) await sleep(100);
@@ -633,7 +592,10 @@ function report(
   cpuBefore: Extract<ChildMessage, { type: 'stats' }>,
   cpuAfter: Extract<ChildMessage, { type: 'stats' }>,
   jvmMs: number,
+  generator: Generator,
 ): string {
+  const seen = tally.waiters!;
+  const claimApi = cpuAfter.answerTimes['claim 201'];
   const windows: string[] = [];
   const deviations: number[] = [];
   // Minute 1 is printed but not judged: the budget starts at 0 at the opening and the first released waiters see their
@@ -663,10 +625,16 @@ function report(
     `  answered 429 (shed, Retry-After): ${line(summarize(tally.join429))}`,
     `  other answers: ${tally.joinOther}${tally.joinOtherSamples.length ? ` e.g. ${tally.joinOtherSamples.join(' | ')}` : ''}`,
     `  attempts per account: mean ${fmt(attempts.reduce((a, b) => a + b, 0) / attempts.length, 2)}, max ${Math.max(...attempts)}`,
-    `polls answered 200: ${line(summarize(tally.polls))}; errors ${tally.pollErrors}`,
-    `polls answered 429 (shed, Retry-After): ${line(summarize(tally.poll429))}`,
-    `claims admitted: ${line(summarize(tally.claims))}`,
-    `claims shed (429 OVERLOADED): ${line(summarize(tally.claim429))}; all refusals ${JSON.stringify(tally.claimRefusals)}`,
+    `polls answered 200: ${line(summarize(seen.polls))}; errors ${seen.pollErrors}${seen.pollErrorSamples.length ? ` e.g. ${seen.pollErrorSamples.join(' | ')}` : ''}`,
+    `polls answered 429 (shed, Retry-After): ${line(summarize(seen.poll429))}`,
+    `claims admitted: ${line(summarize(seen.claims))}`,
+    `claims shed (429 OVERLOADED): ${line(summarize(seen.claim429))}; all refusals ${JSON.stringify(seen.claimRefusals)}`,
+    `  from the poll that told a waiter its turn to its admission: ${line(summarize(seen.turnToAdmission))}`,
+    `claim lag split (admitted claims): from the intended send p50 ${fmt(summarize(seen.claims).p50)} ms, p99 ${fmt(summarize(seen.claims).p99)} ms; ` +
+      `the API's own answer time p50 ${fmt(claimApi?.p50 ?? NaN)} ms, p99 ${fmt(claimApi?.p99 ?? NaN)} ms; the rest is in front of the API`,
+    `  the waiters' event loop (${args.waitersProcess === 1 ? 'a process of their own' : "the load generator's, shared with the joins"}): delay p50 ${fmt(seen.loopDelay.p50)} ms, p99 ${fmt(seen.loopDelay.p99)} ms, max ${fmt(seen.loopDelay.max)} ms; ` +
+      `CPU ${fmt((args.waitersProcess === 1 ? generator.waitersCpuMs : seen.cpuMicros / 1000) / 1000)} s`,
+    `  the joins' event loop (this process): delay p50 ${fmt(generator.joinsLoop.p50)} ms, p99 ${fmt(generator.joinsLoop.p99)} ms, max ${fmt(generator.joinsLoop.max)} ms; CPU ${fmt(generator.joinsCpuMs / 1000)} s${args.waitersProcess === 1 ? '' : ' (the waiters included)'}`,
     `the API's own answer time (from the request read off its socket to the last byte written; the times above add the wait in front of the process):`,
     ...Object.entries(cpuAfter.answerTimes)
       .sort(([a], [b]) => a.localeCompare(b))
@@ -691,7 +659,7 @@ function report(
     '',
     `against the issue's goal (${n(waiters.length)} joins offered in ${args.offerSeconds} s):`,
     `  lost joins ${audit.lost}, duplicate places ${audit.duplicates}, moved on retry ${audit.moved + audit.failed}, other answers ${tally.joinOther} → ${audit.lost + audit.duplicates + audit.moved + audit.failed + tally.joinOther === 0 ? 'met' : 'NOT MET'}`,
-    `  join p99: answered 200 ${fmt(summarize(tally.joinOk).p99)} ms, answered 429 ${fmt(summarize(tally.join429).p99)} ms; poll p99 ${fmt(summarize(tally.polls).p99)} ms; all placed ${fmt(offeredSpan / 1000)} s after the first`,
+    `  join p99: answered 200 ${fmt(summarize(tally.joinOk).p99)} ms, answered 429 ${fmt(summarize(tally.join429).p99)} ms; poll p99 ${fmt(summarize(seen.polls).p99)} ms; all placed ${fmt(offeredSpan / 1000)} s after the first`,
     `  … of which the API's own answer time, p99: join 200 ${fmt(cpuAfter.answerTimes['join 200']?.p99 ?? NaN)} ms, join 429 ${fmt(cpuAfter.answerTimes['join 429']?.p99 ?? NaN)} ms, poll 200 ${fmt(cpuAfter.answerTimes['poll 200']?.p99 ?? NaN)} ms, claim 201 ${fmt(cpuAfter.answerTimes['claim 201']?.p99 ?? NaN)} ms`,
     `  admitted per 60 s within ±1 % of ${n(args.rate)}/min: ${deviations.length === 0 ? 'not measured (no whole minute)' : `${deviations.every((d) => Math.abs(d) <= 1) ? 'met' : 'NOT MET'} (${deviations.map((d) => `${d >= 0 ? '+' : ''}${fmt(d, 2)} %`).join(', ')})`}`,
     `  placement rate: ${fmt(waiters.length / Math.max(offeredSpan / 1000, 1e-3), 0)} joins/s from the first place to the last`,
@@ -699,11 +667,19 @@ function report(
   ].join('\n');
 }
 
+/** The load generator's own figures: the joins' process and, when apart, the waiters'. */
+interface Generator {
+  joinsCpuMs: number;
+  joinsLoop: { p50: number; p99: number; max: number };
+  waitersCpuMs: number;
+}
+
 function shedReport(cost: ShedCost): string {
   const spread = (rounds: readonly number[]) => `${fmt(Math.min(...rounds), 0)}–${fmt(Math.max(...rounds), 0)}`;
   return [
     `API CPU per shed answer (429 + Retry-After; median of ${cost.rounds} rounds, ${n(cost.answers)} answers in all):`,
     `  in front of Express (createApiListener, as served): ${fmt(cost.frontMicros, 0)} µs (rounds ${spread(cost.frontRounds)})`,
+    `  … and with each request logged (info, one JSON line to /dev/null): ${fmt(cost.frontLoggedMicros, 0)} µs`,
     `  through Express (createApiApp alone, the path before): ${fmt(cost.expressMicros, 0)} µs (rounds ${spread(cost.expressRounds)})`,
     `  floor, Node's HTTP server answering a constant 429: ${fmt(cost.bareMicros, 0)} µs`,
   ].join('\n');

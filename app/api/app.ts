@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { requestLog } from '../http/request-log.js';
 import { DomainError } from '../shared/errors.js';
 import type { ApiDeps } from './deps.js';
-import { jsonErrors } from './http.js';
+import { bearerToken, jsonErrors } from './http.js';
 import { apiRequestListener, setApiHeaders, shedInExpress } from './load-shedding.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 import { assistantRoutes } from './routes/assistant.js';
@@ -41,8 +41,7 @@ export function createApiApp(deps: ApiDeps): Express {
     next();
   });
   app.use(async (req, res, next) => {
-    const header = req.get('authorization');
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const token = bearerToken(req.get('authorization'));
     res.locals.token = token;
     res.locals.user = await deps.accounts.authenticate(token);
     next();

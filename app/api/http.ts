@@ -10,6 +10,10 @@ import { idParams } from './inputs.js';
 /** The user the bearer token resolved to (set by the auth middleware), or undefined for anonymous requests. */
 export const currentUser = (res: Response): User | undefined => res.locals.user as User | undefined;
 
+/** The token of an `Authorization: Bearer …` header, or undefined. */
+export const bearerToken = (header: string | undefined): string | undefined =>
+  header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+
 export function requireUser(res: Response): User {
   const user = currentUser(res);
   if (!user) throw new DomainError('UNAUTHENTICATED', 'Please log in first.');

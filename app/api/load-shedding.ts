@@ -2,9 +2,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Express, NextFunction, Request, Response } from 'express';
 import { DomainError } from '../shared/errors.js';
 import type { LoadClass, OverloadGuard } from '../shared/overload-guard.js';
-import { REQUEST_ID_HEADER, requestIdOf, requestLog } from '../http/request-log.js';
+import { logRouteAs, REQUEST_ID_HEADER, requestIdOf, requestLog } from '../http/request-log.js';
 import type { ApiDeps } from './deps.js';
-import { ticketPollAnswer } from './routes/queue-fast-paths.js';
+import { claimBudgetRefusal, ticketPollAnswer } from './routes/queue-fast-paths.js';
 import { QUEUE_TICKET_HEADER } from './routes/queues.js';
 
 /**
@@ -13,6 +13,12 @@ import { QUEUE_TICKET_HEADER } from './routes/queues.js';
  * and with an optional trailing slash; so does this.
  */
 const QUEUE_PATH = /^\/v1\/queues\/[^/?#]+(\/entry|\/admission)?\/?(?:[?#]|$)/i;
+
+/** The route pattern a waiting-room request answered in front of Express is logged under (ids stay out of logs). */
+function queueRouteOf(url: string | undefined): string | undefined {
+  const match = url === undefined ? null : QUEUE_PATH.exec(url);
+  return match ? `/v1/queues/:id${match[1]?.toLowerCase() ?? ''}` : undefined;
+}
 
 export function loadClassOf(method: string | undefined, url: string | undefined): LoadClass | undefined {
   const match = url === undefined ? null : QUEUE_PATH.exec(url);
@@ -51,31 +57,44 @@ export function setApiHeaders(res: ServerResponse, region: string): void {
 }
 
 /**
- * The API's request listener, for the stampede's two commonest answers: a shed join, poll or claim is refused here,
- * before Express builds its request and response or runs a single middleware, with the answer `jsonErrors` would give
+ * The API's request listener, for the stampede's commonest answers: a shed join, poll or claim is refused here, before
+ * Express builds its request and response or runs a single middleware, with the answer `jsonErrors` would give
  * (status 429, `Retry-After`, `{ error: { code, message, details, requestId } }`, the API's headers and a request id);
- * a waiter's poll with a genuine ticket is answered here from the ticket and the cached queue state (logged like any
- * request). Everything else, and every request the guard admits that is not such a poll, goes on to Express holding
- * its slot. Shed requests are not logged one by one: a storm of them would be a storm of log lines.
+ * a waiter's poll with a genuine ticket is answered here from the ticket and the cached queue state, and a released
+ * waiter's claim refused for want of budget from the session, the ticket and that state (`claimBudgetRefusal`).
+ * Everything else, and every request the guard admits that is not answered here, goes on to Express holding its
+ * slot. Each request is logged once, as one JSON line, whoever answers it (`requestLog`: a request passed on keeps its
+ * id and line).
  */
 export function apiRequestListener(
   app: Express,
-  deps: Pick<ApiDeps, 'overload' | 'region' | 'queue' | 'log'>,
+  deps: Pick<ApiDeps, 'overload' | 'region' | 'queue' | 'log' | 'accounts' | 'writer'>,
 ): RequestListener {
   const log = requestLog(deps.log);
   return (req, res) => {
     const refusal = admit(deps.overload, req, res);
-    if (refusal) return refuse(req, res, refusal, deps.region);
-    const poll = TICKET_POLL.exec(req.url ?? '');
+    if (refusal) return log(req, res, () => refuse(req, res, refusal, deps.region));
     const ticket = req.headers[QUEUE_TICKET_HEADER];
-    if (req.method !== 'GET' || !poll || typeof ticket !== 'string') return void app(req, res);
+    if (typeof ticket !== 'string') return void app(req, res);
+    const poll = req.method === 'GET' ? TICKET_POLL.exec(req.url ?? '') : null;
+    if (poll) {
+      return log(req, res, () => {
+        ticketPollAnswer(deps, decoded(poll[1]!), ticket).then(
+          (answer) => {
+            if (!answer) return app(req, res);
+            logRouteAs(res, queueRouteOf(req.url));
+            sendJson(res, 200, answer, deps.region);
+          },
+          // An unexpected failure (the queue state unreadable): Express answers it as it would any request.
+          () => void app(req, res),
+        );
+      });
+    }
+    const claim = req.method === 'POST' && !hasBody(req) ? CLAIM.exec(req.url ?? '') : null;
+    if (!claim) return void app(req, res);
     log(req, res, () => {
-      ticketPollAnswer(deps, decoded(poll[1]!), ticket).then(
-        (answer) => {
-          if (answer) sendJson(res, 200, answer, deps.region);
-          else app(req, res);
-        },
-        // An unexpected failure (the queue state unreadable): Express answers it as it would any request.
+      claimBudgetRefusal(deps, decoded(claim[1]!), ticket, req.headers.authorization).then(
+        (budget) => (budget ? refuse(req, res, budget, deps.region) : app(req, res)),
         () => void app(req, res),
       );
     });
@@ -84,6 +103,12 @@ export function apiRequestListener(
 
 /** `GET /v1/queues/:id/entry`, as Express would match it: the event id (still URL-encoded). */
 const TICKET_POLL = /^\/v1\/queues\/([^/?#]+)\/entry\/?(?:[?#]|$)/i;
+/** `POST /v1/queues/:id/admission`, likewise. */
+const CLAIM = /^\/v1\/queues\/([^/?#]+)\/admission\/?(?:[?#]|$)/i;
+
+/** A request with a body goes to Express, whose body parser and media-type check answer it. */
+const hasBody = (req: IncomingMessage) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
 
 function decoded(segment: string): string | undefined {
   try {
@@ -94,7 +119,8 @@ function decoded(segment: string): string | undefined {
 }
 
 function refuse(req: IncomingMessage, res: ServerResponse, refusal: DomainError, region: string): void {
-  const requestId = requestIdOf(req);
+  logRouteAs(res, queueRouteOf(req.url));
+  const requestId = req.id ?? requestIdOf(req);
   res.setHeader(REQUEST_ID_HEADER, requestId);
   res.setHeader('Retry-After', String(refusal.details?.retryAfter ?? 60));
   const { code, message, details } = refusal;

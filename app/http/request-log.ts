@@ -45,7 +45,8 @@ function routeOf(req: Req, res: ServerResponse): string {
  * Logs each request once, when its response closes (sent, or the connection dropped), as one JSON line: `reqId`,
  * method, route, status, durationMs; level error for a 5xx. The id comes from `X-Request-Id` when the caller (the
  * web tier) sent a plain one, otherwise it is new; it is echoed in the response header and holds for everything run
- * on the request's behalf.
+ * on the request's behalf. A request seen twice (answered in front of Express, or handed on to it) keeps its first id
+ * and line.
  *
  * Written directly on the process's pino logger: one listener and one `info` call per request. (pino-http, used
  * before, built two child loggers per request even when nothing was printed: ~7 % of a cached page's CPU.)
@@ -55,6 +56,8 @@ export function requestLog(log: Log) {
   // Only 5xx lines are printed at warn/error, nothing at silent: then no listener is needed at all.
   const logs = (level: 'info' | 'error') => logger !== undefined && logger.isLevelEnabled(level);
   return (req: Req, res: ServerResponse, next: () => void): void => {
+    // Already logged in front of Express (`apiRequestListener` passed it on): one line per request, one id.
+    if (req.id !== undefined) return next();
     const id = requestIdOf(req);
     req.id = id;
     res.setHeader(REQUEST_ID_HEADER, id);

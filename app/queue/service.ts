@@ -210,11 +210,8 @@ export class QueueService implements AdmissionGate {
     this.requireWriter(ctx);
     if (ctx.phase === 'CLOSED') throw queueClosed();
     const ref = ticket ? openTicket(this.deps.signer, ticket, { eventId, userId, now: ctx.now }) : undefined;
-    // Budget already spent this tick: a released waiter retries later, without a read or a refused write.
-    if (ref && ctx.state && this.budgetSpent(eventId, ctx.state)) {
-      const resolved = resolvePlace(ref, ctx.state, this.lottery);
-      if (resolved.kind === 'LINE' && resolved.position <= ctx.state.serving) throw this.noBudget(ctx);
-    }
+    const refusal = ref && this.refusedForBudget(ctx, ref);
+    if (refusal) throw refusal;
     const entry = await this.entryOrRestored(ctx, userId, ref);
     if (!entry) throw notInQueue(false);
     if (entry.state === 'ADMITTED' && entry.admission && entry.admission.expiresAt > ctx.now) {
@@ -277,6 +274,29 @@ export class QueueService implements AdmissionGate {
         throw new DomainError('CONCURRENT_UPDATE', 'Your place changed meanwhile; please look again.');
       }
     }
+  }
+
+  /**
+   * A claim refused for want of budget, told from a ticket and the cached queue state alone (no read, nothing
+   * written), so that it can be answered before the request is handed to Express: the refusal `claim` would give the
+   * ticket's account (`userId`: the caller must be that account), or undefined when it would not be that one (not the
+   * writer, queue closed, ticket not genuine for this event, place not yet released, or budget left) and the claim
+   * must go through `claim`. The session is the caller's to check, and only when a refusal is returned.
+   */
+  async budgetRefusal(eventId: string, ticket: string): Promise<{ userId: string; refusal: DomainError } | undefined> {
+    const ctx = await this.context(eventId);
+    if (!ctx.writer || ctx.phase === 'CLOSED' || !ctx.state || !this.budgetSpent(eventId, ctx.state)) return undefined;
+    const ref = openTicket(this.deps.signer, ticket, { eventId, now: ctx.now });
+    const refusal = ref && this.refusedForBudget(ctx, ref);
+    return refusal && { userId: ref.userId, refusal };
+  }
+
+  /** Budget already spent this tick and the ticket's place released: the waiter retries later, nothing read or written. */
+  private refusedForBudget(ctx: Context, ref: QueueEntryRef): DomainError | undefined {
+    const state = ctx.state;
+    if (!state || !this.budgetSpent(ctx.performance.id, state)) return undefined;
+    const resolved = resolvePlace(ref, state, this.lottery);
+    return resolved.kind === 'LINE' && resolved.position <= state.serving ? this.noBudget(ctx) : undefined;
   }
 
   /**

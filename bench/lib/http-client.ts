@@ -32,6 +32,21 @@ export class HttpClient {
     headers: Record<string, string>,
     intendedAt: number = performance.now(),
   ): Promise<HttpAnswer> {
+    return this.attempt(method, path, headers, intendedAt, true);
+  }
+
+  /**
+   * One request; a reset on a kept-alive socket the server had just closed (idle past its keep-alive timeout, which a
+   * waiter polling every minute or two meets) is sent once more on a new one, as browsers do — the request never
+   * reached the server. Anything else is answered as status 0.
+   */
+  private attempt(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    intendedAt: number,
+    mayRetry: boolean,
+  ): Promise<HttpAnswer> {
     return new Promise((resolve) => {
       const req = request(
         {
@@ -63,7 +78,11 @@ export class HttpClient {
           });
         },
       );
-      req.on('error', (error) => resolve({ status: 0, body: error.message, ms: performance.now() - intendedAt }));
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (mayRetry && req.reusedSocket && error.code === 'ECONNRESET') {
+          resolve(this.attempt(method, path, headers, intendedAt, false));
+        } else resolve({ status: 0, body: error.message, ms: performance.now() - intendedAt });
+      });
       req.end();
     });
   }

@@ -8,6 +8,8 @@ export interface ShedCost {
   readonly rounds: number;
   /** Server CPU per shed answer (µs), median over rounds. */
   readonly frontMicros: number;
+  /** In front of Express with each request logged (info, one JSON line to /dev/null). */
+  readonly frontLoggedMicros: number;
   readonly expressMicros: number;
   /** Node's HTTP server answering a constant 429 with nothing of ours: the floor. */
   readonly bareMicros: number;
@@ -52,14 +54,17 @@ export async function measureShedCost(options: {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    const urls = await new Promise<{ frontUrl: string; expressUrl: string; bareUrl: string }>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`shed-cost child exited (${code})`)));
-      child.on('message', (message: ShedChildMessage) => {
-        if (message.type === 'ready') resolve(message);
-      });
-    });
+    const urls = await new Promise<{ frontUrl: string; frontLoggedUrl: string; expressUrl: string; bareUrl: string }>(
+      (resolve, reject) => {
+        child.once('exit', (code) => reject(new Error(`shed-cost child exited (${code})`)));
+        child.on('message', (message: ShedChildMessage) => {
+          if (message.type === 'ready') resolve(message);
+        });
+      },
+    );
     const clients = {
       front: new HttpClient(urls.frontUrl, concurrency),
+      frontLogged: new HttpClient(urls.frontLoggedUrl, concurrency),
       express: new HttpClient(urls.expressUrl, concurrency),
       bare: new HttpClient(urls.bareUrl, concurrency),
     };
@@ -86,16 +91,19 @@ export async function measureShedCost(options: {
         throw new Error(`shed-cost: ${count - refused} of ${count} requests were not shed`);
       return (after - before) / count;
     };
-    await round(clients.front, perRound); // warm both paths before measuring
+    await round(clients.front, perRound); // warm every path before measuring
+    await round(clients.frontLogged, perRound);
     await round(clients.express, perRound);
     await round(clients.bare, perRound);
     const frontRounds: number[] = [];
+    const frontLoggedRounds: number[] = [];
     const expressRounds: number[] = [];
     const bareRounds: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      // Rotate which path goes first, so a drift in the machine's load falls on all three.
+      // Rotate which path goes first, so a drift in the machine's load falls on all four.
       const order = [
         () => round(clients.front, perRound).then((us) => frontRounds.push(us)),
+        () => round(clients.frontLogged, perRound).then((us) => frontLoggedRounds.push(us)),
         () => round(clients.express, perRound).then((us) => expressRounds.push(us)),
         () => round(clients.bare, perRound).then((us) => bareRounds.push(us)),
       ];
@@ -103,9 +111,10 @@ export async function measureShedCost(options: {
     }
     for (const client of Object.values(clients)) client.close();
     return {
-      answers: perRound * rounds * 3,
+      answers: perRound * rounds * 4,
       rounds,
       frontMicros: median(frontRounds),
+      frontLoggedMicros: median(frontLoggedRounds),
       expressMicros: median(expressRounds),
       bareMicros: median(bareRounds),
       frontRounds,

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { createApiApp, createApiListener } from '../../app/api/app.js';
 import { apiRequestListener } from '../../app/api/load-shedding.js';
 import { listen, type RunningServer } from '../../app/server.js';
+import { createLog } from '../../app/shared/log.js';
 import { DEFAULT_CLASS_LIMITS, OverloadGuard } from '../../app/shared/overload-guard.js';
 import { MINUTE, signUp } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
@@ -226,6 +227,102 @@ describe('waiting room JSON API over HTTP', function () {
       });
       expect(refused.status).to.equal(401);
       expect(express.calls).to.equal(1);
+    } finally {
+      await front.close();
+    }
+  });
+
+  it("a released waiter's claim refused for budget is answered in front of Express with the answer Express gives, nothing written, logged once; any other claim goes on to Express", async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now(), admitPerMinute: 60 });
+    const joiners = await Promise.all(Array.from({ length: 8 }, (_, i) => signUp(fx, `api-budget-${i}`)));
+    const tickets = new Map<string, string>();
+    for (const user of joiners) {
+      const joined = await request(base, 'PUT', `/v1/queues/${performance.id}/entry`, { token: user.token });
+      tickets.set(user.userId, joined.body.ticket);
+    }
+    for (let i = 0; i < 3; i++) {
+      fx.clock.advance(1_000);
+      await fx.queue.tick(performance.id);
+    }
+    let state = (await fx.queueStore.getState(performance.id, true))!;
+    const released = joiners.slice(0, state.serving);
+    expect(released.length, 'more released than the budget').to.be.greaterThan(state.allowed + 1);
+    for (const user of released.slice(0, state.allowed)) await fx.queue.claim(user.userId, performance.id);
+    state = (await fx.queueStore.getState(performance.id, true))!;
+    expect(state.claimed).to.equal(state.allowed);
+    // Past the instance's state cache (1 s), without a tick: the state it reads next says the budget is spent.
+    fx.clock.advance(1_001);
+
+    const lines: Record<string, unknown>[] = [];
+    const log = createLog('info', (line) => lines.push(JSON.parse(line)));
+    const express = countingCalls(createApiApp({ ...fx.apiDeps, log }));
+    const front = await listen(apiRequestListener(express.app, { ...fx.apiDeps, log }), '127.0.0.1', 0);
+    const late = released[state.allowed]!;
+    const claimPath = `/v1/queues/${performance.id}/admission`;
+    const claimAs = (url: string, user: { token?: string }, ticket: string, extra: { body?: unknown } = {}) =>
+      request(url, 'POST', claimPath, {
+        token: user.token,
+        headers: { 'x-queue-ticket': ticket, 'x-request-id': 'claim-front' },
+        ...extra,
+      });
+    try {
+      const counter = countDynamoCalls(fx);
+      const refused = await claimAs(front.url, late, tickets.get(late.userId)!);
+      expect(refused.status).to.equal(429);
+      expect(refused.body.error).to.deep.include({ code: 'RATE_LIMITED', requestId: 'claim-front' });
+      expect(refused.body.error.details).to.deep.include({ reason: 'ADMISSION_BUDGET' });
+      expect(refused.body.error.details.retryAfter).to.be.within(1, 8);
+      expect(Number(refused.headers.get('retry-after'))).to.equal(refused.body.error.details.retryAfter);
+      expect(refused.headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(refused.headers.get('cache-control')).to.equal('no-store');
+      expect(refused.headers.get('x-api-region')).to.equal(fx.apiDeps.region);
+      expect(express.calls).to.equal(0);
+      // The session (if not cached) and the queue state, nothing else: no entry read, no write.
+      expect(counter.calls.filter((c) => !c.endsWith(':STATE') && !c.includes('SESSION'))).to.deep.equal([]);
+      expect((await fx.queueStore.getEntry(performance.id, late.userId))!.state).to.equal('WAITING');
+      expect((await fx.queueStore.getState(performance.id, true))!.claimed).to.equal(state.claimed);
+      expect(lines.filter((l) => l.msg === 'request')).to.deep.equal([
+        {
+          ...lines.find((l) => l.msg === 'request'),
+          method: 'POST',
+          route: '/v1/queues/:id/admission',
+          status: 429,
+          reqId: 'claim-front',
+        },
+      ]);
+
+      // Through Express alone, the same refusal.
+      const viaExpress = await claimAs(base, late, tickets.get(late.userId)!);
+      expect(viaExpress.status).to.equal(429);
+      expect(viaExpress.body.error.code).to.equal(refused.body.error.code);
+      expect(viaExpress.body.error.details.reason).to.equal('ADMISSION_BUDGET');
+
+      // Not this account's ticket, no session, a body: Express answers, after every check of its own.
+      const stranger = await signUp(fx, 'api-budget-stranger');
+      const notTheirs = await claimAs(front.url, stranger, tickets.get(late.userId)!);
+      expect(notTheirs.body.error?.details?.reason).not.to.equal('ADMISSION_BUDGET');
+      expect(express.calls).to.equal(1);
+      const anonymous = await claimAs(front.url, {}, tickets.get(late.userId)!);
+      expect(anonymous.status).to.equal(401);
+      expect(express.calls).to.equal(2);
+      const withBody = await claimAs(front.url, late, tickets.get(late.userId)!, { body: {} });
+      expect(withBody.body.error.details.reason).to.equal('ADMISSION_BUDGET');
+      expect(express.calls).to.equal(3);
+      // Each of them one request line, the ones Express answered too.
+      expect(lines.filter((l) => l.msg === 'request').map((l) => [l.route, l.status])).to.deep.equal([
+        ['/v1/queues/:id/admission', 429],
+        ['/v1/queues/:id/admission', notTheirs.status],
+        ['/v1/queues/:id/admission', 401],
+        ['/v1/queues/:id/admission', 429],
+      ]);
+
+      // The writer's next tick gives budget: the same claim now reaches Express and is admitted.
+      fx.clock.advance(1_000);
+      await fx.queue.tick(performance.id);
+      const admitted = await claimAs(front.url, late, tickets.get(late.userId)!);
+      expect(admitted.status).to.equal(201);
+      expect(express.calls).to.equal(4);
+      expect((await fx.queueStore.getEntry(performance.id, late.userId))!.state).to.equal('ADMITTED');
     } finally {
       await front.close();
     }

@@ -1,6 +1,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { QueuePlaceResponse } from '../contracts.js';
+import type { DomainError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
+import { bearerToken } from '../http.js';
 import { idSchema as id } from '../inputs.js';
 import { QUEUE_TICKET_HEADER } from './queues.js';
 
@@ -18,6 +20,34 @@ export async function ticketPollAnswer(
   if (!ticket || ticket.length > 1024 || !eventId.success) return undefined;
   const place = await deps.queue.placeByTicket(eventId.data, ticket);
   return place && { place };
+}
+
+/**
+ * A claim refused for want of budget, told before Express from the signed ticket, the cached queue state and the
+ * session (cached per instance): the same refusal `POST /v1/queues/:id/admission` would give, with nothing read from or
+ * written to the queue's table. Undefined whenever the claim could be answered otherwise — budget left, a place not yet
+ * released, a ticket missing, malformed or not for this event, no or unknown session or not the ticket's account, the
+ * region not taking writes — and the request then goes on to Express, which checks it all again. The session is read
+ * only for a refusal: a claim with budget left costs a ticket check here and nothing more.
+ */
+export async function claimBudgetRefusal(
+  deps: Pick<ApiDeps, 'queue' | 'accounts' | 'writer'>,
+  rawEventId: unknown,
+  ticket: string | undefined,
+  authorization: string | undefined,
+): Promise<DomainError | undefined> {
+  const eventId = id.safeParse(rawEventId);
+  if (!ticket || ticket.length > 1024 || !eventId.success) return undefined;
+  const budget = await deps.queue.budgetRefusal(eventId.data, ticket);
+  if (!budget) return undefined;
+  const user = await deps.accounts.authenticate(bearerToken(authorization));
+  if (user?.userId !== budget.userId) return undefined;
+  try {
+    await deps.writer.assertMayWrite();
+  } catch {
+    return undefined;
+  }
+  return budget.refusal;
 }
 
 /**
