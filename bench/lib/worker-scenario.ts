@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { ApiScenarioSetup, ApiTally } from './api-scenario.js';
 import { bundleEntry } from './bench-bundle.js';
@@ -17,44 +16,50 @@ let bundled: Promise<string> | undefined;
  */
 export class WorkerScenario implements PhaseRunner {
   readonly name: string;
+  /** The request waiting for the worker's answer (one at a time: a phase, or finish). */
+  private pending: { resolve: (answer: LoadAnswer) => void; reject: (error: Error) => void } | undefined;
 
   private constructor(
     private readonly worker: Worker,
     entry: ApiScenarioSetup['entry'],
   ) {
     this.name = entry === 'web' ? 'web' : 'API';
+    worker.on('message', (answer: LoadAnswer) => this.settle((p) => p.resolve(answer)));
+    worker.on('error', (error) => {
+      console.error(`load generator (${entry}) failed:`, error);
+      this.settle((p) => p.reject(error));
+    });
   }
 
   static async start(setup: ApiScenarioSetup): Promise<WorkerScenario> {
     bundled ??= bundleEntry('bench/lib/api-load-worker.ts', 'dist/bench-holds-load-worker.mjs');
-    const worker = new Worker(await bundled, { workerData: setup });
-    worker.on('error', (error) => console.error(`load generator (${setup.entry}) failed:`, error));
-    return new WorkerScenario(worker, setup.entry);
+    return new WorkerScenario(new Worker(await bundled, { workerData: setup }), setup.entry);
   }
 
   async runPhase(options: PhaseOptions): Promise<PhaseResult> {
-    const answer = this.next();
-    this.worker.postMessage({ type: 'phase', options } satisfies LoadRequest);
-    const message = await answer;
+    const message = await this.ask({ type: 'phase', options });
     if (message.type !== 'phase') throw new Error(`load generator answered ${message.type} to a phase`);
     return message.result;
   }
 
   /** Stops the worker; its tally and slots, for the double-booking check. */
   async finish(): Promise<{ tally: ApiTally; slotsUsed: readonly string[] }> {
-    const answer = this.next();
-    this.worker.postMessage({ type: 'finish' } satisfies LoadRequest);
-    const message = await answer;
+    const message = await this.ask({ type: 'finish' });
     if (message.type !== 'done') throw new Error(`load generator answered ${message.type} to finish`);
     await this.worker.terminate();
     return message;
   }
 
-  private async next(): Promise<LoadAnswer> {
-    const [message] = (await Promise.race([
-      once(this.worker, 'message'),
-      once(this.worker, 'error').then(([error]) => Promise.reject(error as Error)),
-    ])) as [LoadAnswer];
-    return message;
+  private ask(request: LoadRequest): Promise<LoadAnswer> {
+    if (this.pending) throw new Error('load generator: one request at a time');
+    const answer = new Promise<LoadAnswer>((resolve, reject) => (this.pending = { resolve, reject }));
+    this.worker.postMessage(request);
+    return answer;
+  }
+
+  private settle(action: (pending: NonNullable<WorkerScenario['pending']>) => void): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) action(pending);
   }
 }
