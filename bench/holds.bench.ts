@@ -3,7 +3,7 @@
  * transaction"): the web tier's forms, the JSON API and raw TransactWriteItems. Not a test: it prints figures and ratios measured side by side in one run, and fails only when a
  * seat was double-booked or the harness itself broke. See docs/benchmarks.md.
  *
- *   npm run bench:holds -- [--clients 16] [--ops 3000] [--web-ops 1200] [--warmup 400] [--rounds 12]
+ *   npm run bench:holds -- [--clients 16] [--ops 3000] [--web-ops 1200] [--warmup-rounds 4] [--rounds 12]
  *                          [--holds-per-slot 50] [--max-seconds 240]
  */
 import { traceDynamoCalls } from '../app/adapters/dynamodb/call-trace.js';
@@ -12,16 +12,17 @@ import { startDynamoLocal, type DynamoLocal } from '../app/adapters/local/dynamo
 import { DR_INACTIVE } from '../app/booking/dr.js';
 import { loadConfig } from '../app/config.js';
 import { startApp, type RunningApp } from '../app/runtime.js';
-import { ApiScenario } from './lib/api-scenario.js';
+import { prepareApiScenario } from './lib/api-scenario.js';
 import { parseArgs, type BenchArgs } from './lib/args.js';
 import { checkDoubleBookings } from './lib/double-booking.js';
-import { mergePhases, runPhase, type PhaseResult, type Scenario } from './lib/load.js';
+import { mergePhases, runPhase, type PhaseResult, type PhaseRunner, type Scenario } from './lib/load.js';
 import { machineInfo, type MachineInfo } from './lib/machine.js';
 import { processCpuMs } from './lib/cpu.js';
 import { roundRatioLines, type RoundFigures } from './lib/round-ratios.js';
 import { PhaseCost } from './lib/phase-cost.js';
 import { RawScenario } from './lib/raw-scenario.js';
 import { run } from './lib/run.js';
+import { WorkerScenario } from './lib/worker-scenario.js';
 import { roundTripLines, RoundTripCounter } from './lib/round-trips.js';
 import { doubleBookingLines, figuresOf, figuresTable, header, phaseLine, ratioLines } from './lib/report.js';
 
@@ -67,6 +68,24 @@ async function main(): Promise<number> {
   }
 }
 
+/**
+ * The bench's own process: the API and the web tier (in process, as before), the raw floor's SDK client, and the
+ * worker threads of the API and web load generators, whose CPU each phase reports so it can be taken out.
+ */
+const NODE_PROCESS = 'Node process';
+
+/** Safety net of one warm-up block: long enough that a loaded machine still does the block's attempts. */
+const WARM_UP_BLOCK_MAX_MS = 60_000;
+
+/** What a round runs: a scenario attempt by attempt in this thread, or one whose phases run in a worker. */
+type Block = Scenario | PhaseRunner;
+
+/** Attempts the warm-up rounds make of a scenario with `total` measured attempts (web: one block per `every` rounds). */
+function warmUpAttempts(args: BenchArgs, total: number, every = 1): number {
+  const blocks = Math.ceil(args.rounds / every);
+  return Math.ceil(args.warmupRounds / every) * Math.ceil(total / blocks);
+}
+
 interface BenchContext {
   readonly args: BenchArgs;
   readonly machine: MachineInfo;
@@ -82,54 +101,60 @@ interface BenchContext {
 async function benchmark({ args, machine, runId, app, endpoint, jvmPid, appErrors }: BenchContext): Promise<number> {
   const api = app.api!;
   const common = { api, apiUrl: app.apiUrl!, clients: args.clients, holdsPerSlot: args.holdsPerSlot };
-  const apiScenario = await ApiScenario.create({ ...common, runId, totalAttempts: args.warmup + args.ops });
+  const apiSetup = await prepareApiScenario({
+    ...common,
+    runId,
+    totalAttempts: warmUpAttempts(args, args.ops) + args.ops,
+  });
   // The browser's path: the web tier's hold and pay forms (CSRF, session cookie, 303s), web → API → DynamoDB.
-  const webScenario =
+  const webSetup =
     args.webOps > 0
-      ? await ApiScenario.create({
+      ? await prepareApiScenario({
           ...common,
           runId: `${runId}w`,
-          totalAttempts: args.warmup + args.webOps,
+          totalAttempts: warmUpAttempts(args, args.webOps, 2) + args.webOps,
           entry: 'web',
           webUrl: app.webUrl!,
         })
       : undefined;
+  // The HTTP clients of both run in worker threads: a real client runs elsewhere, so its CPU is neither on the API's
+  // event loop nor counted as the API's (each phase reports its worker thread's CPU).
+  const apiScenario = await WorkerScenario.start(apiSetup);
+  const webScenario = webSetup ? await WorkerScenario.start(webSetup) : undefined;
   // Its own client from the app's factory: same SDK settings, but no connection pool shared with the API.
   const rawDb = createDocumentClient({ region: 'ap-northeast-2', endpoint });
-  const rawScenario = new RawScenario(rawDb, api.tables.bookings, apiScenario.sellableSeats, runId, args.holdsPerSlot);
+  const rawScenario = new RawScenario(rawDb, api.tables.bookings, apiSetup.sellableSeats, runId, args.holdsPerSlot);
   console.log(
     header(machine, args, {
-      sellable: apiScenario.sellableSeats.length,
-      users: apiScenario.userCount + (webScenario?.userCount ?? 0),
+      sellable: apiSetup.sellableSeats.length,
+      users: apiSetup.users.length + (webSetup?.users.length ?? 0),
     }),
   );
 
-  // Warm-up of each before anything is measured: JIT, keep-alive connections, DynamoDB Local's own warm-up.
-  const unmeasured = { clients: args.clients, attempts: args.warmup, maxMs: 60_000 };
-  for (const scenario of [webScenario, apiScenario, rawScenario]) if (scenario) await runPhase(scenario, unmeasured);
+  const scenarios = { api: apiScenario, raw: rawScenario, web: webScenario };
+  // Warm-up rounds of the measured rounds' shape before anything is measured: JIT (V8's and the JVM's), keep-alive
+  // connections, DynamoDB Local's own warm-up. Printed, not counted.
+  const warmUp = await rounds(args, scenarios, { count: args.warmupRounds, warmUp: true, jvmPid });
 
   // Every call the API's DynamoDB client sends during the measured rounds, attributed to the request it served.
   const roundTrips = new RoundTripCounter();
   const untrace = traceDynamoCalls(api.db, roundTrips.record);
   // CPU of each process and DynamoDB work per completed pair: is the JVM or the Node process the bottleneck?
-  const cost = new PhaseCost({ 'DynamoDB Local JVM': jvmPid, 'Node (app + web + load generator)': process.pid });
+  const cost = new PhaseCost({ 'DynamoDB Local JVM': jvmPid, [NODE_PROCESS]: process.pid });
   const unwatch = [cost.watch(api.db), cost.watch(rawDb)];
   roundTrips.recording = true;
-  const { phases, rounds } = await measuredRounds(
-    args,
-    { api: apiScenario, raw: rawScenario, web: webScenario },
-    cost,
-    jvmPid,
-  );
+  const measured = await rounds(args, scenarios, { count: args.rounds, warmUp: false, cost, jvmPid });
+  const phases = measured.phases;
   roundTrips.recording = false;
   untrace();
   for (const stop of unwatch) stop();
   rawDb.destroy();
+  const clients = await Promise.all([apiScenario, ...(webScenario ? [webScenario] : [])].map((c) => c.finish()));
   const a = figuresOf('API', mergePhases(phases.get(apiScenario)!));
   const b = figuresOf('raw', mergePhases(phases.get(rawScenario)!));
   const w = webScenario ? figuresOf('web', mergePhases(phases.get(webScenario)!)) : undefined;
   console.log(
-    `\n${figuresTable(...(w ? [w] : []), a, b)}\n\n${roundRatioLines(rounds, GOAL_API_RAW)}\n` +
+    `\n${figuresTable(...(w ? [w] : []), a, b)}\n\n${roundRatioLines(measured.rounds, GOAL_API_RAW, warmUp.rounds)}\n` +
       `pooled over all rounds: ${ratioLines(a, b)}\n${w ? `${ratioLines(w, b)}\n${ratioLines(w, a)}\n` : ''}` +
       `${roundTripLines(roundTrips)}\n${cost.lines()}`,
   );
@@ -137,10 +162,9 @@ async function benchmark({ args, machine, runId, app, endpoint, jvmPid, appError
     for (const sample of f?.result.errorSamples ?? []) console.log(`  ${f!.name} error: ${sample}`);
   for (const message of appErrors.slice(0, 5)) console.log(`  app log: ${message}`);
 
-  const clients = [apiScenario, ...(webScenario ? [webScenario] : [])];
   const check = await checkDoubleBookings(
     api,
-    clients.flatMap((c) => c.slotsUsed()),
+    clients.flatMap((c) => c.slotsUsed),
     {
       confirms: clients.reduce((s, c) => s + c.tally.confirms, 0),
       confirmedSeats: clients.reduce((s, c) => s + c.tally.confirmedSeats, 0),
@@ -157,56 +181,78 @@ async function benchmark({ args, machine, runId, app, endpoint, jvmPid, appError
  * land on both sides of every round's ratio. The web scenario runs after every second round (… raw API web | API raw
  * | raw API web …), so two API blocks are never further apart than two raw blocks or one web block: a few seconds,
  * inside the session cache's window, as for a user who keeps using the site (docs/benchmarks.md).
+ *
+ * `warmUp` rounds have the same shape and the same attempts per block but are not measured (no cost attribution,
+ * phases not kept): their figures are printed, marked "not counted", so a cold first round would show.
  */
-async function measuredRounds(
+async function rounds(
   args: BenchArgs,
-  scenarios: { api: Scenario; raw: Scenario; web?: Scenario },
-  cost: PhaseCost,
-  jvmPid: number | undefined,
-): Promise<{ phases: Map<Scenario, PhaseResult[]>; rounds: RoundFigures[] }> {
+  scenarios: { api: Block; raw: Block; web?: Block },
+  options: { count: number; warmUp: boolean; cost?: PhaseCost; jvmPid: number | undefined },
+): Promise<{ phases: Map<Block, PhaseResult[]>; rounds: RoundFigures[] }> {
   const { api, raw, web } = scenarios;
+  const { count, warmUp, cost, jvmPid } = options;
   const all = [api, raw, ...(web ? [web] : [])];
-  const phases = new Map<Scenario, PhaseResult[]>(all.map((s) => [s, []]));
-  const rounds: RoundFigures[] = [];
+  const phases = new Map<Block, PhaseResult[]>(all.map((s) => [s, []]));
+  const figures: RoundFigures[] = [];
   const webBlocks = web ? Math.ceil(args.rounds / 2) : 0;
-  const maxMs = (args.maxSeconds * 1000) / (args.rounds * 2 + webBlocks);
+  // A warm-up block warms by the work it does, so it gets the generous cap the one-off warm-up always had; a measured
+  // block gets its share of --max-seconds.
+  const maxMs = warmUp ? WARM_UP_BLOCK_MAX_MS : (args.maxSeconds * 1000) / (args.rounds * 2 + webBlocks);
   // The remainder of a total over its blocks goes to the first blocks, so the totals are exactly --ops and --web-ops.
+  // A warm-up round takes the first measured round's shares.
   const share = (total: number, blocks: number, block: number) =>
     Math.floor(total / blocks) + (block <= total % blocks ? 1 : 0);
-  console.log('');
-  for (let round = 1; round <= args.rounds; round++) {
+  console.log(warmUp ? '\nwarm-up rounds (not counted):' : '\nmeasured rounds:');
+  for (let round = 1; round <= count; round++) {
     const odd = round % 2 === 1;
     const order = odd ? [api, raw] : [raw, api, web];
-    if (odd && round === args.rounds) order.push(web); // an odd number of rounds: the last web block closes it
-    const jvmMsPerPair = new Map<Scenario, number>();
-    const opsPerSecond = new Map<Scenario, number>();
+    if (odd && round === count) order.push(web); // an odd number of rounds: the last web block closes it
+    const jvmMsPerPair = new Map<Block, number>();
+    const nodeMsPerPair = new Map<Block, { app: number; client: number }>();
+    const opsPerSecond = new Map<Block, number>();
+    const label = warmUp ? `w${round}` : round;
     for (const scenario of order) {
       if (!scenario) continue;
+      const block = warmUp ? 1 : round;
       const attempts =
-        scenario === web ? share(args.webOps, webBlocks, Math.ceil(round / 2)) : share(args.ops, args.rounds, round);
+        scenario === web ? share(args.webOps, webBlocks, Math.ceil(block / 2)) : share(args.ops, args.rounds, block);
       const jvmBefore = processCpuMs(jvmPid);
-      const result = await cost.measure(scenario, () => runPhase(scenario, { clients: args.clients, attempts, maxMs }));
+      const nodeBefore = processCpuMs(process.pid);
+      const options = { clients: args.clients, attempts, maxMs };
+      const phase = () => ('runPhase' in scenario ? scenario.runPhase(options) : runPhase(scenario, options));
+      const result = cost ? await cost.measure(scenario, phase) : await phase();
       const jvmAfter = processCpuMs(jvmPid);
+      const nodeAfter = processCpuMs(process.pid);
       phases.get(scenario)!.push(result);
-      jvmMsPerPair.set(
-        scenario,
-        jvmBefore !== undefined && jvmAfter !== undefined && result.completed > 0
-          ? (jvmAfter - jvmBefore) / result.completed
-          : Number.NaN,
-      );
+      const perPair = (before: number | undefined, after: number | undefined) =>
+        before !== undefined && after !== undefined && result.completed > 0
+          ? (after - before) / result.completed
+          : Number.NaN;
+      jvmMsPerPair.set(scenario, perPair(jvmBefore, jvmAfter));
+      // The process's CPU less the load generator's own thread (the raw floor's client is this process's main
+      // thread, so for raw the whole process is its client).
+      const client = result.clientCpuMs ?? 0;
+      nodeMsPerPair.set(scenario, {
+        app: perPair(nodeBefore, nodeAfter === undefined ? undefined : nodeAfter - client),
+        client: perPair(0, client),
+      });
       opsPerSecond.set(scenario, result.elapsedMs > 0 ? result.completed / (result.elapsedMs / 1000) : Number.NaN);
-      console.log(phaseLine(round, scenario.name, result));
+      console.log(phaseLine(label, scenario.name, result));
     }
-    rounds.push({
-      round,
+    figures.push({
+      round: label,
       order: odd ? 'API raw' : 'raw API',
       apiOpsPerSecond: opsPerSecond.get(api)!,
       rawOpsPerSecond: opsPerSecond.get(raw)!,
       apiJvmMsPerPair: jvmMsPerPair.get(api)!,
       rawJvmMsPerPair: jvmMsPerPair.get(raw)!,
+      apiNodeMsPerPair: nodeMsPerPair.get(api)!.app,
+      apiClientMsPerPair: nodeMsPerPair.get(api)!.client,
+      rawNodeMsPerPair: nodeMsPerPair.get(raw)!.app,
     });
   }
-  return { phases, rounds };
+  return { phases, rounds: figures };
 }
 
 run(main);

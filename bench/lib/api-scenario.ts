@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { ComposedApi } from '../../app/compose.js';
 import type { Schedule } from '../../app/catalog/types.js';
 import { kstDateOf, KST_OFFSET_MS } from '../../app/shared/time.js';
+import { HttpClient } from './http-client.js';
 import type { Outcome, Scenario } from './load.js';
 import { benchRequestId } from './round-trips.js';
 import { pickSeats, SlotRotation } from './slots.js';
@@ -11,7 +12,7 @@ export const MOONLIGHT = 'perf-moonlight-garden'; // the 1,210-seat reference th
 /** The API's hold limiter allows 30 holds per user per minute; staying under that whole run needs no timing. */
 const HOLDS_PER_USER = 25;
 
-interface BenchUser {
+export interface BenchUser {
   readonly token: string;
   /** Web scenario only: the browser's cookies (session + CSRF) and the CSRF token of its forms. */
   web?: { cookie: string; csrf: string };
@@ -31,6 +32,55 @@ export interface ApiTally {
 /** A client that waits longer than this for an answer gives up and counts the attempt as unanswered. */
 const CLIENT_TIMEOUT_MS = 60_000;
 
+/** What a scenario's client needs, prepared up front by the bench (plain data, so it can go to a worker thread). */
+export interface ApiScenarioSetup {
+  readonly entry: Entry;
+  /** The API's URL, or the web tier's for entry 'web'. */
+  readonly baseUrl: string;
+  readonly clients: number;
+  readonly users: readonly BenchUser[];
+  /** Every seat the performance sells; the raw scenario draws from the same list. */
+  readonly sellableSeats: readonly string[];
+  /** Future slots created for this scenario, used in order. */
+  readonly slotIds: readonly string[];
+  readonly holdsPerSlot: number;
+}
+
+/**
+ * Everything a scenario's client needs that must come from the app: slots, users (and their web sessions), the seat
+ * list. Runs where the composed API lives; the client itself (`ApiScenario`) needs only the result.
+ */
+export async function prepareApiScenario(options: {
+  api: ComposedApi;
+  apiUrl: string;
+  runId: string;
+  totalAttempts: number;
+  clients: number;
+  holdsPerSlot: number;
+  /** Default 'api'; 'web' needs webUrl. */
+  entry?: Entry;
+  webUrl?: string;
+}): Promise<ApiScenarioSetup> {
+  const { api, runId, totalAttempts, clients, holdsPerSlot } = options;
+  const entry = options.entry ?? 'api';
+  // Confirmed holds never outnumber attempts, so this many slots always suffices; created up front so slot
+  // creation never falls inside a measured phase.
+  const slotCount = Math.ceil(totalAttempts / holdsPerSlot) + 1;
+  const slots = await createSlots(api, runId, slotCount);
+  const sellable = await sellableSeats(options.apiUrl, slots[0]!.id);
+  const users = await signUpUsers(api, runId, Math.max(Math.ceil(totalAttempts / HOLDS_PER_USER), clients * 2));
+  if (entry === 'web') for (const user of users) user.web = await webSession(options.webUrl!, user.token);
+  return {
+    entry,
+    baseUrl: entry === 'web' ? options.webUrl! : options.apiUrl,
+    clients,
+    users,
+    sellableSeats: sellable,
+    slotIds: slots.map((s) => s.id),
+    holdsPerSlot,
+  };
+}
+
 /**
  * Scenario A: a hold and its confirm through the API the way a client (the web tier) makes them — HTTP → Express →
  * auth → BookingService → DynamoDB — each attempt by the next bench user of a FIFO pool. The pool gives
@@ -41,46 +91,27 @@ export class ApiScenario implements Scenario {
   readonly tally: ApiTally = { confirms: 0, confirmedSeats: 0, unanswered: [] };
   readonly name: string;
   private attempts = 0;
+  /** Keep-alive sockets to where the holds enter (the API, or the web tier), one per client. */
+  private readonly http: HttpClient;
+  private readonly users: BenchUser[];
+  private readonly sellableSeats: readonly string[];
+  private readonly rotation: SlotRotation;
+  private readonly entry: Entry;
 
-  private constructor(
-    private readonly entry: Entry,
-    private readonly apiUrl: string,
-    private readonly webUrl: string | undefined,
-    private readonly users: BenchUser[],
-    /** Every seat the performance sells; the raw scenario draws from the same list. */
-    readonly sellableSeats: readonly string[],
-    private readonly rotation: SlotRotation,
-  ) {
-    this.name = entry === 'web' ? 'web' : 'API';
-  }
-
-  static async create(options: {
-    api: ComposedApi;
-    apiUrl: string;
-    runId: string;
-    totalAttempts: number;
-    clients: number;
-    holdsPerSlot: number;
-    /** Default 'api'; 'web' needs webUrl. */
-    entry?: Entry;
-    webUrl?: string;
-  }): Promise<ApiScenario> {
-    const { api, runId, totalAttempts, clients, holdsPerSlot } = options;
-    const entry = options.entry ?? 'api';
-    // Confirmed holds never outnumber attempts, so this many slots always suffices; created up front so slot
-    // creation never falls inside a measured phase.
-    const slotCount = Math.ceil(totalAttempts / holdsPerSlot) + 1;
-    const slots = await createSlots(api, runId, slotCount);
+  constructor(setup: ApiScenarioSetup) {
+    this.entry = setup.entry;
+    this.name = setup.entry === 'web' ? 'web' : 'API';
+    this.http = new HttpClient(setup.baseUrl, setup.clients);
+    this.users = [...setup.users];
+    this.sellableSeats = setup.sellableSeats;
     let next = 0;
-    const rotation = new SlotRotation(() => slots[Math.min(next++, slots.length - 1)]!.id, holdsPerSlot);
-    const sellable = await sellableSeats(options.apiUrl, slots[0]!.id);
-    const users = await signUpUsers(api, runId, Math.max(Math.ceil(totalAttempts / HOLDS_PER_USER), clients * 2));
-    if (entry === 'web') for (const user of users) user.web = await webSession(options.webUrl!, user.token);
-    return new ApiScenario(entry, options.apiUrl, options.webUrl, users, sellable, rotation);
+    const slots = setup.slotIds;
+    this.rotation = new SlotRotation(() => slots[Math.min(next++, slots.length - 1)]!, setup.holdsPerSlot);
   }
 
-  get userCount(): number {
-    return this.users.length;
+  /** Closes the keep-alive sockets. */
+  close(): void {
+    this.http.close();
   }
 
   slotsUsed(): readonly string[] {
@@ -103,14 +134,14 @@ export class ApiScenario implements Scenario {
     const seatIds = pickSeats(this.sellableSeats);
     const n = ++this.attempts;
     const started = performance.now();
-    const hold = await post(this.apiUrl, '/v1/holds', benchRequestId('hold', n), user.token, { scheduleId, seatIds });
+    const hold = await this.post('/v1/holds', benchRequestId('hold', n), user.token, { scheduleId, seatIds });
     const held = performance.now();
     if (hold.status === 409 && hold.code === 'SEATS_UNAVAILABLE') return { kind: 'conflict' };
     if (hold.status === 409 && hold.code === 'CONCURRENT_UPDATE') return { kind: 'raced' };
     if (hold.status === NO_ANSWER) return { kind: 'unanswered', message: `hold: ${hold.code}` };
     if (hold.status !== 201) return { kind: 'error', message: `hold ${hold.status} ${hold.code ?? ''}` };
     const holdId = (hold.body as { hold: { holdId: string } }).hold.holdId;
-    const confirm = await post(this.apiUrl, `/v1/holds/${holdId}/confirm`, benchRequestId('confirm', n), user.token);
+    const confirm = await this.post(`/v1/holds/${holdId}/confirm`, benchRequestId('confirm', n), user.token);
     const done = performance.now();
     if (confirm.status === NO_ANSWER) return this.unanswered(holdId, seatIds.length, `confirm: ${confirm.code}`);
     // A confirm of a fresh live hold of one's own must succeed; anything else is a bug, not contention.
@@ -119,6 +150,35 @@ export class ApiScenario implements Scenario {
     this.tally.confirms++;
     this.tally.confirmedSeats += seatIds.length;
     return { kind: 'completed', holdMs: held - started, pairMs: done - started };
+  }
+
+  /** A form post to the web tier: its 303 and where it points are the answer (redirects are not followed). */
+  private postForm(path: string, cookie: string, body: string) {
+    return this.http.send(
+      'POST',
+      path,
+      { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      performance.now(),
+      { body, timeoutMs: CLIENT_TIMEOUT_MS },
+    );
+  }
+
+  /** `requestId` names the request in the API's logs and in its DynamoDB call trace (round-trips.ts). */
+  private async post(path: string, requestId: string, token: string, body?: unknown): Promise<ApiAnswer> {
+    const answer = await this.http.send(
+      'POST',
+      path,
+      {
+        authorization: `Bearer ${token}`,
+        'x-request-id': requestId,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      performance.now(),
+      { body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: CLIENT_TIMEOUT_MS },
+    );
+    if (answer.status === NO_ANSWER) return { status: NO_ANSWER, code: String(answer.body), body: undefined };
+    const code = (answer.body as { error?: { code?: string } } | undefined)?.error?.code;
+    return { status: answer.status, code, body: answer.body };
   }
 
   /** A confirm whose outcome the client does not know: left for the check to settle from the store. */
@@ -137,8 +197,7 @@ export class ApiScenario implements Scenario {
     const seatIds = pickSeats(this.sellableSeats);
     const form = (extra: [string, string][]) => new URLSearchParams([['_csrf', user.web!.csrf], ...extra]).toString();
     const started = performance.now();
-    const hold = await postForm(
-      this.webUrl!,
+    const hold = await this.postForm(
       `/schedules/${scheduleId}/hold`,
       user.web!.cookie,
       form(seatIds.map((s) => ['seat', s])),
@@ -148,15 +207,15 @@ export class ApiScenario implements Scenario {
     // 503 is the web tier's answer when its call to the API timed out (or the client's own timeout, status 0).
     if (hold.status === 503 || hold.status === NO_ANSWER)
       return { kind: 'unanswered', message: `web hold ${hold.status}` };
-    const location = hold.headers.get('location') ?? '';
+    const location = hold.headers.location ?? '';
     if (hold.status !== 303 || !location.startsWith('/holds/'))
       return { kind: 'error', message: `web hold ${hold.status}` };
-    const pay = await postForm(this.webUrl!, `${location}/pay`, user.web!.cookie, form([]));
+    const pay = await this.postForm(`${location}/pay`, user.web!.cookie, form([]));
     const done = performance.now();
     if (pay.status === 503 || pay.status === NO_ANSWER) {
       return this.unanswered(location.split('/')[2]!, seatIds.length, `web pay ${pay.status}`);
     }
-    if (pay.status !== 303 || !/\/complete$/.test(pay.headers.get('location') ?? '')) {
+    if (pay.status !== 303 || !/\/complete$/.test(pay.headers.location ?? '')) {
       return { kind: 'error', message: `web pay ${pay.status}` };
     }
     this.rotation.confirmed(scheduleId);
@@ -181,27 +240,6 @@ async function webSession(webUrl: string, token: string): Promise<{ cookie: stri
 
 /** Status of an attempt the client got no answer to (its own timeout or a dropped connection). */
 const NO_ANSWER = 0;
-
-async function postForm(
-  webUrl: string,
-  path: string,
-  cookie: string,
-  body: string,
-): Promise<{ status: number; headers: Headers }> {
-  try {
-    const response = await fetch(new URL(path, webUrl), {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
-    });
-    await response.arrayBuffer();
-    return response;
-  } catch {
-    return { status: NO_ANSWER, headers: new Headers() };
-  }
-}
 
 /** Future slots of the reference theatre performance, written the way test/support/builders.ts addSlot does. */
 async function createSlots(api: ComposedApi, runId: string, count: number): Promise<Schedule[]> {
@@ -250,31 +288,4 @@ interface ApiAnswer {
   readonly status: number;
   readonly code?: string;
   readonly body: unknown;
-}
-
-/** `requestId` names the request in the API's logs and in its DynamoDB call trace (round-trips.ts). */
-async function post(
-  apiUrl: string,
-  path: string,
-  requestId: string,
-  token: string,
-  body?: unknown,
-): Promise<ApiAnswer> {
-  let response: Response;
-  try {
-    response = await fetch(new URL(path, apiUrl), {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'x-request-id': requestId,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
-    });
-  } catch (error) {
-    return { status: NO_ANSWER, code: (error as Error).name, body: undefined };
-  }
-  const parsed = (await response.json().catch(() => undefined)) as { error?: { code?: string } } | undefined;
-  return { status: response.status, code: parsed?.error?.code, body: parsed };
 }

@@ -12,10 +12,12 @@ export interface BenchArgs {
   /** Measured hold attempts through the web tier's forms, split over the rounds (0: no web scenario). */
   readonly webOps: number;
   /**
-   * Unmeasured hold attempts per scenario before the first round (V8 and JVM JIT, keep-alive pools). With only 100
-   * the first measured API round ran ~50% slower than the later ones; from ~400 on the rounds come out even.
+   * Unmeasured rounds before the measured ones, each of the same shape (API and raw back to back, web between every
+   * second round, the same attempts per block): V8's and the JVM's JIT, keep-alive pools, DynamoDB Local's tables.
+   * Printed as "not counted". 400 attempts of each scenario one after the other left the first measured round cold
+   * (JVM 28 ms per API pair against 13–22 after, a quiet run); the JVM's cost per pair kept falling for ≈ 4 rounds.
    */
-  readonly warmup: number;
+  readonly warmupRounds: number;
   /**
    * Short rounds of API and raw back to back (alternating which goes first) so drift and noise hit both alike; each
    * round gives one API/raw ratio, and the spread of those ratios gives the interval the verdict rests on.
@@ -31,7 +33,7 @@ const DEFAULTS: BenchArgs = {
   clients: 16,
   ops: 3000,
   webOps: 1200,
-  warmup: 400,
+  warmupRounds: 4,
   rounds: 12,
   holdsPerSlot: 50,
   maxSeconds: 240,
@@ -41,7 +43,7 @@ const FLAGS: Record<string, keyof BenchArgs> = {
   '--clients': 'clients',
   '--ops': 'ops',
   '--web-ops': 'webOps',
-  '--warmup': 'warmup',
+  '--warmup-rounds': 'warmupRounds',
   '--rounds': 'rounds',
   '--holds-per-slot': 'holdsPerSlot',
   '--max-seconds': 'maxSeconds',
@@ -49,7 +51,7 @@ const FLAGS: Record<string, keyof BenchArgs> = {
 
 export const USAGE = usageOf('npm run bench:holds', FLAGS);
 
-/** warmup and web-ops may be 0; everything else must be at least 1. */
+/** warmup-rounds and web-ops may be 0; everything else must be at least 1. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  return parseIntegerFlags({ ...DEFAULTS }, FLAGS, USAGE, { warmup: 0, webOps: 0 }, argv);
+  return parseIntegerFlags({ ...DEFAULTS }, FLAGS, USAGE, { warmupRounds: 0, webOps: 0 }, argv);
 }

@@ -1,18 +1,28 @@
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 export interface HttpAnswer {
   readonly status: number;
   readonly retryAfter?: number;
   readonly body: unknown;
+  readonly headers: IncomingHttpHeaders;
   /** From the moment the request was meant to go out (open-loop schedule) to the last byte of the answer. */
   readonly ms: number;
+}
+
+/** What a request may carry beyond method, path and headers. */
+export interface SendOptions {
+  /** Sent with its content-length; none sends `content-length: 0`. */
+  readonly body?: string;
+  /** Gives up (status 0) when no answer has come within this many ms. */
+  readonly timeoutMs?: number;
 }
 
 /**
  * A keep-alive HTTP/1.1 client with many sockets, so the API sees the concurrency of many browsers rather than a
  * client-side queue. Latency is measured from the intended send time: under overload the generator's own backlog
- * counts too (no coordinated omission).
+ * counts too (no coordinated omission). `node:http` rather than `fetch`: the load generator shares the machine (and
+ * in bench:holds, the process) with what it measures, and undici's fetch costs several times the CPU per request.
  */
 export class HttpClient {
   private readonly agent: Agent;
@@ -31,8 +41,9 @@ export class HttpClient {
     path: string,
     headers: Record<string, string>,
     intendedAt: number = performance.now(),
+    options: SendOptions = {},
   ): Promise<HttpAnswer> {
-    return this.attempt(method, path, headers, intendedAt, true);
+    return this.attempt(method, path, headers, intendedAt, options, true);
   }
 
   /**
@@ -45,8 +56,10 @@ export class HttpClient {
     path: string,
     headers: Record<string, string>,
     intendedAt: number,
+    options: SendOptions,
     mayRetry: boolean,
   ): Promise<HttpAnswer> {
+    const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
     return new Promise((resolve) => {
       const req = request(
         {
@@ -54,11 +67,14 @@ export class HttpClient {
           port: this.port,
           method,
           path,
-          headers: { ...headers, 'content-length': '0' },
+          headers: { ...headers, 'content-length': String(body?.length ?? 0) },
           agent: this.agent,
         },
         (res) => {
           const chunks: Buffer[] = [];
+          res.on('error', (error) =>
+            resolve({ status: 0, body: error.message, headers: {}, ms: performance.now() - intendedAt }),
+          );
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
@@ -73,6 +89,7 @@ export class HttpClient {
               status: res.statusCode ?? 0,
               retryAfter: retryAfter === undefined ? undefined : Number(retryAfter),
               body,
+              headers: res.headers,
               ms: performance.now() - intendedAt,
             });
           });
@@ -80,10 +97,12 @@ export class HttpClient {
       );
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (mayRetry && req.reusedSocket && error.code === 'ECONNRESET') {
-          resolve(this.attempt(method, path, headers, intendedAt, false));
-        } else resolve({ status: 0, body: error.message, ms: performance.now() - intendedAt });
+          resolve(this.attempt(method, path, headers, intendedAt, options, false));
+        } else resolve({ status: 0, body: error.message, headers: {}, ms: performance.now() - intendedAt });
       });
-      req.end();
+      if (options.timeoutMs !== undefined)
+        req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`no answer in ${options.timeoutMs} ms`)));
+      req.end(body);
     });
   }
 

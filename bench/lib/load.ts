@@ -35,16 +35,27 @@ export interface PhaseResult {
   readonly pairMs: number[];
   /** True when the time cap, not the attempt budget, ended the phase. */
   readonly capped: boolean;
+  /** CPU the load generator's own thread spent on the phase, when it runs in a thread of its own (ms). */
+  readonly clientCpuMs?: number;
+}
+
+export interface PhaseOptions {
+  readonly clients: number;
+  readonly attempts: number;
+  readonly maxMs: number;
+}
+
+/** A scenario whose phases run elsewhere (a worker thread): asked for a whole phase at a time. */
+export interface PhaseRunner {
+  readonly name: string;
+  runPhase(options: PhaseOptions): Promise<PhaseResult>;
 }
 
 /**
  * Closed-loop load: `clients` workers share one budget of attempts, each starting its next attempt as soon as the
  * previous one answered. A shared budget (not a per-worker quota) keeps all clients busy until the very end.
  */
-export async function runPhase(
-  scenario: Scenario,
-  options: { clients: number; attempts: number; maxMs: number },
-): Promise<PhaseResult> {
+export async function runPhase(scenario: Scenario, options: PhaseOptions): Promise<PhaseResult> {
   const result = {
     attempts: 0,
     completed: 0,
@@ -108,6 +119,7 @@ export function mergePhases(phases: readonly PhaseResult[]): PhaseResult {
     holdMs: phases.flatMap((p) => p.holdMs),
     pairMs: phases.flatMap((p) => p.pairMs),
     capped: phases.some((p) => p.capped),
+    clientCpuMs: phases.every((p) => p.clientCpuMs !== undefined) ? sum(phases, (p) => p.clientCpuMs ?? 0) : undefined,
   };
 }
 

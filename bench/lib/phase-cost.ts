@@ -1,7 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { currentRequestId } from '../../app/shared/request-context.js';
 import { processCpuMs } from './cpu.js';
-import type { Scenario } from './load.js';
+/** Anything measured as a phase; only its name is printed. */
+interface Named {
+  readonly name: string;
+}
+
+/** The load generator's own worker thread, when a phase reports it (`clientCpuMs`). */
+const CLIENT_THREAD = 'load generator thread';
 
 /** What one scenario cost, summed over its measured phases. */
 interface Cost {
@@ -25,7 +31,7 @@ const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (
  * time, so everything measured during a phase belongs to that phase's scenario.
  */
 export class PhaseCost {
-  private readonly costs = new Map<Scenario, Cost>();
+  private readonly costs = new Map<Named, Cost>();
   private current: Cost | undefined;
 
   /** `processes`: name → pid of each process to measure (the JVM, the Node process of the app and load generator). */
@@ -57,8 +63,8 @@ export class PhaseCost {
   }
 
   /** Runs one measured phase of `scenario`, attributing CPU and DynamoDB work to it. */
-  async measure<T extends { completed: number; elapsedMs: number }>(
-    scenario: Scenario,
+  async measure<T extends { completed: number; elapsedMs: number; clientCpuMs?: number }>(
+    scenario: Named,
     phase: () => Promise<T>,
   ): Promise<T> {
     const cost = this.costs.get(scenario) ?? {
@@ -76,6 +82,7 @@ export class PhaseCost {
       const result = await phase();
       cost.completed += result.completed;
       cost.wallMs += result.elapsedMs;
+      if (result.clientCpuMs !== undefined) add(cost.cpuMs, CLIENT_THREAD, result.clientCpuMs);
       return result;
     } finally {
       this.current = undefined;
@@ -93,8 +100,12 @@ export class PhaseCost {
       const cpu = [...cost.cpuMs]
         .map(([process, ms]) => `${process} ${per(ms).toFixed(1)} ms (${((100 * ms) / cost.wallMs).toFixed(0)}%)`)
         .join(', ');
+      const client = cost.cpuMs.get(CLIENT_THREAD);
+      const [processName, processMs] = [...cost.cpuMs].find(([name]) => name.startsWith('Node')) ?? [];
       const calls = [...cost.calls].map(([command, n]) => `${per(n).toFixed(2)} ${command}`).join(' + ');
       lines.push(`  ${scenario.name.padEnd(3)}: CPU ${cpu}`);
+      if (client !== undefined && processMs !== undefined)
+        lines.push(`       ${processName} less its ${CLIENT_THREAD}: ${per(processMs - client).toFixed(1)} ms`);
       lines.push(`       DynamoDB calls: ${calls || 'none counted'}`);
       for (const [operation, transactions] of cost.transactions) {
         const kinds = [...cost.transactItems]

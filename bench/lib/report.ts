@@ -33,7 +33,7 @@ export function header(machine: MachineInfo, args: BenchArgs, extra: { sellable:
       `DynamoDB Local ${machine.dynamoLocal}; app, load generator and DynamoDB Local (one JVM) share this machine ` +
       `(1-min load average before the run: ${machine.loadAverage})`,
     `parameters: clients=${args.clients} ops=${args.ops} hold attempts each for API and raw, web-ops=${args.webOps}, ` +
-      `warmup=${args.warmup}, rounds=${args.rounds} (API and raw back to back, alternating first), ` +
+      `warmup-rounds=${args.warmupRounds} (not counted), rounds=${args.rounds} (API and raw back to back, alternating first), ` +
       `holds-per-slot=${args.holdsPerSlot}, max-seconds=${args.maxSeconds}`,
     `workload: 1–4 random seats of ${extra.sellable} sellable (perf-moonlight-garden, 1,210-seat theatre), then confirm; ` +
       `${extra.users} bench users (scrypt lowered to N=2^10,r=8,p=1 for bench users only)`,
@@ -73,7 +73,7 @@ export function doubleBookingLines(r: DoubleBookingReport): string {
   ].join('\n');
 }
 
-export function phaseLine(round: number, name: string, r: PhaseResult): string {
+export function phaseLine(round: number | string, name: string, r: PhaseResult): string {
   return (
     `  round ${round} ${name.padEnd(3)}: ${r.completed}/${r.attempts} completed, ${r.conflicts} conflicts, ` +
     `${r.raced} raced, ${r.unanswered} unanswered, ${r.errors} errors in ${(r.elapsedMs / 1000).toFixed(1)} s${r.capped ? ' (time cap reached)' : ''}`

@@ -1,8 +1,9 @@
 import { ratio } from './stats.js';
 
-/** One measured round of the API and the raw floor, back to back. */
+/** One round of the API and the raw floor, back to back. */
 export interface RoundFigures {
-  readonly round: number;
+  /** 1, 2, … for measured rounds; `w1`, `w2`, … for warm-up rounds, which are printed but not counted. */
+  readonly round: number | string;
   /** Which of the two ran first ('API raw' or 'raw API'). */
   readonly order: string;
   readonly apiOpsPerSecond: number;
@@ -10,6 +11,13 @@ export interface RoundFigures {
   /** DynamoDB Local's JVM CPU per completed hold+confirm pair in this round's phase of each (NaN without /proc). */
   readonly apiJvmMsPerPair: number;
   readonly rawJvmMsPerPair: number;
+  /**
+   * Node CPU per pair: for the API, the bench process less its load generator's worker thread (the API, the idle web
+   * tier, the bench's own bookkeeping); the load generator's thread on its own; for raw, the whole process (its client).
+   */
+  readonly apiNodeMsPerPair: number;
+  readonly apiClientMsPerPair: number;
+  readonly rawNodeMsPerPair: number;
 }
 
 /** A mean with its two-sided 95 % interval, and the median, of per-round values. */
@@ -53,27 +61,42 @@ export function atLeastVerdict(s: RoundSummary, goal: number): 'met' | 'missed' 
 const x2 = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
 const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
 
-/** The per-round table and the summary lines the issue-6 goal (API/raw throughput ≥ `goal`×) is judged by. */
-export function roundRatioLines(rounds: readonly RoundFigures[], goal: number): string {
+/**
+ * The per-round table and the summary lines the issue-6 goal (API/raw throughput ≥ `goal`×) is judged by. Warm-up
+ * rounds head the table marked "not counted" (so a cold start shows) and stay out of every summary line.
+ */
+export function roundRatioLines(
+  rounds: readonly RoundFigures[],
+  goal: number,
+  warmUp: readonly RoundFigures[] = [],
+): string {
   const throughput = rounds.map((r) => ratio(r.apiOpsPerSecond, r.rawOpsPerSecond));
   const jvm = rounds.map((r) => ratio(r.apiJvmMsPerPair, r.rawJvmMsPerPair));
   const t = summarizeRounds(throughput);
   const j = summarizeRounds(jvm);
   const api = summarizeRounds(rounds.map((r) => r.apiJvmMsPerPair));
   const raw = summarizeRounds(rounds.map((r) => r.rawJvmMsPerPair));
+  const apiNode = summarizeRounds(rounds.map((r) => r.apiNodeMsPerPair));
+  const apiClient = summarizeRounds(rounds.map((r) => r.apiClientMsPerPair));
+  const rawNode = summarizeRounds(rounds.map((r) => r.rawNodeMsPerPair));
+  const row = (r: RoundFigures, note: string) =>
+    `| ${r.round}${note} | ${r.order} | ${f1(r.apiOpsPerSecond)} | ${f1(r.rawOpsPerSecond)} | ` +
+    `${x2(ratio(r.apiOpsPerSecond, r.rawOpsPerSecond))} | ${f1(r.apiJvmMsPerPair)} | ${f1(r.rawJvmMsPerPair)} | ` +
+    `${x2(ratio(r.rawJvmMsPerPair, r.apiJvmMsPerPair))} | ${f1(r.apiNodeMsPerPair)} | ${f1(r.apiClientMsPerPair)} | ` +
+    `${f1(r.rawNodeMsPerPair)} |`;
   const range = (s: RoundSummary, f: (v: number) => string) =>
     `mean ${f(s.mean)} [95 % CI ${f(s.low)} … ${f(s.high)}], median ${f(s.median)}`;
   return [
     'per round (API and raw back to back):',
-    '| round | order | API ops/s | raw ops/s | API/raw throughput | JVM ms/pair API | JVM ms/pair raw | JVM raw/API |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|',
-    ...rounds.map(
-      (r, i) =>
-        `| ${r.round} | ${r.order} | ${f1(r.apiOpsPerSecond)} | ${f1(r.rawOpsPerSecond)} | ${x2(throughput[i]!)} | ` +
-        `${f1(r.apiJvmMsPerPair)} | ${f1(r.rawJvmMsPerPair)} | ${x2(1 / jvm[i]!)} |`,
-    ),
+    '| round | order | API ops/s | raw ops/s | API/raw throughput | JVM ms/pair API | JVM ms/pair raw | JVM raw/API | ' +
+      'Node ms/pair API process | API load generator | Node ms/pair raw |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...warmUp.map((r) => row(r, ' (not counted)')),
+    ...rounds.map((r) => row(r, '')),
     `API/raw throughput over ${t.n} rounds: ${range(t, x2)}`,
     `goal API/raw ≥ ${goal.toFixed(2)}×: ${atLeastVerdict(t, goal)} (met only when the whole interval is at or above it)`,
     `DynamoDB Local JVM ms per pair: API ${range(api, f1)}; raw ${range(raw, f1)}; API/raw ${range(j, x2)}`,
+    `Node ms per pair: API process (less its load generator) ${range(apiNode, f1)}; API load generator thread ` +
+      `${range(apiClient, f1)}; raw (its client) ${range(rawNode, f1)}`,
   ].join('\n');
 }

@@ -32,3 +32,8 @@ function schedstatMicros(path: string): number | undefined {
     return undefined;
   }
 }
+
+/** CPU time of the calling thread (the main thread or a worker), µs; undefined where /proc is missing. */
+export function currentThreadCpuMicros(): number | undefined {
+  return schedstatMicros('/proc/thread-self/schedstat');
+}

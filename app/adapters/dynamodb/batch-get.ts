@@ -1,5 +1,8 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { BatchItem } from '../../shared/micro-batcher.js';
+import { toAttributeMap } from './attribute-values.js';
+import { sendWireBatchGet } from './wire-transactions.js';
 
 /** Rounds of a batch read before the keys DynamoDB left unprocessed (throttling) are answered with an error. */
 const UNPROCESSED_ROUNDS = 6;
@@ -17,7 +20,9 @@ export interface BatchGetSpec<T, V> {
  * Answers a micro-batch of single-item reads with one strongly consistent BatchGetItem (≤ 100 keys): each request gets
  * its item decoded, or undefined when DynamoDB processed its key and found nothing. Keys DynamoDB leaves unprocessed
  * are asked again after a short backoff; after `UNPROCESSED_ROUNDS` rounds the rest fail with an error (answered,
- * never left waiting).
+ * never left waiting). Sent in wire form through the client's resolved stack (`sendWireBatchGet`): the session read
+ * of a cold request and the queue's entry reads are hot paths, and the document client's generic marshalling and
+ * per-send middleware resolution cost more than the read's own work here.
  */
 export async function batchGet<T, V>(
   db: DynamoDBDocumentClient,
@@ -28,19 +33,22 @@ export async function batchGet<T, V>(
   for (let round = 1; waiting.size > 0; round++) {
     if (round > UNPROCESSED_ROUNDS) throw new Error(`${spec.table}: ${waiting.size} keys left unprocessed`);
     if (round > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** round));
-    const { Responses, UnprocessedKeys } = await db.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [spec.table]: { Keys: [...waiting.values()].map((item) => spec.keyOf(item.input)), ConsistentRead: true },
+    const { Responses, UnprocessedKeys } = await sendWireBatchGet(db, {
+      RequestItems: {
+        [spec.table]: {
+          Keys: [...waiting.values()].map((item) => toAttributeMap(spec.keyOf(item.input))),
+          ConsistentRead: true,
         },
-      }),
-    );
-    for (const found of Responses?.[spec.table] ?? []) {
+      },
+    });
+    for (const wire of Responses?.[spec.table] ?? []) {
+      const found = unmarshall(wire);
       const id = spec.idOf(found);
       waiting.get(id)?.resolve(spec.decode(found));
       waiting.delete(id);
     }
-    const unprocessed = new Set((UnprocessedKeys?.[spec.table]?.Keys ?? []).map((key) => spec.idOf(key)));
+    const unprocessedKeys = UnprocessedKeys?.[spec.table]?.Keys ?? [];
+    const unprocessed = new Set(unprocessedKeys.map((key) => spec.idOf(unmarshall(key))));
     const next = new Map<string, BatchItem<T, V | undefined>>();
     for (const [id, item] of waiting) {
       if (unprocessed.has(id)) next.set(id, item);

@@ -1,8 +1,14 @@
-import { TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  TransactWriteItemsCommand,
+  type BatchGetItemCommandInput,
+  type BatchGetItemCommandOutput,
+  type TransactWriteItem,
+  type TransactWriteItemsCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type Stack = DynamoDBDocumentClient['middlewareStack'];
-type Handler = (command: TransactWriteItemsCommand) => Promise<{ output: unknown }>;
 
 /** How often each client stack created by our factory has changed (`trackStackChanges`). */
 const stackChanges = new WeakMap<Stack, { count: number }>();
@@ -25,32 +31,47 @@ export function trackStackChanges(stack: Stack): void {
   stackChanges.set(stack, changes);
 }
 
+/** A low-level command the app sends in wire form (AttributeValues) through a document client's own stack. */
+type WireCommand = TransactWriteItemsCommand | BatchGetItemCommand;
+type Handler = (command: WireCommand) => Promise<{ output: unknown }>;
+
 interface Resolved {
   readonly handler: Handler;
   readonly changes: number;
   readonly requestHandler: unknown;
 }
-const resolvedFor = new WeakMap<DynamoDBDocumentClient, Resolved>();
+/** Per client, one resolved stack per command class (each class brings its own serializer and endpoint rules). */
+const resolvedFor = new WeakMap<DynamoDBDocumentClient, Map<unknown, Resolved>>();
 
 /**
  * Sends a TransactWriteItems in wire form (AttributeValues) as the low-level command through `db`'s own middleware
  * stack and configuration — so retries, signing, call tracing and test stubs are the client's — with the stack
  * resolved once and reused until it or the request handler changes. The SDK resolves the whole stack on every send
  * (a fifth of a hold's client CPU, docs/benchmarks.md); its own `cacheMiddleware` option does what this does, but
- * the document client refuses it (its commands marshal through the cached command's input), so the one command the
- * hold path sends is cached here instead. As with that option, concurrent sends share the resolved handler.
+ * the document client refuses it (its commands marshal through the cached command's input), so the commands the
+ * hot paths send are cached here instead. As with that option, concurrent sends share the resolved handler.
  */
 export async function sendWireTransaction(db: DynamoDBDocumentClient, items: TransactWriteItem[]): Promise<void> {
-  const command = new TransactWriteItemsCommand({ TransactItems: items });
+  await sendWire(db, new TransactWriteItemsCommand({ TransactItems: items }));
+}
+
+/** A BatchGetItem in wire form (keys as AttributeValues, items answered as AttributeValues), sent as above. */
+export async function sendWireBatchGet(
+  db: DynamoDBDocumentClient,
+  input: BatchGetItemCommandInput,
+): Promise<BatchGetItemCommandOutput> {
+  return sendWire(db, new BatchGetItemCommand(input));
+}
+
+async function sendWire<C extends WireCommand>(db: DynamoDBDocumentClient, command: C): Promise<OutputOf<C>> {
   const changes = stackChanges.get(db.middlewareStack);
-  if (!changes) {
-    await db.send(command);
-    return;
-  }
-  let resolved = resolvedFor.get(db);
+  if (!changes) return (await db.send(command as never)) as OutputOf<C>;
+  const byClass = resolvedFor.get(db) ?? new Map<unknown, Resolved>();
+  resolvedFor.set(db, byClass);
+  let resolved = byClass.get(command.constructor);
   if (!resolved || resolved.changes !== changes.count || resolved.requestHandler !== db.config.requestHandler) {
     resolved = {
-      handler: command.resolveMiddleware(
+      handler: (command as TransactWriteItemsCommand).resolveMiddleware(
         db.middlewareStack as Parameters<TransactWriteItemsCommand['resolveMiddleware']>[0],
         db.config,
         undefined,
@@ -58,7 +79,9 @@ export async function sendWireTransaction(db: DynamoDBDocumentClient, items: Tra
       changes: changes.count,
       requestHandler: db.config.requestHandler,
     };
-    resolvedFor.set(db, resolved);
+    byClass.set(command.constructor, resolved);
   }
-  await resolved.handler(command);
+  return (await resolved.handler(command)).output as OutputOf<C>;
 }
+
+type OutputOf<C> = C extends BatchGetItemCommand ? BatchGetItemCommandOutput : TransactWriteItemsCommandOutput;

@@ -1,9 +1,14 @@
 import { Readable } from 'node:stream';
-import { DynamoDBClient, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  DynamoDBClient,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'chai';
 import { createDocumentClient } from '../../../app/adapters/dynamodb/client.js';
-import { sendWireTransaction } from '../../../app/adapters/dynamodb/wire-transactions.js';
+import { sendWireBatchGet, sendWireTransaction } from '../../../app/adapters/dynamodb/wire-transactions.js';
 
 const ITEMS = [
   {
@@ -48,18 +53,22 @@ function stubbedClient(db: DynamoDBDocumentClient, stub: ReturnType<typeof stubH
   return db;
 }
 
-/** Counts how often a TransactWriteItemsCommand resolves a middleware stack while `run` runs. */
-async function resolutionsDuring(run: () => Promise<void>): Promise<number> {
-  const original = TransactWriteItemsCommand.prototype.resolveMiddleware;
+/** Counts how often a command of `type` (TransactWriteItems by default) resolves a middleware stack while `run` runs. */
+async function resolutionsDuring(
+  run: () => Promise<void>,
+  type: typeof TransactWriteItemsCommand | typeof BatchGetItemCommand = TransactWriteItemsCommand,
+): Promise<number> {
+  const prototype = type.prototype as { resolveMiddleware: (...args: unknown[]) => unknown };
+  const original = prototype.resolveMiddleware;
   let count = 0;
-  TransactWriteItemsCommand.prototype.resolveMiddleware = function (...args) {
+  prototype.resolveMiddleware = function (...args: unknown[]) {
     count++;
     return original.apply(this, args);
   };
   try {
     await run();
   } finally {
-    TransactWriteItemsCommand.prototype.resolveMiddleware = original;
+    prototype.resolveMiddleware = original;
   }
   return count;
 }
@@ -76,6 +85,26 @@ describe('sendWireTransaction (the hold path reuses its resolved middleware stac
     for (const body of stub.bodies) expect(body).to.deep.include({ TransactItems: ITEMS });
     const tokens = stub.bodies.map((body) => (body as { ClientRequestToken: string }).ClientRequestToken);
     expect(new Set(tokens).size, 'each send its own idempotency token').to.equal(5);
+  });
+
+  it('our client: batch reads interleaved with transactions each resolve their own stack once, and answer in wire form', async () => {
+    const found = { pk: { S: 'a' }, n: { N: '7' } };
+    const stub = stubHandler(() => ({ status: 200, body: { Responses: { t: [found] } } }));
+    const db = stubbedClient(createDocumentClient({ region: 'ap-northeast-2', endpoint: 'http://127.0.0.1:1' }), stub);
+    const request = { RequestItems: { t: { Keys: [{ pk: { S: 'a' } }], ConsistentRead: true } } };
+    const answers: unknown[] = [];
+    const batchResolutions = await resolutionsDuring(async () => {
+      const transactionResolutions = await resolutionsDuring(async () => {
+        for (let i = 0; i < 3; i++) {
+          answers.push((await sendWireBatchGet(db, request)).Responses);
+          await sendWireTransaction(db, ITEMS);
+        }
+      });
+      expect(transactionResolutions).to.equal(1);
+    }, BatchGetItemCommand);
+    expect(batchResolutions).to.equal(1);
+    expect(stub.bodies.filter((body) => 'RequestItems' in (body as object))).to.deep.equal([request, request, request]);
+    expect(answers).to.deep.equal([{ t: [found] }, { t: [found] }, { t: [found] }]);
   });
 
   it('a middleware added or removed after a send sees (or no longer sees) the next send: the stack is resolved again', async () => {
