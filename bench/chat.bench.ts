@@ -111,7 +111,8 @@ async function main(): Promise<void> {
   process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = fake.url;
   try {
     console.log('bundling the app; starting DynamoDB Local, the fake Bedrock endpoint, the API and web processes…');
-    const [bundle, started] = await Promise.all([bundleApp(), startDynamoLocal()]);
+    // BENCH_BUNDLE=<file>: a bundle built elsewhere (another commit's), to compare builds on the same machine.
+    const [bundle, started] = await Promise.all([process.env.BENCH_BUNDLE ?? bundleApp(), startDynamoLocal()]);
     local = started;
     api = await startRole(
       'api',

@@ -1,8 +1,10 @@
-import { TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type Stack = DynamoDBDocumentClient['middlewareStack'];
-type Handler = (command: TransactWriteItemsCommand) => Promise<{ output: unknown }>;
+/** The low-level commands the app sends in wire form: the hold path's transaction, the conversation's save. */
+type WireCommand = TransactWriteItemsCommand | PutItemCommand;
+type Handler = (command: WireCommand) => Promise<{ output: unknown }>;
 
 /** How often each client stack created by our factory has changed (`trackStackChanges`). */
 const stackChanges = new WeakMap<Stack, { count: number }>();
@@ -30,7 +32,8 @@ interface Resolved {
   readonly changes: number;
   readonly requestHandler: unknown;
 }
-const resolvedFor = new WeakMap<DynamoDBDocumentClient, Resolved>();
+/** Per client, per command class: a stack resolved by one command class serves only that class. */
+const resolvedFor = new WeakMap<DynamoDBDocumentClient, Map<unknown, Resolved>>();
 
 /**
  * Sends a TransactWriteItems in wire form (AttributeValues) as the low-level command through `db`'s own middleware
@@ -41,24 +44,33 @@ const resolvedFor = new WeakMap<DynamoDBDocumentClient, Resolved>();
  * hold path sends is cached here instead. As with that option, concurrent sends share the resolved handler.
  */
 export async function sendWireTransaction(db: DynamoDBDocumentClient, items: TransactWriteItem[]): Promise<void> {
-  const command = new TransactWriteItemsCommand({ TransactItems: items });
+  await sendWire(db, new TransactWriteItemsCommand({ TransactItems: items }));
+}
+
+/**
+ * Any low-level command in wire form through `db`'s stack, resolved once per command class as
+ * `sendWireTransaction` does (the conversation's save per chat message uses it for its `PutItem`).
+ */
+export async function sendWire(db: DynamoDBDocumentClient, command: WireCommand): Promise<void> {
   const changes = stackChanges.get(db.middlewareStack);
   if (!changes) {
-    await db.send(command);
+    await db.send(command as Parameters<DynamoDBDocumentClient['send']>[0]);
     return;
   }
-  let resolved = resolvedFor.get(db);
+  let perClass = resolvedFor.get(db);
+  if (!perClass) resolvedFor.set(db, (perClass = new Map()));
+  let resolved = perClass.get(command.constructor);
   if (!resolved || resolved.changes !== changes.count || resolved.requestHandler !== db.config.requestHandler) {
     resolved = {
       handler: command.resolveMiddleware(
-        db.middlewareStack as Parameters<TransactWriteItemsCommand['resolveMiddleware']>[0],
+        db.middlewareStack as Parameters<WireCommand['resolveMiddleware']>[0],
         db.config,
         undefined,
       ) as unknown as Handler,
       changes: changes.count,
       requestHandler: db.config.requestHandler,
     };
-    resolvedFor.set(db, resolved);
+    perClass.set(command.constructor, resolved);
   }
   await resolved.handler(command);
 }
