@@ -242,6 +242,15 @@ function added(t: TtftResult): { p50: number; p99: number } {
   return { p50: t.app.p50 - t.model.p50, p99: t.app.p99 - t.model.p99 };
 }
 
+/**
+ * The goal's verdict. A difference of percentiles can come out below the p50's on a busy machine (the model-only
+ * side's own tail inflated): then the p99 says nothing, and "met" needs the p50 under the bar too.
+ */
+function verdict(a: { p50: number; p99: number }): string {
+  if (a.p99 < a.p50) return `${a.p50 <= GOAL_P99_MS ? 'met' : 'missed'} (p99 below p50: noise, judged by p50)`;
+  return a.p99 <= GOAL_P99_MS ? 'met' : 'missed';
+}
+
 function signed(ms: number): string {
   return `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(1)}`;
 }
@@ -271,7 +280,7 @@ function reportSummary(results: readonly ModeResult[], clients: number, apiWorke
     console.log(
       `| ${workload} | ${arrivals} | ${(ttft.answers.app / ttft.seconds.app).toFixed(1)} | ` +
         `${ttft.model.p50.toFixed(1)} / ${ttft.model.p99.toFixed(1)} | ${ttft.app.p50.toFixed(1)} / ${ttft.app.p99.toFixed(1)} | ` +
-        `**${signed(a.p50)} / ${signed(a.p99)}** | ${a.p99 <= GOAL_P99_MS ? 'met' : 'missed'} | ${perMessage} | ${util} |`,
+        `**${signed(a.p50)} / ${signed(a.p99)}** | ${verdict(a)} | ${perMessage} | ${util} |`,
     );
   }
 }
@@ -331,7 +340,7 @@ function reportTtft(t: TtftResult): void {
   const a = added(t);
   console.log(
     `\nextra time to first token added by the app: p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms ` +
-      `(goal p99 ≤ ${GOAL_P99_MS} ms: ${a.p99 <= GOAL_P99_MS ? 'met' : 'missed'}); ` +
+      `(goal p99 ≤ ${GOAL_P99_MS} ms: ${verdict(a)}); ` +
       `ratio app/model p50 ${ratio(t.app.p50, t.model.p50).toFixed(3)}×, p99 ${ratio(t.app.p99, t.model.p99).toFixed(3)}×`,
   );
   if (t.apiModel) {
