@@ -86,7 +86,11 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   AWS_REGION: 'ap-northeast-2',
   ADMISSION_KEY: randomBytes(32).toString('base64url'),
-  LOG_LEVEL: 'silent',
+  // BENCH_LOG_LEVEL=error: the roles' error lines on this process's stderr (to see why a run failed).
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+};
+const showErrors = (role: string) => (line: string) => {
+  if (process.env.BENCH_LOG_LEVEL && /"level":(50|60)/.test(line)) console.error(`${role}: ${line}`);
 };
 
 async function main(): Promise<void> {
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
       },
       bundle,
       (line) => {
+        showErrors('api')(line);
         const ttft = /"TimeToFirstToken":(\d+)/.exec(line);
         if (ttft) apiModelTtft.push(Number(ttft[1]));
       },
@@ -143,6 +148,7 @@ async function main(): Promise<void> {
       // Production refuses a web tier without a CSRF key; on one machine a direct key stands in for the secret.
       { ...PRODUCTION, API_URL: api.url, WEB_PORT: '0', WEB_CSRF_SECRET: `bench-csrf-key-${runId}`.padEnd(32, '0') },
       bundle,
+      showErrors('web'),
     );
 
     console.log(
@@ -185,6 +191,9 @@ async function main(): Promise<void> {
         },
       });
       reportTtft(ttft);
+      if (ttft.failures.length > 0) {
+        console.log(`\n**${ttft.failures.length} messages failed** in this mode; first: ${ttft.failures[0]}`);
+      }
       summary.push({ workload: workload.name, arrivals: arrivals.name, ttft });
       if (TRACE_FILE) {
         flushTtftMarks(); // and the web's and the API's reach the file within TTFT_FLUSH_MS
@@ -193,6 +202,8 @@ async function main(): Promise<void> {
       }
     }
     if (summary.length > 0) reportSummary(summary, args.clients, args.apiWorkers);
+    const failed = summary.reduce((n, r) => n + r.ttft.failures.length, 0);
+    if (failed > 0) throw new Error(`${failed} messages failed (see each mode's report)`);
   } finally {
     await web?.stop();
     await api?.stop();
@@ -270,9 +281,9 @@ function reportSummary(results: readonly ModeResult[], clients: number, apiWorke
   console.log(
     `| workload | arrivals | offered load msg/s | model's own p50 / p99 ms | through both tiers p50 / p99 ms | ` +
       `**added p50 / p99 ms** | goal p99 ≤ ${GOAL_P99_MS} ms | CPU ms per message: ${processes.join(' / ')} | ` +
-      `CPU utilisation (% of one core): ${processes.join(' / ')} |`,
+      `CPU utilisation (% of one core): ${processes.join(' / ')} | failed messages |`,
   );
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
   for (const { workload, arrivals, ttft } of results) {
     const a = added(ttft);
     const perMessage = processes.map((p) => ttft.cpuPerAnswer.app[p]!.toFixed(1)).join(' / ');
@@ -280,7 +291,7 @@ function reportSummary(results: readonly ModeResult[], clients: number, apiWorke
     console.log(
       `| ${workload} | ${arrivals} | ${(ttft.answers.app / ttft.seconds.app).toFixed(1)} | ` +
         `${ttft.model.p50.toFixed(1)} / ${ttft.model.p99.toFixed(1)} | ${ttft.app.p50.toFixed(1)} / ${ttft.app.p99.toFixed(1)} | ` +
-        `**${signed(a.p50)} / ${signed(a.p99)}** | ${verdict(a)} | ${perMessage} | ${util} |`,
+        `**${signed(a.p50)} / ${signed(a.p99)}** | ${verdict(a)} | ${perMessage} | ${util} | ${ttft.failures.length} |`,
     );
   }
 }

@@ -37,6 +37,8 @@ export interface TtftResult {
   /** The model calls as the API timed them during the app phases (absent without `apiModelTtft`). */
   readonly apiModel?: LatencySummary;
   readonly phases: readonly string[];
+  /** Messages that failed (an answer other than 200, no text): each side's, with the error. */
+  readonly failures: readonly string[];
   /** Wall seconds of each kind of phase, summed over the rounds (for offered load and CPU utilisation). */
   readonly seconds: Readonly<Record<'model' | 'app', number>>;
   /** Messages sent per side. */
@@ -70,6 +72,7 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
   const answers = { model: 0, app: 0 };
   const seconds = { model: 0, app: 0 };
   const traced = new Set<string>();
+  const failures: string[] = [];
   const arrivals = options.arrivals ?? LOCKSTEP;
   const pause = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : undefined);
   const phase = async (name: 'model' | 'app', round: number) => {
@@ -83,11 +86,16 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
         await pause(arrivals.firstDelayMs(round, p));
         for (let i = 0; i < options.messages; i++) {
           if (i > 0) await pause(arrivals.thinkMs(round, p, i - 1));
-          samples[name].push(
-            name === 'app'
-              ? await person.firstToken('안녕하세요', traced)
-              : await modelFirstToken(sdk, options.modelId, captured),
-          );
+          try {
+            samples[name].push(
+              name === 'app'
+                ? await person.firstToken('안녕하세요', traced)
+                : await modelFirstToken(sdk, options.modelId, captured),
+            );
+          } catch (error) {
+            // Reported with the mode's figures (and the run exits non-zero), not lost in a run that stops here.
+            failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300));
+          }
         }
       }),
     );
@@ -121,6 +129,7 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
     app: summarize(samples.app),
     apiModel: samples.apiModel.length > 0 ? summarize(samples.apiModel) : undefined,
     phases,
+    failures,
     seconds,
     answers,
     cpuPerAnswer: { model: perAnswer('model'), app: perAnswer('app') },
