@@ -28,14 +28,28 @@ export async function startRole(
   bundle?: string,
   /** Each line the process writes to stdout after it listens (EMF metric lines, for instance). */
   onLine?: (line: string) => void,
+  /** More than 1: the role as node:cluster workers behind one port (bench/lib/api-cluster.ts; an experiment). */
+  workers = 1,
 ): Promise<AppProcess> {
   // BENCH_PROFILE=<dir>: a V8 CPU profile per role (written when the process exits), to see where time goes.
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}/${role}`]
     : [];
   const entry = bundle ? [bundle] : ['--import', 'tsx', 'app/main.ts'];
-  const child: ChildProcess = spawn(process.execPath, [...profile, ...entry], {
-    env: { ...process.env, ...env, MEGATICKET_ROLE: role, HOST: '127.0.0.1', NODE_NO_WARNINGS: '1' },
+  if (workers > 1 && !bundle) throw new Error('cluster workers run the bundle only');
+  const launcher = workers > 1 ? ['--import', 'tsx', 'bench/lib/api-cluster.ts', ...entry] : entry;
+  const workerPids: number[] = [];
+  const child: ChildProcess = spawn(process.execPath, [...(workers > 1 ? [] : profile), ...launcher], {
+    env: {
+      ...process.env,
+      ...env,
+      MEGATICKET_ROLE: role,
+      HOST: '127.0.0.1',
+      NODE_NO_WARNINGS: '1',
+      API_WORKERS: String(workers),
+      // Cluster workers take their own profile flags (the launcher is not profiled).
+      ...(workers > 1 && profile.length > 0 ? { NODE_OPTIONS: profile.join(' ') } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pattern =
@@ -45,6 +59,7 @@ export async function startRole(
     const timer = setTimeout(() => reject(new Error(`${role} did not start in 120 s:\n${output}`)), 120_000);
     const onData = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-20_000);
+      for (const [, pid] of chunk.toString('utf8').matchAll(/cluster worker pid (\d+)/g)) workerPids.push(Number(pid));
       const found = pattern.exec(output);
       if (found) {
         clearTimeout(timer);
@@ -71,7 +86,7 @@ export async function startRole(
   child.stderr!.resume();
   return {
     url,
-    cpuMs: () => cpuMsOf(child.pid!),
+    cpuMs: () => workerPids.reduce((sum, pid) => sum + cpuMsOf(pid), cpuMsOf(child.pid!)),
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -3,6 +3,7 @@ import { ConverseStreamCommand, type ConverseStreamCommandInput } from '@aws-sdk
 import { createBedrockClient } from '../../app/adapters/bedrock/converse-stream-model.js';
 import type { FakeBedrock } from '../../test/support/fake-bedrock.js';
 import { reply } from '../../test/support/fake-bedrock.js';
+import { LOCKSTEP, type ChatArrivals } from './chat-arrivals.js';
 import type { ChatWorkload } from './chat-workloads.js';
 import { summarize, type LatencySummary } from './stats.js';
 
@@ -26,8 +27,8 @@ export interface TtftOptions {
    * API and everything around it.
    */
   readonly apiModelTtft?: () => number[];
-  /** Milliseconds between the people's first messages of each phase (0: all at once, and in step from then on). */
-  readonly staggerMs?: number;
+  /** When people send (default: lockstep, everyone at once and in step from then on). */
+  readonly arrivals?: ChatArrivals;
 }
 
 export interface TtftResult {
@@ -36,6 +37,12 @@ export interface TtftResult {
   /** The model calls as the API timed them during the app phases (absent without `apiModelTtft`). */
   readonly apiModel?: LatencySummary;
   readonly phases: readonly string[];
+  /** Messages that failed (an answer other than 200, no text): each side's, with the error. */
+  readonly failures: readonly string[];
+  /** Wall seconds of each kind of phase, summed over the rounds (for offered load and CPU utilisation). */
+  readonly seconds: Readonly<Record<'model' | 'app', number>>;
+  /** Messages sent per side. */
+  readonly answers: Readonly<Record<'model' | 'app', number>>;
   /** CPU milliseconds per answer, per process, in each kind of phase. */
   readonly cpuPerAnswer: Readonly<Record<'model' | 'app', Readonly<Record<string, number>>>>;
   /** The trace ids of the app phases' messages (see app/shared/ttft-trace.ts; marks only with MT_TTFT_TRACE). */
@@ -63,22 +70,32 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
   const phases: string[] = [];
   const cpu = { model: {} as Record<string, number>, app: {} as Record<string, number> };
   const answers = { model: 0, app: 0 };
+  const seconds = { model: 0, app: 0 };
   const traced = new Set<string>();
-  const phase = async (name: 'model' | 'app') => {
+  const failures: string[] = [];
+  const arrivals = options.arrivals ?? LOCKSTEP;
+  const pause = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : undefined);
+  const phase = async (name: 'model' | 'app', round: number) => {
     const started = performance.now();
     const fragmentsBefore = Person.textFragments;
     const sessionsBefore = fake.sessionsOpened;
     options.apiModelTtft?.(); // the warm-up's and earlier phases' calls are not this phase's
     const before = Object.fromEntries(Object.entries(options.cpu).map(([k, read]) => [k, read()]));
     await Promise.all(
-      people.map(async (person, i) => {
-        if (options.staggerMs) await new Promise((resolve) => setTimeout(resolve, i * options.staggerMs!));
+      people.map(async (person, p) => {
+        await pause(arrivals.firstDelayMs(round, p));
         for (let i = 0; i < options.messages; i++) {
-          samples[name].push(
-            name === 'app'
-              ? await person.firstToken('안녕하세요', traced)
-              : await modelFirstToken(sdk, options.modelId, captured),
-          );
+          if (i > 0) await pause(arrivals.thinkMs(round, p, i - 1));
+          try {
+            samples[name].push(
+              name === 'app'
+                ? await person.firstToken('안녕하세요', traced)
+                : await modelFirstToken(sdk, options.modelId, captured),
+            );
+          } catch (error) {
+            // Reported with the mode's figures (and the run exits non-zero), not lost in a run that stops here.
+            failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300));
+          }
         }
       }),
     );
@@ -88,18 +105,20 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
       await new Promise((resolve) => setTimeout(resolve, 200)); // the last EMF lines through the pipe
       samples.apiModel.push(...options.apiModelTtft());
     }
-    const seconds = (performance.now() - started) / 1000;
+    const elapsed = (performance.now() - started) / 1000;
+    seconds[name] += elapsed;
     const count = clients * options.messages;
     const fragments =
       name === 'app' ? `, ${((Person.textFragments - fragmentsBefore) / count).toFixed(1)} text events per answer` : '';
     // The model calls' HTTP/2 sessions (the API's, or the bench's own client's) that this phase had to open.
     const sessions = `, ${fake.sessionsOpened - sessionsBefore} new HTTP/2 sessions to the model`;
     phases.push(
-      `  ${name}: ${count} answers in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} messages/s${fragments}${sessions})`,
+      `  ${name}: ${count} answers in ${elapsed.toFixed(1)} s (${(count / elapsed).toFixed(1)} messages/s${fragments}${sessions})`,
     );
   };
   for (let round = 0; round < options.rounds; round++) {
-    for (const name of round % 2 === 0 ? (['model', 'app'] as const) : (['app', 'model'] as const)) await phase(name);
+    for (const name of round % 2 === 0 ? (['model', 'app'] as const) : (['app', 'model'] as const))
+      await phase(name, round);
   }
   sdk.destroy();
   if (fake.scriptErrors.length > 0) throw new Error(`fake errors: ${fake.scriptErrors.join('; ')}`);
@@ -110,6 +129,9 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
     app: summarize(samples.app),
     apiModel: samples.apiModel.length > 0 ? summarize(samples.apiModel) : undefined,
     phases,
+    failures,
+    seconds,
+    answers,
     cpuPerAnswer: { model: perAnswer('model'), app: perAnswer('app') },
     traced,
   };

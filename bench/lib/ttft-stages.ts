@@ -59,5 +59,9 @@ export function stageTable(file: string, ids: ReadonlySet<string>): string {
   row('**API CPU per message start** (api.route → api.modelWritten, CPU ms)', 'api.route', 'api.modelWritten', cpu);
   row('of which route and service (api.route → api.modelSend, CPU ms)', 'api.route', 'api.modelSend', cpu);
   row('of which the SDK (api.modelSend → api.modelWritten, CPU ms)', 'api.modelSend', 'api.modelWritten', cpu);
+  // The web tier's share: the request parsed, CSRF and cookies checked, the relay's request to the API written. Other
+  // requests' work can run between these marks (the route awaits), so this is an upper bound per message.
+  row('**web CPU per message start** (web.in → web.apiFinish, CPU ms)', 'web.in', 'web.apiFinish', cpu);
+  row('of which up to the route (web.in → web.route, CPU ms)', 'web.in', 'web.route', cpu);
   return rows.join('\n');
 }

@@ -21,8 +21,11 @@ describe('assistant conversation: the trusted copy saves one DynamoDB call per m
     elsewhere = await anotherApiInstance(a);
     a.fx.db.middlewareStack.add(
       (next, context) => async (args) => {
-        const input = args.input as { TableName?: string; Key?: { pk?: string }; Item?: { pk?: string } };
-        const pk = String(input.Key?.pk ?? input.Item?.pk ?? '');
+        // Document-client commands carry plain values; the wire-form save carries `{ S: … }`.
+        type Pk = string | { S?: string };
+        const input = args.input as { TableName?: string; Key?: { pk?: Pk }; Item?: { pk?: Pk } };
+        const raw = input.Key?.pk ?? input.Item?.pk ?? '';
+        const pk = typeof raw === 'string' ? raw : (raw.S ?? '');
         if (input.TableName === a.fx.tables.sessions && pk.startsWith('CONV#')) calls.push(context.commandName!);
         return next(args);
       },

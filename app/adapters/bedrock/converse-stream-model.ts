@@ -91,9 +91,14 @@ export class ConverseStreamModel implements ChatModel {
     }
     if (!output) throw new ModelFailure('incomplete', 'ConverseStream returned no stream');
     try {
+      let spoken = false;
       for await (const event of output) {
         const mapped = eventOf(event);
-        if (mapped?.type === 'text') ttftMark('modelText');
+        // Only the first text is a hop (and a mark per delta would put the tracer's getrusage in the relay).
+        if (mapped?.type === 'text' && !spoken) {
+          spoken = true;
+          ttftMark('modelText');
+        }
         if (mapped) yield mapped;
       }
     } catch (error) {

@@ -1,10 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { conversationSchema, type ConversationState } from '../../assistant/conversation.js';
 import { ConversationBusy, type ConversationStore, type LeasedConversation } from '../../assistant/ports.js';
 import type { EpochMs } from '../../shared/time.js';
+import { toAttributeMap } from './attribute-values.js';
 import { keys, ttlSeconds } from './keys.js';
+import { sendWire } from './wire-transactions.js';
 import type { TableNames } from './tables.js';
 
 /**
@@ -17,6 +19,10 @@ import type { TableNames } from './tables.js';
  * fields, and a nested map costs marshalling into DynamoDB's typed JSON on the way out and back on the way in (in the
  * app, and in DynamoDB's request parsing), for dozens of little attributes; one string is one attribute. Items
  * written before the change carry the state as a map (`state`) and are still read.
+ *
+ * The saves (one per chat message) go in wire form through the low-level `PutItem` with its middleware stack resolved
+ * once (`sendWire`): the document client's generic marshalling and its second stack resolution per send are CPU in
+ * the API process that the next message's start would wait behind.
  */
 export class DynamoConversationStore implements ConversationStore {
   constructor(
@@ -53,12 +59,13 @@ export class DynamoConversationStore implements ConversationStore {
 
   async commit(state: ConversationState, lease: string | undefined, expiresAt: EpochMs): Promise<void> {
     try {
-      await this.db.send(
-        new PutCommand({
+      await sendWire(
+        this.db,
+        new PutItemCommand({
           TableName: this.tables.sessions,
           Item: itemOf(state, expiresAt),
           ...(lease
-            ? { ConditionExpression: 'leaseId = :lease', ExpressionAttributeValues: { ':lease': lease } }
+            ? { ConditionExpression: 'leaseId = :lease', ExpressionAttributeValues: { ':lease': { S: lease } } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
@@ -75,14 +82,15 @@ export class DynamoConversationStore implements ConversationStore {
     expiresAt: EpochMs,
   ): Promise<void> {
     try {
-      await this.db.send(
-        new PutCommand({
+      await sendWire(
+        this.db,
+        new PutItemCommand({
           TableName: this.tables.sessions,
           Item: itemOf(state, expiresAt),
           // `turn` is written by every save, so an item saved since (or saved before the attribute existed) fails.
           ConditionExpression: '#turn = :previous AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
           ExpressionAttributeNames: { '#turn': 'turn' },
-          ExpressionAttributeValues: { ':previous': previousTurn, ':now': now },
+          ExpressionAttributeValues: toAttributeMap({ ':previous': previousTurn, ':now': now }),
         }),
       );
     } catch (error) {
@@ -120,14 +128,14 @@ export class DynamoConversationStore implements ConversationStore {
   }
 }
 
-/** The whole item: the state as one string, its turn beside it for the conditions above, and the TTL. */
-function itemOf(state: ConversationState, expiresAt: EpochMs): Record<string, unknown> {
-  return {
+/** The whole item in wire form: the state as one string, its turn beside it for the conditions above, and the TTL. */
+function itemOf(state: ConversationState, expiresAt: EpochMs): Record<string, AttributeValue> {
+  return toAttributeMap({
     ...keys.conversation(state.id),
     stateJson: JSON.stringify(state),
     turn: state.turn,
     ttl: ttlSeconds(expiresAt),
-  };
+  });
 }
 
 function parse(item: Record<string, unknown>): ConversationState {

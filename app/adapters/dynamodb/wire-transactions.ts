@@ -1,8 +1,10 @@
 import {
   BatchGetItemCommand,
+  PutItemCommand,
   TransactWriteItemsCommand,
   type BatchGetItemCommandInput,
   type BatchGetItemCommandOutput,
+  type PutItemCommandOutput,
   type TransactWriteItem,
   type TransactWriteItemsCommandOutput,
 } from '@aws-sdk/client-dynamodb';
@@ -32,7 +34,7 @@ export function trackStackChanges(stack: Stack): void {
 }
 
 /** A low-level command the app sends in wire form (AttributeValues) through a document client's own stack. */
-type WireCommand = TransactWriteItemsCommand | BatchGetItemCommand;
+type WireCommand = TransactWriteItemsCommand | BatchGetItemCommand | PutItemCommand;
 type Handler = (command: WireCommand) => Promise<{ output: unknown }>;
 
 interface Resolved {
@@ -63,7 +65,11 @@ export async function sendWireBatchGet(
   return sendWire(db, new BatchGetItemCommand(input));
 }
 
-async function sendWire<C extends WireCommand>(db: DynamoDBDocumentClient, command: C): Promise<OutputOf<C>> {
+/**
+ * Any low-level command in wire form through `db`'s stack, resolved once per command class as
+ * `sendWireTransaction` does (the conversation's save per chat message uses it for its `PutItem`).
+ */
+export async function sendWire<C extends WireCommand>(db: DynamoDBDocumentClient, command: C): Promise<OutputOf<C>> {
   const changes = stackChanges.get(db.middlewareStack);
   if (!changes) return (await db.send(command as never)) as OutputOf<C>;
   const byClass = resolvedFor.get(db) ?? new Map<unknown, Resolved>();
@@ -84,4 +90,8 @@ async function sendWire<C extends WireCommand>(db: DynamoDBDocumentClient, comma
   return (await resolved.handler(command)).output as OutputOf<C>;
 }
 
-type OutputOf<C> = C extends BatchGetItemCommand ? BatchGetItemCommandOutput : TransactWriteItemsCommandOutput;
+type OutputOf<C> = C extends BatchGetItemCommand
+  ? BatchGetItemCommandOutput
+  : C extends PutItemCommand
+    ? PutItemCommandOutput
+    : TransactWriteItemsCommandOutput;

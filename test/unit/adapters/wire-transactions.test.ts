@@ -1,14 +1,16 @@
 import { Readable } from 'node:stream';
 import {
   BatchGetItemCommand,
+  ConditionalCheckFailedException,
   DynamoDBClient,
+  PutItemCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'chai';
 import { createDocumentClient } from '../../../app/adapters/dynamodb/client.js';
-import { sendWireBatchGet, sendWireTransaction } from '../../../app/adapters/dynamodb/wire-transactions.js';
+import { sendWire, sendWireBatchGet, sendWireTransaction } from '../../../app/adapters/dynamodb/wire-transactions.js';
 
 const ITEMS = [
   {
@@ -56,12 +58,13 @@ function stubbedClient(db: DynamoDBDocumentClient, stub: ReturnType<typeof stubH
 /** Counts how often a command of `type` (TransactWriteItems by default) resolves a middleware stack while `run` runs. */
 async function resolutionsDuring(
   run: () => Promise<void>,
-  type: typeof TransactWriteItemsCommand | typeof BatchGetItemCommand = TransactWriteItemsCommand,
+  type:
+    typeof TransactWriteItemsCommand | typeof BatchGetItemCommand | typeof PutItemCommand = TransactWriteItemsCommand,
 ): Promise<number> {
   const prototype = type.prototype as { resolveMiddleware: (...args: unknown[]) => unknown };
   const original = prototype.resolveMiddleware;
   let count = 0;
-  prototype.resolveMiddleware = function (...args: unknown[]) {
+  prototype.resolveMiddleware = function (this: unknown, ...args: unknown[]) {
     count++;
     return original.apply(this, args);
   };
@@ -174,5 +177,47 @@ describe('sendWireTransaction (the hold path reuses its resolved middleware stac
     });
     expect(resolutions).to.equal(3);
     expect(stub.bodies).to.have.length(3);
+  });
+
+  it('a PutItem and a transaction on one client: each command class resolves its own stack once and sends its own body', async () => {
+    const stub = stubHandler();
+    const db = stubbedClient(createDocumentClient({ region: 'ap-northeast-2', endpoint: 'http://127.0.0.1:1' }), stub);
+    const put = () =>
+      new PutItemCommand({ TableName: 't', Item: { pk: { S: 'CONV#1' }, turn: { N: '3' } }, ConditionExpression: 'x' });
+    let transactions = 0;
+    const puts = await resolutionsDuring(async () => {
+      transactions = await resolutionsDuring(async () => {
+        for (let i = 0; i < 3; i++) {
+          await sendWire(db, put());
+          await sendWireTransaction(db, ITEMS);
+        }
+      });
+    }, PutItemCommand);
+    expect([puts, transactions]).to.deep.equal([1, 1]);
+    expect(stub.bodies).to.have.length(6);
+    expect(stub.bodies[0]).to.deep.equal({
+      TableName: 't',
+      Item: { pk: { S: 'CONV#1' }, turn: { N: '3' } },
+      ConditionExpression: 'x',
+    });
+    expect(stub.bodies[1]).to.deep.include({ TransactItems: ITEMS });
+  });
+
+  it('a PutItem whose condition fails rejects with ConditionalCheckFailedException, as the document client did', async () => {
+    const db = stubbedClient(
+      createDocumentClient({ region: 'ap-northeast-2', endpoint: 'http://127.0.0.1:1' }),
+      stubHandler(() => ({
+        status: 400,
+        body: {
+          __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+          message: 'The conditional request failed',
+        },
+      })),
+    );
+    const error = await sendWire(db, new PutItemCommand({ TableName: 't', Item: { pk: { S: 'a' } } })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ConditionalCheckFailedException);
   });
 });
