@@ -90,6 +90,13 @@ export function createWebApp(deps: WebDeps): Express {
         renderError(deps, req, res, view.status, view.status === 404 ? fmt.t('error.notFound') : view.message);
         return;
       }
+      if (view.status === 503) {
+        // The API did not answer, or shed the request: logged as a failure, but the page says "try again shortly"
+        // with its 503 rather than "something broke" (a 500 would also tell clients a write may have failed here).
+        deps.log('web request failed', error, { reqId: String(req.id) });
+        renderError(deps, req, res, 503, view.message);
+        return;
+      }
     }
     const status = (error as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -95,3 +95,21 @@ describe('web tier DR banner', function () {
     expect(drHtml).to.contain('>도쿄<');
   });
 });
+
+describe('web tier in front of an API that does not answer', function () {
+  this.timeout(30_000);
+  let web: RunningServer;
+  before(async () => {
+    web = await serveWeb('http://127.0.0.1:9'); // nothing listens on the discard port
+  });
+  after(async () => {
+    await web.close();
+  });
+
+  it('a page that needs the API answers 503 with "try again shortly", not the 500 error page', async () => {
+    const response = await fetch(new URL('/', web.url));
+    const html = await response.text();
+    expect(response.status).to.equal(503);
+    expect(html).to.contain('예매 서비스가 잠시 응답하지 않습니다.');
+  });
+});
