@@ -9,8 +9,15 @@ import { pickSeats, SlotRotation } from './slots.js';
 
 export const MOONLIGHT = 'perf-moonlight-garden'; // the 1,210-seat reference theatre (sells OP seats)
 
-/** The API's hold limiter allows 30 holds per user per minute; staying under that whole run needs no timing. */
-const HOLDS_PER_USER = 25;
+/**
+ * Bench users per client. The API allows 30 holds per user per fixed minute; round robin over 5 users a client (80 for
+ * 16 clients) keeps each under ≈ 23 a minute at the fastest API rate seen here (≈ 48 pairs/s over at most ⅔ of a
+ * minute: API, web, API blocks), and brings each user round every ≈ 2 s inside an API block, so across the raw or web
+ * blocks between two API blocks its session is still inside the API's 10 s cache window — a user who keeps booking
+ * keeps a warm session. Sizing users by the whole run instead (≤ 25 holds each) made 160 users once the warm-up rounds
+ * came in, and 27 % of holds read the session first (docs/benchmarks.md).
+ */
+const USERS_PER_CLIENT = 5;
 
 export interface BenchUser {
   readonly token: string;
@@ -68,7 +75,7 @@ export async function prepareApiScenario(options: {
   const slotCount = Math.ceil(totalAttempts / holdsPerSlot) + 1;
   const slots = await createSlots(api, runId, slotCount);
   const sellable = await sellableSeats(options.apiUrl, slots[0]!.id);
-  const users = await signUpUsers(api, runId, Math.max(Math.ceil(totalAttempts / HOLDS_PER_USER), clients * 2));
+  const users = await signUpUsers(api, runId, clients * USERS_PER_CLIENT);
   if (entry === 'web') for (const user of users) user.web = await webSession(options.webUrl!, user.token);
   return {
     entry,
