@@ -403,6 +403,16 @@ export class BookingService {
     // replacing hold ended it first, or it ran out.
     const current = await this.deps.store.getHold(holdId);
     if (current?.status === 'CONFIRMED') return this.reservationOf(current);
+    // Still live, but not in the status paid for (DR recovery turned it DR_RECOVERED meanwhile; the write is
+    // conditional on the exact status, so the audit entry names the status it really had): read again and pay that.
+    // No refund: the retry charges with the same idempotency key, so it is the same charge.
+    if (
+      current &&
+      current.status !== hold.status &&
+      (current.status === 'HOLDING' || current.status === 'DR_RECOVERED')
+    ) {
+      throw new WriteRaced(`hold ${holdId} is now ${current.status}`);
+    }
     await this.deps.payments.refund(payment.reference, totals.total, `refund:${hold.holdId}`);
     throw current?.status === 'RELEASED' ? holdReleased(REFUNDED) : holdExpired(REFUNDED);
   }

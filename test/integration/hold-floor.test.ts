@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'chai';
 import { keys } from '../../app/adapters/dynamodb/keys.js';
 import { summaryOf } from '../../app/booking/holds.js';
@@ -359,6 +359,89 @@ describe('hold and confirm at one round trip each, against DynamoDB Local', func
       expect(await auditActions(reservationIdFor(hold.holdId))).to.deep.equal([
         'RESERVATION_CONFIRMED HOLDING→CONFIRMED',
       ]);
+    });
+
+    it('a hold recovered by DR between the check and the write: refused, read again, paid as DR_RECOVERED, out of both indexes, no refund', async () => {
+      const show = await slot();
+      const user = await signUp(fx, 'floor-dr-race');
+      const hold = await fx.booking.hold(user.userId, show.id, ['1F-B-2-11', '1F-B-2-12']);
+      // Recovery lands after this instance last saw DR inactive: its cached copy still says HOLDING.
+      await fx.store.recoverHold(hold, fx.clock.now() + 30 * MINUTE, {
+        entityId: hold.holdId,
+        action: 'HOLD_DR_RECOVERED',
+        actorUserId: 'system:dr',
+        at: fx.clock.now(),
+        region: hold.region,
+        from: 'HOLDING',
+        to: 'DR_RECOVERED',
+      });
+      calls.reset();
+      const reservation = await fx.booking.confirm(user.userId, hold.holdId);
+      expect(bookingCalls()).to.deep.equal([
+        'TransactWriteItems',
+        'GetItem:HOLD',
+        'GetItem:HOLD',
+        'TransactWriteItems',
+      ]);
+      expect(await auditActions(reservation.reservationId)).to.deep.equal([
+        'RESERVATION_CONFIRMED DR_RECOVERED→CONFIRMED',
+      ]);
+      const { Item } = await fx.db.send(
+        new GetCommand({ TableName: fx.tables.bookings, Key: keys.hold(hold.holdId), ConsistentRead: true }),
+      );
+      expect(Item).to.include({ status: 'CONFIRMED', reservationId: reservation.reservationId });
+      expect(Object.keys(Item!).filter((name) => name.startsWith('gsi'))).to.deep.equal([]);
+      expect(await fx.store.listRecoveredHolds(user.userId)).to.deep.equal([]);
+      expect((await fx.store.seatRecords(show.id)).map((r) => [r.seatId, r.status, r.reservationId])).to.deep.equal([
+        ['1F-B-2-11', 'CONFIRMED', reservation.reservationId],
+        ['1F-B-2-12', 'CONFIRMED', reservation.reservationId],
+      ]);
+      expect(await refundedFor(hold.holdId)).to.deep.equal([]);
+    });
+
+    it('a confirm and a release end the hold item in its own status: only that status’s index keys are removed', async () => {
+      const show = await slot();
+      const user = await signUp(fx, 'floor-index-keys');
+      const paid = await fx.booking.hold(user.userId, show.id, ['1F-B-2-13']);
+      const itemOf = async (holdId: string) =>
+        (
+          await fx.db.send(
+            new GetCommand({ TableName: fx.tables.bookings, Key: keys.hold(holdId), ConsistentRead: true }),
+          )
+        ).Item!;
+      expect(
+        Object.keys(await itemOf(paid.holdId))
+          .filter((n) => n.startsWith('gsi'))
+          .sort(),
+      ).to.deep.equal(['gsi2pk', 'gsi2sk']);
+      const holdUpdates: (string | undefined)[][] = [];
+      const name = 'hold-updates';
+      fx.db.middlewareStack.add(
+        (next) => async (args) => {
+          type Update = { Key?: { sk?: unknown }; UpdateExpression?: string; ConditionExpression?: string };
+          for (const item of (args.input as { TransactItems?: { Update?: Update }[] }).TransactItems ?? []) {
+            const sk = item.Update?.Key?.sk;
+            if ((sk as { S?: string } | undefined)?.S === 'HOLD' || sk === 'HOLD') {
+              holdUpdates.push([item.Update!.UpdateExpression, item.Update!.ConditionExpression]);
+            }
+          }
+          return next(args);
+        },
+        { step: 'initialize', name },
+      );
+      try {
+        await fx.booking.confirm(user.userId, paid.holdId);
+        const released = await fx.booking.hold(user.userId, show.id, ['1F-B-2-14']);
+        await fx.booking.release(user.userId, released.holdId);
+        expect(holdUpdates).to.deep.equal([
+          ['SET #status = :confirmed, reservationId = :r REMOVE gsi2pk, gsi2sk', 'userId = :u AND #status = :from'],
+          ['SET #status = :to, releasedAt = :at REMOVE gsi2pk, gsi2sk', 'userId = :u AND #status = :from'],
+        ]);
+        expect(Object.keys(await itemOf(released.holdId)).filter((n) => n.startsWith('gsi'))).to.deep.equal([]);
+      } finally {
+        fx.db.middlewareStack.remove(name);
+      }
+      expect(Object.keys(await itemOf(paid.holdId)).filter((n) => n.startsWith('gsi'))).to.deep.equal([]);
     });
 
     it('while DR is active a hold made here is read first, so the audit names the status it really had', async () => {

@@ -29,7 +29,7 @@ import { admissionConfirmWireItem, admissionHoldWireItem } from './queue-conditi
 import { toWireTransactItem, type DocumentTransactItem as TransactItem } from './attribute-values.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { toHoldSummary, toSeatRecord, toStoredHold, toStoredReservation, type Stored } from './items.js';
-import { bookingsItemsOf } from './index-items.js';
+import { bookingsItemsOf, holdIndexKeysWhile } from './index-items.js';
 import { queryAll } from './paginate.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
 import { TABLES, type TableNames } from './tables.js';
@@ -211,15 +211,16 @@ export class DynamoBookingStore implements BookingStore {
         Update: {
           TableName: this.tables.bookings,
           Key: keys.hold(hold.holdId),
-          UpdateExpression: 'SET #status = :confirmed, reservationId = :r REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
-          ConditionExpression: 'userId = :u AND #status IN (:holding, :recovered)',
+          // On the status it was read in (the caller retries when DR recovery changed it meanwhile), so the update
+          // removes only the index keys a hold carries in that status: removing absent index keys is not free.
+          UpdateExpression: `SET #status = :confirmed, reservationId = :r REMOVE ${holdIndexKeysWhile(hold.status)}`,
+          ConditionExpression: 'userId = :u AND #status = :from',
           ExpressionAttributeNames: STATUS,
           ExpressionAttributeValues: {
             ':confirmed': 'CONFIRMED',
             ':r': reservation.reservationId,
             ':u': hold.userId,
-            ':holding': 'HOLDING',
-            ':recovered': 'DR_RECOVERED',
+            ':from': hold.status,
           },
         },
       },
@@ -444,7 +445,7 @@ export class DynamoBookingStore implements BookingStore {
       Update: {
         TableName: this.tables.bookings,
         Key: keys.hold(hold.holdId),
-        UpdateExpression: 'SET #status = :to, releasedAt = :at REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
+        UpdateExpression: `SET #status = :to, releasedAt = :at REMOVE ${holdIndexKeysWhile(hold.status)}`,
         ConditionExpression: 'userId = :u AND #status = :from',
         ExpressionAttributeNames: STATUS,
         ExpressionAttributeValues: { ':to': status, ':at': at, ':u': hold.userId, ':from': hold.status },

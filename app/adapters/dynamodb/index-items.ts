@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HoldStatus } from '../../booking/model.js';
 import type { BatchItem } from '../../shared/micro-batcher.js';
 import { batchGet, type BatchGetSpec } from './batch-get.js';
 import { TABLES } from './tables.js';
@@ -57,4 +58,17 @@ export async function itemsNamedBy(
     const item = found.get(idOf(e));
     return item ? [item] : [];
   });
+}
+
+/**
+ * The index key attributes a hold item carries in a given status, for the update that moves it out of that status:
+ * `liveHolds` while HOLDING (written with the hold), `byUser` while DR_RECOVERED (recovery swaps one for the other).
+ * An update conditional on that exact status removes only these: DynamoDB Local spends index work on a `REMOVE` of
+ * index keys even when the item has none (docs/benchmarks.md, "Where the JVM's extra time per pair goes"). Any other
+ * status (never live again, nothing to remove) gets both pairs, as before.
+ */
+export function holdIndexKeysWhile(status: HoldStatus): string {
+  if (status === 'HOLDING') return 'gsi2pk, gsi2sk';
+  if (status === 'DR_RECOVERED') return 'gsi1pk, gsi1sk';
+  return 'gsi1pk, gsi1sk, gsi2pk, gsi2sk';
 }
