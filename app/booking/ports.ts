@@ -145,6 +145,11 @@ export interface BookingStore {
    */
   confirmHold(command: ConfirmHoldCommand): Promise<boolean>;
   getReservation(reservationId: string): Promise<Reservation | undefined>;
+  /**
+   * Every audit record of a hold or reservation (who, what, when, region), oldest first: the audit table's entries
+   * and the creation record that rides on the item itself.
+   */
+  auditTrail(entityId: string): Promise<readonly AuditEntry[]>;
   listReservations(userId: string, limit: number, cursor?: string): Promise<Page<Reservation>>;
   /** DR_RECOVERED holds of a user: shown in "my reservations" with a pay-now call to action. */
   listRecoveredHolds(userId: string): Promise<readonly Hold[]>;

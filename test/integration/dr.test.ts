@@ -238,16 +238,7 @@ describe('DR recovery and grace against DynamoDB Local', function () {
   });
 
   describe('one live hold per user, also during DR: a new hold replaces a live hold whatever its live status', () => {
-    const auditOf = async (holdId: string) => {
-      const { Items = [] } = await fx.db.send(
-        new QueryCommand({
-          TableName: fx.tables.audit,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `AUDIT#${holdId}` },
-        }),
-      );
-      return Items.map((i) => [i.action, i.from, i.to]);
-    };
+    const auditOf = async (holdId: string) => (await fx.store.auditTrail(holdId)).map((i) => [i.action, i.from, i.to]);
 
     it('a DR_RECOVERED hold awaiting payment is released by its owner’s new hold: seats freed, nothing left to pay', async () => {
       const since = newSince();

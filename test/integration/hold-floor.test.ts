@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'chai';
 import { keys } from '../../app/adapters/dynamodb/keys.js';
 import { summaryOf } from '../../app/booking/holds.js';
@@ -26,16 +26,8 @@ describe('hold and confirm at one round trip each, against DynamoDB Local', func
     calls.calls
       .filter((c) => c.startsWith('TransactWriteItems') || /:(HOLD|ACTIVE_HOLD|RES)$/.test(c))
       .map((c) => c.replace('Command', ''));
-  const auditActions = async (entityId: string) => {
-    const { Items = [] } = await fx.db.send(
-      new QueryCommand({
-        TableName: fx.tables.audit,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.auditPartition(entityId) },
-      }),
-    );
-    return Items.map((item) => `${String(item.action)} ${String(item.from ?? '-')}→${String(item.to)}`).sort();
-  };
+  const auditActions = async (entityId: string) =>
+    (await fx.store.auditTrail(entityId)).map((item) => `${item.action} ${item.from ?? '-'}→${item.to}`).sort();
 
   before(async () => {
     fx = await createFixture('hold-floor');

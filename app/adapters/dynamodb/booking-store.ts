@@ -28,8 +28,16 @@ import { payableCondition, takeableCondition } from './conditions.js';
 import { admissionConfirmWireItem, admissionHoldWireItem } from './queue-conditions.js';
 import { toWireTransactItem, type DocumentTransactItem as TransactItem } from './attribute-values.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { toHoldSummary, toSeatRecord, toStoredHold, toStoredReservation, type Stored } from './items.js';
+import {
+  toConfirmation,
+  toHoldSummary,
+  toSeatRecord,
+  toStoredHold,
+  toStoredReservation,
+  type Stored,
+} from './items.js';
 import { bookingsItemsOf, holdIndexKeysWhile } from './index-items.js';
+import { holdCreatedRecord, reservationConfirmedRecord, ridesOn, trailOf } from './audit-records.js';
 import { queryAll } from './paginate.js';
 import { keys, sortableInstant, ttlSeconds } from './keys.js';
 import { TABLES, type TableNames } from './tables.js';
@@ -38,8 +46,6 @@ import { sendWireTransaction } from './wire-transactions.js';
 
 /** Seat items outlive their hold's expiry by a day before TTL collects them: longer than any DR grace window. */
 const SEAT_ITEM_RETENTION_MS = 24 * 60 * 60 * 1000;
-/** Hold items are history (the reservation and audit trail are the records); TTL collects them after 30 days. */
-const HOLD_ITEM_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 const STATUS = { '#status': 'status' };
 
 export class DynamoBookingStore implements BookingStore {
@@ -136,7 +142,9 @@ export class DynamoBookingStore implements BookingStore {
         });
       }
     }
-    others.push(...audit.map((entry) => this.auditPut(entry)));
+    // The hold's creation record is the hold item itself (`audit-records.ts`); any other entry gets an audit item.
+    const created = holdCreatedRecord(hold);
+    others.push(...audit.filter((entry) => !ridesOn(entry, created)).map((entry) => this.auditPut(entry)));
     // The waiting room's gate rides in the same transaction, right after the seats: no seat is written unless the
     // admission allows it, and the hold is counted against the admission's cap as it is written.
     const gate: TransactWriteItem[] = admission
@@ -211,8 +219,8 @@ export class DynamoBookingStore implements BookingStore {
         Update: {
           TableName: this.tables.bookings,
           Key: keys.hold(hold.holdId),
-          // On the status it was read in (the caller retries when DR recovery changed it meanwhile), so the update
-          // removes only the index keys a hold carries in that status: removing absent index keys is not free.
+          // On the status it was read in (the caller retries when DR recovery changed it meanwhile), so the audit
+          // record names the status it really had, and the update removes only the index keys of that status.
           UpdateExpression: `SET #status = :confirmed, reservationId = :r REMOVE ${holdIndexKeysWhile(hold.status)}`,
           ConditionExpression: 'userId = :u AND #status = :from',
           ExpressionAttributeNames: STATUS,
@@ -224,19 +232,47 @@ export class DynamoBookingStore implements BookingStore {
           },
         },
       },
-      {
-        Put: {
-          TableName: this.tables.bookings,
-          Item: this.reservationItem(reservation),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      this.auditPut(audit),
     ];
+    // The confirmation's audit record rides on the reservation item (`audit-records.ts`) when it is the one that item
+    // carries: this reservation, from the status the hold was paid in (the hold update's condition), to its status.
+    const confirmation = { ...reservation, confirmedFrom: hold.status, confirmedTo: reservation.status };
+    const rides = ridesOn(audit, reservationConfirmedRecord(confirmation));
+    items.push({
+      Put: {
+        TableName: this.tables.bookings,
+        Item: rides
+          ? { ...this.reservationItem(reservation), confirmedFrom: hold.status, confirmedTo: reservation.status }
+          : this.reservationItem(reservation),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+    if (!rides) items.push(this.auditPut(audit));
     // The pointer is left naming the paid hold (its copy still says HOLDING): one item less per pair. A paid hold can
     // never be live again, so the next hold overwrites it — at once on this instance (`paidHoldId`), after the
     // refused first try and a re-read elsewhere, and by the expired-hold rule once the hold's expiry has passed.
     return this.transactOrRefuse([...gate, ...items.map(toWireTransactItem)], gate.length > 0 ? 0 : undefined);
+  }
+
+  async auditTrail(entityId: string): Promise<readonly AuditEntry[]> {
+    const [entries, hold, reservation] = await Promise.all([
+      queryAll(this.db, {
+        TableName: this.tables.audit,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.auditPartition(entityId) },
+        ConsistentRead: true,
+      }),
+      this.db.send(new GetCommand({ TableName: this.tables.bookings, Key: keys.hold(entityId), ConsistentRead: true })),
+      this.db.send(
+        new GetCommand({ TableName: this.tables.bookings, Key: keys.reservation(entityId), ConsistentRead: true }),
+      ),
+    ]);
+    const tableEntries = entries.map(({ pk: _pk, sk: _sk, ...entry }) => entry as unknown as AuditEntry);
+    const held = hold.Item && toStoredHold(hold.Item);
+    const booked = reservation.Item && toConfirmation(reservation.Item);
+    return trailOf(
+      tableEntries,
+      held ? holdCreatedRecord(held) : booked ? reservationConfirmedRecord(booked) : undefined,
+    );
   }
 
   async getReservation(reservationId: string): Promise<Reservation | undefined> {
@@ -557,7 +593,7 @@ export class DynamoBookingStore implements BookingStore {
       seats: hold.seats.map(storedSeatOf),
       gsi2pk: keys.liveHoldShard(hold.holdId),
       gsi2sk: sortableInstant(hold.expiresAt),
-      ttl: ttlSeconds(hold.expiresAt + HOLD_ITEM_RETENTION_MS),
+      // No TTL: the hold item is its creation's audit record (`audit-records.ts`), kept as the audit table's items are.
     };
   }
 

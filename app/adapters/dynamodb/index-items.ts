@@ -63,9 +63,8 @@ export async function itemsNamedBy(
 /**
  * The index key attributes a hold item carries in a given status, for the update that moves it out of that status:
  * `liveHolds` while HOLDING (written with the hold), `byUser` while DR_RECOVERED (recovery swaps one for the other).
- * An update conditional on that exact status removes only these: DynamoDB Local spends index work on a `REMOVE` of
- * index keys even when the item has none (docs/benchmarks.md, "Where the JVM's extra time per pair goes"). Any other
- * status (never live again, nothing to remove) gets both pairs, as before.
+ * An update conditional on that exact status removes only these, so the expression says what the update does. Any
+ * other status (never live again, nothing to remove) gets both pairs, as before.
  */
 export function holdIndexKeysWhile(status: HoldStatus): string {
   if (status === 'HOLDING') return 'gsi2pk, gsi2sk';

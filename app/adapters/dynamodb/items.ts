@@ -106,3 +106,23 @@ export const toHoldSummary = (item: Record<string, unknown>): HoldSummary | unde
   const result = holdSummaryItem.safeParse(item);
   return result.success ? result.data : undefined;
 };
+
+const confirmationItem = z.object({
+  reservationId: z.string(),
+  holdId: z.string(),
+  userId: z.string(),
+  bookedAt: z.number(),
+  region: z.string(),
+  total: z.number().int(),
+  confirmedFrom: z.enum(HOLD_STATUSES),
+  confirmedTo: z.enum(RESERVATION_STATUSES),
+});
+
+/**
+ * What a reservation item's own audit record is made of (`audit-records.ts`), or undefined for an item written before
+ * that record rode on it (its `RESERVATION_CONFIRMED` is in the audit table).
+ */
+export const toConfirmation = (item: Record<string, unknown>): z.infer<typeof confirmationItem> | undefined => {
+  const result = confirmationItem.safeParse(item);
+  return result.success ? result.data : undefined;
+};
