@@ -29,6 +29,7 @@ import type { AuditEntry, Hold, PricedSeat, Reservation } from '../app/booking/m
 import { NO_LIVE_HOLD } from '../app/booking/ports.js';
 import { processCpuMs } from './lib/cpu.js';
 import { run } from './lib/run.js';
+import { median, putBenchSession, shapeBenchArgs } from './lib/shape-bench.js';
 
 const HOLD_MS = 600_000;
 const R_NAME = { ko: 'R석', en: 'R seat' };
@@ -55,20 +56,6 @@ interface Shape {
   /** Or a change to each item during the measured op (a lighter variant of it). */
   readonly change?: (item: Parameters<Drop>[0]) => Parameters<Drop>[0];
   op(prepared: unknown): Promise<void>;
-}
-
-function args(): { ops: number; rounds: number; clients: number; only?: RegExp } {
-  const get = (flag: string, fallback: number) => {
-    const i = process.argv.indexOf(flag);
-    return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  };
-  const i = process.argv.indexOf('--only');
-  return {
-    ops: get('--ops', 200),
-    rounds: get('--rounds', 8),
-    clients: get('--clients', 8),
-    only: i >= 0 ? new RegExp(process.argv[i + 1]!) : undefined,
-  };
 }
 
 let slotCounter = 0;
@@ -144,7 +131,7 @@ function reservationOf(hold: Hold): Reservation {
 }
 
 async function main(): Promise<number> {
-  const { ops, rounds, clients, only } = args();
+  const { ops, rounds, clients, only } = shapeBenchArgs({ ops: 200, rounds: 8, clients: 8 });
   const local = await startDynamoLocal();
   try {
     const tables = tableNamesFor(`itemcost-${process.pid}`);
@@ -227,12 +214,6 @@ function labelled(item: Record<string, unknown>): Record<string, unknown> {
 /** The item without an index's key attributes (`gsi1pk`, `gsi1sk`), so the index does not copy it. */
 function withoutKeys(item: Record<string, unknown>, index: 'gsi1' | 'gsi2'): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).filter(([name]) => !name.startsWith(index)));
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** A bookings table whose indexes project ALL (as before), next to the app's own (KEYS_ONLY). */
@@ -336,24 +317,7 @@ async function defineShapes(
         })),
       }),
     );
-  const sessionId = randomUUID();
-  const now = Date.now();
-  await db.send(
-    new PutCommand({
-      TableName: tables.sessions,
-      Item: {
-        ...keys.session(sessionId),
-        tokenHash: sessionId,
-        userId: randomUUID(),
-        displayName: 'Bench User',
-        email: 'bench@example.com',
-        createdAt: now,
-        accountCreatedAt: now,
-        expiresAt: now + 86_400_000,
-        ttl: ttlSeconds(now + 86_400_000),
-      },
-    }),
-  );
+  const sessionId = await putBenchSession(db, tables.sessions);
   const readyHold = newHold();
   await createHold(readyHold);
   // One user with 10 reservations on each bookings table: the "my reservations" page read through byUser.

@@ -10,13 +10,7 @@
  *
  *   npx tsx bench/jvm-shapes.bench.ts [--ops 150] [--rounds 6] [--clients 8] [--only REGEX]
  */
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { createDocumentClient, createDynamoClient } from '../app/adapters/dynamodb/client.js';
 import { takeableCondition, payableCondition } from '../app/adapters/dynamodb/conditions.js';
@@ -26,6 +20,7 @@ import { tableNamesFor, type TableNames } from '../app/adapters/dynamodb/tables.
 import { startDynamoLocal } from '../app/adapters/local/dynamodb-local.js';
 import { processCpuMs } from './lib/cpu.js';
 import { run } from './lib/run.js';
+import { median, putBenchSession, shapeBenchArgs } from './lib/shape-bench.js';
 
 const REGION = 'ap-northeast-2';
 type Item = Record<string, unknown>;
@@ -40,22 +35,8 @@ interface Shape {
   op(prepared: unknown): Promise<unknown>;
 }
 
-function args(): { ops: number; rounds: number; clients: number; only?: RegExp } {
-  const get = (flag: string, fallback: number) => {
-    const i = process.argv.indexOf(flag);
-    return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  };
-  const i = process.argv.indexOf('--only');
-  return {
-    ops: get('--ops', 150),
-    rounds: get('--rounds', 6),
-    clients: get('--clients', 8),
-    only: i >= 0 ? new RegExp(process.argv[i + 1]!) : undefined,
-  };
-}
-
 async function main(): Promise<number> {
-  const { ops, rounds, clients, only } = args();
+  const { ops, rounds, clients, only } = shapeBenchArgs({ ops: 150, rounds: 6, clients: 8 });
   const local = await startDynamoLocal();
   try {
     const tables = tableNamesFor(`jvmshapes-${process.pid}`);
@@ -119,11 +100,6 @@ async function inParallel<T>(n: number, clients: number, fn: (i: number) => Prom
 }
 
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 async function loadAverage(): Promise<number> {
   const { loadavg } = await import('node:os');
   return loadavg()[0]!;
@@ -265,22 +241,7 @@ async function defineShapes(db: DynamoDBDocumentClient, tables: TableNames): Pro
     },
   });
 
-  const sessionId = randomUUID();
-  await db.send(
-    new PutCommand({
-      TableName: tables.sessions,
-      Item: {
-        ...keys.session(sessionId),
-        userId: randomUUID(),
-        displayName: 'Bench User',
-        email: 'bench@example.com',
-        createdAt: now,
-        accountCreatedAt: now,
-        expiresAt: now + 86_400_000,
-        ttl: ttlSeconds(now + 86_400_000),
-      },
-    }),
-  );
+  const sessionId = await putBenchSession(db, tables.sessions);
   const single = (name: string, op: () => Promise<unknown>): Shape => ({ name, base: 'single: GetItem eventual', op });
 
   return [
