@@ -639,6 +639,11 @@ function report(
     ...Object.entries(cpuAfter.answerTimes)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, summary]) => `  ${key}: ${line(summary)}`),
+    `the API's event loop: delay p50 ${fmt(cpuAfter.loopDelay.p50)} ms, p99 ${fmt(cpuAfter.loopDelay.p99)} ms, max ${fmt(cpuAfter.loopDelay.max)} ms (from its start)`,
+    `DynamoDB calls as the API sees them (send to result; the SDK, its sockets and DynamoDB Local):`,
+    ...Object.entries(cpuAfter.dynamoTimes)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, summary]) => `  ${key.replace('Command', '')}: ${line(summary)}`),
     `admitted per 60 s (server counter; configured ${n(args.rate)}/min; minutes counted from the opening; judged from the second):`,
     ...windows,
     `API process: ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e6)} s CPU during the run (${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms per account), rss ${cpuAfter.rssMiB} MiB; DynamoDB calls ${JSON.stringify(calls)}`,
