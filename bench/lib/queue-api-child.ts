@@ -9,6 +9,7 @@ import { loadClassOf } from '../../app/api/load-shedding.js';
 import { DR_INACTIVE } from '../../app/booking/dr.js';
 import { loadConfig } from '../../app/config.js';
 import { startApp } from '../../app/runtime.js';
+import { DEFAULT_CLASS_LIMITS } from '../../app/shared/overload-guard.js';
 import { summarize, type LatencySummary } from './stats.js';
 
 export type ChildMessage =
@@ -24,6 +25,8 @@ export type ChildMessage =
       readonly dynamoTimes: Readonly<Record<string, LatencySummary>>;
       /** The API's event loop delay since it started (ms): how long a ready socket or callback waited for the loop. */
       readonly loopDelay: { readonly p50: number; readonly p99: number; readonly max: number };
+      /** The overload guard's bound on joins in flight, sampled once a second (it falls while joins yield). */
+      readonly joinBound: { readonly min: number; readonly mean: number; readonly secondsYielding: number };
     }
   | { readonly type: 'log'; readonly message: string };
 
@@ -79,6 +82,9 @@ async function main(): Promise<void> {
     },
     { step: 'initialize', name: 'benchCallCounter' },
   );
+  const overload = app.api!.apiDeps.overload;
+  const bounds: number[] = [];
+  setInterval(() => bounds.push(overload.bound('join')), 1_000).unref();
   process.on('message', (message: { type: string }) => {
     if (message.type === 'stats') {
       const cpu = process.cpuUsage();
@@ -90,6 +96,11 @@ async function main(): Promise<void> {
         answerTimes: Object.fromEntries([...answerTimes].map(([key, times]) => [key, summarize(times)])),
         dynamoTimes: Object.fromEntries([...callTimes].map(([key, times]) => [key, summarize(times)])),
         // The histogram counts its own 10 ms resolution as delay.
+        joinBound: {
+          min: Math.min(...bounds),
+          mean: bounds.reduce((a, b) => a + b, 0) / Math.max(1, bounds.length),
+          secondsYielding: bounds.filter((b) => b < DEFAULT_CLASS_LIMITS.join.maxInFlight).length,
+        },
         loopDelay: {
           p50: Math.max(0, loop.percentile(50) / 1e6 - 10),
           p99: Math.max(0, loop.percentile(99) / 1e6 - 10),
