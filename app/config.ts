@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOG_LEVELS } from './shared/log.js';
+import { DEFAULT_LISTEN_BACKLOG } from './shared/load-balancing.js';
 import { CSRF_KEY_MIN_LENGTH } from './web/csrf-keys.js';
 
 /**
@@ -32,6 +33,8 @@ export const configSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     WEB_PORT: port.default(3000),
     API_PORT: port.default(3001),
+    /** Both tiers' listen backlog (capped by the kernel's net.core.somaxconn; see shared/load-balancing.ts). */
+    LISTEN_BACKLOG: positiveInt.max(65_535).default(DEFAULT_LISTEN_BACKLOG),
     /** The web tier's only way to the API: the region-local internal URL (the NLB in AWS). */
     API_URL: z.url().optional(),
     AWS_REGION: z
@@ -112,6 +115,7 @@ export const configSchema = z
   .transform((env) => ({
     role: env.MEGATICKET_ROLE,
     host: env.HOST,
+    listenBacklog: env.LISTEN_BACKLOG,
     web: {
       port: env.WEB_PORT,
       apiUrl: env.API_URL,

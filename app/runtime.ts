@@ -128,7 +128,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         await ensureTables(createDynamoClient({ region: config.aws.region, endpoint: dynamoEndpoint }), api.tables);
         await seedDemoCatalog(api.dynamoCatalog, clock);
       }
-      apiServer = await listen(createApiListener(api.apiDeps), config.host, config.api.port);
+      apiServer = await listen(createApiListener(api.apiDeps), config.host, config.api.port, config.listenBacklog);
       stops.push(() => apiServer!.close());
       const stopLoop = startDrRecoveryLoop(api.booking, api.writer, Math.max(config.dr.cacheSeconds, 5) * 1000, log);
       stops.push(async () => stopLoop());
@@ -148,7 +148,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         csrfKeys: keys,
         log,
       });
-      webServer = await listen(webApp, config.host, config.web.port);
+      webServer = await listen(webApp, config.host, config.web.port, config.listenBacklog);
       stops.push(() => webServer!.close());
     }
     return { webUrl: webServer?.url, apiUrl: apiServer?.url, dynamoEndpoint, api, stop: stopAll };

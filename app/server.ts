@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { KEEP_ALIVE_TIMEOUT_MS } from './shared/load-balancing.js';
+import { DEFAULT_LISTEN_BACKLOG, KEEP_ALIVE_TIMEOUT_MS } from './shared/load-balancing.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -10,12 +10,17 @@ export interface RunningServer {
 }
 
 /** Listens and resolves once the port is bound; `close` drains keep-alive connections too. */
-export function listen(app: RequestListener, host: string, port: number): Promise<RunningServer> {
+export function listen(
+  app: RequestListener,
+  host: string,
+  port: number,
+  backlog = DEFAULT_LISTEN_BACKLOG,
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server: Server = createServer(app);
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog }, () => {
       const { port: bound } = server.address() as AddressInfo;
       const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
       resolve({

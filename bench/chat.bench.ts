@@ -39,8 +39,9 @@ import { machineInfo } from './lib/machine.js';
 import { ratio } from './lib/stats.js';
 import { bookingTokens, type BookingTokens } from './lib/token-bench.js';
 import { timeToFirstToken, type TtftResult } from './lib/ttft-bench.js';
-import { stageTable } from './lib/ttft-stages.js';
-import { flushTtftMarks, TTFT_FLUSH_MS } from '../app/shared/ttft-trace.js';
+import { readMarks, stageTable } from './lib/ttft-stages.js';
+import { slowestTable } from './lib/ttft-slowest.js';
+import { flushTtftMarks, TTFT_FLUSH_MS, ttftEvent } from '../app/shared/ttft-trace.js';
 
 const FLAGS = {
   '--clients': 'clients',
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
   const apiModelTtft: number[] = [];
   if (TRACE_FILE) writeFileSync(TRACE_FILE, '');
   const fake = await FakeBedrock.start();
+  // Each HTTP/2 session a client opens to the model, as a trace event (the slowest messages' table looks for them).
+  fake.server.on('session', () => ttftEvent('modelSession'));
   // The baseline client in this process finds the fake the same way the API process does.
   process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = fake.url;
   try {
@@ -199,6 +202,7 @@ async function main(): Promise<void> {
         flushTtftMarks(); // and the web's and the API's reach the file within TTFT_FLUSH_MS
         await new Promise((resolve) => setTimeout(resolve, 3 * TTFT_FLUSH_MS));
         console.log(`\nwhere the time went, per hop (MT_TTFT_TRACE):\n\n${stageTable(TRACE_FILE, ttft.traced)}`);
+        console.log(`\n${slowestTable(readMarks(TRACE_FILE, ttft.traced), ttft.orderInPhase)}`);
       }
     }
     if (summary.length > 0) reportSummary(summary, args.clients, args.apiWorkers);

@@ -4,10 +4,11 @@
  * seat was double-booked or the harness itself broke. See docs/benchmarks.md.
  *
  *   npm run bench:holds -- [--clients 16] [--ops 3000] [--web-ops 1200] [--warmup-rounds 4] [--rounds 12]
- *                          [--holds-per-slot 50] [--max-seconds 240]
+ *                          [--holds-per-slot 50] [--max-seconds 240] [--sdk-serializer 0]
  */
 import { traceDynamoCalls } from '../app/adapters/dynamodb/call-trace.js';
 import { createDocumentClient } from '../app/adapters/dynamodb/client.js';
+import { useOwnTransactionSerializer } from '../app/adapters/dynamodb/wire-transactions.js';
 import { startDynamoLocal, type DynamoLocal } from '../app/adapters/local/dynamodb-local.js';
 import { DR_INACTIVE } from '../app/booking/dr.js';
 import { loadConfig } from '../app/config.js';
@@ -34,6 +35,10 @@ const GOAL_API_RAW = 0.6;
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  useOwnTransactionSerializer(args.sdkSerializer === 0);
+  console.log(
+    `hold and confirm transactions serialised by ${args.sdkSerializer ? "the SDK's schema serialiser (--sdk-serializer 1)" : 'JSON.stringify (transaction-serializer.ts)'}`,
+  );
   const machine = machineInfo(); // before anything starts, so the load average shows only what else is running
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const appErrors: string[] = [];

@@ -51,6 +51,7 @@ import type { ChildMessage } from './lib/queue-api-child.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
 import { formatGateCost, measureGateCost } from './lib/gate-cost.js';
 import { measureShedCost, type ShedCost } from './lib/shed-cost.js';
+import { DEFAULT_CLASS_LIMITS } from '../app/shared/overload-guard.js';
 import { startWaiters, type Waiters, type WaitersResult } from './lib/queue-waiters.js';
 
 const DEFAULTS = {
@@ -84,6 +85,7 @@ const FLAGS: Record<string, keyof Args> = {
   '--window-minutes': 'windowMinutes',
   '--waiters-process': 'waitersProcess',
 };
+const DEFAULT_JOIN_BOUND = DEFAULT_CLASS_LIMITS.join.maxInFlight;
 const USAGE = usageOf('npm run bench:queue', FLAGS);
 
 interface Waiter {
@@ -639,6 +641,13 @@ function report(
     ...Object.entries(cpuAfter.answerTimes)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, summary]) => `  ${key}: ${line(summary)}`),
+    `the API's bound on joins in flight (sampled each second; it falls while joins yield to late claims or polls): ` +
+      `min ${cpuAfter.joinBound?.min ?? 'n/a'}, mean ${fmt(cpuAfter.joinBound?.mean ?? NaN)}, ${cpuAfter.joinBound?.secondsYielding ?? 'n/a'} s below ${DEFAULT_JOIN_BOUND}`,
+    `the API's event loop: delay p50 ${fmt(cpuAfter.loopDelay.p50)} ms, p99 ${fmt(cpuAfter.loopDelay.p99)} ms, max ${fmt(cpuAfter.loopDelay.max)} ms (from its start)`,
+    `DynamoDB calls as the API sees them (send to result; the SDK, its sockets and DynamoDB Local):`,
+    ...Object.entries(cpuAfter.dynamoTimes)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, summary]) => `  ${key.replace('Command', '')}: ${line(summary)}`),
     `admitted per 60 s (server counter; configured ${n(args.rate)}/min; minutes counted from the opening; judged from the second):`,
     ...windows,
     `API process: ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e6)} s CPU during the run (${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms per account), rss ${cpuAfter.rssMiB} MiB; DynamoDB calls ${JSON.stringify(calls)}`,

@@ -61,6 +61,8 @@ export interface SchedulesResponse {
 }
 export interface ScheduleResponse {
   readonly schedule: Schedule;
+  /** When cancelling a booking of this slot closes, by the API's cancellation policy (pages say it before payment). */
+  readonly cancellationClosesAt: EpochMs;
 }
 export interface VenueResponse {
   readonly venue: Venue & { readonly totalSeats: number };

@@ -184,6 +184,7 @@ export class AssistantService {
       const cell: StateCell = { state: prepare(ownCopy) };
       return this.respond(cell, { kind: 'unchanged', turn: ownCopy.turn }, input, understanding, titles, emit, signal);
     }
+    ttftMark('conversationRead'); // not the trusted copy: the conversation is read (and leased) from the table
     // Otherwise the conversation read (a DynamoDB round trip) need not delay the model: when this instance saved the
     // conversation last, the first model turn starts from that copy while the lease is taken, and its output is held
     // back until the lease confirms the copy is current (otherwise it is discarded and the turn starts again).

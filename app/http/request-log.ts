@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Log } from '../shared/log.js';
 import { runInRequest } from '../shared/request-context.js';
-import { ttftMark } from '../shared/ttft-trace.js';
+import { ttftMark, ttftMarkNewSocket } from '../shared/ttft-trace.js';
 
 /** The header that carries a request's id from the web tier to the API, and back to the caller on every answer. */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -78,6 +78,7 @@ export function requestLog(log: Log) {
       });
     }
     ttftMark('in', id);
+    ttftMarkNewSocket(req.socket, 'newSocket', id);
     runInRequest({ requestId: id }, next);
   };
 }

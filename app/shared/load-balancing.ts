@@ -13,6 +13,14 @@ export const ALB_IDLE_TIMEOUT_SECONDS = 120;
  */
 export const KEEP_ALIVE_TIMEOUT_MS = (ALB_IDLE_TIMEOUT_SECONDS + 5) * 1000;
 
+/**
+ * Connections the kernel may hold for a listener before the process accepts them, both tiers (one config value,
+ * `LISTEN_BACKLOG`). Node's default, 511, was too few in the waiting room's benchmark: an API process busy placing
+ * joins reset some of ≈ 2,300 waiters' connections (`read ECONNRESET`, docs/benchmarks.md). Linux caps it at
+ * `net.core.somaxconn`: 4096 by default since kernel 5.4, so on the deployed Amazon Linux 2023 (kernel 6.1 or later) and here.
+ */
+export const DEFAULT_LISTEN_BACKLOG = 4096;
+
 /** Liveness of one process (target-group health). Never touches DynamoDB. */
 export const HEALTH_PATH = '/health';
 

@@ -34,6 +34,19 @@ export interface ClassLimits {
    * ≈ 32/s, and answering those 429s was most of its work).
    */
   readonly retryRule: 'drain' | 'schedule';
+  /**
+   * The mean answer time (ms, over the last second) this class is owed by the classes that yield to it: while its
+   * served requests take longer, each yielding class is given fewer slots (see `yieldFloor`).
+   */
+  readonly answerTargetMs?: number;
+  /**
+   * Set on a class that gives way to every class with an `answerTargetMs`: its in-flight bound is halved (to no less
+   * than this floor) after each second in which a protected class answered later than it is owed, and grows again by
+   * `yieldStep` after each second in which all were on time, up to `maxInFlight`. Beyond the bound the class is
+   * refused like any overload (429 + Retry-After, nothing done), so its work cannot crowd out theirs.
+   */
+  readonly yieldFloor?: number;
+  readonly yieldStep?: number;
 }
 
 /**
@@ -45,6 +58,11 @@ export interface ClassLimits {
  * two cores, with 64 ≈ 32/s (docs/benchmarks.md). It is 128 since concurrent joins share their session read and entry
  * write (one batch call each): more joins in flight make fuller batches at little more CPU, and the floor is also the
  * return slots' rate while nothing is measured (with 64, a 10,000-join run was bound by it, the API two-thirds idle).
+ * Joins also yield to the waiters already in line: a released waiter's claim is owed a mean answer time of 250 ms and a
+ * poll 100 ms; in a second when either was later, the joins' bound halves (to 16 at the least), and it grows back by
+ * 16 a second while both are on time. An API placing a stampede's joins otherwise kept its loop ≈ 85 % busy with them
+ * and answered claims in 2.1 s (p50) — late enough that the admissions fell a quarter below the rate
+ * (docs/benchmarks.md, the stampede's sixth pass).
  */
 export const DEFAULT_CLASS_LIMITS: Readonly<Record<LoadClass, ClassLimits>> = {
   join: {
@@ -54,6 +72,8 @@ export const DEFAULT_CLASS_LIMITS: Readonly<Record<LoadClass, ClassLimits>> = {
     minRetrySeconds: 1,
     maxRetrySeconds: 300,
     retryRule: 'schedule',
+    yieldFloor: 16,
+    yieldStep: 16,
   },
   poll: {
     maxDelayMs: 400,
@@ -62,6 +82,7 @@ export const DEFAULT_CLASS_LIMITS: Readonly<Record<LoadClass, ClassLimits>> = {
     minRetrySeconds: 2,
     maxRetrySeconds: 30,
     retryRule: 'drain',
+    answerTargetMs: 100,
   },
   claim: {
     maxDelayMs: 1_500,
@@ -70,6 +91,7 @@ export const DEFAULT_CLASS_LIMITS: Readonly<Record<LoadClass, ClassLimits>> = {
     minRetrySeconds: 1,
     maxRetrySeconds: 5,
     retryRule: 'drain',
+    answerTargetMs: 250,
   },
 };
 
@@ -85,6 +107,10 @@ interface ClassCounters {
   refusedRate: number;
   /** `schedule` rule: when (this instance's clock, ms) the next refused client is asked back. */
   nextReturnAt: number;
+  /** Answer time (ms) summed over the requests completed in the current window. */
+  answeredMs: number;
+  /** The in-flight bound now: `maxInFlight`, or less while the class yields (`yieldFloor`). */
+  bound: number;
 }
 
 /**
@@ -92,7 +118,8 @@ interface ClassCounters {
  * Retry-After) when the event loop is later than the class allows or too many of the class are in flight, instead of
  * queueing until everyone times out. Retry-After is the time the instance needs to serve what it has turned away
  * (refusals per second ÷ completions per second, within the class's bounds), spread uniformly over ±50 % so refused
- * clients do not return together. A refused client loses nothing: it retries and is served then.
+ * clients do not return together. A refused client loses nothing: it retries and is served then. A class may yield to
+ * the others (`yieldFloor`): its bound then follows the answer time they are owed (`answerTargetMs`).
  */
 export class OverloadGuard {
   private readonly counters = new Map<LoadClass, ClassCounters>();
@@ -105,8 +132,18 @@ export class OverloadGuard {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.windowStart = now();
-    for (const cls of LOAD_CLASSES)
-      this.counters.set(cls, { inFlight: 0, completed: 0, refused: 0, throughput: 0, refusedRate: 0, nextReturnAt: 0 });
+    for (const cls of LOAD_CLASSES) {
+      this.counters.set(cls, {
+        inFlight: 0,
+        completed: 0,
+        refused: 0,
+        throughput: 0,
+        refusedRate: 0,
+        nextReturnAt: 0,
+        answeredMs: 0,
+        bound: limits[cls].maxInFlight,
+      });
+    }
   }
 
   /** Takes a slot for a request of `cls` or throws RATE_LIMITED at once; the returned function frees it (once). */
@@ -115,8 +152,8 @@ export class OverloadGuard {
     const counters = this.counters.get(cls)!;
     const limits = this.limits[cls];
     const delay = this.sampler.delayMs();
-    const late = delay >= limits.maxDelayMs && counters.inFlight >= limits.minInFlight;
-    if (late || counters.inFlight >= limits.maxInFlight) {
+    const late = delay >= limits.maxDelayMs && counters.inFlight >= Math.min(limits.minInFlight, counters.bound);
+    if (late || counters.inFlight >= counters.bound) {
       counters.refused++;
       throw new DomainError('RATE_LIMITED', 'The waiting room is very busy; your request was not taken. Try again.', {
         retryAfter: this.retryAfterSeconds(cls),
@@ -124,12 +161,14 @@ export class OverloadGuard {
       });
     }
     counters.inFlight++;
+    const acquiredAt = this.now();
     let released = false;
     return () => {
       if (released) return;
       released = true;
       counters.inFlight--;
       counters.completed++;
+      counters.answeredMs += this.now() - acquiredAt;
     };
   }
 
@@ -177,10 +216,16 @@ export class OverloadGuard {
     return this.counters.get(cls)!.inFlight;
   }
 
+  /** How many of a class may be in flight now (below `maxInFlight` while it yields). */
+  bound(cls: LoadClass): number {
+    return this.counters.get(cls)!.bound;
+  }
+
   private measure(): void {
     const now = this.now();
     const elapsed = now - this.windowStart;
     if (elapsed < 1_000) return;
+    this.adjustYieldingBounds();
     for (const counters of this.counters.values()) {
       const served = (counters.completed * 1_000) / elapsed;
       const refused = (counters.refused * 1_000) / elapsed;
@@ -188,8 +233,30 @@ export class OverloadGuard {
       counters.refusedRate = 0.5 * counters.refusedRate + 0.5 * refused;
       counters.completed = 0;
       counters.refused = 0;
+      counters.answeredMs = 0;
     }
     this.windowStart = now;
+  }
+
+  /**
+   * Once per window: a class owed an answer time that was answered later on average makes every yielding class halve
+   * its bound (to its floor); a window with all of them on time gives each yielding class `yieldStep` slots back.
+   * Judged on the window's completed requests, so a class with none in the window (no claims yet) asks for nothing.
+   */
+  private adjustYieldingBounds(): void {
+    const owedLate = LOAD_CLASSES.some((cls) => {
+      const target = this.limits[cls].answerTargetMs;
+      const counters = this.counters.get(cls)!;
+      return target !== undefined && counters.completed > 0 && counters.answeredMs / counters.completed > target;
+    });
+    for (const cls of LOAD_CLASSES) {
+      const { yieldFloor, yieldStep = 1, maxInFlight } = this.limits[cls];
+      if (yieldFloor === undefined) continue;
+      const counters = this.counters.get(cls)!;
+      counters.bound = owedLate
+        ? Math.max(yieldFloor, Math.floor(counters.bound / 2))
+        : Math.min(maxInFlight, counters.bound + yieldStep);
+    }
   }
 }
 

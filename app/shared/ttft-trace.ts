@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { currentRequestId } from './request-context.js';
 
 /**
@@ -34,6 +35,14 @@ export const TTFT_FLUSH_MS = FLUSH_MS;
 if (ttftTracing) {
   setInterval(flush, FLUSH_MS).unref();
   process.on('exit', flush);
+  // Every garbage collection of the process, as an event `<role>.gc` with its duration and kind (1 minor, 4 major,
+  // 8 incremental, 16 weak callbacks): the bench lays them over each slow message's hops.
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const { kind } = ((entry as { detail?: unknown }).detail ?? {}) as { kind?: number };
+      ttftEvent('gc', entry.startTime, entry.duration, String(kind ?? '-'));
+    }
+  }).observe({ entryTypes: ['gc'] });
 }
 
 export function ttftMark(stage: string, id?: string): void {
@@ -42,6 +51,28 @@ export function ttftMark(stage: string, id?: string): void {
   if (!traced?.startsWith('ttft-')) return;
   const at = (performance.timeOrigin + performance.now()).toFixed(3);
   pending.push(`${traced} ${ROLE}.${stage} ${at} ${cpuMs()}\n`);
+}
+
+/**
+ * Something that happened in this process, not to one message (a GC pause, a new connection): a line
+ * `ev <role>.<name> <epoch ms> <duration ms> <detail>`, for the bench to lay over the messages' hops.
+ */
+export function ttftEvent(name: string, startTime = performance.now(), durationMs = 0, detail = '-'): void {
+  if (!ttftTracing) return;
+  const at = (performance.timeOrigin + startTime).toFixed(3);
+  pending.push(`ev ${ROLE}.${name} ${at} ${durationMs.toFixed(3)} ${detail}\n`);
+}
+
+const seenSockets = new WeakSet<object>();
+
+/**
+ * Marks `<stage>` when `socket` carries its first request (a connection opened for this message: the client's
+ * kept-alive one had been closed, or it never had one).
+ */
+export function ttftMarkNewSocket(socket: object, stage: string, id?: string): void {
+  if (!ttftTracing || seenSockets.has(socket)) return;
+  seenSockets.add(socket);
+  ttftMark(stage, id);
 }
 
 /**

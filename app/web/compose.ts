@@ -63,6 +63,7 @@ export function composeWeb(options: WebOptions) {
     htmxDir: dirs.htmx,
     cookieSecure: options.cookieSecure,
     log: options.log,
+    clock: systemClock,
   };
   return { deps, app: createWebApp(deps), sharedPages: shared };
 }

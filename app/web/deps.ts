@@ -1,3 +1,4 @@
+import type { Clock } from '../shared/clock.js';
 import type { Log } from '../shared/log.js';
 import type { ApiClient } from './api-client.js';
 import type { csrfProtection } from './csrf.js';
@@ -21,4 +22,6 @@ export interface WebDeps {
   readonly htmxDir: string;
   readonly cookieSecure: boolean;
   readonly log: Log;
+  /** The web tier's clock: what it says about time-dependent state (a closed cancellation window) it reads here. */
+  readonly clock: Clock;
 }

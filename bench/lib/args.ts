@@ -27,6 +27,11 @@ export interface BenchArgs {
   readonly holdsPerSlot: number;
   /** Safety net: a measured phase stops issuing attempts after its share of this many seconds. */
   readonly maxSeconds: number;
+  /**
+   * 1: the API's hold and confirm transactions serialised by the SDK's schema serialiser, as before gate-cost-6, instead
+   * of `JSON.stringify` (transaction-serializer.ts) — the same build run both ways gives the API's ms per pair each way.
+   */
+  readonly sdkSerializer: number;
 }
 
 const DEFAULTS: BenchArgs = {
@@ -37,6 +42,7 @@ const DEFAULTS: BenchArgs = {
   rounds: 12,
   holdsPerSlot: 50,
   maxSeconds: 240,
+  sdkSerializer: 0,
 };
 
 const FLAGS: Record<string, keyof BenchArgs> = {
@@ -47,11 +53,12 @@ const FLAGS: Record<string, keyof BenchArgs> = {
   '--rounds': 'rounds',
   '--holds-per-slot': 'holdsPerSlot',
   '--max-seconds': 'maxSeconds',
+  '--sdk-serializer': 'sdkSerializer',
 };
 
 export const USAGE = usageOf('npm run bench:holds', FLAGS);
 
 /** warmup-rounds and web-ops may be 0; everything else must be at least 1. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  return parseIntegerFlags({ ...DEFAULTS }, FLAGS, USAGE, { warmupRounds: 0, webOps: 0 }, argv);
+  return parseIntegerFlags({ ...DEFAULTS }, FLAGS, USAGE, { warmupRounds: 0, webOps: 0, sdkSerializer: 0 }, argv);
 }

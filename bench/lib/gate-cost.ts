@@ -15,8 +15,9 @@
  *    does not depend on the gate), so what differs is the app's work on the critical path; p50/p99 and their
  *    differences with a bootstrap interval, judged on each hold minus its wait inside the stub (the timer's jitter is
  *    the same for both kinds but widens a p99 interval that includes it; the whole hold is printed too).
- * 4. Where the SDK's share goes, scaled ×10: the gated hold's own transaction with ten more admission items, and with
- *    ten more middleware entries (what splicing a pre-serialised item into the request would add to every gated send).
+ * 4. What one more transaction item costs, scaled ×10: the gated hold's own transaction with ten more admission items,
+ *    serialised by `JSON.stringify` (now) and by the SDK's schema serialiser (before); the hold's transaction per send
+ *    along every lever taken so far.
  * 5. The gate's pieces: the check (`admissionFor`) and the extra transaction item in tight loops (hot), and the check
  *    right after a hold (cold caches, as the hold path meets it).
  */
@@ -41,7 +42,7 @@ import { kstDateOf } from '../../app/shared/time.js';
 import { admissionHoldWireItem } from '../../app/adapters/dynamodb/queue-conditions.js';
 import { toWireTransactItem, type DocumentTransactItem } from '../../app/adapters/dynamodb/attribute-values.js';
 import { createDynamoClient } from '../../app/adapters/dynamodb/client.js';
-import { sendWireTransaction } from '../../app/adapters/dynamodb/wire-transactions.js';
+import { sendWireTransaction, useOwnTransactionSerializer } from '../../app/adapters/dynamodb/wire-transactions.js';
 import { HmacSha256Check } from '../../app/queue/hmac-sha256.js';
 import { pairedMeanDifference, percentileDifference, verdict, type Interval } from './paired.js';
 import { summarize, type LatencySummary } from './stats.js';
@@ -73,13 +74,23 @@ export interface GateCost {
     /** DynamoDB commands per hold, by name and table (`TransactWriteItems transaction: 1`, …), for each kind. */
     readonly callsPerHold: { readonly gated: Record<string, number>; readonly plain: Record<string, number> };
   };
-  /** DynamoDB answered at once by an in-process stub: the app's own CPU per hold. */
+  /**
+   * DynamoDB answered at once by an in-process stub: the app's own CPU per hold, as it runs now (the transactions
+   * serialised by `JSON.stringify`, transaction-serializer.ts), and in the same rounds with the SDK's schema serialiser
+   * (before): the gate's addition under each, and what our serialiser saves per hold of each kind.
+   */
   readonly stubbed: {
     readonly rounds: number;
     readonly holdsPerRound: number;
     readonly process: SideBySide;
     /** The main thread alone (no V8 background threads); undefined without /proc. */
     readonly mainThread?: SideBySide;
+    readonly sdkSerializer: { readonly process: SideBySide; readonly mainThread?: SideBySide };
+    /** CPU per hold saved by our serialiser (SDK's − ours), paired by round. */
+    readonly serializerSaves: {
+      readonly process: Record<Kind, Interval>;
+      readonly mainThread?: Record<Kind, Interval>;
+    };
   };
   /** The stub answering after `delayMs`: the app's share of a hold's latency. */
   readonly stubbedLatency: {
@@ -99,15 +110,17 @@ export interface GateCost {
     };
   };
   /**
-   * Where the SDK's share goes, scaled so a shared machine cannot hide it: the hold's own transaction sent through our
-   * DynamoDB client (stubbed) as is, with ten more admission items, and with ten more no-op middleware entries on the
-   * command (what any splice of a pre-serialised item after the SDK's serialiser would add); paired rounds, per unit.
+   * One more transaction item, scaled so a shared machine cannot hide it: the hold's own transaction sent through our
+   * DynamoDB client (stubbed) without and with ten more admission items, by our serialiser and by the SDK's; paired
+   * rounds, per item.
    */
   readonly sdk: {
     readonly rounds: number;
     readonly transactionMicros: number;
+    /** One more item as the hold path sends it now (our serialiser). */
     readonly perItem: Interval;
-    readonly perMiddlewareEntry: Interval;
+    /** One more item through the same path with the SDK's schema serialiser (before). */
+    readonly perItemSdkSerializer: Interval;
   };
   /**
    * The levers on the SDK's share of every hold (gated or not), CPU µs per send of the gated hold's transaction:
@@ -121,8 +134,11 @@ export interface GateCost {
     readonly wire: number;
     readonly reused: number;
     readonly sdkCached: number;
+    /** Wire form, the stack resolved once, serialised by `JSON.stringify` (now). */
+    readonly own: number;
     readonly wireSaves: Interval;
     readonly reuseSaves: Interval;
+    readonly ownSaves: Interval;
     readonly totalSaves: Interval;
     readonly reusedVsSdk: Interval;
   };
@@ -322,9 +338,11 @@ export async function measureGateCost(options: {
   options.log(`  gate: latency, ${options.latencyHolds} stubbed holds of each kind…`);
   const stubbedLatency = await stubbedLatencies(stub, options.latencyHolds);
   const cold = await coldCheck(stub, admissionKey, token);
-  options.log('  gate: the SDK per transaction item and per middleware entry…');
+  options.log("  gate: one more transaction item, by our serialiser and by the SDK's…");
   const sdk = await sdkShares(stub);
-  options.log('  gate: the SDK levers on a hold transaction (document client, wire form, cacheMiddleware)…');
+  options.log(
+    '  gate: the levers on a hold transaction (document client, wire form, cacheMiddleware, our serialiser)…',
+  );
   const paths = await transactionPaths(stub, options.endpoint);
   return { local, stubbed, stubbedLatency, sdk, paths, pieces: { checkHot, itemHot, cold } };
 }
@@ -447,32 +465,53 @@ async function stubbedCpu(stub: StubbedHolds, rounds: number): Promise<GateCost[
   stub.delayMs = 0;
   const holdsPerRound = 20;
   const warmRounds = 10;
+  const serializers = ['own', 'sdk'] as const;
+  const empty = () => ({ process: [] as number[], thread: [] as number[] });
   const per = {
-    gated: { process: [] as number[], thread: [] as number[] },
-    plain: { process: [] as number[], thread: [] as number[] },
+    own: { gated: empty(), plain: empty() },
+    sdk: { gated: empty(), plain: empty() },
   };
-  for (let round = 0; round < warmRounds + rounds; round++) {
-    for (const kind of orderOf(round)) {
-      const thread0 = mainThreadCpuMicros();
-      const cpu0 = process.cpuUsage();
-      for (let i = 0; i < holdsPerRound; i++) await stub.hold[kind]();
-      const cpu = process.cpuUsage(cpu0);
-      const thread1 = mainThreadCpuMicros();
-      if (round < warmRounds) continue;
-      per[kind].process.push((cpu.user + cpu.system) / holdsPerRound);
-      if (thread0 !== undefined && thread1 !== undefined) per[kind].thread.push((thread1 - thread0) / holdsPerRound);
+  try {
+    for (let round = 0; round < warmRounds + rounds; round++) {
+      for (const serializer of round % 4 < 2 ? serializers : [...serializers].reverse()) {
+        useOwnTransactionSerializer(serializer === 'own');
+        for (const kind of orderOf(round)) {
+          const thread0 = mainThreadCpuMicros();
+          const cpu0 = process.cpuUsage();
+          for (let i = 0; i < holdsPerRound; i++) await stub.hold[kind]();
+          const cpu = process.cpuUsage(cpu0);
+          const thread1 = mainThreadCpuMicros();
+          if (round < warmRounds) continue;
+          per[serializer][kind].process.push((cpu.user + cpu.system) / holdsPerRound);
+          if (thread0 !== undefined && thread1 !== undefined) {
+            per[serializer][kind].thread.push((thread1 - thread0) / holdsPerRound);
+          }
+        }
+      }
     }
+  } finally {
+    useOwnTransactionSerializer(true);
   }
   const side = (gated: number[], plain: number[]): SideBySide => ({
     gated: summarize(gated).mean,
     plain: summarize(plain).mean,
     added: pairedMeanDifference(gated, plain),
   });
+  const withThreads = per.own.gated.thread.length === rounds && per.sdk.gated.thread.length === rounds;
+  const saves = (measure: 'process' | 'thread'): Record<Kind, Interval> => ({
+    gated: pairedMeanDifference(per.sdk.gated[measure], per.own.gated[measure]),
+    plain: pairedMeanDifference(per.sdk.plain[measure], per.own.plain[measure]),
+  });
   return {
     rounds,
     holdsPerRound,
-    process: side(per.gated.process, per.plain.process),
-    mainThread: per.gated.thread.length === rounds ? side(per.gated.thread, per.plain.thread) : undefined,
+    process: side(per.own.gated.process, per.own.plain.process),
+    mainThread: withThreads ? side(per.own.gated.thread, per.own.plain.thread) : undefined,
+    sdkSerializer: {
+      process: side(per.sdk.gated.process, per.sdk.plain.process),
+      mainThread: withThreads ? side(per.sdk.gated.thread, per.sdk.plain.thread) : undefined,
+    },
+    serializerSaves: { process: saves('process'), mainThread: withThreads ? saves('thread') : undefined },
   };
 }
 
@@ -521,10 +560,12 @@ async function stubbedLatencies(stub: StubbedHolds, holds: number): Promise<Gate
 }
 
 /**
- * The SDK's cost of one more transaction item, and of one more middleware entry, each scaled ×10 so the difference
- * stands well above a shared machine's noise: the gated hold's own transaction (as captured) without its admission
- * item, with ten more admission items, and with ten more no-op entries on the command's middleware stack. Paired
- * rounds (the three kinds in alternating order), main-thread CPU; the interval is of the per-unit difference.
+ * The cost of one more transaction item as the hold path sends it, scaled ×10 so the difference stands well above a
+ * shared machine's noise: the gated hold's own transaction (as captured) without its admission item and with ten more
+ * admission items, through `sendWireTransaction` with our serialiser (now) and with the SDK's schema serialiser
+ * (before). Paired rounds (the four kinds in alternating order), main-thread CPU; the interval is of the per-item
+ * difference. (Until gate-cost-6 this also priced one more middleware entry, ≈ 29 µs at load 19: the reason a
+ * splice of a pre-serialised item after the SDK's serialiser did not pay; replacing the serialiser adds no entry.)
  */
 async function sdkShares(stub: StubbedHolds): Promise<GateCost['sdk']> {
   stub.delayMs = 0;
@@ -532,27 +573,26 @@ async function sdkShares(stub: StubbedHolds): Promise<GateCost['sdk']> {
   const admission = items.find((item) => item.Update?.TableName === stub.queueTable);
   if (!admission) throw new Error('the gated hold sent no admission item');
   const rest = items.filter((item) => item !== admission);
-  const ten = Array.from({ length: 10 }, (_, i) => i);
-  const send = {
-    base: () => stub.db.send(new TransactWriteItemsCommand({ TransactItems: rest })),
-    items: () => stub.db.send(new TransactWriteItemsCommand({ TransactItems: [...ten.map(() => admission), ...rest] })),
-    entries: () => {
-      const command = new TransactWriteItemsCommand({ TransactItems: rest });
-      for (const i of ten) {
-        command.middlewareStack.add((next) => (args) => next(args), {
-          step: 'build',
-          name: `gateCostNoop${i}`,
-          override: true,
-        });
-      }
-      return stub.db.send(command);
-    },
+  const withTen = [...Array.from({ length: 10 }, () => admission), ...rest];
+  const sdkSerialized = async (transactItems: TransactWriteItem[]) => {
+    useOwnTransactionSerializer(false);
+    try {
+      await sendWireTransaction(stub.db, transactItems);
+    } finally {
+      useOwnTransactionSerializer(true);
+    }
   };
-  const kinds = ['base', 'items', 'entries'] as const;
+  const send = {
+    base: () => sendWireTransaction(stub.db, rest),
+    items: () => sendWireTransaction(stub.db, withTen),
+    sdkBase: () => sdkSerialized(rest),
+    sdkItems: () => sdkSerialized(withTen),
+  };
+  const kinds = ['base', 'items', 'sdkBase', 'sdkItems'] as const;
   const rounds = 150;
   const perRound = 20;
   const warm = 10;
-  const cpu = { base: [] as number[], items: [] as number[], entries: [] as number[] };
+  const cpu = { base: [] as number[], items: [] as number[], sdkBase: [] as number[], sdkItems: [] as number[] };
   for (let round = 0; round < warm + rounds; round++) {
     const order = round % 2 === 0 ? kinds : [...kinds].reverse();
     for (const kind of order) {
@@ -567,7 +607,7 @@ async function sdkShares(stub: StubbedHolds): Promise<GateCost['sdk']> {
     rounds,
     transactionMicros: summarize(cpu.base).mean,
     perItem: perUnit(pairedMeanDifference(cpu.items, cpu.base)),
-    perMiddlewareEntry: perUnit(pairedMeanDifference(cpu.entries, cpu.base)),
+    perItemSdkSerializer: perUnit(pairedMeanDifference(cpu.sdkItems, cpu.sdkBase)),
   };
 }
 
@@ -576,10 +616,11 @@ async function sdkShares(stub: StubbedHolds): Promise<GateCost['sdk']> {
  * - `document`: as the store sent it before — plain values, marshalled by the document client (`TransactWriteCommand`);
  * - `wire`: the same items through the app's marshaller (`toWireTransactItem`, timed with the send) as the low-level
  *   `TransactWriteItemsCommand` through the same client, its middleware stack resolved on every send;
- * - `reused`: as the store sends it now — wire form, the stack resolved once (`sendWireTransaction`);
+ * - `reused`: wire form, the stack resolved once (`sendWireTransaction`), the SDK's schema serialiser (before);
  * - `sdkCached`: wire form through a separate low-level client with the SDK's own `cacheMiddleware` (the reference
- *   for `reused`; the document client refuses that option).
- * Paired rounds, the four in rotating order, main-thread CPU per send.
+ *   for `reused`; the document client refuses that option);
+ * - `own`: as the store sends it now — `reused` with the body written by `JSON.stringify` (transaction-serializer.ts).
+ * Paired rounds, the five in rotating order, main-thread CPU per send.
  */
 async function transactionPaths(stub: StubbedHolds, endpoint: string): Promise<GateCost['paths']> {
   stub.delayMs = 0;
@@ -591,16 +632,30 @@ async function transactionPaths(stub: StubbedHolds, endpoint: string): Promise<G
   const send = {
     document: () => stub.db.send(new TransactWriteCommand({ TransactItems: documentItems })),
     wire: () => stub.db.send(new TransactWriteItemsCommand({ TransactItems: wire() })),
-    reused: () => sendWireTransaction(stub.db, wire()),
+    reused: async () => {
+      useOwnTransactionSerializer(false);
+      try {
+        await sendWireTransaction(stub.db, wire());
+      } finally {
+        useOwnTransactionSerializer(true);
+      }
+    },
     sdkCached: () => sdkCachedClient.send(new TransactWriteItemsCommand({ TransactItems: wire() })),
+    own: () => sendWireTransaction(stub.db, wire()),
   };
-  const kinds = ['document', 'wire', 'reused', 'sdkCached'] as const;
+  const kinds = ['document', 'wire', 'reused', 'sdkCached', 'own'] as const;
   const rounds = 150;
   const perRound = 20;
   const warm = 10;
-  const cpu = { document: [] as number[], wire: [] as number[], reused: [] as number[], sdkCached: [] as number[] };
+  const cpu = {
+    document: [] as number[],
+    wire: [] as number[],
+    reused: [] as number[],
+    sdkCached: [] as number[],
+    own: [] as number[],
+  };
   for (let round = 0; round < warm + rounds; round++) {
-    const order = [...kinds.slice(round % 4), ...kinds.slice(0, round % 4)];
+    const order = [...kinds.slice(round % kinds.length), ...kinds.slice(0, round % kinds.length)];
     for (const kind of round % 2 === 0 ? order : order.reverse()) {
       const t0 = mainThreadCpuMicros() ?? process.cpuUsage().user;
       for (let i = 0; i < perRound; i++) await send[kind]();
@@ -617,9 +672,11 @@ async function transactionPaths(stub: StubbedHolds, endpoint: string): Promise<G
     wire: mean(cpu.wire),
     reused: mean(cpu.reused),
     sdkCached: mean(cpu.sdkCached),
+    own: mean(cpu.own),
     wireSaves: pairedMeanDifference(cpu.document, cpu.wire),
     reuseSaves: pairedMeanDifference(cpu.wire, cpu.reused),
-    totalSaves: pairedMeanDifference(cpu.document, cpu.reused),
+    ownSaves: pairedMeanDifference(cpu.reused, cpu.own),
+    totalSaves: pairedMeanDifference(cpu.document, cpu.own),
     reusedVsSdk: pairedMeanDifference(cpu.reused, cpu.sdkCached),
   };
 }
@@ -687,12 +744,18 @@ export function formatGateCost(cost: GateCost): string {
   const extraCalls = Math.round(total(local.callsPerHold.gated) - total(local.callsPerHold.plain));
   const transactions = (c: Record<string, number>) => c['TransactWriteItems transaction'] ?? 0;
   const cpuJudged = stubbed.mainThread ?? stubbed.process;
+  const sdkSide = stubbed.sdkSerializer;
+  const saved = stubbed.serializerSaves;
   return [
     `gate cost per hold — goals ≤ ${GATE_GOALS.cpuMicros} µs CPU, ≤ ${GATE_GOALS.p99Ms} ms p99, no extra DynamoDB call:`,
     `  CPU the app adds, DynamoDB answered by an in-process stub (${stubbed.rounds} paired rounds of ${stubbed.holdsPerRound} holds of each kind):`,
     ...(stubbed.mainThread ? [`    main thread:  ${side(stubbed.mainThread, 'µs')}`] : []),
     `    whole process (V8's GC and compiler threads too): ${side(stubbed.process, 'µs')}`,
     `    → CPU ≤ ${GATE_GOALS.cpuMicros} µs: ${verdict(cpuJudged.added, GATE_GOALS.cpuMicros)} (${stubbed.mainThread ? 'main thread' : 'process'}, whole interval)`,
+    `    the same rounds with the SDK's schema serialiser (before): main thread ${sdkSide?.mainThread ? side(sdkSide.mainThread, 'µs') : 'n/a'}`,
+    `                                                             whole process ${side(sdkSide.process, 'µs')}`,
+    `    CPU per hold our serialiser saves (the SDK's − ours, paired): main thread gated ${saved.mainThread ? interval(saved.mainThread.gated, 1, 'µs') : 'n/a'}, plain ${saved.mainThread ? interval(saved.mainThread.plain, 1, 'µs') : 'n/a'}`,
+    `                                                                  whole process gated ${interval(saved.process.gated, 1, 'µs')}, plain ${interval(saved.process.plain, 1, 'µs')}`,
     `  latency the app adds, the stub answering after ${lat.delayMs} ms (${lat.holds} holds of each kind, alternating):`,
     `    p99, the app's own time (each hold minus its wait inside the stub): with gate ${fmt(lat.app.gated.p99, 3)} ms | without ${fmt(lat.app.plain.p99, 3)} ms | added ${interval(lat.app.p99Added, 3, 'ms')}`,
     `    p50, the app's own time: with gate ${fmt(lat.app.gated.p50, 3)} ms | without ${fmt(lat.app.plain.p50, 3)} ms | added ${interval(lat.app.p50Added, 3, 'ms')}`,
@@ -705,11 +768,11 @@ export function formatGateCost(cost: GateCost): string {
     `    CPU of this process per hold: with gate p50 ${fmt(local.cpuMicros.gated.p50, 0)} µs, mean ${fmt(local.cpuMicros.gated.mean, 0)} µs | without p50 ${fmt(local.cpuMicros.plain.p50, 0)} µs, mean ${fmt(local.cpuMicros.plain.mean, 0)} µs | added ${interval(local.cpuAdded, 0, 'µs')}`,
     ...(local.jvmMicros ? [`    CPU of DynamoDB Local's JVM per hold: ${side(local.jvmMicros, 'µs')}`] : []),
     `    latency per hold: with gate p50 ${fmt(local.latencyMs.gated.p50, 2)} ms, p99 ${fmt(local.latencyMs.gated.p99, 2)} ms | without p50 ${fmt(local.latencyMs.plain.p50, 2)} ms, p99 ${fmt(local.latencyMs.plain.p99, 2)} ms | added p50 ${interval(local.p50Added, 2, 'ms')}, p99 ${interval(local.p99Added, 2, 'ms')}`,
-    `  where the SDK's share goes (the hold's own transaction sent through our client, stubbed, ${fmt(sdk.transactionMicros, 0)} µs CPU per send; ${sdk.rounds} paired rounds, scaled ×10):`,
-    `    one more transaction item (the admission Update): ${interval(sdk.perItem, 1, 'µs')} | one more middleware entry on a command: ${interval(sdk.perMiddlewareEntry, 1, 'µs')}`,
+    `  one more transaction item, the admission Update (the hold's own transaction through our client, stubbed, ${fmt(sdk.transactionMicros, 0)} µs CPU per send; ${sdk.rounds} paired rounds, scaled ×10):`,
+    `    our serialiser (now) ${interval(sdk.perItem, 1, 'µs')} | the SDK's schema serialiser (before) ${interval(sdk.perItemSdkSerializer, 1, 'µs')}`,
     `  the hold's own transaction (${paths.items} items) per send, main-thread CPU (stubbed; ${paths.rounds} paired rounds of 20):`,
-    `    document client (before) ${fmt(paths.document, 0)} µs | wire form ${fmt(paths.wire, 0)} µs | wire form, stack resolved once (now) ${fmt(paths.reused, 0)} µs | SDK cacheMiddleware client ${fmt(paths.sdkCached, 0)} µs`,
-    `    saved per send: wire form ${interval(paths.wireSaves, 1, 'µs')} + stack reused ${interval(paths.reuseSaves, 1, 'µs')} = ${interval(paths.totalSaves, 1, 'µs')}; now vs the SDK's cache ${interval(paths.reusedVsSdk, 1, 'µs')}`,
+    `    document client ${fmt(paths.document, 0)} µs | wire form ${fmt(paths.wire, 0)} µs | stack resolved once ${fmt(paths.reused, 0)} µs | SDK cacheMiddleware client ${fmt(paths.sdkCached, 0)} µs | our serialiser (now) ${fmt(paths.own, 0)} µs`,
+    `    saved per send: wire form ${interval(paths.wireSaves, 1, 'µs')} + stack reused ${interval(paths.reuseSaves, 1, 'µs')} + our serialiser ${interval(paths.ownSaves, 1, 'µs')} = ${interval(paths.totalSaves, 1, 'µs')}; stack reused vs the SDK's cache ${interval(paths.reusedVsSdk, 1, 'µs')}`,
     `  the gate's own work: the check ${fmt(pieces.checkHot, 1)} µs in a tight loop, ${fmt(pieces.cold.check, 1)} µs (median) right after a hold; the transaction item ${fmt(pieces.itemHot, 1)} µs in a tight loop`,
     `    the token's MAC right after a hold (medians, taking turns): createHmac ${fmt(pieces.cold.macCreateHmac, 1)} µs | HmacSha256Check (now) ${fmt(pieces.cold.macJavaScript, 1)} µs`,
   ].join('\n');

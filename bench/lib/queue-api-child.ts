@@ -4,11 +4,12 @@
  * its URL once listening and, on request, its CPU time and the DynamoDB commands it has sent.
  */
 import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { loadClassOf } from '../../app/api/load-shedding.js';
 import { DR_INACTIVE } from '../../app/booking/dr.js';
 import { loadConfig } from '../../app/config.js';
 import { startApp } from '../../app/runtime.js';
+import { DEFAULT_CLASS_LIMITS } from '../../app/shared/overload-guard.js';
 import { summarize, type LatencySummary } from './stats.js';
 
 export type ChildMessage =
@@ -20,6 +21,12 @@ export type ChildMessage =
       readonly rssMiB: number;
       /** The API's own answer time per waiting-room class and status (e.g. `join 200`), in ms. */
       readonly answerTimes: Readonly<Record<string, LatencySummary>>;
+      /** Each DynamoDB command's time as the app sees it (send to result: the SDK, its sockets, DynamoDB), in ms. */
+      readonly dynamoTimes: Readonly<Record<string, LatencySummary>>;
+      /** The API's event loop delay since it started (ms): how long a ready socket or callback waited for the loop. */
+      readonly loopDelay: { readonly p50: number; readonly p99: number; readonly max: number };
+      /** The overload guard's bound on joins in flight, sampled once a second (it falls while joins yield). */
+      readonly joinBound: { readonly min: number; readonly mean: number; readonly secondsYielding: number };
     }
   | { readonly type: 'log'; readonly message: string };
 
@@ -52,6 +59,9 @@ Server.prototype.emit = function (this: Server, event: string | symbol, ...args:
 
 async function main(): Promise<void> {
   const calls: Record<string, number> = {};
+  const callTimes = new Map<string, number[]>();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const app = await startApp(loadConfig(), {
     // Pinned inactive: a developer's local DR state file must not change what is measured.
     drState: { current: async () => DR_INACTIVE },
@@ -59,11 +69,22 @@ async function main(): Promise<void> {
   });
   app.api!.db.middlewareStack.add(
     (next, context) => async (args) => {
-      calls[String(context.commandName)] = (calls[String(context.commandName)] ?? 0) + 1;
-      return next(args);
+      const name = String(context.commandName);
+      calls[name] = (calls[name] ?? 0) + 1;
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        const times = callTimes.get(name) ?? [];
+        times.push(performance.now() - started);
+        callTimes.set(name, times);
+      }
     },
     { step: 'initialize', name: 'benchCallCounter' },
   );
+  const overload = app.api!.apiDeps.overload;
+  const bounds: number[] = [];
+  setInterval(() => bounds.push(overload.bound('join')), 1_000).unref();
   process.on('message', (message: { type: string }) => {
     if (message.type === 'stats') {
       const cpu = process.cpuUsage();
@@ -73,6 +94,18 @@ async function main(): Promise<void> {
         dynamoCalls: { ...calls },
         rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
         answerTimes: Object.fromEntries([...answerTimes].map(([key, times]) => [key, summarize(times)])),
+        dynamoTimes: Object.fromEntries([...callTimes].map(([key, times]) => [key, summarize(times)])),
+        // The histogram counts its own 10 ms resolution as delay.
+        joinBound: {
+          min: Math.min(...bounds),
+          mean: bounds.reduce((a, b) => a + b, 0) / Math.max(1, bounds.length),
+          secondsYielding: bounds.filter((b) => b < DEFAULT_CLASS_LIMITS.join.maxInFlight).length,
+        },
+        loopDelay: {
+          p50: Math.max(0, loop.percentile(50) / 1e6 - 10),
+          p99: Math.max(0, loop.percentile(99) / 1e6 - 10),
+          max: Math.max(0, loop.max / 1e6 - 10),
+        },
       });
     } else if (message.type === 'stop') {
       void app.stop().finally(() => process.exit(0));

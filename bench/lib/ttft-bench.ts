@@ -47,6 +47,12 @@ export interface TtftResult {
   readonly cpuPerAnswer: Readonly<Record<'model' | 'app', Readonly<Record<string, number>>>>;
   /** The trace ids of the app phases' messages (see app/shared/ttft-trace.ts; marks only with MT_TTFT_TRACE). */
   readonly traced: ReadonlySet<string>;
+  /**
+   * Each traced message's place in its app phase's sending order (0: the phase's first message). Before an app phase
+   * the app's processes sat idle through the model-only phase (tens of seconds), so the first messages of a phase
+   * meet whatever idleness costs.
+   */
+  readonly orderInPhase: ReadonlyMap<string, number>;
 }
 
 /**
@@ -64,6 +70,8 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
   const people = await Promise.all(Array.from({ length: clients }, (_, i) => Person.open(options.webUrl, i)));
   // One warm-up message each (conversations created, connections and JIT warm), and a real request to replay.
   await Promise.all(people.map((p) => p.firstToken('안녕하세요')));
+  /** When the app last had a message in flight (its idle time before an app phase is reported with the phase). */
+  let appLastBusy = performance.now();
   const captured = fake.requests.at(-1)!.body as ConverseStreamCommandInput;
   const sdk = createBedrockClient('ap-northeast-2', { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' });
   const samples = { model: [] as number[], app: [] as number[], apiModel: [] as number[] };
@@ -72,11 +80,14 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
   const answers = { model: 0, app: 0 };
   const seconds = { model: 0, app: 0 };
   const traced = new Set<string>();
+  const orderInPhase = new Map<string, number>();
   const failures: string[] = [];
   const arrivals = options.arrivals ?? LOCKSTEP;
   const pause = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : undefined);
   const phase = async (name: 'model' | 'app', round: number) => {
     const started = performance.now();
+    let sent = 0;
+    const onSend = (id: string) => orderInPhase.set(id, sent++);
     const fragmentsBefore = Person.textFragments;
     const sessionsBefore = fake.sessionsOpened;
     options.apiModelTtft?.(); // the warm-up's and earlier phases' calls are not this phase's
@@ -89,7 +100,7 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
           try {
             samples[name].push(
               name === 'app'
-                ? await person.firstToken('안녕하세요', traced)
+                ? await person.firstToken('안녕하세요', traced, onSend)
                 : await modelFirstToken(sdk, options.modelId, captured),
             );
           } catch (error) {
@@ -112,8 +123,10 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
       name === 'app' ? `, ${((Person.textFragments - fragmentsBefore) / count).toFixed(1)} text events per answer` : '';
     // The model calls' HTTP/2 sessions (the API's, or the bench's own client's) that this phase had to open.
     const sessions = `, ${fake.sessionsOpened - sessionsBefore} new HTTP/2 sessions to the model`;
+    const idle = name === 'app' ? `; the app idle ${((started - appLastBusy) / 1000).toFixed(0)} s before it` : '';
+    if (name === 'app') appLastBusy = performance.now();
     phases.push(
-      `  ${name}: ${count} answers in ${elapsed.toFixed(1)} s (${(count / elapsed).toFixed(1)} messages/s${fragments}${sessions})`,
+      `  ${name}: ${count} answers in ${elapsed.toFixed(1)} s (${(count / elapsed).toFixed(1)} messages/s${fragments}${sessions}${idle})`,
     );
   };
   for (let round = 0; round < options.rounds; round++) {
@@ -134,6 +147,7 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
     answers,
     cpuPerAnswer: { model: perAnswer('model'), app: perAnswer('app') },
     traced,
+    orderInPhase,
   };
 }
 
@@ -177,9 +191,10 @@ class Person {
   static traced = 0;
 
   /** Milliseconds from sending the message to the first SSE fragment with answer text; reads the answer to its end. */
-  async firstToken(message: string, traced?: Set<string>): Promise<number> {
+  async firstToken(message: string, traced?: Set<string>, onSend?: (traceId: string) => void): Promise<number> {
     const traceId = `ttft-${++Person.traced}`;
     traced?.add(traceId);
+    onSend?.(traceId);
     ttftMark('send', traceId);
     const started = performance.now();
     const response = await fetch(new URL('/assistant/messages', this.webUrl), {

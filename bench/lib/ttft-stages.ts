@@ -26,22 +26,43 @@ const HOPS = [
   'bench.firstText',
 ] as const;
 
-/** A markdown table of each hop's time (p50/p90/p99 ms) over the traced messages `ids`, read from `file`. */
-export function stageTable(file: string, ids: ReadonlySet<string>): string {
+/** Each traced message's marks (epoch ms) and its process's CPU (ms) at each, and every process's GC pauses. */
+export interface TraceMarks {
+  readonly marks: Map<string, Map<string, number>>;
+  readonly cpu: Map<string, Map<string, number>>;
+  /** Events not tied to one message (`ttftEvent`): `<role>.<name>` → (start epoch ms, duration ms), in file order. */
+  readonly events: Map<string, { readonly at: number; readonly ms: number }[]>;
+}
+
+/** Reads `file`'s marks of the messages `ids` (the first of a stage counts: the first text, the first event). */
+export function readMarks(file: string, ids: ReadonlySet<string>): TraceMarks {
   const marks = new Map<string, Map<string, number>>();
   const cpu = new Map<string, Map<string, number>>();
+  const events = new Map<string, { at: number; ms: number }[]>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const [id, stage, at, cpuMs] = line.split(' ');
+    if (id === 'ev' && stage && at && cpuMs) {
+      const seen = events.get(stage) ?? [];
+      seen.push({ at: Number(at), ms: Number(cpuMs) });
+      events.set(stage, seen);
+      continue;
+    }
     if (!id || !stage || !at || !ids.has(id)) continue;
     const seen = marks.get(id) ?? new Map<string, number>();
     const seenCpu = cpu.get(id) ?? new Map<string, number>();
     if (!seen.has(stage)) {
-      seen.set(stage, Number(at)); // the first text, the first event
+      seen.set(stage, Number(at));
       if (cpuMs !== undefined && cpuMs !== '-') seenCpu.set(stage, Number(cpuMs));
     }
     marks.set(id, seen);
     cpu.set(id, seenCpu);
   }
+  return { marks, cpu, events };
+}
+
+/** A markdown table of each hop's time (p50/p90/p99 ms) over the traced messages `ids`, read from `file`. */
+export function stageTable(file: string, ids: ReadonlySet<string>): string {
+  const { marks, cpu } = readMarks(file, ids);
   const rows = ['| hop | samples | p50 ms | p90 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: |'];
   const row = (label: string, from: string, to: string, of = marks) => {
     const gaps = [...of.values()].flatMap((m) => (m.has(from) && m.has(to) ? [m.get(to)! - m.get(from)!] : []));

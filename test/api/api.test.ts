@@ -131,6 +131,16 @@ describe('JSON API over HTTP (DynamoDB Local behind it)', function () {
       }
     });
 
+    it('a slot says when cancelling it closes: 17:00 KST the day before, 11:00 when that day is a Saturday', async () => {
+      // 2027-01-05 is a Tuesday (the day before, Monday, closes at 17:00); 2027-01-10 is a Sunday (Saturday: 11:00).
+      const tuesday = await addSlot(fx, MOONLIGHT, kstInstant('2027-01-05', '19:30'));
+      const sunday = await addSlot(fx, MOONLIGHT, kstInstant('2027-01-10', '15:00'));
+      const closesAt = async (id: string) =>
+        (await request(base, 'GET', `/v1/schedules/${id}`)).body.cancellationClosesAt;
+      expect(await closesAt(tuesday.id)).to.equal(kstInstant('2027-01-04', '17:00'));
+      expect(await closesAt(sunday.id)).to.equal(kstInstant('2027-01-09', '11:00'));
+    });
+
     it('rejects an unknown genre with 400 VALIDATION_FAILED naming the field', async () => {
       const response = await request(base, 'GET', '/v1/performances?genre=opera');
       expect(response.status).to.equal(400);

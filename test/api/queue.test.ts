@@ -151,6 +151,67 @@ describe('waiting room JSON API over HTTP', function () {
     expect(retry.body.place.status).to.equal('WAITING');
   });
 
+  it('joins yield to slow claims: after a second of claims answered later than owed, a join past the lowered bound gets 429 + Retry-After in front of Express with nothing read or written, while a released waiter is still admitted; once claims are on time the retry gets its place', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE, admitPerMinute: 600 });
+    const released = await signUp(fx, 'api-yield-released');
+    const late = await signUp(fx, 'api-yield-late');
+    const path = `/v1/queues/${performance.id}`;
+    const joined = await request(base, 'PUT', `${path}/entry`, { token: released.token });
+    for (let i = 0; i < 3; i++) {
+      fx.clock.advance(1_000);
+      await fx.queue.tick(performance.id);
+    }
+    // The loop is never late: only the yield rule can refuse. One join slot, given up entirely while claims are late.
+    let now = 0;
+    const limits = { ...DEFAULT_CLASS_LIMITS, join: { ...DEFAULT_CLASS_LIMITS.join, maxInFlight: 1, yieldFloor: 0 } };
+    const guard = new OverloadGuard(
+      { delayMs: () => 0 },
+      limits,
+      () => 0.5,
+      () => now,
+    );
+    const slowClaim = guard.acquire('claim');
+    now = DEFAULT_CLASS_LIMITS.claim.answerTargetMs! + 1_000;
+    slowClaim();
+    now += 1_000;
+    const express = countingCalls(createApiApp({ ...fx.apiDeps, overload: guard }));
+    const busy = await listen(apiRequestListener(express.app, { ...fx.apiDeps, overload: guard }), '127.0.0.1', 0);
+    try {
+      const counter = countDynamoCalls(fx);
+      const refused = await request(busy.url, 'PUT', `${path}/entry`, { token: late.token });
+      expect(refused.status).to.equal(429);
+      expect(refused.body.error).to.deep.include({ code: 'RATE_LIMITED' });
+      expect(refused.body.error.details).to.deep.include({ reason: 'OVERLOADED' });
+      expect(Number(refused.headers.get('retry-after')))
+        .to.equal(refused.body.error.details.retryAfter)
+        .and.be.at.least(1);
+      expect(guard.bound('join')).to.equal(0);
+      expect(express.calls).to.equal(0);
+      expect(counter.calls).to.deep.equal([]);
+      expect(await fx.queueStore.getEntry(performance.id, late.userId)).to.equal(undefined);
+
+      const polled = await request(busy.url, 'GET', `${path}/entry`, {
+        token: released.token,
+        headers: { 'x-queue-ticket': joined.body.ticket },
+      });
+      expect(polled.body.place.status).to.equal('YOUR_TURN');
+      const claimed = await request(busy.url, 'POST', `${path}/admission`, {
+        token: released.token,
+        headers: { 'x-queue-ticket': joined.body.ticket },
+      });
+      expect(claimed.status).to.equal(201);
+
+      // A second in which the claim above was answered on time (the guard's clock stood still): a slot comes back.
+      now += 1_000;
+      const retry = await request(busy.url, 'PUT', `${path}/entry`, { token: late.token });
+      expect(retry.status).to.equal(200);
+      expect(retry.body.place.status).to.equal('WAITING');
+      expect(guard.bound('join')).to.equal(1);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('a shed join, poll and claim are answered in front of Express: 429, Retry-After, the error shape and the API headers, nothing read or written', async () => {
     const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE });
     const user = await signUp(fx, 'api-shed-front');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { ConverseStreamModel } from '../../app/adapters/bedrock/converse-stream-model.js';
-import { MAX_SESSIONS } from '../../app/adapters/bedrock/session-pool-handler.js';
+import { MAX_SESSIONS, SESSION_IDLE_MS } from '../../app/adapters/bedrock/session-pool-handler.js';
 import { ModelFailure, type ModelEvent } from '../../app/assistant/model.js';
 import { bedrockModels, MINIMAL_REQUEST, PRIMARY } from '../support/bedrock-client.js';
 import { reply, type FakeBedrock } from '../support/fake-bedrock.js';
@@ -32,6 +32,16 @@ describe('Bedrock adapter: ConverseStream calls share a few kept-alive HTTP/2 se
     fake.dropSessions(); // sessions of earlier tests' clients
   });
   afterEach(() => client.destroy());
+
+  it('a session is closed only after SESSION_IDLE_MS idle: longer than a lull between bursts, shorter than the NAT gateway’s 350 s', async () => {
+    expect((await turn(primary)).text).to.equal('OK');
+    const handler = client.config.requestHandler as unknown as { httpHandlerConfigs(): { sessionTimeout?: number } };
+    const { sessionTimeout } = handler.httpHandlerConfigs();
+    expect(sessionTimeout).to.equal(SESSION_IDLE_MS);
+    // A quiet minute must not close the lanes a burst then needs (a handshake per lane at the busiest moment); the NAT
+    // gateway, the API's route to Bedrock, drops a connection idle for 350 s and resets its next packet.
+    expect(SESSION_IDLE_MS).to.be.above(60_000).and.below(350_000);
+  });
 
   it('calls one after another travel over one kept-alive session and all end in messageStop', async () => {
     const before = fake.sessionsOpened;

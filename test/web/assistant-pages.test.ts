@@ -1,3 +1,5 @@
+import { cancellationDeadline, DEFAULT_CANCELLATION_POLICY } from '../../app/booking/cancellation-policy.js';
+import { viewHelpers } from '../../app/web/view-helpers.js';
 import { expect } from 'chai';
 import type { RunningServer } from '../../app/server.js';
 import { assistantFixture, type AssistantFixture } from '../support/assistant-fixture.js';
@@ -220,6 +222,10 @@ describe('assistant web relay: SSE in the response to the htmx POST, escaped fra
     expect(card).to.contain(`hx-post="/assistant/holds/${holdId}/release"`);
     expect(card).to.contain('달빛 정원');
     expect(card).to.match(/data-remaining-ms="\d+"/);
+    // Before paying from the card, it says when cancelling this slot closes (or that it has closed).
+    const closesAt = viewHelpers('ko', {}).dateTime(cancellationDeadline(DEFAULT_CANCELLATION_POLICY, slot.startsAt));
+    expect(card).to.match(/class="[^"]*cancel-terms"/);
+    expect(card).to.contain(closesAt);
     const page = await b.get('/assistant');
     expect(page.html).to.contain(`id="hold-${holdId}"`);
     // My reservations on the web lists the chat's hold as awaiting payment, with its seats and a pay button.

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import express from 'express';
 import type { RunningServer } from '../../app/server.js';
 import { listen } from '../../app/server.js';
+import { cancellationDeadline, DEFAULT_CANCELLATION_POLICY } from '../../app/booking/cancellation-policy.js';
+import { viewHelpers } from '../../app/web/view-helpers.js';
 import { addSlot, DAY, MOONLIGHT, signUp } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
 import { serveApi, serveWeb } from '../support/servers.js';
@@ -68,6 +70,27 @@ describe('web booking pages over the real web → API hop (DynamoDB Local behind
       expect((await fx.store.getReservation(number))!.status).to.equal('CANCELLED');
       const after = await browser.get(cancelled.headers.get('location')!);
       expect(after.html).to.contain('취소됨');
+    });
+
+    it('the payment page says until when the booking can be cancelled, with a link to the policy', async () => {
+      const { browser, slot: s, holdId } = await holding(['1F-B-5-7'], 20);
+      const payment = await browser.get(`/holds/${holdId}`);
+      const closesAt = cancellationDeadline(DEFAULT_CANCELLATION_POLICY, s.startsAt);
+      const ko = viewHelpers('ko', {}).dateTime(closesAt);
+      expect(payment.html).to.contain(`${ko}까지 취소할 수 있으며`);
+      expect(payment.html).to.contain(`href="/performances/${MOONLIGHT}#policy-title"`);
+      expect(payment.html).not.to.contain('결제한 뒤에는 취소할 수 없습니다');
+    });
+
+    it('a slot past its cancellation deadline: the payment page warns, before paying, that it cannot be cancelled', async () => {
+      const { browser, slot: s, holdId } = await holding(['1F-B-5-8'], 3 / 24); // starts in 3 h: closed yesterday 17:00 or earlier today
+      const payment = await browser.get(`/holds/${holdId}`);
+      const ko = viewHelpers('ko', {}).dateTime(cancellationDeadline(DEFAULT_CANCELLATION_POLICY, s.startsAt));
+      expect(payment.html).to.contain(`이 회차는 취소 마감(${ko})이 지났습니다. 결제한 뒤에는 취소할 수 없습니다.`);
+      expect(payment.html).not.to.contain('까지 취소할 수 있으며');
+      // English, same hold
+      const english = await browser.get(`/holds/${holdId}?lang=en`);
+      expect(english.html).to.contain('once paid, this booking cannot be cancelled');
     });
 
     it('the session cookie is HttpOnly and SameSite=Lax, and logging in again rotates it (the old token stops working)', async () => {

@@ -14,8 +14,15 @@ type Handle = NodeHttp2Handler['handle'];
 export const MAX_SESSIONS = 8;
 /** Streams per HTTP/2 session before a lane's own pool opens another (well under any server's limit). */
 const MAX_STREAMS_PER_SESSION = 50;
-/** An idle session is closed after this long (also how long a retired handler's sessions may linger). */
-const SESSION_IDLE_MS = 60_000;
+/**
+ * An idle session is closed after this long (also how long a retired handler's sessions may linger). Longer than a
+ * lull between messages, so a burst after a quiet minute finds its lanes' sessions open instead of paying a TCP and
+ * TLS handshake per lane at the moment it is busiest (at 60 s, the bench's think-time mode reopened up to 8 sessions
+ * at an app phase's start); shorter than the 350 s after which the NAT gateway (the API's route to Bedrock) forgets an
+ * idle connection and answers its next packet with a reset, so the client always closes first. The SDK's own default
+ * is no idle limit at all.
+ */
+export const SESSION_IDLE_MS = 300_000;
 
 /** One kept-alive session (the SDK's pooled handler) and the calls on it still waiting for their response. */
 interface Lane {
@@ -113,6 +120,7 @@ export class SessionPoolHttp2Handler {
     if (least && this.lanes.length >= this.maxSessions) return least;
     const lane = { handler: this.fresh(), waiting: 0 };
     this.lanes.push(lane);
+    ttftMark('modelNewLane'); // this call opens a session of its own
     return lane;
   }
 

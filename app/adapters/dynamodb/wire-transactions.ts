@@ -9,6 +9,7 @@ import {
   type TransactWriteItemsCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SERIALIZER_ENTRY, wireTransactionSerializer, type SerializerConfig } from './transaction-serializer.js';
 
 type Stack = DynamoDBDocumentClient['middlewareStack'];
 
@@ -45,13 +46,27 @@ interface Resolved {
 /** Per client, one resolved stack per command class (each class brings its own serializer and endpoint rules). */
 const resolvedFor = new WeakMap<DynamoDBDocumentClient, Map<unknown, Resolved>>();
 
+/** The cache key of a `TransactWriteItems` stack resolved with our serialiser (`transaction-serializer.ts`). */
+const OWN_SERIALIZER = Symbol('TransactWriteItems, serialised by JSON.stringify');
+let ownTransactionSerializer = true;
+
+/**
+ * Whether `sendWireTransaction` serialises with `JSON.stringify` (the default) or with the SDK's schema serialiser,
+ * as before: the benchmarks compare the two in one process, and the equivalence test sends the same items both ways.
+ */
+export function useOwnTransactionSerializer(on: boolean): void {
+  ownTransactionSerializer = on;
+}
+
 /**
  * Sends a TransactWriteItems in wire form (AttributeValues) as the low-level command through `db`'s own middleware
  * stack and configuration — so retries, signing, call tracing and test stubs are the client's — with the stack
  * resolved once and reused until it or the request handler changes. The SDK resolves the whole stack on every send
  * (a fifth of a hold's client CPU, docs/benchmarks.md); its own `cacheMiddleware` option does what this does, but
  * the document client refuses it (its commands marshal through the cached command's input), so the commands the
- * hot paths send are cached here instead. As with that option, concurrent sends share the resolved handler.
+ * hot paths send are cached here instead. As with that option, concurrent sends share the resolved handler. Its
+ * serialise step is ours (`transaction-serializer.ts`): the items are already AttributeValues, so the body is their
+ * JSON, written without the SDK's schema walk; every other step is the client's.
  */
 export async function sendWireTransaction(db: DynamoDBDocumentClient, items: TransactWriteItem[]): Promise<void> {
   await sendWire(db, new TransactWriteItemsCommand({ TransactItems: items }));
@@ -74,8 +89,14 @@ export async function sendWire<C extends WireCommand>(db: DynamoDBDocumentClient
   if (!changes) return (await db.send(command as never)) as OutputOf<C>;
   const byClass = resolvedFor.get(db) ?? new Map<unknown, Resolved>();
   resolvedFor.set(db, byClass);
-  let resolved = byClass.get(command.constructor);
+  const own = ownTransactionSerializer && command instanceof TransactWriteItemsCommand;
+  const key = own ? OWN_SERIALIZER : command.constructor;
+  let resolved = byClass.get(key);
   if (!resolved || resolved.changes !== changes.count || resolved.requestHandler !== db.config.requestHandler) {
+    if (own) {
+      const serializer = wireTransactionSerializer(db.config as unknown as SerializerConfig);
+      command.middlewareStack.add(serializer as never, SERIALIZER_ENTRY);
+    }
     resolved = {
       handler: (command as TransactWriteItemsCommand).resolveMiddleware(
         db.middlewareStack as Parameters<TransactWriteItemsCommand['resolveMiddleware']>[0],
@@ -85,7 +106,7 @@ export async function sendWire<C extends WireCommand>(db: DynamoDBDocumentClient
       changes: changes.count,
       requestHandler: db.config.requestHandler,
     };
-    byClass.set(command.constructor, resolved);
+    byClass.set(key, resolved);
   }
   return (await resolved.handler(command)).output as OutputOf<C>;
 }

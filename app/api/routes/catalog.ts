@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { describeCancellationPolicy } from '../../booking/cancellation-policy.js';
+import { cancellationDeadline, describeCancellationPolicy } from '../../booking/cancellation-policy.js';
 import { priceTable, startingPrice } from '../../catalog/grades.js';
 import { findPerformances } from '../../catalog/search.js';
 import { totalSeats } from '../../catalog/seats.js';
@@ -8,7 +8,7 @@ import { GENRES, type Performance } from '../../catalog/types.js';
 import { DomainError } from '../../shared/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { currentUser, parseInput, pathId } from '../http.js';
-import type { PerformanceListResponse } from '../contracts.js';
+import type { PerformanceListResponse, ScheduleResponse } from '../contracts.js';
 
 const listQuery = z.object({
   q: z.string().max(100).optional(),
@@ -70,7 +70,11 @@ export function catalogRoutes(deps: ApiDeps): Router {
   router.get('/v1/schedules/:id', async (req, res) => {
     const schedule = await deps.catalog.getSchedule(pathId(req));
     if (!schedule) throw new DomainError('NOT_FOUND', 'No such show slot.');
-    res.json({ schedule });
+    const answer: ScheduleResponse = {
+      schedule,
+      cancellationClosesAt: cancellationDeadline(deps.cancellationPolicy, schedule.startsAt),
+    };
+    res.json(answer);
   });
 
   router.get('/v1/schedules/:id/seats', async (req, res) => {

@@ -7,6 +7,7 @@ import { errorView } from '../errors.js';
 import { HX, isHtmxRequest } from '../htmx.js';
 import { batchedWriter } from '../../shared/batched-writer.js';
 import { callContext } from '../session.js';
+import { cancellationTerms } from '../cancellation-terms.js';
 import type { ViewHelpers } from '../view-helpers.js';
 import { randomBytes } from 'node:crypto';
 import { ttftMark } from '../../shared/ttft-trace.js';
@@ -38,11 +39,11 @@ export function assistantPages(deps: WebDeps): Router {
   };
 
   async function showContext(hold: HoldView) {
-    const [{ performance }, { schedule }] = await Promise.all([
+    const [{ performance }, slot] = await Promise.all([
       deps.reads.performance(hold.performanceId),
       deps.reads.schedule(hold.scheduleId),
     ]);
-    return { performance, schedule };
+    return { performance, schedule: slot.schedule, cancellation: cancellationTerms(slot, deps.clock.now()) };
   }
 
   async function holdCard(req: Request, res: Response, hold: HoldView, extra: Record<string, unknown> = {}) {

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { HoldView } from '../../api/contracts.js';
 import { ApiError } from '../api-client.js';
 import type { WebDeps } from '../deps.js';
+import { cancellationTerms } from '../cancellation-terms.js';
 import { errorView } from '../errors.js';
 import { redirect } from '../htmx.js';
 import { admissionToken } from '../queue-cookies.js';
@@ -19,12 +20,14 @@ export function holdPages(deps: WebDeps): Router {
     extra: { message?: string; status?: number; expired?: boolean } = {},
   ) {
     const { performance } = await deps.reads.performance(hold.performanceId);
-    const { schedule } = await deps.reads.schedule(hold.scheduleId);
+    const slot = await deps.reads.schedule(hold.scheduleId);
+    const { schedule } = slot;
+    const cancellation = cancellationTerms(slot, deps.clock.now());
     deps.render.page(
       req,
       res,
       'payment',
-      { hold, performance, schedule, ...extra },
+      { hold, performance, schedule, cancellation, ...extra },
       { status: extra.status, fragments: { countdown: 'partials/countdown' }, url: `/holds/${hold.holdId}` },
     );
   }

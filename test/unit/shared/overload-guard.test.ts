@@ -102,6 +102,88 @@ describe('shared/OverloadGuard', () => {
     expect(refusalOf(guard, 'join')).to.equal(undefined);
   });
 
+  describe('joins yield to claims and polls: the join bound follows the answer time the waiters are owed', () => {
+    /** A guard on a clock the test moves; the loop is never late, so only the yield rule can refuse. */
+    function yieldingGuard() {
+      let clock = 0;
+      const guard = new OverloadGuard(
+        { delayMs: () => 0 },
+        DEFAULT_CLASS_LIMITS,
+        () => 0.5,
+        () => clock,
+      );
+      /** One second in which `cls` was answered in `ms` on average (one request), then the next second begins. */
+      const secondWith = (cls: LoadClass, ms: number) => {
+        const release = guard.acquire(cls);
+        clock += ms;
+        release();
+        clock += 1_000 - (ms % 1_000);
+        guard.acquire('join')(); // any request starts the next window (a join's own time is owed nothing)
+      };
+      return { guard, secondWith };
+    }
+    const { maxInFlight, yieldFloor, yieldStep } = DEFAULT_CLASS_LIMITS.join;
+    const claimTarget = DEFAULT_CLASS_LIMITS.claim.answerTargetMs!;
+    const pollTarget = DEFAULT_CLASS_LIMITS.poll.answerTargetMs!;
+
+    it('each second in which claims were answered later than owed halves the join bound, down to its floor, refusing joins past it with Retry-After', () => {
+      const { guard, secondWith } = yieldingGuard();
+      expect(guard.bound('join')).to.equal(maxInFlight);
+      secondWith('claim', claimTarget + 1);
+      expect(guard.bound('join')).to.equal(maxInFlight / 2);
+      for (let i = 0; i < 10; i++) secondWith('claim', 2_000);
+      expect(guard.bound('join')).to.equal(yieldFloor);
+      const held = Array.from({ length: yieldFloor! }, () => guard.acquire('join'));
+      const refused = refusalOf(guard, 'join');
+      expect(refused?.code).to.equal('RATE_LIMITED');
+      expect(refused?.details).to.deep.include({ reason: 'OVERLOADED' });
+      expect(refused?.details?.retryAfter).to.be.at.least(1);
+      expect(guard.inFlight('join')).to.equal(yieldFloor);
+      // The classes owed an answer never yield: claims and polls are still taken.
+      expect(refusalOf(guard, 'claim')).to.equal(undefined);
+      expect(refusalOf(guard, 'poll')).to.equal(undefined);
+      held.forEach((release) => release());
+    });
+
+    it('late polls make joins yield too; claims or polls on time (or none answered) give the bound back by its step, up to maxInFlight', () => {
+      const { guard, secondWith } = yieldingGuard();
+      secondWith('poll', pollTarget + 1);
+      secondWith('poll', pollTarget + 1);
+      expect(guard.bound('join')).to.equal(maxInFlight / 4);
+      secondWith('claim', claimTarget - 1);
+      expect(guard.bound('join')).to.equal(maxInFlight / 4 + yieldStep!);
+      secondWith('join', 5_000); // a slow join is owed nothing
+      expect(guard.bound('join')).to.equal(maxInFlight / 4 + 2 * yieldStep!);
+      for (let i = 0; i < 50; i++) secondWith('poll', 1);
+      expect(guard.bound('join')).to.equal(maxInFlight);
+      expect(guard.bound('claim')).to.equal(DEFAULT_CLASS_LIMITS.claim.maxInFlight);
+      expect(guard.bound('poll')).to.equal(DEFAULT_CLASS_LIMITS.poll.maxInFlight);
+    });
+
+    it('while joins yield, the loop-delay floor of joins served regardless shrinks with the bound', () => {
+      let clock = 0;
+      let delay = 0;
+      const guard = new OverloadGuard(
+        { delayMs: () => delay },
+        DEFAULT_CLASS_LIMITS,
+        () => 0.5,
+        () => clock,
+      );
+      for (let i = 0; i < 3; i++) {
+        const release = guard.acquire('claim');
+        clock += 1_000;
+        release();
+        guard.acquire('join')();
+      }
+      const bound = guard.bound('join');
+      expect(bound).to.be.below(DEFAULT_CLASS_LIMITS.join.minInFlight);
+      delay = 10_000;
+      const held = Array.from({ length: bound }, () => guard.acquire('join'));
+      expect(refusalOf(guard, 'join')?.code).to.equal('RATE_LIMITED');
+      held.forEach((release) => release());
+    });
+  });
+
   describe('Retry-After for joins (the schedule rule): returns spread at the rate the instance places joins', () => {
     /** A guard whose join class completed `served` joins in the last second, now refusing everything. */
     function measuredGuard(served: number, jitter = () => 0.5) {
