@@ -1,34 +1,23 @@
 /// <reference lib="dom" />
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
 import {
   hasHorizontalScroll,
-  launchChromium,
   newPerson,
   screenshot,
   signUpInBrowser,
-  startBrowserApp,
+  useBrowserSuite,
   watchedPage,
-  type BrowserApp,
 } from './support.js';
 
 describe('the booking assistant in a real browser (Chromium, htmx 4 + hx-sse, both tiers, offline model)', function () {
   this.timeout(180_000);
-  let browser: Browser;
-  let app: BrowserApp;
-  before(async () => {
-    [browser, app] = await Promise.all([launchChromium(), startBrowserApp('assistant', { ASSISTANT_MODE: 'offline' })]);
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const suite = useBrowserSuite('assistant', { ASSISTANT_MODE: 'offline' });
 
   it('tokens arrive in the page one by one, the hold card appears (no sideways scroll at 1280 and 390 px), and paying from the card makes a reservation', async () => {
-    const context = await newPerson(browser);
+    const context = await newPerson(suite.browser);
     const { page, errors } = await watchedPage(context);
-    await signUpInBrowser(page, app.url, 'chat');
-    await page.goto(`${app.url}/assistant`);
+    await signUpInBrowser(page, suite.app.url, 'chat');
+    await page.goto(`${suite.app.url}/assistant`);
     expect(await page.locator('h1 .badge.offline').textContent()).to.equal('오프라인 도우미');
 
     // Watch the assistant's text grow: every change of its text node is recorded in the page.
@@ -89,23 +78,23 @@ describe('the booking assistant in a real browser (Chromium, htmx 4 + hx-sse, bo
     expect(await card.locator('.hold-link a').count()).to.equal(1);
 
     // The full chat page after a reload: the hold card is the latest item and has its buttons again.
-    await page.goto(`${app.url}/assistant`);
+    await page.goto(`${suite.app.url}/assistant`);
     const reloaded = page.locator('#assistant-log .hold-card');
     await Promise.all([
       page.waitForURL(/\/reservations\/[A-Z0-9]+\/complete/),
       reloaded.locator('button.primary').click(),
     ]);
     const number = /\/reservations\/([A-Z0-9]+)\/complete/.exec(page.url())![1]!;
-    await page.goto(`${app.url}/reservations`);
+    await page.goto(`${suite.app.url}/reservations`);
     expect(await page.locator('main').textContent()).to.contain(number);
     expect(errors).to.deep.equal([]);
     await context.close();
   });
 
   it('the panel on a show page: an anonymous visitor is asked to log in when it comes to holding', async () => {
-    const context = await newPerson(browser);
+    const context = await newPerson(suite.browser);
     const { page, errors } = await watchedPage(context);
-    await page.goto(`${app.url}/performances/perf-moonlight-garden`);
+    await page.goto(`${suite.app.url}/performances/perf-moonlight-garden`);
     await page.click('#assistant-panel summary');
     expect(await page.locator('#assistant-panel summary .badge.offline').count()).to.equal(1);
     const ask = async (message: string) => {

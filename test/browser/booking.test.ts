@@ -1,44 +1,33 @@
 /// <reference lib="dom" />
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
 import {
   firstSlotUrl,
   hasHorizontalScroll,
-  launchChromium,
   newPerson,
   screenshot,
   signUpInBrowser,
-  startBrowserApp,
+  useBrowserSuite,
   startStandbyApp,
   watchedPage,
-  type BrowserApp,
 } from './support.js';
 
 const MOONLIGHT = 'perf-moonlight-garden';
 
 describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', function () {
   this.timeout(180_000);
-  let browser: Browser;
-  let app: BrowserApp;
-  before(async () => {
-    [browser, app] = await Promise.all([launchChromium(), startBrowserApp('browser')]);
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const suite = useBrowserSuite('browser');
 
   it('sign up → find a show → pick a date → best available 2 adjacent seats → pay → my reservations → cancel with the quoted refund', async () => {
-    const context = await newPerson(browser);
+    const context = await newPerson(suite.browser);
     const { page, errors } = await watchedPage(context);
-    await signUpInBrowser(page, app.url, 'journey');
+    await signUpInBrowser(page, suite.app.url, 'journey');
 
     await page.fill('input[name="q"]', '달빛');
     await page.click('.filters button[type="submit"]');
     await page.waitForURL(/q=/);
     expect(await page.locator('.card h2').allTextContents()).to.deep.equal(['달빛 정원']);
     await page.click('.card-link');
-    await page.waitForURL(`${app.url}/performances/${MOONLIGHT}`);
+    await page.waitForURL(`${suite.app.url}/performances/${MOONLIGHT}`);
     expect(await page.locator('h1').textContent()).to.equal('달빛 정원');
 
     // A different date from the calendar (htmx swaps only the picker and pushes the URL).
@@ -73,7 +62,7 @@ describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', fun
     expect(number).to.match(/^MT[A-Z0-9]{10}$/);
 
     await page.click('a.button[href="/reservations"]');
-    await page.waitForURL(`${app.url}/reservations`);
+    await page.waitForURL(`${suite.app.url}/reservations`);
     const booking = page.locator(`#r-${number}`);
     expect(await booking.locator('.status').textContent()).to.equal('예매 완료');
     await booking.locator('a.button').click();
@@ -90,12 +79,12 @@ describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', fun
   });
 
   it('two browsers race for one seat: the loser sees the "just taken" message on a refreshed map', async () => {
-    const [alice, bob] = await Promise.all([newPerson(browser), newPerson(browser)]);
+    const [alice, bob] = await Promise.all([newPerson(suite.browser), newPerson(suite.browser)]);
     const a = await watchedPage(alice);
     const b = await watchedPage(bob);
-    await signUpInBrowser(a.page, app.url, 'alice');
-    await signUpInBrowser(b.page, app.url, 'bob');
-    const slot = await firstSlotUrl(a.page, app.url, MOONLIGHT);
+    await signUpInBrowser(a.page, suite.app.url, 'alice');
+    await signUpInBrowser(b.page, suite.app.url, 'bob');
+    const slot = await firstSlotUrl(a.page, suite.app.url, MOONLIGHT);
     await Promise.all([a.page.goto(slot), b.page.goto(slot)]);
     await a.page.click('#s1F-B-9-6');
     await b.page.click('#s1F-B-9-6');
@@ -125,11 +114,11 @@ describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', fun
   });
 
   it('an open seat map shows a seat taken elsewhere within 5 seconds, without reloading', async () => {
-    const [viewer, taker] = await Promise.all([newPerson(browser), newPerson(browser)]);
+    const [viewer, taker] = await Promise.all([newPerson(suite.browser), newPerson(suite.browser)]);
     const v = await watchedPage(viewer);
     const t = await watchedPage(taker);
-    await signUpInBrowser(t.page, app.url, 'taker');
-    const slot = await firstSlotUrl(t.page, app.url, MOONLIGHT);
+    await signUpInBrowser(t.page, suite.app.url, 'taker');
+    const slot = await firstSlotUrl(t.page, suite.app.url, MOONLIGHT);
     await v.page.goto(slot);
     await t.page.goto(slot);
     await v.page.click('#s1F-A-3-4');
@@ -147,9 +136,9 @@ describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', fun
   });
 
   it('an anonymous visitor of a shared seat map holds with htmx: the POST carries their own token and goes to log in', async () => {
-    const [first, visitor] = await Promise.all([newPerson(browser), newPerson(browser)]);
+    const [first, visitor] = await Promise.all([newPerson(suite.browser), newPerson(suite.browser)]);
     const a = await watchedPage(first);
-    const slot = await firstSlotUrl(a.page, app.url, MOONLIGHT);
+    const slot = await firstSlotUrl(a.page, suite.app.url, MOONLIGHT);
     await a.page.goto(slot); // the page every anonymous visitor of this slot now shares
     const { page, errors } = await watchedPage(visitor);
     await page.goto(slot);
@@ -171,10 +160,10 @@ describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', fun
   });
 
   it('keyboard only: Tab into the map, arrows move, Space and Enter select, a 5th seat is refused, Enter holds', async () => {
-    const context = await newPerson(browser);
+    const context = await newPerson(suite.browser);
     const { page, errors } = await watchedPage(context);
-    await signUpInBrowser(page, app.url, 'keyboard');
-    await page.goto(await firstSlotUrl(page, app.url, MOONLIGHT));
+    await signUpInBrowser(page, suite.app.url, 'keyboard');
+    await page.goto(await firstSlotUrl(page, suite.app.url, MOONLIGHT));
     await page.focus('#best-form button[type="submit"]');
     await page.keyboard.press('Tab');
     const focused = () => page.evaluate(() => (document.activeElement as HTMLInputElement).value);
@@ -206,9 +195,9 @@ describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', fun
   });
 
   it('the English switch keeps the current page and query, and every label is English', async () => {
-    const context = await newPerson(browser);
+    const context = await newPerson(suite.browser);
     const { page, errors } = await watchedPage(context);
-    await page.goto(`${app.url}/?genre=musical&q=moon`);
+    await page.goto(`${suite.app.url}/?genre=musical&q=moon`);
     await page.click('#lang-switch');
     await page.waitForURL(/lang=en/);
     const url = new URL(page.url());
@@ -225,10 +214,10 @@ describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', fun
 
   it('screenshots of the seat map and the payment page at 1280 and 390 px: no console errors, no horizontal scroll', async () => {
     for (const width of [1280, 390]) {
-      const context = await newPerson(browser, width, 900);
+      const context = await newPerson(suite.browser, width, 900);
       const { page, errors } = await watchedPage(context);
-      await signUpInBrowser(page, app.url, `shots${width}`);
-      await page.goto(await firstSlotUrl(page, app.url, MOONLIGHT));
+      await signUpInBrowser(page, suite.app.url, `shots${width}`);
+      await page.goto(await firstSlotUrl(page, suite.app.url, MOONLIGHT));
       const row = width === 1280 ? 4 : 5;
       await page.click(`#s1F-B-${row}-7`);
       await page.click(`#s1F-B-${row}-8`);
@@ -245,18 +234,18 @@ describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', fun
   });
 
   it('a DR_RECOVERED booking is paid from my reservations in Tokyo (the standby, same tables) and becomes DR_RESERVED', async () => {
-    const context = await newPerson(browser);
+    const context = await newPerson(suite.browser);
     const { page, errors } = await watchedPage(context);
-    await signUpInBrowser(page, app.url, 'dr');
-    await page.goto(await firstSlotUrl(page, app.url, MOONLIGHT));
+    await signUpInBrowser(page, suite.app.url, 'dr');
+    await page.goto(await firstSlotUrl(page, suite.app.url, MOONLIGHT));
     await page.click('#s1F-C-5-5');
     await page.locator('#selection .subtotal').waitFor();
     await page.click('#selection button[type="submit"]');
     await page.waitForURL(/\/holds\//);
     // Seoul fails over while the hold is live: DR active since now. Tokyo serves over the same (global) tables and
     // the browser keeps its session (cookies are per host, not per port); Seoul takes no writes any more.
-    app.dr.state = { active: true, since: Date.now() };
-    const tokyo = await startStandbyApp(app);
+    suite.app.dr.state = { active: true, since: Date.now() };
+    const tokyo = await startStandbyApp(suite.app);
     try {
       // Tokyo's recovery loop converts the hold on start; one more pass makes sure before the page is read.
       await tokyo.app.api!.booking.recoverHoldsForDr();
@@ -274,7 +263,7 @@ describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', fun
       await page.waitForURL(/\/complete$/);
       expect(await page.locator('.complete').textContent()).to.contain('예매 완료 (재해 복구 중 결제)');
     } finally {
-      app.dr.state = { active: false };
+      suite.app.dr.state = { active: false };
       await tokyo.stop();
     }
     expect(errors).to.deep.equal([]);
@@ -284,21 +273,13 @@ describe('booking in a real browser (Chromium, both tiers, DynamoDB Local)', fun
 
 describe('the payment countdown in a real browser (short holds)', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let app: BrowserApp;
-  before(async () => {
-    [browser, app] = await Promise.all([launchChromium(), startBrowserApp('browser-countdown', { HOLD_SECONDS: '6' })]);
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const suite = useBrowserSuite('browser-countdown', { HOLD_SECONDS: '6' });
 
   it('counts down from the server expiry; at 0 the page says the hold expired, offers the map, and the seats are free', async () => {
-    const context = await newPerson(browser);
+    const context = await newPerson(suite.browser);
     const { page, errors } = await watchedPage(context);
-    await signUpInBrowser(page, app.url, 'countdown');
-    const slot = await firstSlotUrl(page, app.url, MOONLIGHT);
+    await signUpInBrowser(page, suite.app.url, 'countdown');
+    const slot = await firstSlotUrl(page, suite.app.url, MOONLIGHT);
     await page.goto(slot);
     await page.click('#s1F-B-2-2');
     await page.locator('#selection .subtotal').waitFor();

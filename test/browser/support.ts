@@ -63,6 +63,28 @@ export async function startBrowserApp(
   return { url: app.webUrl!, app, dr, tablePrefix: config.dynamodb.tablePrefix, stop: () => app.stop() };
 }
 
+/** What a browser suite runs against: one Chromium and one app, started before its tests and stopped after them. */
+export interface BrowserSuite {
+  readonly browser: Browser;
+  readonly app: BrowserApp;
+}
+
+/**
+ * Registers the `before`/`after` hooks that start Chromium and `startBrowserApp(name, env)` side by side and stop
+ * both; call it inside a `describe`. The fields are set once `before` has run.
+ */
+export function useBrowserSuite(name: string, env: Record<string, string> = {}): BrowserSuite {
+  const suite = {} as { browser: Browser; app: BrowserApp };
+  before(async () => {
+    [suite.browser, suite.app] = await Promise.all([launchChromium(), startBrowserApp(name, env)]);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.app?.stop();
+  });
+  return suite;
+}
+
 /** The standby region (Tokyo) over the same tables and DR state as `primary`: what serves after a failover. */
 export function startStandbyApp(primary: BrowserApp): Promise<BrowserApp> {
   return startBrowserApp(

@@ -17,11 +17,10 @@ export interface SentRequest {
   readonly body: string;
 }
 
-/** A client of our factory whose request handler records every request and answers `answer()` (default `{}`). */
-export function recordingClient(answer: () => { status: number; body: object } = () => ({ status: 200, body: {} })) {
+/** A request handler that records every request leaving a client's stack and answers `answer()` (default `{}`). */
+export function recordingHandler(answer: () => { status: number; body: object } = () => ({ status: 200, body: {} })) {
   const sent: SentRequest[] = [];
-  const db = createDocumentClient({ region: 'ap-northeast-2', endpoint: 'http://127.0.0.1:1' });
-  (db.config as { requestHandler: unknown }).requestHandler = {
+  const handler = {
     handle: async (request: Omit<SentRequest, 'body'> & { body: Uint8Array | string }) => {
       const raw = request.body;
       sent.push({
@@ -46,6 +45,14 @@ export function recordingClient(answer: () => { status: number; body: object } =
     updateHttpClientConfig: () => {},
     httpHandlerConfigs: () => ({}),
   };
+  return { handler, sent };
+}
+
+/** A client of our factory whose request handler is a `recordingHandler(answer)`. */
+export function recordingClient(answer?: () => { status: number; body: object }) {
+  const db = createDocumentClient({ region: 'ap-northeast-2', endpoint: 'http://127.0.0.1:1' });
+  const { handler, sent } = recordingHandler(answer);
+  (db.config as { requestHandler: unknown }).requestHandler = handler;
   return { db, sent };
 }
 

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
@@ -11,6 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'chai';
 import { createDocumentClient } from '../../../app/adapters/dynamodb/client.js';
 import { sendWire, sendWireBatchGet, sendWireTransaction } from '../../../app/adapters/dynamodb/wire-transactions.js';
+import { recordingHandler } from '../../support/serializer-equivalence.js';
 
 const ITEMS = [
   {
@@ -22,30 +22,13 @@ const ITEMS = [
   },
 ];
 
-/** A stub request handler that records each request's body and answers `{}` (accepted) or the given error. */
-function stubHandler(answer: () => { status: number; body: object } = () => ({ status: 200, body: {} })) {
-  const bodies: unknown[] = [];
+/** A recording request handler (the equivalence tests' own) with each request's body parsed. */
+function stubHandler(answer?: () => { status: number; body: object }) {
+  const { handler, sent } = recordingHandler(answer);
   return {
-    bodies,
-    handler: {
-      handle: async (request: { body: unknown }) => {
-        const raw = request.body as Uint8Array | string;
-        bodies.push(
-          JSON.parse(
-            typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString(),
-          ),
-        );
-        const { status, body } = answer();
-        return {
-          response: {
-            statusCode: status,
-            headers: { 'content-type': 'application/x-amz-json-1.0' },
-            body: Readable.from([Buffer.from(JSON.stringify(body))]),
-          },
-        };
-      },
-      updateHttpClientConfig: () => {},
-      httpHandlerConfigs: () => ({}),
+    handler,
+    get bodies(): unknown[] {
+      return sent.map((request) => JSON.parse(request.body) as unknown);
     },
   };
 }
