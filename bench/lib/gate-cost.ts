@@ -44,6 +44,8 @@ import { toWireTransactItem, type DocumentTransactItem } from '../../app/adapter
 import { createDynamoClient } from '../../app/adapters/dynamodb/client.js';
 import { sendWireTransaction, useOwnTransactionSerializer } from '../../app/adapters/dynamodb/wire-transactions.js';
 import { HmacSha256Check } from '../../app/queue/hmac-sha256.js';
+import type { AdmissionGate } from '../../app/booking/ports.js';
+import { formatGateParts, measureGateParts, type GateParts } from './gate-parts.js';
 import { pairedMeanDifference, percentileDifference, verdict, type Interval } from './paired.js';
 import { summarize, type LatencySummary } from './stats.js';
 import { mainThreadCpuMicros, processThreadsCpuMicros } from './thread-cpu.js';
@@ -149,6 +151,8 @@ export interface GateCost {
     /** Medians right after a hold (caches cold): the whole check, and the token's MAC by `createHmac` and by now. */
     readonly cold: { readonly check: number; readonly macCreateHmac: number; readonly macJavaScript: number };
   };
+  /** Where the gate's CPU goes: in situ (paired kinds) and piece by piece on cold caches (gate-parts.ts). */
+  readonly parts?: GateParts;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -165,6 +169,8 @@ export async function measureGateCost(options: {
   latencyHolds: number;
   /** Paired rounds of the stubbed CPU comparison (20 holds of each kind per round): more rounds, a narrower interval. */
   cpuRounds: number;
+  /** Paired rounds of the parts measurement (20 holds of each of four kinds per round); 0 skips it. */
+  partsRounds: number;
   /** DynamoDB Local's JVM, whose CPU per hold is read from /proc. */
   jvmPid?: number;
   log: (line: string) => void;
@@ -344,7 +350,25 @@ export async function measureGateCost(options: {
     '  gate: the levers on a hold transaction (document client, wire form, cacheMiddleware, our serialiser)…',
   );
   const paths = await transactionPaths(stub, options.endpoint);
-  return { local, stubbed, stubbedLatency, sdk, paths, pieces: { checkHot, itemHot, cold } };
+  let parts: GateParts | undefined;
+  if (options.partsRounds > 0) {
+    options.log(`  gate: where its CPU goes, ${options.partsRounds} paired rounds of four kinds…`);
+    parts = await measureGateParts(
+      {
+        hold: stub.hold,
+        appGate: stub.appGate,
+        setGate: stub.setGate,
+        now: stub.now,
+        gatedPerformance,
+        user,
+        token,
+        key: admissionKey,
+        queueTable: stub.queueTable,
+      },
+      options.partsRounds,
+    );
+  }
+  return { local, stubbed, stubbedLatency, sdk, paths, pieces: { checkHot, itemHot, cold }, parts };
 }
 
 async function cpuPerCall(loops: number, call: () => Promise<unknown>, warmLoops = loops / 10): Promise<number> {
@@ -359,6 +383,11 @@ interface StubbedHolds {
   readonly hold: Record<Kind, () => Promise<unknown>>;
   /** The gate's check alone, as `POST /v1/holds` makes it. */
   readonly check: () => Promise<unknown>;
+  /** The app's gate, and a way to hand the booking service another one (the parts measurement's kinds). */
+  readonly appGate: AdmissionGate;
+  readonly setGate: (gate: AdmissionGate) => void;
+  /** The stubbed app's clock (it stands still). */
+  readonly now: () => number;
   /** The stubbed client, and the gated hold's TransactWriteItems input as the store sends it (for `sdkShares`). */
   readonly db: ComposedApi['db'];
   readonly queueTable: string;
@@ -389,9 +418,10 @@ async function stubbedHolds(
     slot: (performanceId: string) => { id: string };
   },
 ): Promise<StubbedHolds> {
+  const clock = new ManualClock(Date.now());
   const api = composeApi({
     config,
-    clock: new ManualClock(Date.now()),
+    clock,
     dynamoEndpoint: options.endpoint,
     drState: { current: async () => DR_INACTIVE },
     admissionKey,
@@ -415,6 +445,12 @@ async function stubbedHolds(
       plain: () => api.booking.hold(`plain-${on.user}`, on.slot(on.plainPerformance.id).id, ['1F-B-5-7']),
     },
     check,
+    appGate: api.queue,
+    // The booking service's gate is a constructor dependency; the bench swaps it in place (never done by the app).
+    setGate: (gate) => {
+      (api.booking as unknown as { deps: { admissions?: AdmissionGate } }).deps.admissions = gate;
+    },
+    now: () => clock.now(),
     db: api.db,
     queueTable: api.tables.queue,
     gatedTransaction: { TransactItems: [] },
@@ -775,5 +811,6 @@ export function formatGateCost(cost: GateCost): string {
     `    saved per send: wire form ${interval(paths.wireSaves, 1, 'µs')} + stack reused ${interval(paths.reuseSaves, 1, 'µs')} + our serialiser ${interval(paths.ownSaves, 1, 'µs')} = ${interval(paths.totalSaves, 1, 'µs')}; stack reused vs the SDK's cache ${interval(paths.reusedVsSdk, 1, 'µs')}`,
     `  the gate's own work: the check ${fmt(pieces.checkHot, 1)} µs in a tight loop, ${fmt(pieces.cold.check, 1)} µs (median) right after a hold; the transaction item ${fmt(pieces.itemHot, 1)} µs in a tight loop`,
     `    the token's MAC right after a hold (medians, taking turns): createHmac ${fmt(pieces.cold.macCreateHmac, 1)} µs | HmacSha256Check (now) ${fmt(pieces.cold.macJavaScript, 1)} µs`,
+    ...(cost.parts ? [formatGateParts(cost.parts)] : []),
   ].join('\n');
 }
