@@ -5,7 +5,7 @@
  *   npm run bench:queue -- [--joins 100000] [--offer-seconds 10] [--rate 6000] [--measure-minutes 3]
  *                          [--sockets 1024] [--resample 5000] [--gate-holds 1000] [--gate-latency-holds 10000]
  *                          [--gate-cpu-rounds 2400]
- *                          [--gate-parts-rounds 300] [--gate-sdk-serializer 0]
+ *                          [--gate-parts-rounds 600] [--gate-sdk-serializer 0]
  *                          [--shed-answers 30000] [--window-minutes 10] [--waiters-process 1]
  *   (BENCH_CHILD_ARGS="--inspect=127.0.0.1:9310" adds Node flags to the API child, e.g. to profile it.)
  *
@@ -67,7 +67,7 @@ const DEFAULTS = {
   gateLatencyHolds: 10_000,
   gateCpuRounds: 2_400,
   gateSdkSerializer: 0,
-  gatePartsRounds: 300,
+  gatePartsRounds: 600,
   shedAnswers: 30_000,
   windowMinutes: 10,
   /** 1: the waiters' polls and claims from a process of their own (a waiter's browser is another machine); 0: from this one. */
