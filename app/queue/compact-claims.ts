@@ -38,7 +38,7 @@ export type ClaimValues = readonly (string | number | boolean)[];
 /**
  * `build`, for a codec on a hot path: the claims object from the values as one object literal, so every decoded token
  * has the same shape from its allocation on — no property added one by one through a store that sees every name (on
- * cold caches that alone cost ≈ 7 µs per token, docs/benchmarks.md, gate cost, eighth look). It must list the fields
+ * cold caches that alone cost 6–7 µs per token, docs/benchmarks.md, gate cost, eighth look). It must list the fields
  * in definition order: the codec checks that once, when it is made. Without it, the claims are a copy of a template
  * with every field, filled in.
  */
