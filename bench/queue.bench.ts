@@ -4,7 +4,8 @@
  *
  *   npm run bench:queue -- [--joins 100000] [--offer-seconds 10] [--rate 6000] [--measure-minutes 3]
  *                          [--sockets 1024] [--resample 5000] [--gate-holds 1000] [--gate-latency-holds 10000]
- *                          [--gate-cpu-rounds 1200]
+ *                          [--gate-cpu-rounds 2400]
+ *                          [--gate-parts-rounds 600] [--gate-sdk-serializer 0]
  *                          [--shed-answers 30000] [--window-minutes 10] [--waiters-process 1]
  *   (BENCH_CHILD_ARGS="--inspect=127.0.0.1:9310" adds Node flags to the API child, e.g. to profile it.)
  *
@@ -64,7 +65,9 @@ const DEFAULTS = {
   gateHolds: 1_000,
   /** Stubbed holds of each kind for the p99 comparison: enough pairs that its interval can resolve 1 ms. */
   gateLatencyHolds: 10_000,
-  gateCpuRounds: 1_200,
+  gateCpuRounds: 2_400,
+  gateSdkSerializer: 0,
+  gatePartsRounds: 600,
   shedAnswers: 30_000,
   windowMinutes: 10,
   /** 1: the waiters' polls and claims from a process of their own (a waiter's browser is another machine); 0: from this one. */
@@ -81,6 +84,8 @@ const FLAGS: Record<string, keyof Args> = {
   '--gate-holds': 'gateHolds',
   '--gate-latency-holds': 'gateLatencyHolds',
   '--gate-cpu-rounds': 'gateCpuRounds',
+  '--gate-sdk-serializer': 'gateSdkSerializer',
+  '--gate-parts-rounds': 'gatePartsRounds',
   '--shed-answers': 'shedAnswers',
   '--window-minutes': 'windowMinutes',
   '--waiters-process': 'waitersProcess',
@@ -124,7 +129,16 @@ async function main(): Promise<number> {
     { ...DEFAULTS },
     FLAGS,
     USAGE,
-    { resample: 0, joins: 0, gateHolds: 0, shedAnswers: 0, windowMinutes: 1, waitersProcess: 0 },
+    {
+      resample: 0,
+      joins: 0,
+      gateHolds: 0,
+      gatePartsRounds: 0,
+      gateSdkSerializer: 0,
+      shedAnswers: 0,
+      windowMinutes: 1,
+      waitersProcess: 0,
+    },
     process.argv.slice(2),
   );
   const machine = machineInfo();
@@ -153,6 +167,8 @@ async function main(): Promise<number> {
         holds: args.gateHolds,
         latencyHolds: args.gateLatencyHolds,
         cpuRounds: args.gateCpuRounds,
+        sdkSerializerRounds: args.gateSdkSerializer > 0,
+        partsRounds: args.gatePartsRounds,
         jvmPid: local.pid,
         log: (l) => console.log(l),
       });

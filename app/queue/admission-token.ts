@@ -11,15 +11,19 @@ import { TOKEN_KINDS, type TokenSigner } from './signed-token.js';
  * - `iat`, `exp`: issued at, expires at (epoch ms);
  * - `tid`: token id — the admission item carries it, so a token from an earlier admission of the same account is dead.
  */
-export const ADMISSION_CLAIMS = claimsCodec({
-  sub: id(100),
-  evt: id(120),
-  pos: int(1),
-  ep: int(1),
-  iat: int(),
-  exp: int(),
-  tid: id(64),
-});
+export const ADMISSION_CLAIMS = claimsCodec(
+  { sub: id(100), evt: id(120), pos: int(1), ep: int(1), iat: int(), exp: int(), tid: id(64) },
+  // Read on every gated hold: one literal, in the order above (checked when the codec is made).
+  (v) => ({
+    sub: v[0] as string,
+    evt: v[1] as string,
+    pos: v[2] as number,
+    ep: v[3] as number,
+    iat: v[4] as number,
+    exp: v[5] as number,
+    tid: v[6] as string,
+  }),
+);
 export type AdmissionClaims = ClaimsIn<typeof ADMISSION_CLAIMS>;
 
 export const ADMISSION_REFUSALS = ['MALFORMED', 'WRONG_ACCOUNT', 'WRONG_EVENT', 'EXPIRED'] as const;

@@ -32,38 +32,69 @@ export type ClaimsIn<T> = T extends ClaimsCodec<infer C> ? C : never;
 
 const SEPARATOR = '~';
 
-export function claimsCodec<const S extends Readonly<Record<string, ClaimField>>>(shape: S): ClaimsCodec<ClaimsOf<S>> {
+/** The values of one decoded text in definition order, handed to a codec's `build` (read at once, never kept). */
+export type ClaimValues = readonly (string | number | boolean)[];
+
+/**
+ * `build`, for a codec on a hot path: the claims object from the values as one object literal, so every decoded token
+ * has the same shape from its allocation on — no property added one by one through a store that sees every name (on
+ * cold caches that alone cost 6–7 µs per token, docs/benchmarks.md, gate cost, eighth look). It must list the fields
+ * in definition order: the codec checks that once, when it is made. Without it, the claims are a copy of a template
+ * with every field, filled in.
+ */
+export function claimsCodec<const S extends Readonly<Record<string, ClaimField>>>(
+  shape: S,
+  build?: (values: ClaimValues) => ClaimsOf<S>,
+): ClaimsCodec<ClaimsOf<S>> {
   const fields = Object.entries(shape);
+  const names = fields.map(([name]) => name);
+  if (build) checkBuildOrder(names, build);
+  const template = Object.fromEntries(fields.map(([name, field]) => [name, emptyValue(field)]));
+  const values: (string | number | boolean)[] = new Array(fields.length);
+  const fromTemplate = (): ClaimsOf<S> => {
+    const claims: Record<string, unknown> = { ...template };
+    for (let i = 0; i < names.length; i++) claims[names[i]!] = values[i];
+    return claims as ClaimsOf<S>;
+  };
   return {
     encode(claims) {
-      const values = claims as Readonly<Record<string, unknown>>;
-      if (Object.keys(values).length !== fields.length) throw new RangeError('claims outside the token definition');
+      const given = claims as Readonly<Record<string, unknown>>;
+      if (Object.keys(given).length !== fields.length) throw new RangeError('claims outside the token definition');
       return fields
         .map(([name, field]) => {
-          const text = encodeValue(field, values[name]);
+          const text = encodeValue(field, given[name]);
           if (text === undefined || decodeValue(field, text) === undefined)
-            throw new RangeError(`claim ${name} cannot be signed: ${String(values[name])}`);
+            throw new RangeError(`claim ${name} cannot be signed: ${String(given[name])}`);
           return text;
         })
         .join(SEPARATOR);
     },
     decode(text) {
       // One pass over the text, no split and no regular expression: this runs on every gated hold, caches cold.
-      const claims: Record<string, unknown> = {};
       let start = 0;
       for (let i = 0; i < fields.length; i++) {
-        const [name, field] = fields[i]!;
-        const last = i === fields.length - 1;
-        const end = last ? text.length : text.indexOf(SEPARATOR, start);
+        const end = i === fields.length - 1 ? text.length : text.indexOf(SEPARATOR, start);
         if (end < 0) return undefined;
-        const value = decodeValueAt(field, text, start, end);
+        const value = decodeValueAt(fields[i]![1], text, start, end);
         if (value === undefined) return undefined;
-        claims[name] = value;
+        values[i] = value;
         start = end + 1;
       }
-      return claims as ClaimsOf<S>;
+      return build ? build(values) : fromTemplate();
     },
   };
+}
+
+/** A builder that misplaces a field would swap claims (an event id read as the account): refused when it is made. */
+function checkBuildOrder(names: readonly string[], build: (values: ClaimValues) => object): void {
+  const built = build(names) as Readonly<Record<string, unknown>>;
+  const keys = Object.keys(built);
+  if (keys.length !== names.length || names.some((name, i) => built[name] !== name || keys[i] !== name))
+    throw new Error(`claims builder does not follow the definition order ${names.join(', ')}`);
+}
+
+function emptyValue(field: ClaimField): string | number | boolean {
+  return field.type === 'id' ? '' : field.type === 'int' ? 0 : false;
 }
 
 function encodeValue(field: ClaimField, value: unknown): string | undefined {

@@ -332,7 +332,8 @@ export class QueueService implements AdmissionGate {
     // On every hold and confirm, so only what the gate needs: the caller's performance (no catalog read again) and the
     // cached state. Whether this region is the writer does not matter here: admitted users finish wherever they are
     // served (PAUSED and OPEN both honour a token), so the DR state is not consulted.
-    const state = await this.cachedState(performance.id);
+    // Read without an await when it is cached and loaded (nearly always): no microtask turn on the hold's path.
+    const state = this.states.peek(performance.id)?.value ?? (await this.cachedState(performance.id));
     const now = this.deps.clock.now();
     const phase = phaseOf(onSale, state, now, true);
     if (phase === 'CLOSED') throw queueClosed();

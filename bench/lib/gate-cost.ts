@@ -44,6 +44,8 @@ import { toWireTransactItem, type DocumentTransactItem } from '../../app/adapter
 import { createDynamoClient } from '../../app/adapters/dynamodb/client.js';
 import { sendWireTransaction, useOwnTransactionSerializer } from '../../app/adapters/dynamodb/wire-transactions.js';
 import { HmacSha256Check } from '../../app/queue/hmac-sha256.js';
+import type { AdmissionGate } from '../../app/booking/ports.js';
+import { formatGateParts, measureGateParts, type GateParts } from './gate-parts.js';
 import { pairedMeanDifference, percentileDifference, verdict, type Interval } from './paired.js';
 import { summarize, type LatencySummary } from './stats.js';
 import { mainThreadCpuMicros, processThreadsCpuMicros } from './thread-cpu.js';
@@ -76,8 +78,9 @@ export interface GateCost {
   };
   /**
    * DynamoDB answered at once by an in-process stub: the app's own CPU per hold, as it runs now (the transactions
-   * serialised by `JSON.stringify`, transaction-serializer.ts), and in the same rounds with the SDK's schema serialiser
-   * (before): the gate's addition under each, and what our serialiser saves per hold of each kind.
+   * serialised by `JSON.stringify`, transaction-serializer.ts), and with `sdkSerializer` in the same rounds with the
+   * SDK's schema serialiser (before): the gate's addition under each, and what our serialiser saves per hold of each
+   * kind (undefined when not asked for: those kinds halve the rounds that the verdict rests on in the same time).
    */
   readonly stubbed: {
     readonly rounds: number;
@@ -85,9 +88,9 @@ export interface GateCost {
     readonly process: SideBySide;
     /** The main thread alone (no V8 background threads); undefined without /proc. */
     readonly mainThread?: SideBySide;
-    readonly sdkSerializer: { readonly process: SideBySide; readonly mainThread?: SideBySide };
+    readonly sdkSerializer?: { readonly process: SideBySide; readonly mainThread?: SideBySide };
     /** CPU per hold saved by our serialiser (SDK's − ours), paired by round. */
-    readonly serializerSaves: {
+    readonly serializerSaves?: {
       readonly process: Record<Kind, Interval>;
       readonly mainThread?: Record<Kind, Interval>;
     };
@@ -149,6 +152,8 @@ export interface GateCost {
     /** Medians right after a hold (caches cold): the whole check, and the token's MAC by `createHmac` and by now. */
     readonly cold: { readonly check: number; readonly macCreateHmac: number; readonly macJavaScript: number };
   };
+  /** Where the gate's CPU goes: in situ (paired kinds) and piece by piece on cold caches (gate-parts.ts). */
+  readonly parts?: GateParts;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -165,6 +170,10 @@ export async function measureGateCost(options: {
   latencyHolds: number;
   /** Paired rounds of the stubbed CPU comparison (20 holds of each kind per round): more rounds, a narrower interval. */
   cpuRounds: number;
+  /** Whether the CPU rounds also run both kinds with the SDK's schema serialiser (the seventh look's comparison). */
+  sdkSerializerRounds: boolean;
+  /** Paired rounds of the parts measurement (20 holds of each of four kinds per round); 0 skips it. */
+  partsRounds: number;
   /** DynamoDB Local's JVM, whose CPU per hold is read from /proc. */
   jvmPid?: number;
   log: (line: string) => void;
@@ -333,7 +342,7 @@ export async function measureGateCost(options: {
     slot,
   });
   options.log('  gate: the app alone, DynamoDB answered by an in-process stub…');
-  const stubbed = await stubbedCpu(stub, options.cpuRounds);
+  const stubbed = await stubbedCpu(stub, options.cpuRounds, options.sdkSerializerRounds);
   // A p99 difference rests on the slowest 1 % of each kind: 10,000 pairs put 100 holds of each in that tail.
   options.log(`  gate: latency, ${options.latencyHolds} stubbed holds of each kind…`);
   const stubbedLatency = await stubbedLatencies(stub, options.latencyHolds);
@@ -344,7 +353,25 @@ export async function measureGateCost(options: {
     '  gate: the levers on a hold transaction (document client, wire form, cacheMiddleware, our serialiser)…',
   );
   const paths = await transactionPaths(stub, options.endpoint);
-  return { local, stubbed, stubbedLatency, sdk, paths, pieces: { checkHot, itemHot, cold } };
+  let parts: GateParts | undefined;
+  if (options.partsRounds > 0) {
+    options.log(`  gate: where its CPU goes, ${options.partsRounds} paired rounds of four kinds…`);
+    parts = await measureGateParts(
+      {
+        hold: stub.hold,
+        appGate: stub.appGate,
+        setGate: stub.setGate,
+        now: stub.now,
+        gatedPerformance,
+        user,
+        token,
+        key: admissionKey,
+        queueTable: stub.queueTable,
+      },
+      options.partsRounds,
+    );
+  }
+  return { local, stubbed, stubbedLatency, sdk, paths, pieces: { checkHot, itemHot, cold }, parts };
 }
 
 async function cpuPerCall(loops: number, call: () => Promise<unknown>, warmLoops = loops / 10): Promise<number> {
@@ -359,6 +386,11 @@ interface StubbedHolds {
   readonly hold: Record<Kind, () => Promise<unknown>>;
   /** The gate's check alone, as `POST /v1/holds` makes it. */
   readonly check: () => Promise<unknown>;
+  /** The app's gate, and a way to hand the booking service another one (the parts measurement's kinds). */
+  readonly appGate: AdmissionGate;
+  readonly setGate: (gate: AdmissionGate) => void;
+  /** The stubbed app's clock (it stands still). */
+  readonly now: () => number;
   /** The stubbed client, and the gated hold's TransactWriteItems input as the store sends it (for `sdkShares`). */
   readonly db: ComposedApi['db'];
   readonly queueTable: string;
@@ -389,9 +421,10 @@ async function stubbedHolds(
     slot: (performanceId: string) => { id: string };
   },
 ): Promise<StubbedHolds> {
+  const clock = new ManualClock(Date.now());
   const api = composeApi({
     config,
-    clock: new ManualClock(Date.now()),
+    clock,
     dynamoEndpoint: options.endpoint,
     drState: { current: async () => DR_INACTIVE },
     admissionKey,
@@ -415,6 +448,12 @@ async function stubbedHolds(
       plain: () => api.booking.hold(`plain-${on.user}`, on.slot(on.plainPerformance.id).id, ['1F-B-5-7']),
     },
     check,
+    appGate: api.queue,
+    // The booking service's gate is a constructor dependency; the bench swaps it in place (never done by the app).
+    setGate: (gate) => {
+      (api.booking as unknown as { deps: { admissions?: AdmissionGate } }).deps.admissions = gate;
+    },
+    now: () => clock.now(),
     db: api.db,
     queueTable: api.tables.queue,
     gatedTransaction: { TransactItems: [] },
@@ -461,11 +500,11 @@ async function stubbedHolds(
  * 2. CPU per hold in many short paired rounds (each kind once per round, ABBA), so both see the same moments of a
  * shared machine; the differences per round give the interval. The first rounds warm the JIT and are not counted.
  */
-async function stubbedCpu(stub: StubbedHolds, rounds: number): Promise<GateCost['stubbed']> {
+async function stubbedCpu(stub: StubbedHolds, rounds: number, withSdk: boolean): Promise<GateCost['stubbed']> {
   stub.delayMs = 0;
   const holdsPerRound = 20;
   const warmRounds = 10;
-  const serializers = ['own', 'sdk'] as const;
+  const serializers: readonly ('own' | 'sdk')[] = withSdk ? ['own', 'sdk'] : ['own'];
   const empty = () => ({ process: [] as number[], thread: [] as number[] });
   const per = {
     own: { gated: empty(), plain: empty() },
@@ -497,7 +536,7 @@ async function stubbedCpu(stub: StubbedHolds, rounds: number): Promise<GateCost[
     plain: summarize(plain).mean,
     added: pairedMeanDifference(gated, plain),
   });
-  const withThreads = per.own.gated.thread.length === rounds && per.sdk.gated.thread.length === rounds;
+  const withThreads = per.own.gated.thread.length === rounds && (!withSdk || per.sdk.gated.thread.length === rounds);
   const saves = (measure: 'process' | 'thread'): Record<Kind, Interval> => ({
     gated: pairedMeanDifference(per.sdk.gated[measure], per.own.gated[measure]),
     plain: pairedMeanDifference(per.sdk.plain[measure], per.own.plain[measure]),
@@ -507,11 +546,15 @@ async function stubbedCpu(stub: StubbedHolds, rounds: number): Promise<GateCost[
     holdsPerRound,
     process: side(per.own.gated.process, per.own.plain.process),
     mainThread: withThreads ? side(per.own.gated.thread, per.own.plain.thread) : undefined,
-    sdkSerializer: {
-      process: side(per.sdk.gated.process, per.sdk.plain.process),
-      mainThread: withThreads ? side(per.sdk.gated.thread, per.sdk.plain.thread) : undefined,
-    },
-    serializerSaves: { process: saves('process'), mainThread: withThreads ? saves('thread') : undefined },
+    sdkSerializer: withSdk
+      ? {
+          process: side(per.sdk.gated.process, per.sdk.plain.process),
+          mainThread: withThreads ? side(per.sdk.gated.thread, per.sdk.plain.thread) : undefined,
+        }
+      : undefined,
+    serializerSaves: withSdk
+      ? { process: saves('process'), mainThread: withThreads ? saves('thread') : undefined }
+      : undefined,
   };
 }
 
@@ -752,10 +795,14 @@ export function formatGateCost(cost: GateCost): string {
     ...(stubbed.mainThread ? [`    main thread:  ${side(stubbed.mainThread, 'µs')}`] : []),
     `    whole process (V8's GC and compiler threads too): ${side(stubbed.process, 'µs')}`,
     `    → CPU ≤ ${GATE_GOALS.cpuMicros} µs: ${verdict(cpuJudged.added, GATE_GOALS.cpuMicros)} (${stubbed.mainThread ? 'main thread' : 'process'}, whole interval)`,
-    `    the same rounds with the SDK's schema serialiser (before): main thread ${sdkSide?.mainThread ? side(sdkSide.mainThread, 'µs') : 'n/a'}`,
-    `                                                             whole process ${side(sdkSide.process, 'µs')}`,
-    `    CPU per hold our serialiser saves (the SDK's − ours, paired): main thread gated ${saved.mainThread ? interval(saved.mainThread.gated, 1, 'µs') : 'n/a'}, plain ${saved.mainThread ? interval(saved.mainThread.plain, 1, 'µs') : 'n/a'}`,
-    `                                                                  whole process gated ${interval(saved.process.gated, 1, 'µs')}, plain ${interval(saved.process.plain, 1, 'µs')}`,
+    ...(sdkSide && saved
+      ? [
+          `    the same rounds with the SDK's schema serialiser (before): main thread ${sdkSide.mainThread ? side(sdkSide.mainThread, 'µs') : 'n/a'}`,
+          `                                                             whole process ${side(sdkSide.process, 'µs')}`,
+          `    CPU per hold our serialiser saves (the SDK's − ours, paired): main thread gated ${saved.mainThread ? interval(saved.mainThread.gated, 1, 'µs') : 'n/a'}, plain ${saved.mainThread ? interval(saved.mainThread.plain, 1, 'µs') : 'n/a'}`,
+          `                                                                  whole process gated ${interval(saved.process.gated, 1, 'µs')}, plain ${interval(saved.process.plain, 1, 'µs')}`,
+        ]
+      : []),
     `  latency the app adds, the stub answering after ${lat.delayMs} ms (${lat.holds} holds of each kind, alternating):`,
     `    p99, the app's own time (each hold minus its wait inside the stub): with gate ${fmt(lat.app.gated.p99, 3)} ms | without ${fmt(lat.app.plain.p99, 3)} ms | added ${interval(lat.app.p99Added, 3, 'ms')}`,
     `    p50, the app's own time: with gate ${fmt(lat.app.gated.p50, 3)} ms | without ${fmt(lat.app.plain.p50, 3)} ms | added ${interval(lat.app.p50Added, 3, 'ms')}`,
@@ -775,5 +822,6 @@ export function formatGateCost(cost: GateCost): string {
     `    saved per send: wire form ${interval(paths.wireSaves, 1, 'µs')} + stack reused ${interval(paths.reuseSaves, 1, 'µs')} + our serialiser ${interval(paths.ownSaves, 1, 'µs')} = ${interval(paths.totalSaves, 1, 'µs')}; stack reused vs the SDK's cache ${interval(paths.reusedVsSdk, 1, 'µs')}`,
     `  the gate's own work: the check ${fmt(pieces.checkHot, 1)} µs in a tight loop, ${fmt(pieces.cold.check, 1)} µs (median) right after a hold; the transaction item ${fmt(pieces.itemHot, 1)} µs in a tight loop`,
     `    the token's MAC right after a hold (medians, taking turns): createHmac ${fmt(pieces.cold.macCreateHmac, 1)} µs | HmacSha256Check (now) ${fmt(pieces.cold.macJavaScript, 1)} µs`,
+    ...(cost.parts ? [formatGateParts(cost.parts)] : []),
   ].join('\n');
 }

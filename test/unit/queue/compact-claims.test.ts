@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { claimsCodec, flag, id, int } from '../../../app/queue/compact-claims.js';
 
-const codec = claimsCodec({ sub: id(10), pos: int(1), at: int(), ok: flag });
+const SHAPE = { sub: id(10), pos: int(1), at: int(), ok: flag } as const;
+const codec = claimsCodec(SHAPE);
+// The same definition with a builder (as hot-path codecs have): every decode must equal the template's.
+const built = claimsCodec(SHAPE, (v) => ({
+  sub: v[0] as string,
+  pos: v[1] as number,
+  at: v[2] as number,
+  ok: v[3] as boolean,
+}));
 
 // The definition as regular expressions (the decoder's earlier form), the oracle for the character-code decoder.
 const ID = /^[A-Za-z0-9_.:-]+$/;
@@ -40,6 +48,7 @@ describe('queue/compact-claims (fixed-order claims text, decoded by character co
           for (const ok of flags) {
             const text = [sub, pos, at, ok].join('~');
             expect(codec.decode(text), JSON.stringify(text)).to.deep.equal(oracle(sub, pos, at, ok));
+            expect(built.decode(text), JSON.stringify(text)).to.deep.equal(oracle(sub, pos, at, ok));
             checked++;
           }
         }
@@ -66,5 +75,40 @@ describe('queue/compact-claims (fixed-order claims text, decoded by character co
     expect(() => codec.encode({ sub: 'a', pos: 0, at: 0, ok: true })).to.throw(RangeError);
     expect(() => codec.encode({ sub: 'a', pos: 1.5, at: 0, ok: true })).to.throw(RangeError);
     expect(() => codec.encode({ sub: 'a'.repeat(11), pos: 1, at: 0, ok: true })).to.throw(RangeError);
+  });
+
+  it('decoded claims keep the definition order and fresh objects: a later decode does not change an earlier result', () => {
+    const first = built.decode(codec.encode({ sub: 'first', pos: 1, at: 2, ok: true }))!;
+    const second = built.decode(codec.encode({ sub: 'second', pos: 3, at: 4, ok: false }))!;
+    expect(first).to.deep.equal({ sub: 'first', pos: 1, at: 2, ok: true });
+    expect(Object.keys(second)).to.deep.equal(['sub', 'pos', 'at', 'ok']);
+    expect(Object.keys(codec.decode(codec.encode(second))!)).to.deep.equal(['sub', 'pos', 'at', 'ok']);
+  });
+
+  it('a builder that misplaces, drops or adds a field is refused when the codec is made (claims never swapped)', () => {
+    const swapped = (v: readonly unknown[]) => ({
+      sub: v[0] as string,
+      pos: v[2] as number,
+      at: v[1] as number,
+      ok: v[3] as boolean,
+    });
+    const reordered = (v: readonly unknown[]) => ({
+      pos: v[1] as number,
+      sub: v[0] as string,
+      at: v[2] as number,
+      ok: v[3] as boolean,
+    });
+    const dropped = (v: readonly unknown[]) =>
+      ({ sub: v[0] as string, pos: v[1] as number, at: v[2] as number }) as never;
+    const added = (v: readonly unknown[]) => ({
+      sub: v[0] as string,
+      pos: v[1] as number,
+      at: v[2] as number,
+      ok: v[3] as boolean,
+      x: 1,
+    });
+    for (const build of [swapped, reordered, dropped, added]) {
+      expect(() => claimsCodec(SHAPE, build)).to.throw(/definition order/);
+    }
   });
 });
