@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { outsideRequest } from './request-context.js';
 
 export interface SingleFlightCacheOptions {
   /** Entries kept at most; past it the oldest are dropped. */
@@ -61,7 +62,8 @@ export class SingleFlightCache<V> {
   /** One background load for `hit`; its value replaces the entry once loaded (a failure leaves the entry as it was). */
   private refresh(key: string, hit: Entry<V>, now: number, load: () => Promise<V>): void {
     hit.refreshing = true;
-    const value = load();
+    // Not part of the request that happened to start it (its id, its log lines, its trace).
+    const value = outsideRequest(load);
     value.then(
       () => {
         // Replaced only if nobody deleted or reloaded the key meanwhile (a logout must not be undone by a refresh).

@@ -249,8 +249,8 @@ export class ApiClient {
     });
     const requestId = headers['x-request-id'];
     if (ttftTracing && requestId?.startsWith('ttft-')) {
-      // A call the web tier makes while a traced chat message is in it (a status or session read): marked as such, and
-      // sent under its own id, so the API's marks of the message are its relay's, not this call's.
+      // A call a traced chat message waits for in the web tier (a status or session read): marked as such, and sent
+      // under its own id, so the API's marks of the message are its relay's, not this call's.
       ttftMark('apiRead');
       headers['x-request-id'] = `${requestId}~read`;
     }
