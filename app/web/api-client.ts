@@ -26,6 +26,7 @@ import type {
 import type { ErrorCode } from '../shared/errors.js';
 import { HEALTH_PATH } from '../shared/load-balancing.js';
 import { currentRequestId } from '../shared/request-context.js';
+import { ttftMark, ttftTracing } from '../shared/ttft-trace.js';
 import { postForEvents, StreamRefused, type StreamEvent } from './sse-request.js';
 
 /** An error answer from the API, carrying its stable code so pages can say exactly what was refused. */
@@ -246,6 +247,13 @@ export class ApiClient {
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...extra,
     });
+    const requestId = headers['x-request-id'];
+    if (ttftTracing && requestId?.startsWith('ttft-')) {
+      // A call a traced chat message waits for in the web tier (a status or session read): marked as such, and sent
+      // under its own id, so the API's marks of the message are its relay's, not this call's.
+      ttftMark('apiRead');
+      headers['x-request-id'] = `${requestId}~read`;
+    }
     try {
       return await fetch(new URL(path, this.baseUrl), {
         method,

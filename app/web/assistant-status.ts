@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { ApiClient } from './api-client.js';
+import { systemClock } from '../shared/clock.js';
+import { SingleFlightCache } from '../shared/single-flight-cache.js';
 
 export interface AssistantLocals {
   /** The offline model answers: the panel and the chat page say so. */
@@ -10,25 +12,21 @@ export interface AssistantLocals {
 }
 
 /**
- * Puts the assistant's status into every page (`res.locals.assistant`) for the panel. Asked of the API once per
- * `ttlMs`; when the API cannot answer, pages render without the panel rather than fail.
+ * Puts the assistant's status into every page (`res.locals.assistant`) for the panel. Asked of the API at most `ttlMs`
+ * apart, refreshed in the background past half that (no page or chat message waits for it with steady traffic); when
+ * the API cannot answer, pages render without the panel rather than fail, and the next request asks again.
  */
 export function assistantStatus(api: ApiClient, ttlMs = 60_000): RequestHandler {
-  let cached: { at: number; status: Promise<AssistantLocals | undefined> } | undefined;
+  const cache = new SingleFlightCache<AssistantLocals>(systemClock, ttlMs, {
+    maxEntries: 1,
+    refreshAfterMs: ttlMs / 2,
+  });
+  const read = async (): Promise<AssistantLocals> => {
+    const s = await api.assistantStatus();
+    return { offline: s.offline, maxChars: s.maxChars, page: false };
+  };
   return async (_req, res, next) => {
-    const now = Date.now();
-    if (!cached || now - cached.at >= ttlMs) {
-      const status = api.assistantStatus().then(
-        (s): AssistantLocals => ({ offline: s.offline, maxChars: s.maxChars, page: false }),
-        () => undefined,
-      );
-      cached = { at: now, status };
-      // A failed read is retried on the next page view, not served for a minute.
-      void status.then((s) => {
-        if (!s && cached?.status === status) cached = undefined;
-      });
-    }
-    res.locals.assistant = await cached.status;
+    res.locals.assistant = await cache.get('assistant', read).catch(() => undefined);
     next();
   };
 }

@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { ApiClient } from './api-client.js';
+import { systemClock } from '../shared/clock.js';
+import { SingleFlightCache } from '../shared/single-flight-cache.js';
 
 import type { DrStatusResponse } from '../api/contracts.js';
 
@@ -20,17 +22,19 @@ export function drBanner(status: DrStatusResponse | undefined): DrBanner | undef
 }
 
 /**
- * Puts the serving region's DR status into every page (banner + badge). Read from the API, at most once per
- * `ttlMs`; if the API cannot answer, pages still render (without the banner) rather than fail.
+ * Puts the serving region's DR status into every page (banner + badge). Read from the API, at most `ttlMs` old; if the
+ * API cannot answer, pages still render (without the banner) rather than fail. A status past half its life is served
+ * while one read refreshes it in the background, so with steady traffic no request waits for that read (it used to
+ * land on one chat message every five seconds: a round trip to the API before the answer could start).
  */
 export function drStatus(api: ApiClient, ttlMs = 5_000): RequestHandler {
-  let cached: { at: number; status: Promise<DrStatusResponse | undefined> } | undefined;
+  const cache = new SingleFlightCache<DrStatusResponse | undefined>(systemClock, ttlMs, {
+    maxEntries: 1,
+    refreshAfterMs: ttlMs / 2,
+  });
+  const read = () => api.dr().catch(() => undefined);
   return async (_req, res, next) => {
-    const now = Date.now();
-    if (!cached || now - cached.at >= ttlMs) {
-      cached = { at: now, status: api.dr().catch(() => undefined) };
-    }
-    const status = await cached.status;
+    const status = await cache.get('dr', read);
     res.locals.drActive = status?.active === true;
     res.locals.drBanner = drBanner(status);
     next();

@@ -22,8 +22,12 @@ export class StreamRefused extends Error {
 }
 
 // Kept-alive connections to the API: the chat relay opens one stream per message, and a new connection each time
-// (or fetch's web-streams machinery per chunk) is CPU on the path to the first token.
-const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
+// (or fetch's web-streams machinery per chunk) is CPU on the path to the first token. Handed out first in, first
+// out: Node's default (last in, first out) keeps reusing the few most recent sockets, so the ones a peak of
+// concurrent answers opened sit idle through quieter minutes until the API closes them (its 125 s keep-alive), and
+// the next peak's messages wait for new connections (bench:chat saw them on the first messages of a phase).
+const options = { keepAlive: true, scheduling: 'fifo' } as const;
+const agents = { 'http:': new HttpAgent(options), 'https:': new HttpsAgent(options) };
 
 /**
  * A POST answered with `text/event-stream`, over node:http rather than fetch: yields each event as it arrives. A

@@ -22,6 +22,8 @@ const MARKS = [
   ['new conn. to API', 'api.newSocket'],
   ['new lane', 'api.modelNewLane'],
   ['conversation read', 'api.conversationRead'],
+  // A status or session read the web tier waited for before relaying (refreshes ahead run outside any request).
+  ['web read from the API first', 'web.apiRead'],
 ] as const;
 const GC_ROLES = ['bench', 'web', 'api'] as const;
 /** The first messages of a phase, reported apart. */
