@@ -14,7 +14,7 @@ import { NumberAllocator, WrongPhase } from './number-allocator.js';
 import type { NumberKind, QueueStore } from './ports.js';
 import { openTicket, signTicket } from './queue-ticket.js';
 import { applyPlan, budgetRetryAfterSeconds, planTick, takeoverState } from './release.js';
-import { bucketOf, phaseOf, resolvePlace } from './rules.js';
+import { bucketOf, joinsMayYield, phaseOf, resolvePlace } from './rules.js';
 import { mayWrite } from '../booking/writer.js';
 import type { TokenSigner } from './signed-token.js';
 import { placeView, statsView, statusView, type PlaceView, type QueueStats, type QueueStatusView } from './views.js';
@@ -77,6 +77,11 @@ export class QueueService implements AdmissionGate {
   /** Per event, the writer tick (`tickAt`) at which a claim was last refused for want of budget. */
   private readonly budgetSpentAt = new Map<string, EpochMs>();
   private readonly random: () => number;
+  /**
+   * Per event, the line as this instance last saw it (the queue state it last loaded or wrote, and the rate): the
+   * front of the API asks it, without I/O, whether a join may yield to claims and polls (`joinsMayYield`).
+   */
+  private readonly lines = new Map<string, { state?: QueueState; admitPerMinute?: number }>();
 
   constructor(private readonly deps: QueueDeps) {
     this.states = new TtlCache(deps.clock, deps.stateCacheMs ?? 1_000);
@@ -94,6 +99,17 @@ export class QueueService implements AdmissionGate {
   async stats(eventId: string): Promise<QueueStats> {
     const ctx = await this.context(eventId, { fresh: true });
     return statsView(statusView(eventId, ctx.onSale, ctx.state, ctx.phase, ctx.now), ctx.onSale, ctx.state, ctx.now);
+  }
+
+  /**
+   * Whether a join to this event may give way to claims and polls now (see `joinsMayYield`), from the state and rate
+   * this instance last saw (no I/O): yes while the line ahead of the serving position holds a few minutes of the rate,
+   * and when the event has not been seen yet (the yield rule then applies as to any join).
+   */
+  joinMayYield(eventId: string): boolean {
+    const line = this.lines.get(eventId);
+    if (!line?.state || line.admitPerMinute === undefined) return true;
+    return joinsMayYield(line.state, line.admitPerMinute);
   }
 
   /**
@@ -414,7 +430,7 @@ export class QueueService implements AdmissionGate {
       return 'ARMED';
     }
     // The freshest state this instance has: it serves the gate and polls, so they rarely read it themselves.
-    this.states.set(eventId, state);
+    this.cacheState(eventId, state, onSale);
     if (state.writerRegion !== this.deps.settings.region) {
       const counter = await this.deps.store.getCounter(eventId, state.epoch);
       const next = takeoverState(
@@ -449,7 +465,7 @@ export class QueueService implements AdmissionGate {
       writerRegion: state.writerRegion,
     });
     if (!applied) return 'LOST_RACE';
-    this.states.set(eventId, applyPlan(state, plan));
+    this.cacheState(eventId, applyPlan(state, plan), onSale);
     return 'TICKED';
   }
 
@@ -462,6 +478,7 @@ export class QueueService implements AdmissionGate {
       armedQueueState({ eventId, writerRegion: this.deps.settings.region, seed, seedHash, committedAt: now }),
     );
     this.states.set(eventId, state);
+    this.seeLine(eventId, { state });
     return state;
   }
 
@@ -543,7 +560,25 @@ export class QueueService implements AdmissionGate {
 
   /** The queue state, read at most once per `stateCacheMs` per instance (and refreshed by the writer's tick). */
   private cachedState(eventId: string): Promise<QueueState | undefined> {
-    return this.states.get(eventId, () => this.deps.store.getState(eventId));
+    return this.states.get(eventId, async () => {
+      const state = await this.deps.store.getState(eventId);
+      this.seeLine(eventId, { state });
+      return state;
+    });
+  }
+
+  /** Replaces the cached state with one this instance knows to be current (what it just read or wrote). */
+  private cacheState(eventId: string, state: QueueState, onSale: OnSaleConfig): void {
+    this.states.set(eventId, state);
+    this.seeLine(eventId, { state, admitPerMinute: onSale.admitPerMinute });
+  }
+
+  private seeLine(eventId: string, seen: { state?: QueueState; admitPerMinute?: number }): void {
+    // Bounded like the state cache: a process serves a handful of on-sales at a time.
+    if (this.lines.size >= 1_000 && !this.lines.has(eventId)) this.lines.clear();
+    const line = this.lines.get(eventId);
+    if (!line) this.lines.set(eventId, { ...seen });
+    else Object.assign(line, seen);
   }
 
   /**
@@ -560,6 +595,7 @@ export class QueueService implements AdmissionGate {
     const { performance, onSale } = await this.onSaleOf(eventId);
     if (options.fresh) this.states.delete(eventId);
     const [state, writer] = await Promise.all([this.cachedState(eventId), this.isWriter()]);
+    this.seeLine(eventId, { admitPerMinute: onSale.admitPerMinute });
     const now = this.deps.clock.now();
     return { performance, onSale, state, writer, now, phase: phaseOf(onSale, state, now, writer) };
   }
