@@ -42,6 +42,7 @@ import { kstDateOf } from '../app/shared/time.js';
 import { LotteryCache } from '../app/queue/lottery.js';
 import type { QueueEntry, QueueState } from '../app/queue/model.js';
 import { LINE_FLOOR_MINUTES, phaseOf } from '../app/queue/rules.js';
+import { RELEASE_TUNING } from '../app/queue/release.js';
 import { placeView } from '../app/queue/views.js';
 import { parseIntegerFlags, usageOf } from './lib/flags.js';
 import { HttpClient } from './lib/http-client.js';
@@ -462,6 +463,8 @@ interface LineSample {
   claimed: number;
   serving: number;
   issued: number;
+  /** The writer's last tick: the gaps between ticks bound the budget (at most `maxTickGapMs` accrues per tick). */
+  tickAt: number;
 }
 
 /** The server's own admission counter, read once a second: admissions per 60 s come from here. */
@@ -479,8 +482,14 @@ async function sampleClaims(
       new GetCommand({ TableName: tables.queue, Key: keys.queueState(eventId), ConsistentRead: true }),
     );
     if (Item && Date.now() >= opensAt) {
-      const { claimed, serving, issued } = Item;
-      samples.push({ at: Date.now(), claimed: Number(claimed), serving: Number(serving), issued: Number(issued) });
+      const { claimed, serving, issued, tickAt } = Item;
+      samples.push({
+        at: Date.now(),
+        claimed: Number(claimed),
+        serving: Number(serving),
+        issued: Number(issued),
+        tickAt: Number(tickAt),
+      });
     }
     // On the opening's millisecond: the measured minutes are counted from the opening, so each window starts and ends
     // on a minute boundary, not up to a second off (taking claims from the next minute).
@@ -702,6 +711,11 @@ function lineReport(samples: readonly LineSample[], opensAt: number, rate: numbe
   );
   const floor = LINE_FLOOR_MINUTES * rate;
   const short = (limit: number) => samples.filter((s) => s.issued - s.serving < limit).length;
+  // The writer's ticks seen (each distinct tickAt), and the budget time a gap longer than maxTickGapMs lost.
+  const ticks = [...new Set(samples.map((s) => s.tickAt))].sort((a, b) => a - b);
+  const gaps = ticks.slice(1).map((t, i) => t - ticks[i]!);
+  const lostMs = gaps.reduce((sum, gap) => sum + Math.max(0, gap - RELEASE_TUNING.maxTickGapMs), 0);
+  const gap = summarize(gaps);
   return [
     `the line over time (queue state each second; taken = numbers issued to joins, released = serving position, admitted = claims counted):`,
     ...rows.map(
@@ -711,6 +725,9 @@ function lineReport(samples: readonly LineSample[], opensAt: number, rate: numbe
     ),
     `  seconds with the line ahead below ${LINE_FLOOR_MINUTES} min of the rate (${n(floor)}, joins not yielding): ${short(floor)} of ${samples.length}; ` +
       `below 10 s of the rate (${n(Math.round(rate / 6))}, running dry): ${short(rate / 6)}`,
+    `  the writer's ticks: ${n(ticks.length)} seen, gap p50 ${fmt(gap.p50 / 1000, 2)} s, p99 ${fmt(gap.p99 / 1000, 2)} s, ` +
+      `max ${fmt(gap.max / 1000, 2)} s; budget time lost to gaps over ${RELEASE_TUNING.maxTickGapMs / 1000} s: ` +
+      `${fmt(lostMs / 1000)} s (${n(Math.round((lostMs * rate) / 60_000))} admissions)`,
   ];
 }
 
