@@ -251,7 +251,7 @@ export class QueueService implements AdmissionGate {
     const bucket = bucketOf(state, resolved.position);
     if (!bucket || bucket.expiresAt <= ctx.now) throw turnExpired();
     if (ctx.phase !== 'OPEN') throw paused();
-    if (this.budgetSpent(eventId, state)) throw this.noBudget(ctx);
+    if (this.budgetSpent(eventId, state, ctx.now)) throw this.noBudget(ctx);
     const admission: Admission = {
       tokenId: randomUUID(),
       position: resolved.position,
@@ -301,7 +301,8 @@ export class QueueService implements AdmissionGate {
    */
   async budgetRefusal(eventId: string, ticket: string): Promise<{ userId: string; refusal: DomainError } | undefined> {
     const ctx = await this.context(eventId);
-    if (!ctx.writer || ctx.phase === 'CLOSED' || !ctx.state || !this.budgetSpent(eventId, ctx.state)) return undefined;
+    if (!ctx.writer || ctx.phase === 'CLOSED' || !ctx.state || !this.budgetSpent(eventId, ctx.state, ctx.now))
+      return undefined;
     const ref = openTicket(this.deps.signer, ticket, { eventId, now: ctx.now });
     const refusal = ref && this.refusedForBudget(ctx, ref);
     return refusal && { userId: ref.userId, refusal };
@@ -310,17 +311,22 @@ export class QueueService implements AdmissionGate {
   /** Budget already spent this tick and the ticket's place released: the waiter retries later, nothing read or written. */
   private refusedForBudget(ctx: Context, ref: QueueEntryRef): DomainError | undefined {
     const state = ctx.state;
-    if (!state || !this.budgetSpent(ctx.performance.id, state)) return undefined;
+    if (!state || !this.budgetSpent(ctx.performance.id, state, ctx.now)) return undefined;
     const resolved = resolvePlace(ref, state, this.lottery);
     return resolved.kind === 'LINE' && resolved.position <= state.serving ? this.noBudget(ctx) : undefined;
   }
 
   /**
-   * Whether the claims budget is known to be used up until the writer's next tick: the state says so, or a claim was
-   * refused for budget at the tick this state comes from. Claims then need no DynamoDB call to be told to wait.
+   * Whether the claims budget is known to be used up until the writer's next tick: the state says so (all claimed, or
+   * its admission minute is over), or a claim was refused for budget at the tick this state comes from. Claims then
+   * need no DynamoDB call to be told to wait.
    */
-  private budgetSpent(eventId: string, state: QueueState): boolean {
-    return state.claimed >= state.allowed || (this.budgetSpentAt.get(eventId) ?? -1) >= state.tickAt;
+  private budgetSpent(eventId: string, state: QueueState, now: EpochMs): boolean {
+    return (
+      state.claimed >= state.allowed ||
+      now >= state.minuteEndsAt ||
+      (this.budgetSpentAt.get(eventId) ?? -1) >= state.tickAt
+    );
   }
 
   private noBudget(ctx: Context): DomainError {
@@ -458,6 +464,7 @@ export class QueueService implements AdmissionGate {
       releasing: phase === 'OPEN' && draw !== undefined,
       admitPerMinute: onSale.admitPerMinute,
       windowMs: onSale.admissionWindowMinutes * 60_000,
+      opensAt: onSale.opensAt,
     });
     const applied = await this.deps.store.applyTick(eventId, plan, {
       tickAt: state.tickAt,

@@ -56,7 +56,15 @@ function interplay(options: { floor: boolean; minutes: number; seed: number }): 
   for (clock = 0; clock < options.minutes * MIN; clock += STEP) {
     const now = T0 + clock;
     if (clock % 1_000 === 0) {
-      const plan = planTick({ state, issued, now, releasing: true, admitPerMinute: rate, windowMs: 10 * MIN });
+      const plan = planTick({
+        state,
+        issued,
+        now,
+        releasing: true,
+        admitPerMinute: rate,
+        windowMs: 10 * MIN,
+        opensAt: T0,
+      });
       for (let p = state.serving + 1; p <= plan.serving; p++) schedule(clock + 1_000 + random() * 3_000, p);
       state = applyPlan(state, plan);
       if (clock >= MIN && state.issued - state.serving < rate / 6) drySeconds++;
@@ -89,7 +97,7 @@ function interplay(options: { floor: boolean; minutes: number; seed: number }): 
       answers.splice(i, 1);
       const bucket = state.buckets.find((b) => b.from <= position && position <= b.to);
       if (!bucket) continue;
-      if (state.claimed >= state.allowed) {
+      if (state.claimed >= state.allowed || now >= state.minuteEndsAt) {
         schedule(clock + 1_000 + random() * 1_000, position);
         continue;
       }
