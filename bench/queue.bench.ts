@@ -42,7 +42,8 @@ import { demoPerformances, demoVenues, type Performance } from '../app/catalog/i
 import { kstDateOf } from '../app/shared/time.js';
 import { LotteryCache } from '../app/queue/lottery.js';
 import type { QueueEntry, QueueState } from '../app/queue/model.js';
-import { phaseOf } from '../app/queue/rules.js';
+import { LINE_FLOOR_MINUTES, phaseOf } from '../app/queue/rules.js';
+import { RELEASE_TUNING } from '../app/queue/release.js';
 import { placeView } from '../app/queue/views.js';
 import { parseIntegerFlags, usageOf } from './lib/flags.js';
 import { HttpClient } from './lib/http-client.js';
@@ -469,6 +470,19 @@ async function runWaitingRoom(
   while (inFlight > 0) await sleep(100);
 }
 
+/**
+ * The queue state as the writer left it, once a second: places taken (`issued`, copied from the counter at each tick),
+ * released (`serving`) and admitted (`claimed`, the claims counter).
+ */
+interface LineSample {
+  at: number;
+  claimed: number;
+  serving: number;
+  issued: number;
+  /** The writer's last tick: the gaps between ticks bound the budget (at most `maxTickGapMs` accrues per tick). */
+  tickAt: number;
+}
+
 /** The server's own admission counter, read once a second: admissions per 60 s come from here. */
 async function sampleClaims(
   db: DynamoDBDocumentClient,
@@ -477,13 +491,22 @@ async function sampleClaims(
   opensAt: number,
   stop: number,
 ) {
-  const samples: { at: number; claimed: number }[] = [];
+  const samples: LineSample[] = [];
   // Until just past `stop`, which ends the last measured minute: its closing sample is taken too.
   while (Date.now() < stop + 1_500) {
     const { Item } = await db.send(
       new GetCommand({ TableName: tables.queue, Key: keys.queueState(eventId), ConsistentRead: true }),
     );
-    if (Item && Date.now() >= opensAt) samples.push({ at: Date.now(), claimed: Number(Item.claimed) });
+    if (Item && Date.now() >= opensAt) {
+      const { claimed, serving, issued, tickAt } = Item;
+      samples.push({
+        at: Date.now(),
+        claimed: Number(claimed),
+        serving: Number(serving),
+        issued: Number(issued),
+        tickAt: Number(tickAt),
+      });
+    }
     // On the opening's millisecond: the measured minutes are counted from the opening, so each window starts and ends
     // on a minute boundary, not up to a second off (taking claims from the next minute).
     await sleep(1_000 - ((((Date.now() - opensAt) % 1_000) + 1_000) % 1_000));
@@ -604,7 +627,7 @@ function report(
   args: Args,
   waiters: Waiter[],
   tally: Tally,
-  samples: { at: number; claimed: number }[],
+  samples: LineSample[],
   opensAt: number,
   audit: Audit,
   cpuBefore: Extract<ChildMessage, { type: 'stats' }>,
@@ -664,6 +687,7 @@ function report(
     ...Object.entries(cpuAfter.dynamoTimes)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, summary]) => `  ${key.replace('Command', '')}: ${line(summary)}`),
+    ...lineReport(samples, opensAt, args.rate),
     `admitted per 60 s (server counter; configured ${n(args.rate)}/min; minutes counted from the opening; judged from the second):`,
     ...windows,
     `API process: ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e6)} s CPU during the run (${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms per account), rss ${cpuAfter.rssMiB} MiB; DynamoDB calls ${JSON.stringify(calls)}`,
@@ -690,6 +714,37 @@ function report(
     `  placement rate: ${fmt(waiters.length / Math.max(offeredSpan / 1000, 1e-3), 0)} joins/s from the first place to the last`,
     `  CPU per account (join, its retries, polls and claim): API ${fmt((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e3 / waiters.length, 2)} ms, DynamoDB Local's JVM ${fmt(jvmMs / waiters.length, 2)} ms`,
   ].join('\n');
+}
+
+/**
+ * Placed against released against admitted, every 10 s from the opening, and how long the line ahead of the serving
+ * position (taken − released) was shorter than the floor below which joins stop yielding, and than 10 s of the rate:
+ * a line run dry shows here as admissions that follow placement instead of the rate.
+ */
+function lineReport(samples: readonly LineSample[], opensAt: number, rate: number): string[] {
+  const rows = samples.filter(
+    (s, i) => i === 0 || Math.floor((s.at - opensAt) / 10_000) > Math.floor((samples[i - 1]!.at - opensAt) / 10_000),
+  );
+  const floor = LINE_FLOOR_MINUTES * rate;
+  const short = (limit: number) => samples.filter((s) => s.issued - s.serving < limit).length;
+  // The writer's ticks seen (each distinct tickAt), and the budget time a gap longer than maxTickGapMs lost.
+  const ticks = [...new Set(samples.map((s) => s.tickAt))].sort((a, b) => a - b);
+  const gaps = ticks.slice(1).map((t, i) => t - ticks[i]!);
+  const lostMs = gaps.reduce((sum, gap) => sum + Math.max(0, gap - RELEASE_TUNING.maxTickGapMs), 0);
+  const gap = summarize(gaps);
+  return [
+    `the line over time (queue state each second; taken = numbers issued to joins, released = serving position, admitted = claims counted):`,
+    ...rows.map(
+      (s) =>
+        `  t+${fmt((s.at - opensAt) / 1000, 0)} s: taken ${n(s.issued)}, released ${n(s.serving)}, admitted ${n(s.claimed)}; ` +
+        `ahead of the serving position ${n(s.issued - s.serving)}, released and not yet claimed ${n(s.serving - s.claimed)}`,
+    ),
+    `  seconds with the line ahead below ${LINE_FLOOR_MINUTES} min of the rate (${n(floor)}, joins not yielding): ${short(floor)} of ${samples.length}; ` +
+      `below 10 s of the rate (${n(Math.round(rate / 6))}, running dry): ${short(rate / 6)}`,
+    `  the writer's ticks: ${n(ticks.length)} seen, gap p50 ${fmt(gap.p50 / 1000, 2)} s, p99 ${fmt(gap.p99 / 1000, 2)} s, ` +
+      `max ${fmt(gap.max / 1000, 2)} s; budget time lost to gaps over ${RELEASE_TUNING.maxTickGapMs / 1000} s: ` +
+      `${fmt(lostMs / 1000)} s (${n(Math.round((lostMs * rate) / 60_000))} admissions)`,
+  ];
 }
 
 /** The load generator's own figures: the joins' process and, when apart, the waiters'. */

@@ -29,7 +29,7 @@ export function createApiApp(deps: ApiDeps): Express {
   });
   // Before the body parser: a shed join or poll costs no more than its refusal (when not already answered by
   // `createApiListener`, in front of Express).
-  app.use(shedInExpress(deps.overload));
+  app.use(shedInExpress(deps.overload, deps.queue));
   app.use(queueFastPaths(deps));
   app.use(express.json({ limit: '16kb' }));
   app.use((req, _res, next) => {

@@ -12,18 +12,18 @@ import { QUEUE_TICKET_HEADER } from './routes/queues.js';
  * waiter's poll (the entry or the queue's status), an admitted user's claim. Express matches paths case-insensitively
  * and with an optional trailing slash; so does this.
  */
-const QUEUE_PATH = /^\/v1\/queues\/[^/?#]+(\/entry|\/admission)?\/?(?:[?#]|$)/i;
+const QUEUE_PATH = /^\/v1\/queues\/([^/?#]+)(\/entry|\/admission)?\/?(?:[?#]|$)/i;
 
 /** The route pattern a waiting-room request answered in front of Express is logged under (ids stay out of logs). */
 function queueRouteOf(url: string | undefined): string | undefined {
   const match = url === undefined ? null : QUEUE_PATH.exec(url);
-  return match ? `/v1/queues/:id${match[1]?.toLowerCase() ?? ''}` : undefined;
+  return match ? `/v1/queues/:id${match[2]?.toLowerCase() ?? ''}` : undefined;
 }
 
 export function loadClassOf(method: string | undefined, url: string | undefined): LoadClass | undefined {
   const match = url === undefined ? null : QUEUE_PATH.exec(url);
   if (!match) return undefined;
-  const tail = match[1]?.toLowerCase();
+  const tail = match[2]?.toLowerCase();
   if (tail === '/entry') return method === 'PUT' ? 'join' : method === 'GET' ? 'poll' : undefined;
   if (tail === '/admission') return method === 'POST' ? 'claim' : undefined;
   return method === 'GET' ? 'poll' : undefined;
@@ -33,13 +33,26 @@ export function loadClassOf(method: string | undefined, url: string | undefined)
 const ADMITTED = Symbol('admitted by the overload guard');
 type Guarded = IncomingMessage & { [ADMITTED]?: true };
 
-/** Takes a slot for the request's class (freed when the response closes), or returns the refusal. */
-function admit(guard: OverloadGuard, req: Guarded, res: ServerResponse): DomainError | undefined {
+/** Whether a join to the event may yield to claims and polls (`QueueService.joinMayYield`: no I/O). */
+type JoinMayYield = (eventId: string) => boolean;
+
+/**
+ * Takes a slot for the request's class (freed when the response closes), or returns the refusal. A join to a line too
+ * short to admit from does not yield to claims and polls (`OverloadGuard.acquire`'s `mayYield`).
+ */
+function admit(
+  guard: OverloadGuard,
+  joinMayYield: JoinMayYield,
+  req: Guarded,
+  res: ServerResponse,
+): DomainError | undefined {
   if (req[ADMITTED]) return undefined;
   const cls = loadClassOf(req.method, req.url);
   if (!cls) return undefined;
   try {
-    const release = guard.acquire(cls);
+    const eventId = cls === 'join' ? decoded(QUEUE_PATH.exec(req.url!)![1]!) : undefined;
+    const mayYield = eventId === undefined || joinMayYield(eventId);
+    const release = guard.acquire(cls, { mayYield });
     req[ADMITTED] = true;
     res.once('close', release);
     return undefined;
@@ -71,8 +84,9 @@ export function apiRequestListener(
   deps: Pick<ApiDeps, 'overload' | 'region' | 'queue' | 'log' | 'accounts' | 'writer'>,
 ): RequestListener {
   const log = requestLog(deps.log);
+  const joinMayYield: JoinMayYield = (eventId) => deps.queue.joinMayYield(eventId);
   return (req, res) => {
-    const refusal = admit(deps.overload, req, res);
+    const refusal = admit(deps.overload, joinMayYield, req, res);
     if (refusal) return log(req, res, () => refuse(req, res, refusal, deps.region));
     const ticket = req.headers[QUEUE_TICKET_HEADER];
     if (typeof ticket !== 'string') return void app(req, res);
@@ -140,9 +154,10 @@ function sendJson(res: ServerResponse, status: number, answer: unknown, region: 
  * The same decision inside Express, for an app mounted without `apiRequestListener` (tests serving `createApiApp`
  * alone): a request the listener already admitted passes straight through.
  */
-export function shedInExpress(guard: OverloadGuard) {
+export function shedInExpress(guard: OverloadGuard, queue: Pick<ApiDeps['queue'], 'joinMayYield'>) {
+  const joinMayYield: JoinMayYield = (eventId) => queue.joinMayYield(eventId);
   return (req: Request, res: Response, next: NextFunction): void => {
-    const refusal = admit(guard, req, res);
+    const refusal = admit(guard, joinMayYield, req, res);
     if (refusal) throw refusal;
     next();
   };

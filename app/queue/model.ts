@@ -92,6 +92,12 @@ export interface QueueState {
   readonly allowed: number;
   readonly allowedCarry: number;
   readonly claimed: number;
+  /**
+   * The admission minute: minutes are counted from the opening, and the claims of one never exceed the rate. A claim
+   * is taken only before `minuteEndsAt`; the writer's first tick after it starts the next minute from `claimed`.
+   */
+  readonly minuteEndsAt: EpochMs;
+  readonly minuteStartClaimed: number;
   /** The highest number issued so far (copied from the epoch's counter by the writer). */
   readonly issued: number;
   readonly buckets: readonly ReleaseBucket[];
@@ -123,6 +129,8 @@ export function armedQueueState(init: {
     allowed: 0,
     allowedCarry: 0,
     claimed: 0,
+    minuteEndsAt: 0,
+    minuteStartClaimed: 0,
     issued: 0,
     buckets: [],
     expiredReleased: 0,

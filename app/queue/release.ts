@@ -10,6 +10,11 @@ import type { Draw, QueueState, RateSample, ReleaseBucket } from './model.js';
  * the expected claims to use the budget: with a measured show-up ratio s (claims ÷ releases of buckets old enough to
  * have been claimed), it releases the uncovered budget ÷ s. No-shows, holes and abandoned places are thereby
  * compensated within about half a minute instead of after their 10-minute window.
+ *
+ * The budget is also bounded per admission minute (minutes counted from the opening, the minutes the operator and
+ * the benchmark read): a minute's claims never exceed the rate, however much budget a starved minute left unused.
+ * Without it, claims held up for a while (a slow minute) arrived together with the next minute's and its count
+ * overshot by up to the carried `burstMs` (+8.9 % in a 100,000-join run).
  */
 export const RELEASE_TUNING = {
   /** A stalled writer does not come back with a burst: at most this much time accrues per tick. */
@@ -60,12 +65,16 @@ export interface TickInput {
   readonly releasing: boolean;
   readonly admitPerMinute: number;
   readonly windowMs: number;
+  /** The configured opening: admission minutes are counted from it. */
+  readonly opensAt: EpochMs;
 }
 
 export interface TickPlan {
   readonly serving: number;
   readonly allowed: number;
   readonly allowedCarry: number;
+  readonly minuteEndsAt: EpochMs;
+  readonly minuteStartClaimed: number;
   readonly issued: number;
   readonly draw?: Draw;
   /** A new bucket, or the current one with a larger `to`; claims of other buckets are never rewritten. */
@@ -80,6 +89,19 @@ export interface TickPlan {
 }
 
 const sizeOf = (b: ReleaseBucket) => b.to - b.from + 1;
+const MINUTE_MS = 60_000;
+
+/**
+ * The admission minute at `now`: unchanged while it lasts; once it ended, the minute (counted from the opening) that
+ * `now` falls in, starting from the claims counted so far. Before the opening there is none (no claim is taken).
+ */
+export function admissionMinute(state: QueueState, opensAt: EpochMs, now: EpochMs) {
+  if (now < state.minuteEndsAt || now < opensAt) {
+    return { minuteEndsAt: state.minuteEndsAt, minuteStartClaimed: state.minuteStartClaimed };
+  }
+  const minutes = Math.floor((now - opensAt) / MINUTE_MS) + 1;
+  return { minuteEndsAt: opensAt + minutes * MINUTE_MS, minuteStartClaimed: state.claimed };
+}
 
 export function showRatioOf(buckets: readonly ReleaseBucket[], bucketMs: number, now: EpochMs): number {
   const matured = buckets.filter((b) => b.at + bucketMs + RELEASE_TUNING.matureMs <= now);
@@ -96,8 +118,9 @@ export function planTick(input: TickInput): TickPlan {
   const bucketMs = bucketMsFor(input.windowMs);
   const dt = state.tickAt > 0 ? Math.min(Math.max(now - state.tickAt, 0), RELEASE_TUNING.maxTickGapMs) : 0;
 
+  const minute = admissionMinute(state, input.opensAt, now);
   let budget = state.allowed + state.allowedCarry + (input.releasing ? perMs * dt : 0);
-  budget = Math.min(budget, state.claimed + perMs * RELEASE_TUNING.burstMs);
+  budget = Math.min(budget, state.claimed + perMs * RELEASE_TUNING.burstMs, minute.minuteStartClaimed + rate);
   const allowed = Math.max(Math.floor(budget), state.claimed);
   const allowedCarry = Math.max(budget - allowed, 0);
 
@@ -134,6 +157,7 @@ export function planTick(input: TickInput): TickPlan {
     serving,
     allowed,
     allowedCarry,
+    ...minute,
     issued: Math.max(input.issued, state.issued),
     draw: input.draw ?? state.draw,
     bucket,
@@ -157,6 +181,8 @@ export function applyPlan(state: QueueState, plan: TickPlan): QueueState {
     serving: plan.serving,
     allowed: plan.allowed,
     allowedCarry: plan.allowedCarry,
+    minuteEndsAt: plan.minuteEndsAt,
+    minuteStartClaimed: plan.minuteStartClaimed,
     issued: plan.issued,
     draw: plan.draw,
     buckets,

@@ -39,6 +39,27 @@ export function resolvePlace(ref: QueueEntryRef, state: QueueState, lottery: Lot
   return position === undefined ? { kind: 'LOST' } : { kind: 'LINE', position };
 }
 
+/**
+ * Minutes of admissions the line must hold ahead of the serving position before new joins yield to claims and polls
+ * (see `joinsMayYield`).
+ */
+export const LINE_FLOOR_MINUTES = 2;
+
+/**
+ * Whether joins may give way to claims and polls (the overload guard's yield rule): only while the line ahead of the
+ * serving position — places issued and not yet released — holds at least `LINE_FLOOR_MINUTES` of the admission rate.
+ * Below that, yielding starves what it protects: with joins held to 16 in flight an API placed ≈ 100 a second, the
+ * rate itself, so the writer could release only whoever had just been placed and each minute admitted what the joins
+ * of that minute allowed (−4.5 %, then −9.7 %; docs/benchmarks.md). Two minutes cover a whole measured minute of
+ * placement below the rate, the 5 s the writer releases ahead of the budget and the poll that tells a released waiter
+ * its turn; `issued` counts the numbers instances have taken in blocks (at most about a second of their joins more
+ * than they placed), which this margin absorbs. A ramp after a takeover admits less than the configured rate, so the
+ * floor is then only larger than needed.
+ */
+export function joinsMayYield(state: Pick<QueueState, 'issued' | 'serving'>, admitPerMinute: number): boolean {
+  return state.issued - state.serving >= LINE_FLOOR_MINUTES * admitPerMinute;
+}
+
 /** The release bucket that let `position` in, if it is still within its window. */
 export function bucketOf(state: QueueState, position: number): ReleaseBucket | undefined {
   return state.buckets.find((b) => b.from <= position && position <= b.to);

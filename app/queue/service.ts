@@ -14,7 +14,7 @@ import { NumberAllocator, WrongPhase } from './number-allocator.js';
 import type { NumberKind, QueueStore } from './ports.js';
 import { openTicket, signTicket } from './queue-ticket.js';
 import { applyPlan, budgetRetryAfterSeconds, planTick, takeoverState } from './release.js';
-import { bucketOf, phaseOf, resolvePlace } from './rules.js';
+import { bucketOf, joinsMayYield, phaseOf, resolvePlace } from './rules.js';
 import { mayWrite } from '../booking/writer.js';
 import type { TokenSigner } from './signed-token.js';
 import { placeView, statsView, statusView, type PlaceView, type QueueStats, type QueueStatusView } from './views.js';
@@ -77,6 +77,11 @@ export class QueueService implements AdmissionGate {
   /** Per event, the writer tick (`tickAt`) at which a claim was last refused for want of budget. */
   private readonly budgetSpentAt = new Map<string, EpochMs>();
   private readonly random: () => number;
+  /**
+   * Per event, the line as this instance last saw it (the queue state it last loaded or wrote, and the rate): the
+   * front of the API asks it, without I/O, whether a join may yield to claims and polls (`joinsMayYield`).
+   */
+  private readonly lines = new Map<string, { state?: QueueState; admitPerMinute?: number }>();
 
   constructor(private readonly deps: QueueDeps) {
     this.states = new TtlCache(deps.clock, deps.stateCacheMs ?? 1_000);
@@ -94,6 +99,17 @@ export class QueueService implements AdmissionGate {
   async stats(eventId: string): Promise<QueueStats> {
     const ctx = await this.context(eventId, { fresh: true });
     return statsView(statusView(eventId, ctx.onSale, ctx.state, ctx.phase, ctx.now), ctx.onSale, ctx.state, ctx.now);
+  }
+
+  /**
+   * Whether a join to this event may give way to claims and polls now (see `joinsMayYield`), from the state and rate
+   * this instance last saw (no I/O): yes while the line ahead of the serving position holds a few minutes of the rate,
+   * and when the event has not been seen yet (the yield rule then applies as to any join).
+   */
+  joinMayYield(eventId: string): boolean {
+    const line = this.lines.get(eventId);
+    if (!line?.state || line.admitPerMinute === undefined) return true;
+    return joinsMayYield(line.state, line.admitPerMinute);
   }
 
   /**
@@ -235,7 +251,7 @@ export class QueueService implements AdmissionGate {
     const bucket = bucketOf(state, resolved.position);
     if (!bucket || bucket.expiresAt <= ctx.now) throw turnExpired();
     if (ctx.phase !== 'OPEN') throw paused();
-    if (this.budgetSpent(eventId, state)) throw this.noBudget(ctx);
+    if (this.budgetSpent(eventId, state, ctx.now)) throw this.noBudget(ctx);
     const admission: Admission = {
       tokenId: randomUUID(),
       position: resolved.position,
@@ -285,7 +301,8 @@ export class QueueService implements AdmissionGate {
    */
   async budgetRefusal(eventId: string, ticket: string): Promise<{ userId: string; refusal: DomainError } | undefined> {
     const ctx = await this.context(eventId);
-    if (!ctx.writer || ctx.phase === 'CLOSED' || !ctx.state || !this.budgetSpent(eventId, ctx.state)) return undefined;
+    if (!ctx.writer || ctx.phase === 'CLOSED' || !ctx.state || !this.budgetSpent(eventId, ctx.state, ctx.now))
+      return undefined;
     const ref = openTicket(this.deps.signer, ticket, { eventId, now: ctx.now });
     const refusal = ref && this.refusedForBudget(ctx, ref);
     return refusal && { userId: ref.userId, refusal };
@@ -294,17 +311,22 @@ export class QueueService implements AdmissionGate {
   /** Budget already spent this tick and the ticket's place released: the waiter retries later, nothing read or written. */
   private refusedForBudget(ctx: Context, ref: QueueEntryRef): DomainError | undefined {
     const state = ctx.state;
-    if (!state || !this.budgetSpent(ctx.performance.id, state)) return undefined;
+    if (!state || !this.budgetSpent(ctx.performance.id, state, ctx.now)) return undefined;
     const resolved = resolvePlace(ref, state, this.lottery);
     return resolved.kind === 'LINE' && resolved.position <= state.serving ? this.noBudget(ctx) : undefined;
   }
 
   /**
-   * Whether the claims budget is known to be used up until the writer's next tick: the state says so, or a claim was
-   * refused for budget at the tick this state comes from. Claims then need no DynamoDB call to be told to wait.
+   * Whether the claims budget is known to be used up until the writer's next tick: the state says so (all claimed, or
+   * its admission minute is over), or a claim was refused for budget at the tick this state comes from. Claims then
+   * need no DynamoDB call to be told to wait.
    */
-  private budgetSpent(eventId: string, state: QueueState): boolean {
-    return state.claimed >= state.allowed || (this.budgetSpentAt.get(eventId) ?? -1) >= state.tickAt;
+  private budgetSpent(eventId: string, state: QueueState, now: EpochMs): boolean {
+    return (
+      state.claimed >= state.allowed ||
+      now >= state.minuteEndsAt ||
+      (this.budgetSpentAt.get(eventId) ?? -1) >= state.tickAt
+    );
   }
 
   private noBudget(ctx: Context): DomainError {
@@ -415,7 +437,7 @@ export class QueueService implements AdmissionGate {
       return 'ARMED';
     }
     // The freshest state this instance has: it serves the gate and polls, so they rarely read it themselves.
-    this.states.set(eventId, state);
+    this.cacheState(eventId, state, onSale);
     if (state.writerRegion !== this.deps.settings.region) {
       const counter = await this.deps.store.getCounter(eventId, state.epoch);
       const next = takeoverState(
@@ -443,6 +465,7 @@ export class QueueService implements AdmissionGate {
       releasing: phase === 'OPEN' && draw !== undefined,
       admitPerMinute: onSale.admitPerMinute,
       windowMs: onSale.admissionWindowMinutes * 60_000,
+      opensAt: onSale.opensAt,
     });
     const applied = await this.deps.store.applyTick(eventId, plan, {
       tickAt: state.tickAt,
@@ -450,7 +473,7 @@ export class QueueService implements AdmissionGate {
       writerRegion: state.writerRegion,
     });
     if (!applied) return 'LOST_RACE';
-    this.states.set(eventId, applyPlan(state, plan));
+    this.cacheState(eventId, applyPlan(state, plan), onSale);
     return 'TICKED';
   }
 
@@ -463,6 +486,7 @@ export class QueueService implements AdmissionGate {
       armedQueueState({ eventId, writerRegion: this.deps.settings.region, seed, seedHash, committedAt: now }),
     );
     this.states.set(eventId, state);
+    this.seeLine(eventId, { state });
     return state;
   }
 
@@ -544,7 +568,25 @@ export class QueueService implements AdmissionGate {
 
   /** The queue state, read at most once per `stateCacheMs` per instance (and refreshed by the writer's tick). */
   private cachedState(eventId: string): Promise<QueueState | undefined> {
-    return this.states.get(eventId, () => this.deps.store.getState(eventId));
+    return this.states.get(eventId, async () => {
+      const state = await this.deps.store.getState(eventId);
+      this.seeLine(eventId, { state });
+      return state;
+    });
+  }
+
+  /** Replaces the cached state with one this instance knows to be current (what it just read or wrote). */
+  private cacheState(eventId: string, state: QueueState, onSale: OnSaleConfig): void {
+    this.states.set(eventId, state);
+    this.seeLine(eventId, { state, admitPerMinute: onSale.admitPerMinute });
+  }
+
+  private seeLine(eventId: string, seen: { state?: QueueState; admitPerMinute?: number }): void {
+    // Bounded like the state cache: a process serves a handful of on-sales at a time.
+    if (this.lines.size >= 1_000 && !this.lines.has(eventId)) this.lines.clear();
+    const line = this.lines.get(eventId);
+    if (!line) this.lines.set(eventId, { ...seen });
+    else Object.assign(line, seen);
   }
 
   /**
@@ -561,6 +603,7 @@ export class QueueService implements AdmissionGate {
     const { performance, onSale } = await this.onSaleOf(eventId);
     if (options.fresh) this.states.delete(eventId);
     const [state, writer] = await Promise.all([this.cachedState(eventId), this.isWriter()]);
+    this.seeLine(eventId, { admitPerMinute: onSale.admitPerMinute });
     const now = this.deps.clock.now();
     return { performance, onSale, state, writer, now, phase: phaseOf(onSale, state, now, writer) };
   }

@@ -62,7 +62,9 @@ export interface ClassLimits {
  * poll 100 ms; in a second when either was later, the joins' bound halves (to 16 at the least), and it grows back by
  * 16 a second while both are on time. An API placing a stampede's joins otherwise kept its loop ≈ 85 % busy with them
  * and answered claims in 2.1 s (p50) — late enough that the admissions fell a quarter below the rate
- * (docs/benchmarks.md, the stampede's sixth pass).
+ * (docs/benchmarks.md, the stampede's sixth pass). But a join to a line shorter than a few minutes of admissions does
+ * not yield (`acquire`'s `mayYield`, decided by the waiting room): held at 16 joins in flight, the API placed ≈ 100
+ * joins a second — the admission rate itself — and the line ran dry (the stampede's seventh pass).
  */
 export const DEFAULT_CLASS_LIMITS: Readonly<Record<LoadClass, ClassLimits>> = {
   join: {
@@ -146,14 +148,21 @@ export class OverloadGuard {
     }
   }
 
-  /** Takes a slot for a request of `cls` or throws RATE_LIMITED at once; the returned function frees it (once). */
-  acquire(cls: LoadClass): () => void {
+  /**
+   * Takes a slot for a request of `cls` or throws RATE_LIMITED at once; the returned function frees it (once).
+   * `mayYield: false` says this request is what the protected classes need next (a join while the line ahead of the
+   * serving position is too short to admit from): it is held to the class's `maxInFlight`, not the bound lowered by
+   * yielding, though the loop-delay rule still applies. Yielding exists so that claims are served; a line run dry
+   * leaves nobody to claim.
+   */
+  acquire(cls: LoadClass, options: { readonly mayYield?: boolean } = {}): () => void {
     this.measure();
     const counters = this.counters.get(cls)!;
     const limits = this.limits[cls];
+    const bound = options.mayYield === false ? limits.maxInFlight : counters.bound;
     const delay = this.sampler.delayMs();
-    const late = delay >= limits.maxDelayMs && counters.inFlight >= Math.min(limits.minInFlight, counters.bound);
-    if (late || counters.inFlight >= counters.bound) {
+    const late = delay >= limits.maxDelayMs && counters.inFlight >= Math.min(limits.minInFlight, bound);
+    if (late || counters.inFlight >= bound) {
       counters.refused++;
       throw new DomainError('RATE_LIMITED', 'The waiting room is very busy; your request was not taken. Try again.', {
         retryAfter: this.retryAfterSeconds(cls),

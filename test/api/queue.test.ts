@@ -4,6 +4,7 @@ import { createApiApp, createApiListener } from '../../app/api/app.js';
 import { apiRequestListener } from '../../app/api/load-shedding.js';
 import { listen, type RunningServer } from '../../app/server.js';
 import { createLog } from '../../app/shared/log.js';
+import { LINE_FLOOR_MINUTES } from '../../app/queue/rules.js';
 import { DEFAULT_CLASS_LIMITS, OverloadGuard } from '../../app/shared/overload-guard.js';
 import { MINUTE, signUp } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
@@ -151,31 +152,47 @@ describe('waiting room JSON API over HTTP', function () {
     expect(retry.body.place.status).to.equal('WAITING');
   });
 
-  it('joins yield to slow claims: after a second of claims answered later than owed, a join past the lowered bound gets 429 + Retry-After in front of Express with nothing read or written, while a released waiter is still admitted; once claims are on time the retry gets its place', async () => {
-    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE, admitPerMinute: 600 });
-    const released = await signUp(fx, 'api-yield-released');
-    const late = await signUp(fx, 'api-yield-late');
-    const path = `/v1/queues/${performance.id}`;
-    const joined = await request(base, 'PUT', `${path}/entry`, { token: released.token });
-    for (let i = 0; i < 3; i++) {
-      fx.clock.advance(1_000);
-      await fx.queue.tick(performance.id);
-    }
-    // The loop is never late: only the yield rule can refuse. One join slot, given up entirely while claims are late.
-    let now = 0;
+  /**
+   * The API served through `apiRequestListener` with a guard on a clock the test moves, after a second of slow claims:
+   * the loop is never late, so only the yield rule can refuse, and the one join slot is given up entirely.
+   */
+  async function afterSlowClaims() {
+    const clock = { now: 0 };
     const limits = { ...DEFAULT_CLASS_LIMITS, join: { ...DEFAULT_CLASS_LIMITS.join, maxInFlight: 1, yieldFloor: 0 } };
     const guard = new OverloadGuard(
       { delayMs: () => 0 },
       limits,
       () => 0.5,
-      () => now,
+      () => clock.now,
     );
     const slowClaim = guard.acquire('claim');
-    now = DEFAULT_CLASS_LIMITS.claim.answerTargetMs! + 1_000;
+    clock.now = DEFAULT_CLASS_LIMITS.claim.answerTargetMs! + 1_000;
     slowClaim();
-    now += 1_000;
+    clock.now += 1_000;
     const express = countingCalls(createApiApp({ ...fx.apiDeps, overload: guard }));
     const busy = await listen(apiRequestListener(express.app, { ...fx.apiDeps, overload: guard }), '127.0.0.1', 0);
+    return { clock, guard, express, busy };
+  }
+
+  it('joins yield to slow claims while the line is long: after a second of claims answered later than owed, a join past the lowered bound gets 429 + Retry-After in front of Express with nothing read or written, while a released waiter is still admitted; once claims are on time the retry gets its place', async () => {
+    // 6 a minute: the line floor (LINE_FLOOR_MINUTES of the rate) is a dozen places, which the joins below exceed.
+    const admitPerMinute = 6;
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE, admitPerMinute });
+    const released = await signUp(fx, 'api-yield-released');
+    const late = await signUp(fx, 'api-yield-late');
+    const path = `/v1/queues/${performance.id}`;
+    const joined = await request(base, 'PUT', `${path}/entry`, { token: released.token });
+    for (let i = 0; i < 3 * LINE_FLOOR_MINUTES * admitPerMinute; i++) {
+      await fx.queue.join(`api-yield-behind-${performance.id}-${i}`, performance.id);
+    }
+    // 15 s at 6 a minute: one admission of budget, and the first place released.
+    for (let i = 0; i < 3; i++) {
+      fx.clock.advance(5_000);
+      await fx.queue.tick(performance.id);
+    }
+    const state = (await fx.queueStore.getState(performance.id, true))!;
+    expect(state.issued - state.serving).to.be.at.least(LINE_FLOOR_MINUTES * admitPerMinute);
+    const { clock, guard, express, busy } = await afterSlowClaims();
     try {
       const counter = countDynamoCalls(fx);
       const refused = await request(busy.url, 'PUT', `${path}/entry`, { token: late.token });
@@ -202,11 +219,37 @@ describe('waiting room JSON API over HTTP', function () {
       expect(claimed.status).to.equal(201);
 
       // A second in which the claim above was answered on time (the guard's clock stood still): a slot comes back.
-      now += 1_000;
+      clock.now += 1_000;
       const retry = await request(busy.url, 'PUT', `${path}/entry`, { token: late.token });
       expect(retry.status).to.equal(200);
       expect(retry.body.place.status).to.equal('WAITING');
       expect(guard.bound('join')).to.equal(1);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('joins do not yield while the line is short: with claims late and the yielded join bound at 0, a join to a line shorter than the floor is placed, and it is the next place after the last one issued', async () => {
+    const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE, admitPerMinute: 600 });
+    const released = await signUp(fx, 'api-short-released');
+    const joiner = await signUp(fx, 'api-short-joiner');
+    const path = `/v1/queues/${performance.id}`;
+    const first = await request(base, 'PUT', `${path}/entry`, { token: released.token });
+    for (let i = 0; i < 3; i++) {
+      fx.clock.advance(1_000);
+      await fx.queue.tick(performance.id);
+    }
+    // Everyone placed has been released: nothing left ahead of the serving position to admit from.
+    const state = (await fx.queueStore.getState(performance.id, true))!;
+    expect(state.serving).to.equal(state.issued);
+    const { guard, busy } = await afterSlowClaims();
+    try {
+      const placed = await request(busy.url, 'PUT', `${path}/entry`, { token: joiner.token });
+      expect(placed.status).to.equal(200);
+      expect(placed.body.place.status).to.equal('WAITING');
+      const entry = (await fx.queueStore.getEntry(performance.id, joiner.userId))!;
+      expect(entry.number).to.be.above(first.body.place.position);
+      expect(guard.bound('join'), 'the join was taken with the yielded bound at 0').to.equal(0);
     } finally {
       await busy.close();
     }

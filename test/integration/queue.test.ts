@@ -226,6 +226,62 @@ describe('waiting room against DynamoDB Local', function () {
       expect(again.place.status).to.be.oneOf(['WAITING', 'YOUR_TURN']);
     });
 
+    it('admission minutes counted from the opening: a minute whose claims were held up leaves no extra budget to the next, which admits the rate and no more; a claim after a minute ended waits for the next tick', async () => {
+      const opensAt = fx.clock.now();
+      const { performance } = await addQueuedEvent(fx, { opensAt, admitPerMinute: 60 });
+      const joiners = users(fx, 200, 'minute');
+      for (const user of joiners) await fx.queue.join(user.userId, performance.id);
+      // Minute 1: the writer releases and grants budget, but no claim gets through (held up in front of the API).
+      await run(fx, performance.id, 59);
+      let state = (await fx.queueStore.getState(performance.id, true))!;
+      expect(state.claimed).to.equal(0);
+      expect(state.minuteEndsAt).to.equal(opensAt + MINUTE);
+      expect(state.allowed, 'unused budget carried (the burst)').to.be.greaterThan(0);
+
+      // The minute is over and the writer has not ticked since: the store refuses a claim it has budget for.
+      fx.clock.advance(1_000);
+      const first = joiners[0]!;
+      const entry = (await fx.queueStore.getEntry(performance.id, first.userId))!;
+      const outcome = await fx.queueStore.claim({
+        entry,
+        position: entry.number,
+        bucketAt: bucketOf(state, entry.number)!.at,
+        region: state.writerRegion,
+        epoch: state.epoch,
+        tokenId: 'after-the-minute',
+        now: fx.clock.now(),
+        expiresAt: fx.clock.now() + MINUTE,
+      });
+      expect(outcome).to.equal('NO_BUDGET');
+      expect((await fx.queueStore.getState(performance.id, true))!.claimed).to.equal(0);
+
+      // Minutes 2 and 3: every released waiter claims every second (the held-up claims arriving at once).
+      const admitted = new Set<string>();
+      const perMinute = [0, 0];
+      for (let second = 0; second < 120; second++) {
+        await fx.queue.tick(performance.id);
+        const minute = Math.floor((fx.clock.now() - opensAt) / MINUTE) - 1;
+        const { serving } = (await fx.queueStore.getState(performance.id, true))!;
+        // Joined one by one, so the i-th joiner holds place i + 1: only released waiters come to the door.
+        for (const user of joiners.slice(0, serving)) {
+          if (admitted.has(user.userId)) continue;
+          try {
+            await fx.queue.claim(user.userId, performance.id);
+            admitted.add(user.userId);
+            perMinute[minute]!++;
+          } catch (error) {
+            expect((error as { code?: string }).code).to.equal('RATE_LIMITED');
+          }
+        }
+        fx.clock.advance(1_000);
+      }
+      state = (await fx.queueStore.getState(performance.id, true))!;
+      expect(state.claimed).to.equal(admitted.size);
+      // Without the minute bound the unused budget of minute 1 (up to 10 s of the rate) was admitted on top.
+      expect(perMinute[0], 'minute 2').to.be.within(59, 60);
+      expect(perMinute[1], 'minute 3').to.be.within(59, 60);
+    });
+
     it('budget used up: the refused claim write returns why (no read) and changes nothing; later claims are refused RATE_LIMITED without I/O until the next tick', async () => {
       const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now(), admitPerMinute: 60 });
       const joiners = users(fx, 10, 'budget');

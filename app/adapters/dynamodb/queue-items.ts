@@ -27,6 +27,9 @@ const stateItem = z.object({
   allowed: z.number().int().nonnegative(),
   allowedCarry: z.number().nonnegative(),
   claimed: z.number().int().nonnegative(),
+  // Absent on a state written before admission minutes existed: no claim is taken until the writer's next tick.
+  minuteEndsAt: z.number().default(0),
+  minuteStartClaimed: z.number().int().nonnegative().default(0),
   issued: z.number().int().nonnegative(),
   /** Stored as a map keyed by the bucket's start, so a claim can count itself into one bucket. */
   buckets: z.record(z.string(), bucket),

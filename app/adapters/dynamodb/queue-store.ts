@@ -251,7 +251,7 @@ export class DynamoQueueStore implements QueueStore {
           Key: keys.queueState(entry.eventId),
           UpdateExpression: 'ADD claimed :one SET #b.#k.claims = #b.#k.claims + :one',
           ConditionExpression:
-            'claimed < allowed AND #control = :active AND epoch = :epoch AND writerRegion = :region ' +
+            'claimed < allowed AND minuteEndsAt > :now AND #control = :active AND epoch = :epoch AND writerRegion = :region ' +
             'AND serving >= :pos AND #b.#k.expiresAt > :now',
           ExpressionAttributeNames: {
             '#control': NAMES['#control'],
@@ -314,6 +314,8 @@ export class DynamoQueueStore implements QueueStore {
       ':serving': plan.serving,
       ':allowed': plan.allowed,
       ':carry': plan.allowedCarry,
+      ':minuteEndsAt': plan.minuteEndsAt,
+      ':minuteStartClaimed': plan.minuteStartClaimed,
       ':issued': plan.issued,
       ':expiredReleased': plan.expiredReleased,
       ':expiredClaims': plan.expiredClaims,
@@ -327,6 +329,8 @@ export class DynamoQueueStore implements QueueStore {
       'serving = :serving',
       'allowed = :allowed',
       'allowedCarry = :carry',
+      'minuteEndsAt = :minuteEndsAt',
+      'minuteStartClaimed = :minuteStartClaimed',
       'issued = :issued',
       'expiredReleased = :expiredReleased',
       'expiredClaims = :expiredClaims',
@@ -446,5 +450,6 @@ function whyNotCounted(command: ClaimCommand, state: QueueState | undefined): Cl
   if (state.epoch !== command.epoch || state.serving < command.position) return 'NOT_RELEASED';
   const bucket = state.buckets.find((b) => b.at === command.bucketAt);
   if (!bucket || bucket.expiresAt <= command.now) return 'TURN_EXPIRED';
+  // The budget is used up, or the admission minute ended and the writer has not started the next one yet.
   return 'NO_BUDGET';
 }

@@ -40,6 +40,11 @@ interface SimOptions {
   readonly seed: number;
   /** [from, to) in ms after T0 during which the operator has paused the queue. */
   readonly pause?: readonly [number, number];
+  /**
+   * [from, to) in ms after T0 during which no claim reaches the store (held up in front of it, as behind a stampede's
+   * joins); the claims attempted then arrive over the 2 s after `to`.
+   */
+  readonly claimsHeld?: readonly [number, number];
 }
 
 interface SimResult {
@@ -77,6 +82,7 @@ function simulate(options: SimOptions): SimResult {
         releasing: !paused,
         admitPerMinute: options.rate,
         windowMs,
+        opensAt: T0,
       });
       for (let p = state.serving + 1; p <= plan.serving; p++) {
         releasedAt.set(p, now);
@@ -85,9 +91,14 @@ function simulate(options: SimOptions): SimResult {
       state = applyPlan(state, plan);
     }
     for (const position of attempts.get(t) ?? []) {
+      const held = options.claimsHeld;
+      if (held && t >= held[0] && t < held[1]) {
+        schedule(held[1] + random() * 2_000, position);
+        continue;
+      }
       const bucket = state.buckets.find((b) => b.from <= position && position <= b.to);
       if (!bucket || bucket.expiresAt <= now) continue;
-      if (state.claimed >= state.allowed) {
+      if (state.claimed >= state.allowed || now >= state.minuteEndsAt) {
         schedule(t + 1_000 + random() * 1_000, position);
         continue;
       }
@@ -144,6 +155,25 @@ describe('queue/release (the admitter: rate counted at claim, no-shows compensat
     );
   });
 
+  it('claims held up for a minute then arriving at once: no minute counted from the opening admits more than the rate, and the next minutes are ±1%', () => {
+    const run = simulate({
+      rate: 600,
+      waiters: 20_000,
+      showRatio: 1,
+      maxDelayMs: 3_000,
+      minutes: 6,
+      seed: 7,
+      claimsHeld: [MIN, 2 * MIN],
+    });
+    const minutes = Array.from({ length: 6 }, (_, m) =>
+      run.claimTimes.filter((t) => t >= m * MIN && t < (m + 1) * MIN),
+    );
+    expect(minutes[1]!.length).to.equal(0);
+    minutes.forEach((claims, m) => expect(claims.length, `minute ${m + 1}`).to.be.at.most(600));
+    // The minute the held claims arrive in is at the rate, not above it with the unused budget of the starved one.
+    for (const m of [2, 3, 4, 5]) expect(minutes[m]!.length, `minute ${m + 1}`).to.be.within(594, 600);
+  });
+
   it('positions are released strictly in line order: a later place is never released before an earlier one', () => {
     const run = simulate({ rate: 600, waiters: 5_000, showRatio: 0.8, maxDelayMs: 3_000, minutes: 4, seed: 5 });
     expect(run.releasedAt.size).to.be.greaterThan(2_000);
@@ -194,6 +224,7 @@ describe('queue/release (the admitter: rate counted at claim, no-shows compensat
       releasing: true,
       admitPerMinute: 60_000,
       windowMs: 10 * MIN,
+      opensAt: T0,
     });
     expect(plan.serving).to.equal(100);
   });
@@ -206,6 +237,7 @@ describe('queue/release (the admitter: rate counted at claim, no-shows compensat
       releasing: true,
       admitPerMinute: 600,
       windowMs: 10 * MIN,
+      opensAt: T0,
     });
     expect(plan.allowed).to.equal(50);
   });
@@ -275,6 +307,7 @@ describe('queue/release (the admitter: rate counted at claim, no-shows compensat
       releasing: true,
       admitPerMinute: 6_000,
       windowMs: 10 * MIN,
+      opensAt: T0,
     });
     // 5 s at 10% of 100/s: 50 claims of budget, not the 500 a cold standby would get without the ramp.
     expect(plan.allowed - after.allowed).to.equal(Math.floor((6_000 * rampFactor(T0, T0 + 5_000) * 5) / 60));

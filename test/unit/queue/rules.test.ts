@@ -6,6 +6,8 @@ import {
   admissionServesConfirm,
   admissionServesHold,
   etaMs,
+  joinsMayYield,
+  LINE_FLOOR_MINUTES,
   phaseOf,
   pollAfterMs,
   resolvePlace,
@@ -31,6 +33,29 @@ const state = (overrides: Partial<QueueState> = {}): QueueState => ({
 });
 
 describe('queue/rules', () => {
+  describe('joinsMayYield (joins give way to claims and polls only while the line can feed the admissions)', () => {
+    const floor = LINE_FLOOR_MINUTES * onSale.admitPerMinute;
+
+    it('a line ahead of the serving position shorter than the floor: joins may not yield; at the floor or longer they may', () => {
+      expect(LINE_FLOOR_MINUTES).to.be.at.least(1);
+      expect(joinsMayYield({ issued: 0, serving: 0 }, onSale.admitPerMinute)).to.equal(false);
+      expect(joinsMayYield({ issued: 5_000 + floor - 1, serving: 5_000 }, onSale.admitPerMinute)).to.equal(false);
+      expect(joinsMayYield({ issued: 5_000 + floor, serving: 5_000 }, onSale.admitPerMinute)).to.equal(true);
+      expect(joinsMayYield({ issued: 50_000, serving: 5_000 }, onSale.admitPerMinute)).to.equal(true);
+    });
+
+    it('counts only the places not yet released: a long line that the writer has released down to a few seconds may not yield', () => {
+      // 100,000 placed, 99,900 released: a second of the rate left to admit from.
+      expect(joinsMayYield({ issued: 100_000, serving: 99_900 }, 6_000)).to.equal(false);
+    });
+
+    it('the floor scales with the rate: the same line is long enough at 600/min and too short at 6,000/min', () => {
+      const line = { issued: 3_000, serving: 0 };
+      expect(joinsMayYield(line, 600)).to.equal(true);
+      expect(joinsMayYield(line, 6_000)).to.equal(false);
+    });
+  });
+
   describe('phaseOf', () => {
     it('not armed (no seed committed yet): SCHEDULED even after the configured pre-queue time', () => {
       expect(phaseOf(onSale, undefined, T0 + MIN, true)).to.equal('SCHEDULED');

@@ -122,6 +122,24 @@ describe('shared/OverloadGuard', () => {
       };
       return { guard, secondWith };
     }
+    /** A guard whose loop delay the test sets, after `seconds` seconds each with one claim answered a second late. */
+    function afterLateClaims(seconds: number) {
+      let clock = 0;
+      const loop = { delay: 0 };
+      const guard = new OverloadGuard(
+        { delayMs: () => loop.delay },
+        DEFAULT_CLASS_LIMITS,
+        () => 0.5,
+        () => clock,
+      );
+      for (let i = 0; i < seconds; i++) {
+        const release = guard.acquire('claim');
+        clock += 1_000;
+        release();
+        guard.acquire('join')();
+      }
+      return { guard, loop };
+    }
     const { maxInFlight, yieldFloor, yieldStep } = DEFAULT_CLASS_LIMITS.join;
     const claimTarget = DEFAULT_CLASS_LIMITS.claim.answerTargetMs!;
     const pollTarget = DEFAULT_CLASS_LIMITS.poll.answerTargetMs!;
@@ -160,24 +178,31 @@ describe('shared/OverloadGuard', () => {
       expect(guard.bound('poll')).to.equal(DEFAULT_CLASS_LIMITS.poll.maxInFlight);
     });
 
-    it('while joins yield, the loop-delay floor of joins served regardless shrinks with the bound', () => {
-      let clock = 0;
-      let delay = 0;
-      const guard = new OverloadGuard(
-        { delayMs: () => delay },
-        DEFAULT_CLASS_LIMITS,
-        () => 0.5,
-        () => clock,
+    it('a join that may not yield (the line is too short to admit from) is held to maxInFlight, not the lowered bound; the loop-delay rule still applies to it', () => {
+      const { guard, loop } = afterLateClaims(10);
+      expect(guard.bound('join')).to.equal(yieldFloor);
+      const held = Array.from({ length: yieldFloor! }, () => guard.acquire('join'));
+      expect(refusalOf(guard, 'join')?.code, 'a join that may yield').to.equal('RATE_LIMITED');
+      const needed = Array.from({ length: maxInFlight - yieldFloor! }, () =>
+        guard.acquire('join', { mayYield: false }),
       );
-      for (let i = 0; i < 3; i++) {
-        const release = guard.acquire('claim');
-        clock += 1_000;
-        release();
-        guard.acquire('join')();
-      }
+      expect(guard.inFlight('join')).to.equal(maxInFlight);
+      expect(() => guard.acquire('join', { mayYield: false }), 'past maxInFlight').to.throw(DomainError);
+      expect(guard.bound('join'), 'the yielded bound itself is unchanged').to.equal(yieldFloor);
+      needed.forEach((release) => release());
+      // A late loop still sheds such a join past the class's delay floor (minInFlight of the unlowered bound).
+      loop.delay = DEFAULT_CLASS_LIMITS.join.maxDelayMs;
+      const floor = DEFAULT_CLASS_LIMITS.join.minInFlight;
+      const more = Array.from({ length: floor - yieldFloor! }, () => guard.acquire('join', { mayYield: false }));
+      expect(() => guard.acquire('join', { mayYield: false })).to.throw(DomainError);
+      [...held, ...more].forEach((release) => release());
+    });
+
+    it('while joins yield, the loop-delay floor of joins served regardless shrinks with the bound', () => {
+      const { guard, loop } = afterLateClaims(3);
       const bound = guard.bound('join');
       expect(bound).to.be.below(DEFAULT_CLASS_LIMITS.join.minInFlight);
-      delay = 10_000;
+      loop.delay = 10_000;
       const held = Array.from({ length: bound }, () => guard.acquire('join'));
       expect(refusalOf(guard, 'join')?.code).to.equal('RATE_LIMITED');
       held.forEach((release) => release());
