@@ -65,22 +65,29 @@ export function bucketOf(state: QueueState, position: number): ReleaseBucket | u
   return state.buckets.find((b) => b.from <= position && position <= b.to);
 }
 
-/** Positions released per millisecond over the last minute, from the writer's samples (0 when nothing moved). */
-export function measuredReleaseRate(state: QueueState, now: EpochMs): number {
-  const history = state.history.filter((h) => h.at >= now - 75_000);
+/**
+ * The writer's samples of the last minute that a rate may be measured over: none from before `since` (the opening).
+ * The writer samples from the moment the queue is armed, so without that bound the pre-queue's flat samples (nothing
+ * released yet) would dilute the first minute's rate — at +10 s after an opening armed 40 s earlier, to a fifth —
+ * and every waiter placed then would be told an ETA, and a next poll, several times too late.
+ */
+function rateWindow(state: QueueState, now: EpochMs, since: EpochMs) {
+  const history = state.history.filter((h) => h.at >= Math.max(now - 75_000, since));
   const first = history[0];
   const last = history[history.length - 1];
-  if (!first || !last || last.at - first.at < 5_000) return 0;
-  return (last.serving - first.serving) / (last.at - first.at);
+  return first && last && last.at - first.at >= 5_000 ? { first, last } : undefined;
 }
 
-/** Claims per minute over the last minute (the operator's "claim rate"). */
-export function measuredClaimRate(state: QueueState, now: EpochMs): number {
-  const history = state.history.filter((h) => h.at >= now - 75_000);
-  const first = history[0];
-  const last = history[history.length - 1];
-  if (!first || !last || last.at - first.at < 5_000) return 0;
-  return ((last.claimed - first.claimed) / (last.at - first.at)) * 60_000;
+/** Positions released per millisecond over the last minute since `since`, from the writer's samples (0 if unknown). */
+export function measuredReleaseRate(state: QueueState, now: EpochMs, since: EpochMs): number {
+  const window = rateWindow(state, now, since);
+  return window ? (window.last.serving - window.first.serving) / (window.last.at - window.first.at) : 0;
+}
+
+/** Claims per minute over the last minute since `since` (the operator's "claim rate"). */
+export function measuredClaimRate(state: QueueState, now: EpochMs, since: EpochMs): number {
+  const window = rateWindow(state, now, since);
+  return window ? ((window.last.claimed - window.first.claimed) / (window.last.at - window.first.at)) * 60_000 : 0;
 }
 
 /**
@@ -89,7 +96,7 @@ export function measuredClaimRate(state: QueueState, now: EpochMs): number {
  */
 export function etaMs(ahead: number, phase: QueuePhase, state: QueueState, onSale: OnSaleConfig, now: EpochMs) {
   if (phase !== 'OPEN') return undefined;
-  const measured = measuredReleaseRate(state, now);
+  const measured = measuredReleaseRate(state, now, onSale.opensAt);
   const rate = measured > 0 ? measured : onSale.admitPerMinute / 60_000;
   return Math.round((ahead + 1) / rate);
 }

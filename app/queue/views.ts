@@ -133,7 +133,7 @@ export function statusView(
     preQueueSize: state?.draw?.size,
     serving: state?.serving ?? 0,
     waiting: state ? Math.max(0, state.issued - state.serving) : 0,
-    releasedPerMinute: state ? Math.round(measuredReleaseRate(state, now) * 60_000) : 0,
+    releasedPerMinute: state ? Math.round(measuredReleaseRate(state, now, onSale.opensAt) * 60_000) : 0,
   };
 }
 
@@ -160,7 +160,7 @@ export function statsView(status: QueueStatusView, onSale: OnSaleConfig, state: 
     issued: state?.issued ?? 0,
     admitted: state?.claimed ?? 0,
     allowed: state?.allowed ?? 0,
-    claimRatePerMinute: state ? Math.round(measuredClaimRate(state, now)) : 0,
+    claimRatePerMinute: state ? Math.round(measuredClaimRate(state, now, onSale.opensAt)) : 0,
     showRatio: state ? showRatioOf(state.buckets, bucketMsFor(windowMs), now) : 1,
     noShows: state ? state.expiredReleased - state.expiredClaims : 0,
     lastTickAt: state?.tickAt || undefined,

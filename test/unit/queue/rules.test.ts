@@ -8,6 +8,8 @@ import {
   etaMs,
   joinsMayYield,
   LINE_FLOOR_MINUTES,
+  measuredClaimRate,
+  measuredReleaseRate,
   phaseOf,
   pollAfterMs,
   resolvePlace,
@@ -126,8 +128,25 @@ describe('queue/rules', () => {
           { at: T0, serving: 300, claimed: 280 },
         ],
       });
-      expect(etaMs(99, 'OPEN', measured, onSale, T0)).to.equal(20_000);
-      expect(etaMs(99, 'PAUSED', measured, onSale, T0)).to.equal(undefined);
+      const opened = { ...onSale, opensAt: T0 - 5 * MIN };
+      expect(etaMs(99, 'OPEN', measured, opened, T0)).to.equal(20_000);
+      expect(etaMs(99, 'PAUSED', measured, opened, T0)).to.equal(undefined);
+    });
+
+    it('ETA just after the opening: measured from the opening on, not diluted by the pre-queue’s samples (nothing released yet)', () => {
+      // Armed 40 s before the opening, sampled every 5 s; since the opening (10 s ago) 20 positions a second.
+      const opened = { ...onSale, opensAt: T0 - 10_000 };
+      const history = [-40, -35, -30, -25, -20, -15, -10, -5, 0].map((s) => ({
+        at: T0 + s * 1000,
+        serving: Math.max(0, s + 10) * 20,
+        claimed: Math.max(0, s + 10) * 19,
+      }));
+      const justOpened = state({ history });
+      expect(measuredReleaseRate(justOpened, T0, opened.opensAt) * 1000).to.equal(20);
+      expect(etaMs(199, 'OPEN', justOpened, opened, T0)).to.equal(10_000);
+      expect(measuredClaimRate(justOpened, T0, opened.opensAt)).to.equal(19 * 60);
+      // Over the whole window (the rule before): 200 positions in 40 s, an ETA four times too long.
+      expect(measuredReleaseRate(justOpened, T0, 0) * 1000).to.equal(5);
     });
 
     it('waiters at the back poll rarely (a quarter of the ETA, ≤ 2 min), at the front often (≥ 2 s); the pre-queue polls toward opening', () => {
