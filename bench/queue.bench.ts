@@ -42,7 +42,7 @@ import { demoPerformances, demoVenues, type Performance } from '../app/catalog/i
 import { kstDateOf } from '../app/shared/time.js';
 import { LotteryCache } from '../app/queue/lottery.js';
 import type { QueueEntry, QueueState } from '../app/queue/model.js';
-import { LINE_FLOOR_MINUTES, phaseOf } from '../app/queue/rules.js';
+import { LINE_FLOOR_SECONDS, phaseOf } from '../app/queue/rules.js';
 import { RELEASE_TUNING } from '../app/queue/release.js';
 import { placeView } from '../app/queue/views.js';
 import { parseIntegerFlags, usageOf } from './lib/flags.js';
@@ -725,7 +725,7 @@ function lineReport(samples: readonly LineSample[], opensAt: number, rate: numbe
   const rows = samples.filter(
     (s, i) => i === 0 || Math.floor((s.at - opensAt) / 10_000) > Math.floor((samples[i - 1]!.at - opensAt) / 10_000),
   );
-  const floor = LINE_FLOOR_MINUTES * rate;
+  const floor = (LINE_FLOOR_SECONDS * rate) / 60;
   const short = (limit: number) => samples.filter((s) => s.issued - s.serving < limit).length;
   // The writer's ticks seen (each distinct tickAt), and the budget time a gap longer than maxTickGapMs lost.
   const ticks = [...new Set(samples.map((s) => s.tickAt))].sort((a, b) => a - b);
@@ -739,7 +739,7 @@ function lineReport(samples: readonly LineSample[], opensAt: number, rate: numbe
         `  t+${fmt((s.at - opensAt) / 1000, 0)} s: taken ${n(s.issued)}, released ${n(s.serving)}, admitted ${n(s.claimed)}; ` +
         `ahead of the serving position ${n(s.issued - s.serving)}, released and not yet claimed ${n(s.serving - s.claimed)}`,
     ),
-    `  seconds with the line ahead below ${LINE_FLOOR_MINUTES} min of the rate (${n(floor)}, joins not yielding): ${short(floor)} of ${samples.length}; ` +
+    `  seconds with the line ahead below ${LINE_FLOOR_SECONDS} s of the rate (${n(floor)}, joins not yielding): ${short(floor)} of ${samples.length}; ` +
       `below 10 s of the rate (${n(Math.round(rate / 6))}, running dry): ${short(rate / 6)}`,
     `  the writer's ticks: ${n(ticks.length)} seen, gap p50 ${fmt(gap.p50 / 1000, 2)} s, p99 ${fmt(gap.p99 / 1000, 2)} s, ` +
       `max ${fmt(gap.max / 1000, 2)} s; budget time lost to gaps over ${RELEASE_TUNING.maxTickGapMs / 1000} s: ` +

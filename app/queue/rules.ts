@@ -40,24 +40,29 @@ export function resolvePlace(ref: QueueEntryRef, state: QueueState, lottery: Lot
 }
 
 /**
- * Minutes of admissions the line must hold ahead of the serving position before new joins yield to claims and polls
+ * Seconds of admissions the line must hold ahead of the serving position before new joins yield to claims and polls
  * (see `joinsMayYield`).
  */
-export const LINE_FLOOR_MINUTES = 2;
+export const LINE_FLOOR_SECONDS = 30;
 
 /**
  * Whether joins may give way to claims and polls (the overload guard's yield rule): only while the line ahead of the
- * serving position — places issued and not yet released — holds at least `LINE_FLOOR_MINUTES` of the admission rate.
+ * serving position — places issued and not yet released — holds at least `LINE_FLOOR_SECONDS` of the admission rate.
  * Below that, yielding starves what it protects: with joins held to 16 in flight an API placed ≈ 100 a second, the
  * rate itself, so the writer could release only whoever had just been placed and each minute admitted what the joins
- * of that minute allowed (−4.5 %, then −9.7 %; docs/benchmarks.md). Two minutes cover a whole measured minute of
- * placement below the rate, the 5 s the writer releases ahead of the budget and the poll that tells a released waiter
- * its turn; `issued` counts the numbers instances have taken in blocks (at most about a second of their joins more
- * than they placed), which this margin absorbs. A ramp after a takeover admits less than the configured rate, so the
- * floor is then only larger than needed.
+ * of that minute allowed (−4.5 %, then −9.7 %; docs/benchmarks.md).
+ *
+ * The floor is a threshold, not a reservoir: the moment the line falls below it, joins are served at full width again
+ * (the check runs per join, on the state this instance last saw, at most a tick old), and placement at full width is
+ * several times the rate. So it needs to cover only the writer's 5 s lead over the budget, a tick or two of stale
+ * state and the numbers instances have taken in blocks but not yet placed (about a second of their joins) — 30 s
+ * covers them with room. A longer floor keeps joins from yielding for most of an on-sale: at 2 minutes the quiet
+ * 100,000-join run never reached it (the line stayed shorter for 222 of 238 s, as the writer released ahead for
+ * slow claimers), the joins' 100-item transactions took DynamoDB (Local's one writer) from the claims again, and the
+ * admissions fell to −51 %, −31 %, −2.5 % of the rate (docs/benchmarks.md, 2026-11-30 13:48).
  */
 export function joinsMayYield(state: Pick<QueueState, 'issued' | 'serving'>, admitPerMinute: number): boolean {
-  return state.issued - state.serving >= LINE_FLOOR_MINUTES * admitPerMinute;
+  return state.issued - state.serving >= (LINE_FLOOR_SECONDS * admitPerMinute) / 60;
 }
 
 /** The release bucket that let `position` in, if it is still within its window. */

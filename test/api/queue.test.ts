@@ -4,7 +4,7 @@ import { createApiApp, createApiListener } from '../../app/api/app.js';
 import { apiRequestListener } from '../../app/api/load-shedding.js';
 import { listen, type RunningServer } from '../../app/server.js';
 import { createLog } from '../../app/shared/log.js';
-import { LINE_FLOOR_MINUTES } from '../../app/queue/rules.js';
+import { LINE_FLOOR_SECONDS } from '../../app/queue/rules.js';
 import { DEFAULT_CLASS_LIMITS, OverloadGuard } from '../../app/shared/overload-guard.js';
 import { MINUTE, signUp } from '../support/builders.js';
 import { createFixture, type Fixture } from '../support/fixture.js';
@@ -175,14 +175,14 @@ describe('waiting room JSON API over HTTP', function () {
   }
 
   it('joins yield to slow claims while the line is long: after a second of claims answered later than owed, a join past the lowered bound gets 429 + Retry-After in front of Express with nothing read or written, while a released waiter is still admitted; once claims are on time the retry gets its place', async () => {
-    // 6 a minute: the line floor (LINE_FLOOR_MINUTES of the rate) is a dozen places, which the joins below exceed.
+    // 6 a minute: the line floor (LINE_FLOOR_SECONDS of the rate) is a few places, which the joins below exceed.
     const admitPerMinute = 6;
     const { performance } = await addQueuedEvent(fx, { opensAt: fx.clock.now() - MINUTE, admitPerMinute });
     const released = await signUp(fx, 'api-yield-released');
     const late = await signUp(fx, 'api-yield-late');
     const path = `/v1/queues/${performance.id}`;
     const joined = await request(base, 'PUT', `${path}/entry`, { token: released.token });
-    for (let i = 0; i < 3 * LINE_FLOOR_MINUTES * admitPerMinute; i++) {
+    for (let i = 0; i < 3 * Math.ceil((LINE_FLOOR_SECONDS * admitPerMinute) / 60); i++) {
       await fx.queue.join(`api-yield-behind-${performance.id}-${i}`, performance.id);
     }
     // 15 s at 6 a minute: one admission of budget, and the first place released.
@@ -191,7 +191,7 @@ describe('waiting room JSON API over HTTP', function () {
       await fx.queue.tick(performance.id);
     }
     const state = (await fx.queueStore.getState(performance.id, true))!;
-    expect(state.issued - state.serving).to.be.at.least(LINE_FLOOR_MINUTES * admitPerMinute);
+    expect(state.issued - state.serving).to.be.at.least((LINE_FLOOR_SECONDS * admitPerMinute) / 60);
     const { clock, guard, express, busy } = await afterSlowClaims();
     try {
       const counter = countDynamoCalls(fx);

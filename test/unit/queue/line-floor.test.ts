@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { armedQueueState, type QueueState, type ReleaseBucket } from '../../../app/queue/model.js';
 import { applyPlan, planTick } from '../../../app/queue/release.js';
-import { joinsMayYield, LINE_FLOOR_MINUTES } from '../../../app/queue/rules.js';
+import { joinsMayYield, LINE_FLOOR_SECONDS } from '../../../app/queue/rules.js';
 import { DEFAULT_CLASS_LIMITS, OverloadGuard } from '../../../app/shared/overload-guard.js';
 import { seededRandom } from '../../support/statistics.js';
 
@@ -127,7 +127,7 @@ describe('queue: the writer, the overload guard and placement together (a stampe
     }
     expect(run.drySeconds).to.equal(0);
     // Placement ran ahead of admissions by about the floor, not by the whole crowd.
-    expect(run.placed).to.be.within(5 * 6_000 + LINE_FLOOR_MINUTES * 6_000 * 0.9, 100_000);
+    expect(run.placed).to.be.within(5 * 6_000 + ((LINE_FLOOR_SECONDS * 6_000) / 60) * 0.9, 100_000);
   });
 
   it('joins that always yield (the rule before): placement at the yielded floor is below the rate, the line runs dry and from minute 3 every minute admits what was placed in it, not the rate', () => {

@@ -7,7 +7,7 @@ import {
   admissionServesHold,
   etaMs,
   joinsMayYield,
-  LINE_FLOOR_MINUTES,
+  LINE_FLOOR_SECONDS,
   measuredClaimRate,
   measuredReleaseRate,
   phaseOf,
@@ -36,10 +36,10 @@ const state = (overrides: Partial<QueueState> = {}): QueueState => ({
 
 describe('queue/rules', () => {
   describe('joinsMayYield (joins give way to claims and polls only while the line can feed the admissions)', () => {
-    const floor = LINE_FLOOR_MINUTES * onSale.admitPerMinute;
+    const floor = (LINE_FLOOR_SECONDS * onSale.admitPerMinute) / 60;
 
     it('a line ahead of the serving position shorter than the floor: joins may not yield; at the floor or longer they may', () => {
-      expect(LINE_FLOOR_MINUTES).to.be.at.least(1);
+      expect(LINE_FLOOR_SECONDS).to.be.at.least(10); // the writer's 5 s lead and a tick or two of stale state
       expect(joinsMayYield({ issued: 0, serving: 0 }, onSale.admitPerMinute)).to.equal(false);
       expect(joinsMayYield({ issued: 5_000 + floor - 1, serving: 5_000 }, onSale.admitPerMinute)).to.equal(false);
       expect(joinsMayYield({ issued: 5_000 + floor, serving: 5_000 }, onSale.admitPerMinute)).to.equal(true);
@@ -52,7 +52,7 @@ describe('queue/rules', () => {
     });
 
     it('the floor scales with the rate: the same line is long enough at 600/min and too short at 6,000/min', () => {
-      const line = { issued: 3_000, serving: 0 };
+      const line = { issued: 2_000, serving: 0 };
       expect(joinsMayYield(line, 600)).to.equal(true);
       expect(joinsMayYield(line, 6_000)).to.equal(false);
     });
