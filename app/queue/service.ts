@@ -103,7 +103,7 @@ export class QueueService implements AdmissionGate {
 
   /**
    * Whether a join to this event may give way to claims and polls now (see `joinsMayYield`), from the state and rate
-   * this instance last saw (no I/O): yes while the line ahead of the serving position holds a few minutes of the rate,
+   * this instance last saw (no I/O): yes while the line ahead of the serving position holds `LINE_FLOOR_SECONDS` of the rate,
    * and when the event has not been seen yet (the yield rule then applies as to any join).
    */
   joinMayYield(eventId: string): boolean {

@@ -62,8 +62,8 @@ export interface ClassLimits {
  * poll 100 ms; in a second when either was later, the joins' bound halves (to 16 at the least), and it grows back by
  * 16 a second while both are on time. An API placing a stampede's joins otherwise kept its loop ≈ 85 % busy with them
  * and answered claims in 2.1 s (p50) — late enough that the admissions fell a quarter below the rate
- * (docs/benchmarks.md, the stampede's sixth pass). But a join to a line shorter than a few minutes of admissions does
- * not yield (`acquire`'s `mayYield`, decided by the waiting room): held at 16 joins in flight, the API placed ≈ 100
+ * (docs/benchmarks.md, the stampede's sixth pass). But a join to a line shorter than `LINE_FLOOR_SECONDS` of admissions
+ * does not yield (`acquire`'s `mayYield`, decided by the waiting room): held at 16 joins in flight, the API placed ≈ 100
  * joins a second — the admission rate itself — and the line ran dry (the stampede's seventh pass).
  */
 export const DEFAULT_CLASS_LIMITS: Readonly<Record<LoadClass, ClassLimits>> = {
