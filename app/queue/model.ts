@@ -93,11 +93,11 @@ export interface QueueState {
   readonly allowedCarry: number;
   readonly claimed: number;
   /**
-   * The admission minute: minutes are counted from the opening, and the claims of one never exceed the rate. A claim
-   * is taken only before `minuteEndsAt`; the writer's first tick after it starts the next minute from `claimed`.
+   * Claims counted per admission minute (minutes from the opening, keyed by their index: "0" is the first): a claim
+   * counts itself in the minute its own clock says, and is refused once that minute holds the configured rate. The
+   * writer drops minutes older than the previous one. No writer tick is needed for a minute to start.
    */
-  readonly minuteEndsAt: EpochMs;
-  readonly minuteStartClaimed: number;
+  readonly minuteClaims: Readonly<Record<string, number>>;
   /** The highest number issued so far (copied from the epoch's counter by the writer). */
   readonly issued: number;
   readonly buckets: readonly ReleaseBucket[];
@@ -129,8 +129,7 @@ export function armedQueueState(init: {
     allowed: 0,
     allowedCarry: 0,
     claimed: 0,
-    minuteEndsAt: 0,
-    minuteStartClaimed: 0,
+    minuteClaims: {},
     issued: 0,
     buckets: [],
     expiredReleased: 0,

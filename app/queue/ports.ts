@@ -21,6 +21,9 @@ export interface ClaimCommand {
   readonly tokenId: string;
   readonly now: EpochMs;
   readonly expiresAt: EpochMs;
+  /** The admission minute `now` falls in (`admissionMinuteAt`) and the most claims a minute may count. */
+  readonly minute: number;
+  readonly perMinute: number;
 }
 
 /** Why a claim was not counted (the state item's conditions), or why the entry refused it afterwards. */

@@ -11,10 +11,14 @@ import type { Draw, QueueState, RateSample, ReleaseBucket } from './model.js';
  * have been claimed), it releases the uncovered budget ÷ s. No-shows, holes and abandoned places are thereby
  * compensated within about half a minute instead of after their 10-minute window.
  *
- * The budget is also bounded per admission minute (minutes counted from the opening, the minutes the operator and
+ * Claims are also bounded per admission minute (minutes counted from the opening, the minutes the operator and
  * the benchmark read): a minute's claims never exceed the rate, however much budget a starved minute left unused.
  * Without it, claims held up for a while (a slow minute) arrived together with the next minute's and its count
- * overshot by up to the carried `burstMs` (+8.9 % in a 100,000-join run).
+ * overshot by up to the carried `burstMs` (+8.9 % in a 100,000-join run). Each claim counts itself in the minute its
+ * own clock says (`claimFits`, `withClaim`; the claim's condition in the store mirrors them), so a new minute starts
+ * on the minute, not at the writer's next tick: with the minute kept on the state by the writer, every minute began
+ * with the ≈ 0.5–1 s (seconds when ticks lagged) until that tick and the instances' next state read, in which no
+ * claim was taken.
  */
 export const RELEASE_TUNING = {
   /** A stalled writer does not come back with a burst: at most this much time accrues per tick. */
@@ -73,8 +77,8 @@ export interface TickPlan {
   readonly serving: number;
   readonly allowed: number;
   readonly allowedCarry: number;
-  readonly minuteEndsAt: EpochMs;
-  readonly minuteStartClaimed: number;
+  /** Admission minutes whose claim counts are dropped (older than the previous minute; no claim counts in them). */
+  readonly prunedMinutes: readonly string[];
   readonly issued: number;
   readonly draw?: Draw;
   /** A new bucket, or the current one with a larger `to`; claims of other buckets are never rewritten. */
@@ -91,16 +95,45 @@ export interface TickPlan {
 const sizeOf = (b: ReleaseBucket) => b.to - b.from + 1;
 const MINUTE_MS = 60_000;
 
+/** The admission minute `now` falls in, counted from the opening: 0 is the first minute (and any time before it). */
+export function admissionMinuteAt(opensAt: EpochMs, now: EpochMs): number {
+  return Math.max(0, Math.floor((now - opensAt) / MINUTE_MS));
+}
+
+/** The claims counted so far in an admission minute. */
+export function minuteClaimsOf(state: QueueState, minute: number): number {
+  return state.minuteClaims[String(minute)] ?? 0;
+}
+
 /**
- * The admission minute at `now`: unchanged while it lasts; once it ended, the minute (counted from the opening) that
- * `now` falls in, starting from the claims counted so far. Before the opening there is none (no claim is taken).
+ * Whether a claim at `now` may be counted: budget left (`claimed < allowed`) and its admission minute below the
+ * configured rate. The rule the claim's condition expression enforces atomically in the store (`DynamoQueueStore.claim`).
  */
-export function admissionMinute(state: QueueState, opensAt: EpochMs, now: EpochMs) {
-  if (now < state.minuteEndsAt || now < opensAt) {
-    return { minuteEndsAt: state.minuteEndsAt, minuteStartClaimed: state.minuteStartClaimed };
-  }
-  const minutes = Math.floor((now - opensAt) / MINUTE_MS) + 1;
-  return { minuteEndsAt: opensAt + minutes * MINUTE_MS, minuteStartClaimed: state.claimed };
+export function claimFits(
+  state: QueueState,
+  onSale: { readonly opensAt: EpochMs; readonly admitPerMinute: number },
+  now: EpochMs,
+): boolean {
+  return (
+    state.claimed < state.allowed &&
+    minuteClaimsOf(state, admissionMinuteAt(onSale.opensAt, now)) < perMinuteCap(onSale.admitPerMinute)
+  );
+}
+
+/** A minute's claims stop at the configured rate (a fractional rate rounds down: never above it). */
+export function perMinuteCap(admitPerMinute: number): number {
+  return Math.floor(admitPerMinute);
+}
+
+/** The state after one counted claim, as the store's claim update writes it (for the simulations and tests). */
+export function withClaim(state: QueueState, bucketAt: EpochMs, minute: number): QueueState {
+  const key = String(minute);
+  return {
+    ...state,
+    claimed: state.claimed + 1,
+    minuteClaims: { ...state.minuteClaims, [key]: (state.minuteClaims[key] ?? 0) + 1 },
+    buckets: state.buckets.map((b) => (b.at === bucketAt ? { ...b, claims: b.claims + 1 } : b)),
+  };
 }
 
 export function showRatioOf(buckets: readonly ReleaseBucket[], bucketMs: number, now: EpochMs): number {
@@ -118,9 +151,8 @@ export function planTick(input: TickInput): TickPlan {
   const bucketMs = bucketMsFor(input.windowMs);
   const dt = state.tickAt > 0 ? Math.min(Math.max(now - state.tickAt, 0), RELEASE_TUNING.maxTickGapMs) : 0;
 
-  const minute = admissionMinute(state, input.opensAt, now);
   let budget = state.allowed + state.allowedCarry + (input.releasing ? perMs * dt : 0);
-  budget = Math.min(budget, state.claimed + perMs * RELEASE_TUNING.burstMs, minute.minuteStartClaimed + rate);
+  budget = Math.min(budget, state.claimed + perMs * RELEASE_TUNING.burstMs);
   const allowed = Math.max(Math.floor(budget), state.claimed);
   const allowedCarry = Math.max(budget - allowed, 0);
 
@@ -157,7 +189,10 @@ export function planTick(input: TickInput): TickPlan {
     serving,
     allowed,
     allowedCarry,
-    ...minute,
+    // The previous minute stays for whoever reads its final count (the operator, the benchmark).
+    prunedMinutes: Object.keys(state.minuteClaims).filter(
+      (key) => Number(key) < admissionMinuteAt(input.opensAt, now) - 1,
+    ),
     issued: Math.max(input.issued, state.issued),
     draw: input.draw ?? state.draw,
     bucket,
@@ -181,8 +216,9 @@ export function applyPlan(state: QueueState, plan: TickPlan): QueueState {
     serving: plan.serving,
     allowed: plan.allowed,
     allowedCarry: plan.allowedCarry,
-    minuteEndsAt: plan.minuteEndsAt,
-    minuteStartClaimed: plan.minuteStartClaimed,
+    minuteClaims: Object.fromEntries(
+      Object.entries(state.minuteClaims).filter(([key]) => !plan.prunedMinutes.includes(key)),
+    ),
     issued: plan.issued,
     draw: plan.draw,
     buckets,

@@ -13,7 +13,15 @@ import type { Admission, QueueControl, QueueEntry, QueueEntryRef, QueuePhase, Qu
 import { NumberAllocator, WrongPhase } from './number-allocator.js';
 import type { NumberKind, QueueStore } from './ports.js';
 import { openTicket, signTicket } from './queue-ticket.js';
-import { applyPlan, budgetRetryAfterSeconds, planTick, takeoverState } from './release.js';
+import {
+  admissionMinuteAt,
+  applyPlan,
+  budgetRetryAfterSeconds,
+  claimFits,
+  perMinuteCap,
+  planTick,
+  takeoverState,
+} from './release.js';
 import { bucketOf, joinsMayYield, phaseOf, resolvePlace } from './rules.js';
 import { mayWrite } from '../booking/writer.js';
 import type { TokenSigner } from './signed-token.js';
@@ -74,8 +82,11 @@ export class QueueService implements AdmissionGate {
   /** In-process single flight per account: N tabs on one instance cost one join and one counted claim. */
   private readonly joins = new Map<string, Promise<Joined>>();
   private readonly claims = new Map<string, Promise<AdmissionGrant>>();
-  /** Per event, the writer tick (`tickAt`) at which a claim was last refused for want of budget. */
-  private readonly budgetSpentAt = new Map<string, EpochMs>();
+  /**
+   * Per event, the writer tick (`tickAt`) of the state at which a claim was last refused for want of budget, and the
+   * admission minute it was refused in (a new minute may have room before the writer ticks again).
+   */
+  private readonly budgetSpentAt = new Map<string, { readonly tickAt: EpochMs; readonly minute: number }>();
   private readonly random: () => number;
   /**
    * Per event, the line as this instance last saw it (the queue state it last loaded or wrote, and the rate): the
@@ -251,7 +262,7 @@ export class QueueService implements AdmissionGate {
     const bucket = bucketOf(state, resolved.position);
     if (!bucket || bucket.expiresAt <= ctx.now) throw turnExpired();
     if (ctx.phase !== 'OPEN') throw paused();
-    if (this.budgetSpent(eventId, state, ctx.now)) throw this.noBudget(ctx);
+    if (this.budgetSpent(ctx, state)) throw this.noBudget(ctx);
     const admission: Admission = {
       tokenId: randomUUID(),
       position: resolved.position,
@@ -269,13 +280,18 @@ export class QueueService implements AdmissionGate {
       tokenId: admission.tokenId,
       now: ctx.now,
       expiresAt: admission.expiresAt,
+      minute: admissionMinuteAt(ctx.onSale.opensAt, ctx.now),
+      perMinute: perMinuteCap(ctx.onSale.admitPerMinute),
     });
     switch (outcome) {
       case 'ADMITTED':
         return this.grant(ctx.onSale, entry, admission);
       case 'NO_BUDGET':
-        // Until this instance sees the writer's next tick, every claim would be refused the same way.
-        this.budgetSpentAt.set(eventId, state.tickAt);
+        // Until this instance sees the writer's next tick or a new minute, every claim would be refused the same way.
+        this.budgetSpentAt.set(eventId, {
+          tickAt: state.tickAt,
+          minute: admissionMinuteAt(ctx.onSale.opensAt, ctx.now),
+        });
         throw this.noBudget(ctx);
       case 'TURN_EXPIRED':
         throw turnExpired();
@@ -301,8 +317,7 @@ export class QueueService implements AdmissionGate {
    */
   async budgetRefusal(eventId: string, ticket: string): Promise<{ userId: string; refusal: DomainError } | undefined> {
     const ctx = await this.context(eventId);
-    if (!ctx.writer || ctx.phase === 'CLOSED' || !ctx.state || !this.budgetSpent(eventId, ctx.state, ctx.now))
-      return undefined;
+    if (!ctx.writer || ctx.phase === 'CLOSED' || !ctx.state || !this.budgetSpent(ctx, ctx.state)) return undefined;
     const ref = openTicket(this.deps.signer, ticket, { eventId, now: ctx.now });
     const refusal = ref && this.refusedForBudget(ctx, ref);
     return refusal && { userId: ref.userId, refusal };
@@ -311,21 +326,23 @@ export class QueueService implements AdmissionGate {
   /** Budget already spent this tick and the ticket's place released: the waiter retries later, nothing read or written. */
   private refusedForBudget(ctx: Context, ref: QueueEntryRef): DomainError | undefined {
     const state = ctx.state;
-    if (!state || !this.budgetSpent(ctx.performance.id, state, ctx.now)) return undefined;
+    if (!state || !this.budgetSpent(ctx, state)) return undefined;
     const resolved = resolvePlace(ref, state, this.lottery);
     return resolved.kind === 'LINE' && resolved.position <= state.serving ? this.noBudget(ctx) : undefined;
   }
 
   /**
-   * Whether the claims budget is known to be used up until the writer's next tick: the state says so (all claimed, or
-   * its admission minute is over), or a claim was refused for budget at the tick this state comes from. Claims then
-   * need no DynamoDB call to be told to wait.
+   * Whether the claims budget is known to be used up until the writer's next tick: the state says a claim would not
+   * fit (all claimed, or the claim's admission minute holds the rate), or a claim was refused for budget at the tick
+   * this state comes from, in this minute. Claims then need no DynamoDB call to be told to wait.
    */
-  private budgetSpent(eventId: string, state: QueueState, now: EpochMs): boolean {
+  private budgetSpent(ctx: Context, state: QueueState): boolean {
+    const spent = this.budgetSpentAt.get(ctx.performance.id);
     return (
-      state.claimed >= state.allowed ||
-      now >= state.minuteEndsAt ||
-      (this.budgetSpentAt.get(eventId) ?? -1) >= state.tickAt
+      !claimFits(state, ctx.onSale, ctx.now) ||
+      (spent !== undefined &&
+        spent.tickAt >= state.tickAt &&
+        spent.minute === admissionMinuteAt(ctx.onSale.opensAt, ctx.now))
     );
   }
 

@@ -33,6 +33,17 @@ export type ChildMessage =
 const send = (message: ChildMessage) => process.send?.(message);
 
 /**
+ * UpdateItem split by what it is for, from its update expression: a claim counting itself on the state item, the
+ * writer's tick, or anything else (entry updates, number allocations). Their times differ by design.
+ */
+function kindOf(commandName: string, input: { UpdateExpression?: unknown }): string {
+  if (commandName !== 'UpdateItemCommand' || typeof input.UpdateExpression !== 'string') return commandName;
+  if (input.UpdateExpression.startsWith('ADD claimed')) return 'UpdateItemCommand (claim, state item)';
+  if (input.UpdateExpression.startsWith('SET serving')) return 'UpdateItemCommand (writer tick)';
+  return 'UpdateItemCommand (other)';
+}
+
+/**
  * The API's own answer time: from the server's 'request' event (the request's headers read off the socket by the
  * event loop) to the last byte handed to the socket. It leaves out what waits in front of the process (the load
  * generator's sockets, the kernel's buffers), which the load generator's own latencies include. Bench-only: the
@@ -69,11 +80,17 @@ async function main(): Promise<void> {
   });
   app.api!.db.middlewareStack.add(
     (next, context) => async (args) => {
-      const name = String(context.commandName);
+      const name = kindOf(String(context.commandName), args.input as { UpdateExpression?: unknown });
       calls[name] = (calls[name] ?? 0) + 1;
       const started = performance.now();
       try {
         return await next(args);
+      } catch (error) {
+        // Refused by its condition: still a write's work on DynamoDB's side (the claims' hot state item above all).
+        if ((error as Error).name === 'ConditionalCheckFailedException') {
+          calls[`${name} refused`] = (calls[`${name} refused`] ?? 0) + 1;
+        }
+        throw error;
       } finally {
         const times = callTimes.get(name) ?? [];
         times.push(performance.now() - started);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { lotteryPlaces, seedMatches } from '../../app/queue/lottery.js';
+import { admissionMinuteAt, minuteClaimsOf } from '../../app/queue/release.js';
 import { bucketOf } from '../../app/queue/rules.js';
 import type { QueueService } from '../../app/queue/service.js';
 import { MINUTE } from '../support/builders.js';
@@ -226,7 +227,7 @@ describe('waiting room against DynamoDB Local', function () {
       expect(again.place.status).to.be.oneOf(['WAITING', 'YOUR_TURN']);
     });
 
-    it('admission minutes counted from the opening: a minute whose claims were held up leaves no extra budget to the next, which admits the rate and no more; a claim after a minute ended waits for the next tick', async () => {
+    it('admission minutes counted from the opening, each claim in the minute of its own clock: held-up claims leave no extra budget to the next minutes, which admit exactly the rate; a claim on a new minute is counted before the writer ticks; a claim in a full minute is refused with nothing written', async () => {
       const opensAt = fx.clock.now();
       const { performance } = await addQueuedEvent(fx, { opensAt, admitPerMinute: 60 });
       const joiners = users(fx, 200, 'minute');
@@ -235,36 +236,53 @@ describe('waiting room against DynamoDB Local', function () {
       await run(fx, performance.id, 59);
       let state = (await fx.queueStore.getState(performance.id, true))!;
       expect(state.claimed).to.equal(0);
-      expect(state.minuteEndsAt).to.equal(opensAt + MINUTE);
+      expect(state.minuteClaims).to.deep.equal({});
       expect(state.allowed, 'unused budget carried (the burst)').to.be.greaterThan(0);
+      const directClaim = async (userId: string, tokenId: string) => {
+        const entry = (await fx.queueStore.getEntry(performance.id, userId))!;
+        return fx.queueStore.claim({
+          entry,
+          position: entry.number,
+          bucketAt: bucketOf(state, entry.number)!.at,
+          region: state.writerRegion,
+          epoch: state.epoch,
+          tokenId,
+          now: fx.clock.now(),
+          expiresAt: fx.clock.now() + MINUTE,
+          minute: admissionMinuteAt(opensAt, fx.clock.now()),
+          perMinute: 60,
+        });
+      };
 
-      // The minute is over and the writer has not ticked since: the store refuses a claim it has budget for.
+      // The first millisecond of minute 2, the writer not ticked since minute 1: counted, in minute 2 (key "1").
       fx.clock.advance(1_000);
-      const first = joiners[0]!;
-      const entry = (await fx.queueStore.getEntry(performance.id, first.userId))!;
-      const outcome = await fx.queueStore.claim({
-        entry,
-        position: entry.number,
-        bucketAt: bucketOf(state, entry.number)!.at,
-        region: state.writerRegion,
-        epoch: state.epoch,
-        tokenId: 'after-the-minute',
-        now: fx.clock.now(),
-        expiresAt: fx.clock.now() + MINUTE,
-      });
-      expect(outcome).to.equal('NO_BUDGET');
-      expect((await fx.queueStore.getState(performance.id, true))!.claimed).to.equal(0);
+      expect(await directClaim(joiners[0]!.userId, 'on-the-minute')).to.equal('ADMITTED');
+      state = (await fx.queueStore.getState(performance.id, true))!;
+      expect([state.claimed, state.minuteClaims]).to.deep.equal([1, { 1: 1 }]);
 
       // Minutes 2 and 3: every released waiter claims every second (the held-up claims arriving at once).
-      const admitted = new Set<string>();
-      const perMinute = [0, 0];
+      const admitted = new Set<string>([joiners[0]!.userId]);
+      const perMinute = [1, 0];
+      let refusedInFullMinute = false;
       for (let second = 0; second < 120; second++) {
         await fx.queue.tick(performance.id);
-        const minute = Math.floor((fx.clock.now() - opensAt) / MINUTE) - 1;
-        const { serving } = (await fx.queueStore.getState(performance.id, true))!;
+        const minute = admissionMinuteAt(opensAt, fx.clock.now()) - 1;
+        state = (await fx.queueStore.getState(performance.id, true))!;
         // Joined one by one, so the i-th joiner holds place i + 1: only released waiters come to the door.
-        for (const user of joiners.slice(0, serving)) {
-          if (admitted.has(user.userId)) continue;
+        const waiting = joiners.slice(0, state.serving).filter((user) => !admitted.has(user.userId));
+        if (!refusedInFullMinute && minuteClaimsOf(state, minute + 1) === 60 && state.claimed < state.allowed) {
+          // Budget left, but this minute holds the rate: the store refuses and writes nothing.
+          expect(await directClaim(waiting[0]!.userId, 'full-minute')).to.equal('NO_BUDGET');
+          const after = (await fx.queueStore.getState(performance.id, true))!;
+          expect([after.claimed, after.minuteClaims, after.buckets]).to.deep.equal([
+            state.claimed,
+            state.minuteClaims,
+            state.buckets,
+          ]);
+          expect((await fx.queueStore.getEntry(performance.id, waiting[0]!.userId))!.state).to.equal('WAITING');
+          refusedInFullMinute = true;
+        }
+        for (const user of waiting) {
           try {
             await fx.queue.claim(user.userId, performance.id);
             admitted.add(user.userId);
@@ -277,9 +295,11 @@ describe('waiting room against DynamoDB Local', function () {
       }
       state = (await fx.queueStore.getState(performance.id, true))!;
       expect(state.claimed).to.equal(admitted.size);
-      // Without the minute bound the unused budget of minute 1 (up to 10 s of the rate) was admitted on top.
-      expect(perMinute[0], 'minute 2').to.be.within(59, 60);
-      expect(perMinute[1], 'minute 3').to.be.within(59, 60);
+      expect(refusedInFullMinute, 'a minute filled while budget was left').to.equal(true);
+      // Without the minute bound the unused budget of minute 1 (up to 10 s of the rate) was admitted on top; with the
+      // minute kept by the writer's ticks, each minute lost the claims of its first second or so.
+      expect(perMinute[0], 'minute 2').to.equal(60);
+      expect(perMinute[1], 'minute 3').to.equal(60);
     });
 
     it('budget used up: the refused claim write returns why (no read) and changes nothing; later claims are refused RATE_LIMITED without I/O until the next tick', async () => {
@@ -309,6 +329,8 @@ describe('waiting room against DynamoDB Local', function () {
         tokenId: 'refused-token',
         now: fx.clock.now(),
         expiresAt: fx.clock.now() + MINUTE,
+        minute: 0,
+        perMinute: 60,
       });
       expect(outcome).to.equal('NO_BUDGET');
       expect(counter.calls).to.deep.equal(['UpdateItemCommand:STATE']);

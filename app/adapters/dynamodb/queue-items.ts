@@ -27,9 +27,8 @@ const stateItem = z.object({
   allowed: z.number().int().nonnegative(),
   allowedCarry: z.number().nonnegative(),
   claimed: z.number().int().nonnegative(),
-  // Absent on a state written before admission minutes existed: no claim is taken until the writer's next tick.
-  minuteEndsAt: z.number().default(0),
-  minuteStartClaimed: z.number().int().nonnegative().default(0),
+  // Absent on a state stored before claims counted per minute: the writer's next tick adds the empty map.
+  minuteClaims: z.record(z.string(), z.number().int().nonnegative()).default({}),
   issued: z.number().int().nonnegative(),
   /** Stored as a map keyed by the bucket's start, so a claim can count itself into one bucket. */
   buckets: z.record(z.string(), bucket),

@@ -28,7 +28,7 @@ import type { TableNames } from './tables.js';
 /** Entries are collected a month after joining; the on-sale is long over by then. */
 const ENTRY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Attribute names that are DynamoDB reserved words (or may become so): always aliased. */
-const NAMES = { '#control': 'control', '#state': 'state', '#number': 'number', '#b': 'buckets' };
+const NAMES = { '#control': 'control', '#state': 'state', '#number': 'number', '#b': 'buckets', '#mc': 'minuteClaims' };
 
 /** Entry writes and reads while another batch is out are gathered for at most 2 ms, up to 100 items (both calls' limit). */
 export const ENTRY_BATCH: MicroBatchTuning = { maxSize: 100, maxWaitMs: 2, sendAtOnceWhenIdle: true };
@@ -249,17 +249,23 @@ export class DynamoQueueStore implements QueueStore {
         new UpdateCommand({
           TableName: this.tables.queue,
           Key: keys.queueState(entry.eventId),
-          UpdateExpression: 'ADD claimed :one SET #b.#k.claims = #b.#k.claims + :one',
+          // `claimFits` (queue/release.ts): budget left, and the claim's own admission minute below the rate.
+          UpdateExpression:
+            'ADD claimed :one SET #b.#k.claims = #b.#k.claims + :one, #mc.#m = if_not_exists(#mc.#m, :zero) + :one',
           ConditionExpression:
-            'claimed < allowed AND minuteEndsAt > :now AND #control = :active AND epoch = :epoch AND writerRegion = :region ' +
-            'AND serving >= :pos AND #b.#k.expiresAt > :now',
+            'claimed < allowed AND (attribute_not_exists(#mc.#m) OR #mc.#m < :perMinute) AND #control = :active ' +
+            'AND epoch = :epoch AND writerRegion = :region AND serving >= :pos AND #b.#k.expiresAt > :now',
           ExpressionAttributeNames: {
             '#control': NAMES['#control'],
             '#b': NAMES['#b'],
             '#k': String(command.bucketAt),
+            '#mc': NAMES['#mc'],
+            '#m': String(command.minute),
           },
           ExpressionAttributeValues: {
             ':one': 1,
+            ':zero': 0,
+            ':perMinute': command.perMinute,
             ':active': 'ACTIVE',
             ':epoch': command.epoch,
             ':region': command.region,
@@ -314,8 +320,6 @@ export class DynamoQueueStore implements QueueStore {
       ':serving': plan.serving,
       ':allowed': plan.allowed,
       ':carry': plan.allowedCarry,
-      ':minuteEndsAt': plan.minuteEndsAt,
-      ':minuteStartClaimed': plan.minuteStartClaimed,
       ':issued': plan.issued,
       ':expiredReleased': plan.expiredReleased,
       ':expiredClaims': plan.expiredClaims,
@@ -329,8 +333,6 @@ export class DynamoQueueStore implements QueueStore {
       'serving = :serving',
       'allowed = :allowed',
       'allowedCarry = :carry',
-      'minuteEndsAt = :minuteEndsAt',
-      'minuteStartClaimed = :minuteStartClaimed',
       'issued = :issued',
       'expiredReleased = :expiredReleased',
       'expiredClaims = :expiredClaims',
@@ -358,6 +360,18 @@ export class DynamoQueueStore implements QueueStore {
       names[`#d${i}`] = String(bucket.at);
       return `#b.#d${i}`;
     });
+    if (plan.prunedMinutes.length > 0) {
+      names['#mc'] = NAMES['#mc'];
+      plan.prunedMinutes.forEach((minute, i) => {
+        names[`#pm${i}`] = minute;
+        removes.push(`#mc.#pm${i}`);
+      });
+    } else {
+      // A state stored before minutes were counted per claim gets its (empty) map: a claim counts into it.
+      names['#mc'] = NAMES['#mc'];
+      sets.push('#mc = if_not_exists(#mc, :noMinutes)');
+      values[':noMinutes'] = {};
+    }
     try {
       await this.db.send(
         new UpdateCommand({
@@ -450,6 +464,6 @@ function whyNotCounted(command: ClaimCommand, state: QueueState | undefined): Cl
   if (state.epoch !== command.epoch || state.serving < command.position) return 'NOT_RELEASED';
   const bucket = state.buckets.find((b) => b.at === command.bucketAt);
   if (!bucket || bucket.expiresAt <= command.now) return 'TURN_EXPIRED';
-  // The budget is used up, or the admission minute ended and the writer has not started the next one yet.
+  // The budget is used up, or the claim's admission minute holds the rate already.
   return 'NO_BUDGET';
 }

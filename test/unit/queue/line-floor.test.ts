@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { armedQueueState, type QueueState, type ReleaseBucket } from '../../../app/queue/model.js';
-import { applyPlan, planTick } from '../../../app/queue/release.js';
+import { armedQueueState, type QueueState } from '../../../app/queue/model.js';
+import { admissionMinuteAt, applyPlan, claimFits, planTick, withClaim } from '../../../app/queue/release.js';
 import { joinsMayYield, LINE_FLOOR_SECONDS } from '../../../app/queue/rules.js';
 import { DEFAULT_CLASS_LIMITS, OverloadGuard } from '../../../app/shared/overload-guard.js';
 import { seededRandom } from '../../support/statistics.js';
@@ -97,16 +97,12 @@ function interplay(options: { floor: boolean; minutes: number; seed: number }): 
       answers.splice(i, 1);
       const bucket = state.buckets.find((b) => b.from <= position && position <= b.to);
       if (!bucket) continue;
-      if (state.claimed >= state.allowed || now >= state.minuteEndsAt) {
+      if (!claimFits(state, { opensAt: T0, admitPerMinute: rate }, now)) {
         schedule(clock + 1_000 + random() * 1_000, position);
         continue;
       }
       claimTimes.push(clock);
-      state = {
-        ...state,
-        claimed: state.claimed + 1,
-        buckets: state.buckets.map((b): ReleaseBucket => (b === bucket ? { ...b, claims: b.claims + 1 } : b)),
-      };
+      state = withClaim(state, bucket.at, admissionMinuteAt(T0, now));
     }
   }
   const perMinute = Array.from(

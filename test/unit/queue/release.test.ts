@@ -1,13 +1,18 @@
 import { expect } from 'chai';
 import { armedQueueState, type QueueState, type ReleaseBucket } from '../../../app/queue/model.js';
 import {
+  admissionMinuteAt,
   applyPlan,
   bucketMsFor,
   budgetRetryAfterSeconds,
+  claimFits,
+  minuteClaimsOf,
+  perMinuteCap,
   planTick,
   rampFactor,
   showRatioOf,
   takeoverState,
+  withClaim,
 } from '../../../app/queue/release.js';
 import { seededRandom } from '../../support/statistics.js';
 
@@ -45,6 +50,8 @@ interface SimOptions {
    * joins); the claims attempted then arrive over the 2 s after `to`.
    */
   readonly claimsHeld?: readonly [number, number];
+  /** The writer's tick interval (1 s unless it lags). */
+  readonly tickEveryMs?: number;
 }
 
 interface SimResult {
@@ -73,7 +80,7 @@ function simulate(options: SimOptions): SimResult {
   };
   for (let t = 0; t <= options.minutes * MIN; t += 100) {
     const now = T0 + t;
-    if (t % 1_000 === 0) {
+    if (t % (options.tickEveryMs ?? 1_000) === 0) {
       const paused = options.pause !== undefined && t >= options.pause[0] && t < options.pause[1];
       const plan = planTick({
         state,
@@ -98,17 +105,13 @@ function simulate(options: SimOptions): SimResult {
       }
       const bucket = state.buckets.find((b) => b.from <= position && position <= b.to);
       if (!bucket || bucket.expiresAt <= now) continue;
-      if (state.claimed >= state.allowed || now >= state.minuteEndsAt) {
+      if (!claimFits(state, { opensAt: T0, admitPerMinute: options.rate }, now)) {
         schedule(t + 1_000 + random() * 1_000, position);
         continue;
       }
       claimed.add(position);
       claimTimes.push(t);
-      state = {
-        ...state,
-        claimed: state.claimed + 1,
-        buckets: state.buckets.map((b): ReleaseBucket => (b === bucket ? { ...b, claims: b.claims + 1 } : b)),
-      };
+      state = withClaim(state, bucket.at, admissionMinuteAt(T0, now));
     }
     attempts.delete(t);
   }
@@ -172,6 +175,54 @@ describe('queue/release (the admitter: rate counted at claim, no-shows compensat
     minutes.forEach((claims, m) => expect(claims.length, `minute ${m + 1}`).to.be.at.most(600));
     // The minute the held claims arrive in is at the rate, not above it with the unused budget of the starved one.
     for (const m of [2, 3, 4, 5]) expect(minutes[m]!.length, `minute ${m + 1}`).to.be.within(594, 600);
+  });
+
+  it("a writer ticking only every 3.5 s: claims are counted in a new minute before the writer's first tick of it, and minutes 2–6 each admit the rate ±1 %, none above it", () => {
+    const tickEveryMs = 3_500; // does not divide 60 s: the first tick of a minute comes 0.5–3.5 s after it began
+    const run = simulate({
+      rate: 600,
+      waiters: 20_000,
+      showRatio: 1,
+      maxDelayMs: 3_000,
+      minutes: 6,
+      seed: 8,
+      tickEveryMs,
+    });
+    const beforeFirstTick: number[] = [];
+    for (let m = 1; m < 6; m++) {
+      const claims = run.claimTimes.filter((t) => t >= m * MIN && t < (m + 1) * MIN);
+      expect(claims.length, `minute ${m + 1}`).to.be.within(594, 600);
+      const firstTick = m * MIN + tickEveryMs - ((m * MIN) % tickEveryMs);
+      beforeFirstTick.push(claims.filter((t) => t < firstTick).length);
+    }
+    // With the minute kept on the state by the writer, none of these could be counted.
+    expect(
+      beforeFirstTick.slice(0, 3).every((count) => count > 0),
+      beforeFirstTick.join(', '),
+    ).to.equal(true);
+  });
+
+  it("claimFits (the rule the claim condition mirrors): budget left and the claim's own minute below the rate; a new minute has room before any tick", () => {
+    const onSale = { opensAt: T0, admitPerMinute: 600 };
+    const full = openState({ claimed: 1_000, allowed: 1_010, minuteClaims: { 0: 400, 1: 600 } });
+    expect(claimFits(full, onSale, T0 + MIN + 59_999), 'minute 2 holds 600').to.equal(false);
+    expect(claimFits(full, onSale, T0 + 2 * MIN), 'minute 3, first millisecond').to.equal(true);
+    expect(claimFits(full, onSale, T0 + 30_000), 'minute 1 holds 400').to.equal(true);
+    const spent = openState({ claimed: 1_010, allowed: 1_010, minuteClaims: { 1: 10 } });
+    expect(claimFits(spent, onSale, T0 + MIN), 'budget used up').to.equal(false);
+    expect(perMinuteCap(99.9), 'a fractional rate rounds down').to.equal(99);
+    expect(admissionMinuteAt(T0, T0 - 5_000), 'before the opening: the first minute').to.equal(0);
+    const after = withClaim(full, 123, 2);
+    expect([after.claimed, minuteClaimsOf(after, 2), minuteClaimsOf(after, 1)]).to.deep.equal([1_001, 1, 600]);
+  });
+
+  it('the writer drops the claim counts of minutes older than the previous one, and only those', () => {
+    const state = openState({ minuteClaims: { 0: 600, 1: 600, 2: 600, 3: 12 } });
+    const input = { state, issued: 0, releasing: true, admitPerMinute: 600, windowMs: 10 * MIN, opensAt: T0 };
+    const plan = planTick({ ...input, now: T0 + 3 * MIN + 1_000 });
+    expect(plan.prunedMinutes).to.deep.equal(['0', '1']);
+    expect(applyPlan(state, plan).minuteClaims).to.deep.equal({ 2: 600, 3: 12 });
+    expect(planTick({ ...input, now: T0 + 30_000 }).prunedMinutes).to.deep.equal([]);
   });
 
   it('positions are released strictly in line order: a later place is never released before an earlier one', () => {
