@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { ApiClient } from './api-client.js';
 import { systemClock } from '../shared/clock.js';
 import { SingleFlightCache } from '../shared/single-flight-cache.js';
+import { KEEP_WARM_AFTER_USE_MS, keptWarm } from '../shared/kept-warm.js';
 
 export interface AssistantLocals {
   /** The offline model answers: the panel and the chat page say so. */
@@ -14,9 +15,10 @@ export interface AssistantLocals {
 /**
  * Puts the assistant's status into every page (`res.locals.assistant`) for the panel. Asked of the API at most `ttlMs`
  * apart, refreshed in the background past half that (no page or chat message waits for it with steady traffic); when
- * the API cannot answer, pages render without the panel rather than fail, and the next request asks again.
+ * the API cannot answer, pages render without the panel rather than fail, and the next request asks again. For
+ * `warmForMs` after the last request it is also refreshed without one (see drStatus; 0: never).
  */
-export function assistantStatus(api: ApiClient, ttlMs = 60_000): RequestHandler {
+export function assistantStatus(api: ApiClient, ttlMs = 60_000, warmForMs = KEEP_WARM_AFTER_USE_MS): RequestHandler {
   const cache = new SingleFlightCache<AssistantLocals>(systemClock, ttlMs, {
     maxEntries: 1,
     refreshAfterMs: ttlMs / 2,
@@ -25,8 +27,11 @@ export function assistantStatus(api: ApiClient, ttlMs = 60_000): RequestHandler 
     const s = await api.assistantStatus();
     return { offline: s.offline, maxChars: s.maxChars, page: false };
   };
+  const refresh = () => cache.get('assistant', read).catch(() => undefined);
+  const warm = warmForMs > 0 ? keptWarm(refresh, ttlMs / 4, warmForMs) : undefined;
   return async (_req, res, next) => {
-    res.locals.assistant = await cache.get('assistant', read).catch(() => undefined);
+    warm?.touch();
+    res.locals.assistant = await refresh();
     next();
   };
 }

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { ApiClient } from './api-client.js';
 import { systemClock } from '../shared/clock.js';
 import { SingleFlightCache } from '../shared/single-flight-cache.js';
+import { KEEP_WARM_AFTER_USE_MS, keptWarm } from '../shared/kept-warm.js';
 
 import type { DrStatusResponse } from '../api/contracts.js';
 
@@ -25,15 +26,19 @@ export function drBanner(status: DrStatusResponse | undefined): DrBanner | undef
  * Puts the serving region's DR status into every page (banner + badge). Read from the API, at most `ttlMs` old; if the
  * API cannot answer, pages still render (without the banner) rather than fail. A status past half its life is served
  * while one read refreshes it in the background, so with steady traffic no request waits for that read (it used to
- * land on one chat message every five seconds: a round trip to the API before the answer could start).
+ * land on one chat message every five seconds: a round trip to the API before the answer could start), and for
+ * `warmForMs` after the last request it is also refreshed without one (every quarter of its life), so the first
+ * request after a lull does not wait for it either (0: no refresh without requests).
  */
-export function drStatus(api: ApiClient, ttlMs = 5_000): RequestHandler {
+export function drStatus(api: ApiClient, ttlMs = 5_000, warmForMs = KEEP_WARM_AFTER_USE_MS): RequestHandler {
   const cache = new SingleFlightCache<DrStatusResponse | undefined>(systemClock, ttlMs, {
     maxEntries: 1,
     refreshAfterMs: ttlMs / 2,
   });
   const read = () => api.dr().catch(() => undefined);
+  const warm = warmForMs > 0 ? keptWarm(() => cache.get('dr', read), ttlMs / 4, warmForMs) : undefined;
   return async (_req, res, next) => {
+    warm?.touch();
     const status = await cache.get('dr', read);
     res.locals.drActive = status?.active === true;
     res.locals.drBanner = drBanner(status);

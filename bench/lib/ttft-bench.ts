@@ -5,6 +5,7 @@ import type { FakeBedrock } from '../../test/support/fake-bedrock.js';
 import { reply } from '../../test/support/fake-bedrock.js';
 import { LOCKSTEP, type ChatArrivals } from './chat-arrivals.js';
 import type { ChatWorkload } from './chat-workloads.js';
+import { BrowserConnection, keepCookies, textOf } from './browser-connection.js';
 import { summarize, type LatencySummary } from './stats.js';
 
 export interface TtftOptions {
@@ -68,6 +69,7 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
   fake.responder = () =>
     reply.text(workload.answer, { delayMs, chunk: workload.chunk, gapMs: workload.gapMs || undefined });
   const people = await Promise.all(Array.from({ length: clients }, (_, i) => Person.open(options.webUrl, i)));
+  const browserConnections = () => people.reduce((n, person) => n + person.connectionsOpened, 0);
   // One warm-up message each (conversations created, connections and JIT warm), and a real request to replay.
   await Promise.all(people.map((p) => p.firstToken('안녕하세요')));
   /** When the app last had a message in flight (its idle time before an app phase is reported with the phase). */
@@ -90,6 +92,7 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
     const onSend = (id: string) => orderInPhase.set(id, sent++);
     const fragmentsBefore = Person.textFragments;
     const sessionsBefore = fake.sessionsOpened;
+    const connectionsBefore = browserConnections();
     options.apiModelTtft?.(); // the warm-up's and earlier phases' calls are not this phase's
     const before = Object.fromEntries(Object.entries(options.cpu).map(([k, read]) => [k, read()]));
     await Promise.all(
@@ -123,10 +126,15 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
       name === 'app' ? `, ${((Person.textFragments - fragmentsBefore) / count).toFixed(1)} text events per answer` : '';
     // The model calls' HTTP/2 sessions (the API's, or the bench's own client's) that this phase had to open.
     const sessions = `, ${fake.sessionsOpened - sessionsBefore} new HTTP/2 sessions to the model`;
+    // Each browser opened its connection with the chat page; one opened during a phase is a message that paid for it.
+    const connections =
+      name === 'app'
+        ? `, ${browserConnections() - connectionsBefore} new connections from the browsers to the web`
+        : '';
     const idle = name === 'app' ? `; the app idle ${((started - appLastBusy) / 1000).toFixed(0)} s before it` : '';
     if (name === 'app') appLastBusy = performance.now();
     phases.push(
-      `  ${name}: ${count} answers in ${elapsed.toFixed(1)} s (${(count / elapsed).toFixed(1)} messages/s${fragments}${sessions}${idle})`,
+      `  ${name}: ${count} answers in ${elapsed.toFixed(1)} s (${(count / elapsed).toFixed(1)} messages/s${fragments}${connections}${sessions}${idle})`,
     );
   };
   for (let round = 0; round < options.rounds; round++) {
@@ -134,6 +142,7 @@ export async function timeToFirstToken(options: TtftOptions): Promise<TtftResult
       await phase(name, round);
   }
   sdk.destroy();
+  for (const person of people) person.close();
   if (fake.scriptErrors.length > 0) throw new Error(`fake errors: ${fake.scriptErrors.join('; ')}`);
   const perAnswer = (name: 'model' | 'app') =>
     Object.fromEntries(Object.entries(cpu[name]).map(([k, ms]) => [k, ms / answers[name]]));
@@ -166,10 +175,13 @@ async function modelFirstToken(
   return first;
 }
 
-/** One browser: its cookies (CSRF, conversation) and address, posting the chat form as htmx does. */
+/**
+ * One browser: its own connection to the web tier (opened by the chat page, kept alive between messages), its cookies
+ * (CSRF, conversation) and address, posting the chat form as htmx does.
+ */
 class Person {
   private constructor(
-    private readonly webUrl: string,
+    private readonly connection: BrowserConnection,
     private readonly ip: string,
     private readonly cookies: Map<string, string>,
     private readonly csrf: string,
@@ -177,18 +189,28 @@ class Person {
 
   static async open(webUrl: string, n: number): Promise<Person> {
     const ip = `10.77.${Math.floor(n / 250)}.${(n % 250) + 1}`;
-    const response = await fetch(new URL('/assistant', webUrl), { headers: { 'x-forwarded-for': ip } });
+    const connection = new BrowserConnection(webUrl);
+    const response = await connection.send('GET', '/assistant', { 'x-forwarded-for': ip });
     const cookies = new Map<string, string>();
     keepCookies(response, cookies);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await response.text())?.[1];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await textOf(response))?.[1];
     if (!csrf) throw new Error('no CSRF token on the chat page');
-    return new Person(webUrl, ip, cookies, csrf);
+    return new Person(connection, ip, cookies, csrf);
   }
 
   /** Text fragments of all answers so far (to report how many events an answer crosses the tiers as). */
   static textFragments = 0;
   /** Messages sent so far: each gets the request id `ttft-<n>`, which both tiers pass on and trace. */
   static traced = 0;
+
+  /** Connections this browser opened to the web tier (1: the chat page's carried every message). */
+  get connectionsOpened(): number {
+    return this.connection.opened;
+  }
+
+  close(): void {
+    this.connection.close();
+  }
 
   /** Milliseconds from sending the message to the first SSE fragment with answer text; reads the answer to its end. */
   async firstToken(message: string, traced?: Set<string>, onSend?: (traceId: string) => void): Promise<number> {
@@ -197,9 +219,10 @@ class Person {
     onSend?.(traceId);
     ttftMark('send', traceId);
     const started = performance.now();
-    const response = await fetch(new URL('/assistant/messages', this.webUrl), {
-      method: 'POST',
-      headers: {
+    const response = await this.connection.send(
+      'POST',
+      '/assistant/messages',
+      {
         cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
         'content-type': 'application/x-www-form-urlencoded',
         'x-forwarded-for': this.ip,
@@ -208,14 +231,14 @@ class Person {
         'x-csrf-token': this.csrf,
         accept: 'text/html, text/event-stream',
       },
-      body: new URLSearchParams({ message }),
-    });
-    if (response.status !== 200) throw new Error(`chat answered ${response.status}: ${await response.text()}`);
+      new URLSearchParams({ message }).toString(),
+    );
+    if (response.statusCode !== 200) throw new Error(`chat answered ${response.statusCode}: ${await textOf(response)}`);
     keepCookies(response, this.cookies);
     const decoder = new TextDecoder();
     let seen = '';
     let first: number | undefined;
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of response as AsyncIterable<Uint8Array>) {
       seen += decoder.decode(chunk, { stream: true });
       if (first === undefined && /-text" hx-swap="beforeend">[^<]/.test(seen)) {
         first = performance.now() - started;
@@ -225,13 +248,5 @@ class Person {
     Person.textFragments += seen.split('-text" hx-swap="beforeend">').length - 1;
     if (first === undefined) throw new Error(`no answer text in: ${seen.slice(0, 300)}`);
     return first;
-  }
-}
-
-function keepCookies(response: Response, cookies: Map<string, string>): void {
-  for (const line of response.headers.getSetCookie()) {
-    const [pair] = line.split(';');
-    const [name, ...value] = pair!.split('=');
-    cookies.set(name!.trim(), value.join('='));
   }
 }

@@ -55,10 +55,14 @@ export function assistantRoutes(deps: ApiDeps): Router {
         ttftMark('firstTextWritten');
       }
     }, deps.assistantTextWindowMs);
+    // The head goes out with the first event, in one write: the web tier waits for that event (the `start`, with the
+    // conversation's id for its cookie) before it answers the browser, so a head flushed on its own was one more
+    // socket write here and one more wake-up there, in the middle of the message's way to the model call.
+    let started = false;
     const emit = (event: AssistantEvent) => {
-      if (!res.headersSent) {
+      if (!started) {
+        started = true;
         res.status(200).type('text/event-stream').setHeader('Cache-Control', 'no-store, no-transform');
-        res.flushHeaders();
       }
       stream.emit(event);
     };

@@ -107,7 +107,8 @@ export function assistantPages(deps: WebDeps): Router {
       .setHeader('Cache-Control', 'no-store, no-transform')
       .setHeader('X-Accel-Buffering', 'no')
       .setHeader('Vary', HX.request);
-    res.flushHeaders();
+    // No head flushed on its own: it leaves with the turn's first fragment (the `start` event's, written below at the
+    // end of this turn of the event loop), one socket write instead of two.
     const ctx: RelayContext = {
       id: `a-${randomBytes(6).toString('hex')}`,
       message,
