@@ -10,14 +10,17 @@ import { pickSeats, SlotRotation } from './slots.js';
 export const MOONLIGHT = 'perf-moonlight-garden'; // the 1,210-seat reference theatre (sells OP seats)
 
 /**
- * Bench users per client. The API allows 30 holds per user per fixed minute; round robin over 5 users a client (80 for
- * 16 clients) keeps each under ≈ 23 a minute at the fastest API rate seen here (≈ 48 pairs/s over at most ⅔ of a
- * minute: API, web, API blocks), and brings each user round every ≈ 2 s inside an API block, so across the raw or web
- * blocks between two API blocks its session is still inside the API's 10 s cache window — a user who keeps booking
- * keeps a warm session. Sizing users by the whole run instead (≤ 25 holds each) made 160 users once the warm-up rounds
- * came in, and 27 % of holds read the session first (docs/benchmarks.md).
+ * Bench users per client. The API allows 30 holds per user per fixed minute. Five users a client (80 for 16 clients)
+ * kept each under ≈ 23 a minute at the fastest API rate seen until 2026-11-30 (≈ 48 pairs/s); on the host of that
+ * evening the API ran ≈ 115 pairs/s, every user reached the limit after half a minute and the API's last six rounds
+ * were all `429 RATE_LIMITED` (docs/benchmarks.md). Fifteen a client (240) keeps each under ≈ 20 holds a minute at
+ * 115 pairs/s (the API's blocks are under half of any minute), and still brings each user round every ≤ 5 s inside
+ * an API block at 48 pairs/s, so across the raw or web blocks between two API blocks its session stays inside the
+ * API's 10 s cache window — a user who keeps booking keeps a warm session. Sizing users by the whole run instead
+ * (≤ 25 holds each) made 160 users that came round only every ≈ 20 s once the warm-up rounds came in, and 27 % of
+ * holds read the session first (docs/benchmarks.md).
  */
-const USERS_PER_CLIENT = 5;
+const USERS_PER_CLIENT = 15;
 
 export interface BenchUser {
   readonly token: string;
