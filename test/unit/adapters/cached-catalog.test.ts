@@ -22,30 +22,31 @@ function heldCatalog() {
 }
 
 const ids = async (list: Promise<readonly Performance[]>) => (await list).map((p) => p.id);
+
+/** A 30 s cached catalog whose first read (`read-1`) has been answered, on a manual clock. */
+async function warmCatalog() {
+  const held = heldCatalog();
+  const clock = new ManualClock(1_000_000);
+  const catalog = new CachedCatalog(held.inner, clock, 30_000);
+  const first = catalog.listPerformances();
+  held.answer();
+  expect(await ids(first)).to.deep.equal(['read-1']);
+  return { ...held, clock, catalog };
+}
 /** Whether `promise` settles before the pending timers and I/O of this turn (i.e. without waiting for a read). */
 const settledNow = (promise: Promise<unknown>) =>
   Promise.race([promise.then(() => true), new Promise((resolve) => setImmediate(() => resolve(false)))]);
 
 describe('CachedCatalog (the catalog as the API serves it)', () => {
   it('within half its TTL an entry is served from the cache without a read', async () => {
-    const { inner, reads, answer } = heldCatalog();
-    const clock = new ManualClock(1_000_000);
-    const catalog = new CachedCatalog(inner, clock, 30_000);
-    const first = catalog.listPerformances();
-    answer();
-    expect(await ids(first)).to.deep.equal(['read-1']);
+    const { reads, clock, catalog } = await warmCatalog();
     clock.advance(14_000);
     expect(await ids(catalog.listPerformances())).to.deep.equal(['read-1']);
     expect(reads()).to.equal(1);
   });
 
   it('past half its TTL the entry is served at once while one background read replaces it', async () => {
-    const { inner, reads, answer } = heldCatalog();
-    const clock = new ManualClock(1_000_000);
-    const catalog = new CachedCatalog(inner, clock, 30_000);
-    const first = catalog.listPerformances();
-    answer();
-    await first;
+    const { reads, answer, clock, catalog } = await warmCatalog();
     clock.advance(20_000);
     const served = catalog.listPerformances();
     expect(await settledNow(served)).to.equal(true); // no wait for the read it started
@@ -58,12 +59,7 @@ describe('CachedCatalog (the catalog as the API serves it)', () => {
   });
 
   it('never serves an entry older than its TTL, and a failed read is not kept', async () => {
-    const { inner, reads, answer } = heldCatalog();
-    const clock = new ManualClock(1_000_000);
-    const catalog = new CachedCatalog(inner, clock, 30_000);
-    const first = catalog.listPerformances();
-    answer();
-    await first;
+    const { reads, answer, clock, catalog } = await warmCatalog();
     clock.advance(31_000);
     const late = catalog.listPerformances();
     expect(await settledNow(late)).to.equal(false); // waits for a new read
