@@ -1,8 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { ApiClient } from './api-client.js';
-import { systemClock } from '../shared/clock.js';
-import { SingleFlightCache } from '../shared/single-flight-cache.js';
-import { KEEP_WARM_AFTER_USE_MS, keptWarm } from '../shared/kept-warm.js';
+import { KEEP_WARM_AFTER_USE_MS, warmValue } from '../shared/kept-warm.js';
 
 export interface AssistantLocals {
   /** The offline model answers: the panel and the chat page say so. */
@@ -19,19 +17,16 @@ export interface AssistantLocals {
  * `warmForMs` after the last request it is also refreshed without one (see drStatus; 0: never).
  */
 export function assistantStatus(api: ApiClient, ttlMs = 60_000, warmForMs = KEEP_WARM_AFTER_USE_MS): RequestHandler {
-  const cache = new SingleFlightCache<AssistantLocals>(systemClock, ttlMs, {
-    maxEntries: 1,
-    refreshAfterMs: ttlMs / 2,
-  });
-  const read = async (): Promise<AssistantLocals> => {
-    const s = await api.assistantStatus();
-    return { offline: s.offline, maxChars: s.maxChars, page: false };
-  };
-  const refresh = () => cache.get('assistant', read).catch(() => undefined);
-  const warm = warmForMs > 0 ? keptWarm(refresh, ttlMs / 4, warmForMs) : undefined;
+  const status = warmValue(
+    async (): Promise<AssistantLocals> => {
+      const s = await api.assistantStatus();
+      return { offline: s.offline, maxChars: s.maxChars, page: false };
+    },
+    ttlMs,
+    warmForMs,
+  );
   return async (_req, res, next) => {
-    warm?.touch();
-    res.locals.assistant = await refresh();
+    res.locals.assistant = await status().catch(() => undefined);
     next();
   };
 }

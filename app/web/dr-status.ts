@@ -1,8 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { ApiClient } from './api-client.js';
-import { systemClock } from '../shared/clock.js';
-import { SingleFlightCache } from '../shared/single-flight-cache.js';
-import { KEEP_WARM_AFTER_USE_MS, keptWarm } from '../shared/kept-warm.js';
+import { KEEP_WARM_AFTER_USE_MS, warmValue } from '../shared/kept-warm.js';
 
 import type { DrStatusResponse } from '../api/contracts.js';
 
@@ -31,17 +29,11 @@ export function drBanner(status: DrStatusResponse | undefined): DrBanner | undef
  * request after a lull does not wait for it either (0: no refresh without requests).
  */
 export function drStatus(api: ApiClient, ttlMs = 5_000, warmForMs = KEEP_WARM_AFTER_USE_MS): RequestHandler {
-  const cache = new SingleFlightCache<DrStatusResponse | undefined>(systemClock, ttlMs, {
-    maxEntries: 1,
-    refreshAfterMs: ttlMs / 2,
-  });
-  const read = () => api.dr().catch(() => undefined);
-  const warm = warmForMs > 0 ? keptWarm(() => cache.get('dr', read), ttlMs / 4, warmForMs) : undefined;
+  const status = warmValue(() => api.dr().catch(() => undefined), ttlMs, warmForMs);
   return async (_req, res, next) => {
-    warm?.touch();
-    const status = await cache.get('dr', read);
-    res.locals.drActive = status?.active === true;
-    res.locals.drBanner = drBanner(status);
+    const current = await status();
+    res.locals.drActive = current?.active === true;
+    res.locals.drBanner = drBanner(current);
     next();
   };
 }
